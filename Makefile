@@ -1,0 +1,45 @@
+# Trust Fabric: one entry point for set-up, the main job, tests, lint and snapshots.
+PYTHON ?= python3
+VENV := .venv
+VENV_CHECKOV := .venv-checkov
+BIN := $(VENV)/bin
+STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
+
+.PHONY: setup check test lint golden bench clean
+
+setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@echo "==> creating $(VENV) (project and pinned dependencies)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+$(VENV_CHECKOV)/.installed: requirements-checkov.txt
+	@echo "==> creating $(VENV_CHECKOV) (checkov, isolated from pulumi's pins)"
+	@test -x $(VENV_CHECKOV)/bin/python || $(PYTHON) -m venv $(VENV_CHECKOV)
+	@$(VENV_CHECKOV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
+
+check: setup
+	@set -e; for stack in $(STACKS); do \
+		echo "==> preview $$stack"; $(BIN)/trustfabric preview --stack $$stack; \
+		echo "==> policy gate $$stack"; $(BIN)/trustfabric check --stack $$stack; \
+	done
+
+test: setup
+	@$(BIN)/python -m pytest
+
+lint: setup
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy trustfabric/
+
+golden: setup
+	@$(BIN)/python -m trustfabric.golden
+
+bench: setup
+	@$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(VENV_CHECKOV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Security components: KMS keyring, Vault, IAM baseline, audit trail, secrets."""

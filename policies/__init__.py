@@ -1,0 +1,1 @@
+"""Trust Fabric's CrossGuard policy pack: one policy per module, in a tree that mirrors the provider."""

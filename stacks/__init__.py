@@ -1,0 +1,1 @@
+"""The Trust Fabric Pulumi program: typed settings -> jurisdiction cells -> components."""

@@ -1,0 +1,62 @@
+"""The stack program: validate settings, then per cell build its providers and compose the components.
+
+Components never build providers: this module builds one explicit `aws.Provider` per (cell, region) with the
+tag contract as default tags (`jurisdiction`, `data-classification`, `owner`, `stack`, `cell`) and passes it
+down through `opts`. Each domain module (`stacks/security.py`, ...) declares its components for the cell, in
+order, through a `CellContext`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks import security
+from stacks.cell import Cell
+from stacks.context import CellContext
+from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
+
+# Domains declare in this order: later ones use what earlier ones publish in CellContext.shared.
+DOMAINS: tuple[Callable[[CellContext], None], ...] = (security.declare,)
+
+
+def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:
+    """The tag contract every AWS resource of the cell carries (as the provider's default tags)."""
+    return {
+        "jurisdiction": cell.code,
+        "data-classification": cell.data_classification,
+        "owner": settings.owner,
+        "stack": settings.stack,
+        "cell": cell.name,
+    }
+
+
+def cell_provider(settings: StackSettings, cell: CellSettings, region: str, parent: pulumi.Resource) -> aws.Provider:
+    return aws.Provider(
+        f"{cell.name}-{region}",
+        region=region,
+        default_tags=aws.ProviderDefaultTagsArgs(tags=cell_tags(settings, cell)),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def declare_cell(settings: StackSettings, cell: CellSettings) -> CellContext:
+    group = Cell(cell.name, cell.code, cell.region)
+    ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
+    for declare in DOMAINS:
+        declare(ctx)
+    return ctx
+
+
+def main() -> None:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        # RunError is shown by the CLI (and the offline engine) as one line, without a traceback.
+        raise pulumi.RunError(str(error)) from None
+    pulumi.export("role", settings.role)
+    pulumi.export("cells", {cell.code: cell.region for cell in settings.cells})
+    for cell in settings.cells:
+        declare_cell(settings, cell)

@@ -1,0 +1,343 @@
+"""Typed stack settings: what `Pulumi.<stack>.yaml` may say, validated before any resource is declared.
+
+Stack files hold only what differs between environments; every default lives here once. A bad value fails
+with one line naming the file, the key and what is allowed, e.g.::
+
+    Pulumi.prod.yaml: trust-fabric:cells[1].jurisdiction: unknown jurisdiction 'FR'; allowed: UK, EU, US, CA
+
+Keys (all in the project namespace, `trust-fabric:`):
+
+=========================  ========  =====================================================================
+key                        required  meaning
+=========================  ========  =====================================================================
+role                       yes       primary (prod), standby or active (dr; active after failover)
+cells                      yes       list of cells: {jurisdiction, region?, size?, dataClassification?}
+vault                      yes       {address: https URL of the cell-shared Vault, namespace?}
+size                       no        default size of every cell: small, medium (default), large
+owner                      no        owner tag (default platform-reliability)
+dataClassification         no        default classification tag (default confidential)
+observability              no        {grafanaUrl, prometheusUrl, datadogSite, logRetentionDays}
+kmsDeletionWindowDays      no        7..30 (default 30)
+=========================  ========  =====================================================================
+
+Usage::
+
+    from stacks.settings import parse_settings
+
+    settings = parse_settings({"trust-fabric:role": "primary", ...}, project="trust-fabric",
+                              stack="prod", source="Pulumi.prod.yaml")
+    for cell in settings.cells:
+        print(cell.code, cell.region)
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from trustfabric.residency import CODES, JURISDICTIONS, Jurisdiction
+
+ROLES = ("primary", "standby", "active")
+SIZES = ("small", "medium", "large")
+DATA_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+DATADOG_SITES = ("datadoghq.com", "datadoghq.eu", "us3.datadoghq.com", "us5.datadoghq.com", "ap1.datadoghq.com")
+
+# Replica counts and instance classes per size: what "environment sizes" buy.
+SIZE_PROFILES: dict[str, dict[str, Any]] = {
+    "small": {"replicas": 1, "db_instance_class": "db.r6g.large", "min_capacity": 1},
+    "medium": {"replicas": 2, "db_instance_class": "db.r6g.xlarge", "min_capacity": 2},
+    "large": {"replicas": 3, "db_instance_class": "db.r6g.2xlarge", "min_capacity": 3},
+}
+
+
+class SettingsError(ValueError):
+    """A stack setting is missing, malformed or outside what is allowed; the message is one line."""
+
+
+@dataclass(frozen=True)
+class CellSettings:
+    """One jurisdiction cell of this stack."""
+
+    jurisdiction: Jurisdiction
+    region: str
+    """The region this stack deploys the cell into (primary for prod, standby for dr unless overridden)."""
+    size: str
+    data_classification: str
+
+    @property
+    def code(self) -> str:
+        return self.jurisdiction.code
+
+    @property
+    def name(self) -> str:
+        """The cell's resource-name prefix, e.g. `uk`."""
+        return self.jurisdiction.code.lower()
+
+    @property
+    def paired_region(self) -> str:
+        """Where this cell's replicas and backup copies go (or come from, in dr)."""
+        return self.jurisdiction.paired_region(self.region)
+
+    @property
+    def profile(self) -> dict[str, Any]:
+        return SIZE_PROFILES[self.size]
+
+
+@dataclass(frozen=True)
+class VaultSettings:
+    address: str
+    """HTTPS address of Vault. The token never comes from config: VAULT_TOKEN at deploy time."""
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class ObservabilitySettings:
+    grafana_url: str = "https://grafana.observability.internal"
+    prometheus_url: str = "http://kube-prometheus-stack-prometheus.monitoring:9090"
+    datadog_site: str = "datadoghq.eu"
+    log_retention_days: int = 400
+    """CloudWatch/OpenSearch log retention; at least 365 (policy floor)."""
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """Everything the program needs to know about this stack, typed and validated."""
+
+    project: str
+    stack: str
+    source: str
+    """The stack file these came from, for messages."""
+    role: str
+    owner: str
+    cells: tuple[CellSettings, ...]
+    vault: VaultSettings
+    observability: ObservabilitySettings
+    kms_deletion_window_days: int
+
+    @property
+    def is_standby_footprint(self) -> bool:
+        """dr (standby or active) deploys into each jurisdiction's standby region."""
+        return self.role in ("standby", "active")
+
+    @property
+    def is_active(self) -> bool:
+        """This stack serves traffic: prod normally, dr after failover."""
+        return self.role in ("primary", "active")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Validation helpers: each raises SettingsError naming source, key and what is allowed.
+
+
+class _Reader:
+    def __init__(self, source: str, namespace: str) -> None:
+        self.source = source
+        self.namespace = namespace
+
+    def fail(self, key: str, message: str) -> SettingsError:
+        return SettingsError(f"{self.source}: {self.namespace}:{key}: {message}")
+
+    def unknown_keys(self, key_prefix: str, given: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+        for key in given:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            where = f"{key_prefix}{key}" if key_prefix else key
+            raise self.fail(where, f"unknown key{hint} allowed: {', '.join(allowed)}")
+
+    def string(self, key: str, value: Any, allowed: tuple[str, ...] | None = None) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, f"expected a string, got {_type_name(value)}")
+        if allowed is not None and value not in allowed:
+            raise self.fail(key, f"{value!r} is not allowed; allowed: {', '.join(allowed)}")
+        return value
+
+    def integer(self, key: str, value: Any, minimum: int, maximum: int) -> int:
+        if isinstance(value, bool):
+            raise self.fail(key, f"expected an integer, got {_type_name(value)}")
+        if isinstance(value, str):
+            try:
+                value = int(value)
+            except ValueError:
+                raise self.fail(key, f"expected an integer, got {value!r}") from None
+        if not isinstance(value, int):
+            raise self.fail(key, f"expected an integer, got {_type_name(value)}")
+        if not minimum <= value <= maximum:
+            raise self.fail(key, f"{value} is out of range; allowed: {minimum}..{maximum}")
+        return value
+
+    def url(self, key: str, value: Any, schemes: tuple[str, ...]) -> str:
+        text = self.string(key, value)
+        parsed = urlparse(text)
+        if parsed.scheme not in schemes or not parsed.netloc:
+            raise self.fail(key, f"{text!r} is not a URL; allowed: a {' or '.join(schemes)} URL")
+        return text
+
+    def mapping(self, key: str, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected an object, got {_type_name(value)}")
+        return value
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _decode(raw: str) -> Any:
+    """Structured config arrives as JSON text; scalars arrive as plain strings."""
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError):
+        return raw
+
+
+TOP_LEVEL_KEYS = (
+    "role",
+    "cells",
+    "vault",
+    "size",
+    "owner",
+    "dataClassification",
+    "observability",
+    "kmsDeletionWindowDays",
+)
+REQUIRED_KEYS = ("role", "cells", "vault")
+CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification")
+VAULT_KEYS = ("address", "namespace")
+OBSERVABILITY_KEYS = ("grafanaUrl", "prometheusUrl", "datadogSite", "logRetentionDays")
+
+
+def parse_settings(values: Mapping[str, str], *, project: str, stack: str, source: str) -> StackSettings:
+    """Validate the stack's config (namespaced keys, string values as the CLI passes them)."""
+    reader = _Reader(source, project)
+    prefix = f"{project}:"
+    own = {key[len(prefix) :]: raw for key, raw in values.items() if key.startswith(prefix)}
+    reader.unknown_keys("", own, TOP_LEVEL_KEYS)
+    for key in REQUIRED_KEYS:
+        if key not in own:
+            raise reader.fail(key, f"missing required key ({_REQUIRED_HELP[key]})")
+
+    role = reader.string("role", own["role"], ROLES)
+    if stack == "prod" and role != "primary":
+        raise reader.fail("role", f"{role!r} is not allowed for stack prod; allowed: primary")
+    if stack == "dr" and role == "primary":
+        raise reader.fail("role", "'primary' is not allowed for stack dr; allowed: standby, active")
+
+    default_size = reader.string("size", own.get("size", "medium"), SIZES)
+    default_class = reader.string(
+        "dataClassification", own.get("dataClassification", "confidential"), DATA_CLASSIFICATIONS
+    )
+    owner = reader.string("owner", own.get("owner", "platform-reliability"))
+    if not owner.strip():
+        raise reader.fail("owner", "must not be empty")
+
+    cells_value = _decode(own["cells"])
+    if not isinstance(cells_value, list) or not cells_value:
+        raise reader.fail("cells", f"expected a non-empty list of cells, got {_type_name(cells_value)}")
+    cells: list[CellSettings] = []
+    seen: set[str] = set()
+    for index, item in enumerate(cells_value):
+        key = f"cells[{index}]"
+        item = reader.mapping(key, item)
+        reader.unknown_keys(f"{key}.", item, CELL_KEYS)
+        if "jurisdiction" not in item:
+            raise reader.fail(f"{key}.jurisdiction", f"missing required key; allowed: {', '.join(CODES)}")
+        code = reader.string(f"{key}.jurisdiction", item["jurisdiction"])
+        if code not in JURISDICTIONS:
+            raise reader.fail(f"{key}.jurisdiction", f"unknown jurisdiction {code!r}; allowed: {', '.join(CODES)}")
+        if code in seen:
+            raise reader.fail(f"{key}.jurisdiction", f"{code} is listed twice; each jurisdiction is one cell")
+        seen.add(code)
+        jurisdiction = JURISDICTIONS[code]
+        default_region = jurisdiction.standby_region if role != "primary" else jurisdiction.primary_region
+        region = reader.string(f"{key}.region", item.get("region", default_region))
+        if region not in jurisdiction.allowed_regions:
+            raise reader.fail(
+                f"{key}.region",
+                f"{region!r} is outside {code}'s allowed regions; allowed: {', '.join(jurisdiction.allowed_regions)}",
+            )
+        if region not in (jurisdiction.primary_region, jurisdiction.standby_region):
+            raise reader.fail(
+                f"{key}.region",
+                f"{region!r} is allowed for {code} data but is not one of its paired regions; "
+                f"allowed: {jurisdiction.primary_region}, {jurisdiction.standby_region}",
+            )
+        size = reader.string(f"{key}.size", item.get("size", default_size), SIZES)
+        data_class = reader.string(
+            f"{key}.dataClassification", item.get("dataClassification", default_class), DATA_CLASSIFICATIONS
+        )
+        cells.append(CellSettings(jurisdiction, region, size, data_class))
+
+    vault_value = reader.mapping("vault", _decode(own["vault"]))
+    reader.unknown_keys("vault.", vault_value, VAULT_KEYS)
+    if "address" not in vault_value:
+        raise reader.fail("vault.address", "missing required key; allowed: an https URL")
+    vault = VaultSettings(
+        address=reader.url("vault.address", vault_value["address"], ("https",)),
+        namespace=reader.string("vault.namespace", vault_value["namespace"]) if "namespace" in vault_value else None,
+    )
+
+    observability = ObservabilitySettings()
+    if "observability" in own:
+        obs = reader.mapping("observability", _decode(own["observability"]))
+        reader.unknown_keys("observability.", obs, OBSERVABILITY_KEYS)
+        readers: dict[str, Callable[[str, Any], Any]] = {
+            "grafanaUrl": lambda k, v: reader.url(k, v, ("https",)),
+            "prometheusUrl": lambda k, v: reader.url(k, v, ("http", "https")),
+            "datadogSite": lambda k, v: reader.string(k, v, DATADOG_SITES),
+            "logRetentionDays": lambda k, v: reader.integer(k, v, 365, 3653),
+        }
+        parsed = {name: readers[name](f"observability.{name}", value) for name, value in obs.items()}
+        observability = ObservabilitySettings(
+            grafana_url=parsed.get("grafanaUrl", observability.grafana_url),
+            prometheus_url=parsed.get("prometheusUrl", observability.prometheus_url),
+            datadog_site=parsed.get("datadogSite", observability.datadog_site),
+            log_retention_days=parsed.get("logRetentionDays", observability.log_retention_days),
+        )
+
+    deletion_window = reader.integer("kmsDeletionWindowDays", own.get("kmsDeletionWindowDays", "30"), 7, 30)
+
+    return StackSettings(
+        project=project,
+        stack=stack,
+        source=source,
+        role=role,
+        owner=owner,
+        cells=tuple(cells),
+        vault=vault,
+        observability=observability,
+        kms_deletion_window_days=deletion_window,
+    )
+
+
+_REQUIRED_HELP = {
+    "role": f"allowed: {', '.join(ROLES)}",
+    "cells": "a list of cells, e.g. [{jurisdiction: UK}]",
+    "vault": "an object with address: an https URL",
+}
+
+
+def load_settings() -> StackSettings:
+    """Read and validate the running program's config (the Pulumi SDK's config, as the CLI or engine set it)."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    project = pulumi.get_project()
+    stack = pulumi.get_stack()
+    values = dict(runtime_config.CONFIG.get()) or dict(runtime_config.get_config_env())
+    return parse_settings(values, project=project, stack=stack, source=f"Pulumi.{stack}.yaml")

@@ -1,0 +1,32 @@
+"""Shared fixtures. Programs run through the offline engine, which installs the SDK's mocks for each run in a
+fresh context, so no test needs to set mocks itself and nothing leaks between runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trustfabric.engine import run_program
+from trustfabric.graph import ResourceGraph
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+_GRAPHS: dict[str, ResourceGraph] = {}
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def stack_graph():
+    """The repository's stacks, each run once per session: `stack_graph("prod")`. Do not mutate the result."""
+
+    def get(stack: str) -> ResourceGraph:
+        if stack not in _GRAPHS:
+            _GRAPHS[stack] = run_program(REPO_ROOT, stack)
+        return _GRAPHS[stack]
+
+    return get
