@@ -185,7 +185,7 @@ def diff(
 
 
 # Modules that contribute commands through `register(app)`.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("gate_cli",)
 
 
 def _register_extensions() -> None:

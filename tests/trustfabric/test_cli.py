@@ -98,7 +98,7 @@ def test_bad_input_is_one_line_and_exit_code_2(capsys, args, message):
 
 
 def test_every_command_has_help(capsys):
-    for command in ("preview", "diff"):
+    for command in ("preview", "diff", "check"):
         code, out, _ = run_cli(capsys, command, "--help")
         assert code == 0
         assert "--stack" in out
