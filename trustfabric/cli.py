@@ -185,15 +185,20 @@ def diff(
 
 
 # Modules that contribute commands through `register(app)`.
-EXTENSIONS: tuple[str, ...] = ("gate_cli",)
+EXTENSIONS: tuple[str, ...] = ("gate_cli", "audit_cli")
+
+
+_registered: set[str] = set()
 
 
 def _register_extensions() -> None:
-    """Commands contributed by other modules of the toolchain (imported only when the CLI starts)."""
+    """Commands contributed by other modules of the toolchain (imported only when the CLI starts, once each)."""
     import importlib
 
     for name in EXTENSIONS:
-        importlib.import_module(f"{__package__}.{name}").register(app)
+        if name not in _registered:
+            importlib.import_module(f"{__package__}.{name}").register(app)
+            _registered.add(name)
 
 
 def main(argv: list[str] | None = None) -> None:
