@@ -214,3 +214,15 @@ def provider_region(args: ResourceValidationArgs) -> str | None:
         return None
     region = get(provider.props, "region")
     return region if isinstance(region, str) else None
+
+
+def resource_region(args: ResourceValidationArgs) -> str | None:
+    """The region the resource lives in: its own `region` input (pulumi-aws 7 allows a per-resource override),
+    else its provider's region. None when unknown during preview."""
+    if "region" in args.props:
+        if is_unknown(args.props, "region"):
+            return None
+        own = get(args.props, "region")
+        if isinstance(own, str):
+            return own
+    return provider_region(args)

@@ -11,7 +11,8 @@ Keys (all in the project namespace, `trust-fabric:`):
 key                        required  meaning
 =========================  ========  =====================================================================
 role                       yes       primary (prod), standby or active (dr; active after failover)
-cells                      yes       list of cells: {jurisdiction, region?, size?, dataClassification?}
+cells                      yes       list of cells: {jurisdiction, region?, size?, dataClassification?,
+                                     kubeContext?}
 vault                      yes       {address: https URL of the cell-shared Vault, namespace?}
 size                       no        default size of every cell: small, medium (default), large
 owner                      no        owner tag (default platform-reliability)
@@ -67,6 +68,8 @@ class CellSettings:
     """The region this stack deploys the cell into (primary for prod, standby for dr unless overridden)."""
     size: str
     data_classification: str
+    kube_context: str = ""
+    """kubeconfig context of the cell's cluster (default `trustfabric-<stack>-<cell>`)."""
 
     @property
     def code(self) -> str:
@@ -217,7 +220,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
-CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification")
+CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext")
 VAULT_KEYS = ("address", "namespace")
 OBSERVABILITY_KEYS = ("grafanaUrl", "prometheusUrl", "datadogSite", "logRetentionDays")
 
@@ -281,7 +284,10 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
         data_class = reader.string(
             f"{key}.dataClassification", item.get("dataClassification", default_class), DATA_CLASSIFICATIONS
         )
-        cells.append(CellSettings(jurisdiction, region, size, data_class))
+        kube_context = reader.string(
+            f"{key}.kubeContext", item.get("kubeContext", f"trustfabric-{stack}-{code.lower()}")
+        )
+        cells.append(CellSettings(jurisdiction, region, size, data_class, kube_context))
 
     vault_value = reader.mapping("vault", _decode(own["vault"]))
     reader.unknown_keys("vault.", vault_value, VAULT_KEYS)

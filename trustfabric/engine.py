@@ -282,7 +282,8 @@ class RecordingMocks:
         state = dict(inputs)
         state.setdefault("name", physical_name)
         if typ.startswith("aws:"):
-            region = self.region_for(args.provider)
+            own_region = inputs.get("region")
+            region = own_region if isinstance(own_region, str) else self.region_for(args.provider)
             if typ.startswith("aws:s3/bucket"):
                 given_bucket = inputs.get("bucket")
                 physical_name = given_bucket if isinstance(given_bucket, str) else physical_name
@@ -361,7 +362,9 @@ class _Monitor:
                 if request.type == "pulumi:providers:aws":
                     region = mocks.provider_regions.get(urn) or default_region
                 elif request.type.startswith("aws:"):
-                    region = mocks.region_for(request.provider)
+                    # pulumi-aws 7 lets a resource override its provider's region with its own `region` input.
+                    own_region = inputs.get("region")
+                    region = own_region if isinstance(own_region, str) else mocks.region_for(request.provider)
                 options: dict[str, Any] = {}
                 if request.protect:
                     options["protect"] = True

@@ -272,3 +272,15 @@ def test_a_directory_without_a_project_is_bad_input(tmp_path):
     with pytest.raises(ConfigError) as error:
         run_program(tmp_path, "test")
     assert str(error.value) == f"{tmp_path}: no Pulumi.yaml; a Pulumi program directory needs one"
+
+
+def test_a_resource_region_overrides_its_provider(tmp_path):
+    main = """\
+        import pulumi_aws as aws
+        aws.sqs.Queue("moved", region="eu-west-1")
+        aws.sqs.Queue("stays")
+    """
+    graph = run_program(write_program(tmp_path / "p", "per-resource", main, "config:\n  aws:region: eu-west-2\n"), "test")
+    regions = {r.name: r.region for r in graph}
+    assert regions == {"moved": "eu-west-1", "stays": "eu-west-2"}
+    assert graph.get("urn:pulumi:test::per-resource::aws:sqs/queue:Queue::moved").id.startswith("moved-")

@@ -1,0 +1,186 @@
+"""The cell's log domain: an encrypted OpenSearch domain that receives redacted logs, with retention per data class.
+
+Encryption at rest with the cell's logs key, node-to-node encryption, HTTPS only with TLS 1.2+, fine-grained
+access control with no internal users (IAM roles only), the domain's own slow/error/audit logs to KMS-encrypted
+CloudWatch log groups kept at least a year, daily automated snapshots, and zone awareness.
+
+Retention per data class is an OpenSearch Index State Management policy per class (delete after N days); the
+policies are data (`retention_policies`), exported by the component and applied by the log pipeline's
+bootstrap job, since ISM lives inside OpenSearch rather than in the AWS API.
+
+Usage::
+
+    domain = LogDomain(
+        "uk-logs",
+        LogDomainArgs(jurisdiction="UK", region="eu-west-2", kms_key_arn=keyring.key_arns["logs"]),
+        opts=pulumi.ResourceOptions(provider=uk_provider),
+    )
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+
+TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
+DEFAULT_RETENTION_DAYS: Mapping[str, int] = {"public": 30, "internal": 90, "confidential": 400, "restricted": 400}
+"""Days an index of each data class is kept in the hot domain (archives follow the records policy)."""
+
+
+@dataclass(frozen=True)
+class LogDomainArgs:
+    """Arguments of a cell's log domain."""
+
+    jurisdiction: str
+    region: str
+    """The provider's region; validated against the jurisdiction."""
+    kms_key_arn: pulumi.Input[str]
+    """The cell's logs key: encrypts the domain and its CloudWatch log groups."""
+    reader_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
+    """Roles allowed to query (es:ESHttpGet/Post on the domain); the collector's role writes."""
+    writer_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
+    instance_type: str = "r6g.large.search"
+    instance_count: int = 3
+    """Data nodes, spread over three zones (3..30)."""
+    volume_size_gb: int = 100
+    log_retention_days: int = 400
+    """Retention of the domain's own CloudWatch log groups (>= 365)."""
+    retention_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_RETENTION_DAYS))
+    """Index retention per data class (days)."""
+
+
+def validate_args(args: LogDomainArgs) -> None:
+    require_jurisdiction("LogDomain", "jurisdiction", args.jurisdiction)
+    require_region_in_jurisdiction("LogDomain", "region", args.region, args.jurisdiction)
+    require_range("LogDomain", "instance_count", args.instance_count, 3, 30)
+    require_range("LogDomain", "volume_size_gb", args.volume_size_gb, 10, 3072)
+    require_range("LogDomain", "log_retention_days", args.log_retention_days, 365, 3653)
+    for data_class, days in args.retention_days.items():
+        if data_class not in DEFAULT_RETENTION_DAYS:
+            raise ValueError(
+                f"LogDomain: retention_days: unknown data class {data_class!r}; allowed: {', '.join(DEFAULT_RETENTION_DAYS)}"
+            )
+        require_range("LogDomain", f"retention_days[{data_class!r}]", days, 1, 3653)
+
+
+def retention_policies(retention_days: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """One ISM policy per data class: indexes matching `logs-<class>-*` are deleted after the class's days."""
+    return {
+        data_class: {
+            "policy": {
+                "description": f"Trust Fabric: delete {data_class} logs after {days} days",
+                "default_state": "hot",
+                "states": [
+                    {
+                        "name": "hot",
+                        "actions": [],
+                        "transitions": [{"state_name": "delete", "conditions": {"min_index_age": f"{days}d"}}],
+                    },
+                    {"name": "delete", "actions": [{"delete": {}}], "transitions": []},
+                ],
+                "ism_template": [{"index_patterns": [f"logs-{data_class}-*"], "priority": 100}],
+            }
+        }
+        for data_class, days in sorted(retention_days.items())
+    }
+
+
+class LogDomain(pulumi.ComponentResource):
+    """An encrypted, HTTPS-only OpenSearch domain for a cell's redacted logs."""
+
+    endpoint: pulumi.Output[str]
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: LogDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:observability:LogDomain", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        log_groups = {}
+        for kind in ("INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"):
+            log_groups[kind] = aws.cloudwatch.LogGroup(
+                f"{name}-{kind.lower().replace('_', '-')}",
+                name=f"/trustfabric/{args.jurisdiction.lower()}/opensearch/{name}/{kind.lower()}",
+                kms_key_id=args.kms_key_arn,
+                retention_in_days=args.log_retention_days,
+                opts=child,
+            )
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        domain_name = f"{name}"[:28]
+        resource_arn = identity.account_id.apply(
+            lambda account: f"arn:aws:es:{args.region}:{account}:domain/{domain_name}/*"
+        )
+        access_policy = pulumi.Output.all(
+            resource_arn, list(args.reader_role_arns), list(args.writer_role_arns), identity.account_id
+        ).apply(
+            lambda values: json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        statement
+                        for statement in (
+                            {
+                                "Sid": "Read",
+                                "Effect": "Allow",
+                                "Principal": {"AWS": list(values[1])},
+                                "Action": ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpHead"],
+                                "Resource": values[0],
+                            }
+                            if values[1]
+                            else None,
+                            {
+                                "Sid": "Write",
+                                "Effect": "Allow",
+                                "Principal": {
+                                    "AWS": list(values[2]) or [f"arn:aws:iam::{values[3]}:role/trustfabric-log-writer"]
+                                },
+                                "Action": ["es:ESHttpPost", "es:ESHttpPut"],
+                                "Resource": values[0],
+                            },
+                        )
+                        if statement is not None
+                    ],
+                },
+                sort_keys=True,
+            )
+        )
+        domain = aws.opensearch.Domain(
+            f"{name}-domain",
+            domain_name=domain_name,
+            engine_version="OpenSearch_2.19",
+            cluster_config={
+                "instance_type": args.instance_type,
+                "instance_count": args.instance_count,
+                "zone_awareness_enabled": True,
+                "zone_awareness_config": {"availability_zone_count": 3},
+                "dedicated_master_enabled": True,
+                "dedicated_master_type": "m6g.large.search",
+                "dedicated_master_count": 3,
+            },
+            ebs_options={"ebs_enabled": True, "volume_size": args.volume_size_gb, "volume_type": "gp3"},
+            encrypt_at_rest={"enabled": True, "kms_key_id": args.kms_key_arn},
+            node_to_node_encryption={"enabled": True},
+            domain_endpoint_options={"enforce_https": True, "tls_security_policy": TLS_POLICY},
+            advanced_security_options={
+                "enabled": True,
+                "internal_user_database_enabled": False,
+                "anonymous_auth_enabled": False,
+            },
+            snapshot_options={"automated_snapshot_start_hour": 2},
+            log_publishing_options=[
+                {"log_type": kind, "cloudwatch_log_group_arn": group.arn, "enabled": True}
+                for kind, group in log_groups.items()
+            ],
+            access_policies=access_policy,
+            opts=child,
+        )
+        self.endpoint = domain.endpoint.apply(lambda host: f"https://{host}")
+        self.arn = domain.arn
+        self.retention = retention_policies(args.retention_days)
+        self.register_outputs({"endpoint": self.endpoint, "arn": self.arn, "retention_policies": self.retention})

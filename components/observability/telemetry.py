@@ -1,0 +1,266 @@
+"""Telemetry on a cell's Kubernetes cluster: metrics, dashboards, traces and redacted log shipping.
+
+Declares, in one namespace that enforces the `restricted` Pod Security Standard:
+
+- kube-prometheus-stack (Prometheus, Alertmanager, Grafana) from a pinned chart, hardened, with Alertmanager's
+  config from a Secret this component writes (routes only: PagerDuty keys are mounted files, never config);
+- Grafana dashboards as ConfigMaps the Grafana sidecar loads;
+- PrometheusRule objects holding the recording and burn-rate alert rules generated from the SLOs;
+- Tempo (traces) from a pinned chart;
+- an OpenTelemetry collector (Deployment, hardened) whose pipeline redacts PII from log bodies and span
+  attributes before exporting logs to the cell's OpenSearch domain and traces to Tempo.
+
+Every object carries the tag contract as labels (`jurisdiction`, `data-classification`, `owner`).
+
+Usage::
+
+    telemetry = TelemetryStack(
+        "uk-telemetry",
+        TelemetryArgs(jurisdiction="UK", data_classification="restricted", owner="platform",
+                      opensearch_endpoint=log_domain.endpoint),
+        opts=pulumi.ResourceOptions(provider=uk_kubernetes),
+    )
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+
+from components.observability.redaction import collector_config
+from components.validation import require_choice, require_jurisdiction, require_range
+
+KUBE_PROMETHEUS_STACK_VERSION = "75.15.1"
+TEMPO_VERSION = "1.23.2"
+OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.130.0"
+PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts"
+GRAFANA_CHARTS = "https://grafana.github.io/helm-charts"
+
+# The restricted Pod Security Standard, as a container security context.
+HARDENED_CONTAINER = {
+    "allowPrivilegeEscalation": False,
+    "privileged": False,
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+    "capabilities": {"drop": ["ALL"]},
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+HARDENED_POD = {
+    "runAsNonRoot": True,
+    "runAsUser": 10001,
+    "fsGroup": 10001,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+
+
+@dataclass(frozen=True)
+class TelemetryArgs:
+    """Arguments of a cell's telemetry stack."""
+
+    jurisdiction: str
+    """Jurisdiction code; labels every object."""
+    data_classification: str
+    """Classification label of the telemetry (logs may carry confidential data until redacted)."""
+    owner: str
+    """Owner label."""
+    opensearch_endpoint: pulumi.Input[str]
+    """HTTPS endpoint of the cell's log domain (the collector signs requests with SigV4)."""
+    namespace: str = "observability"
+    """Namespace for everything here; it enforces the restricted Pod Security Standard."""
+    collector_replicas: int = 2
+    """OpenTelemetry collector replicas (2..10)."""
+    prometheus_retention_days: int = 15
+    """Local Prometheus retention (long-term metrics live in Datadog)."""
+    alertmanager_config: str = ""
+    """Alertmanager configuration (YAML) generated from the SLOs; empty keeps the chart's null route."""
+    rule_groups: Mapping[str, str] = field(default_factory=dict)
+    """Prometheus rule files (name -> YAML with `groups:`), one PrometheusRule object each."""
+    dashboards: Mapping[str, str] = field(default_factory=dict)
+    """Grafana dashboards (name -> JSON), one ConfigMap each."""
+
+
+def validate_args(args: TelemetryArgs) -> None:
+    require_jurisdiction("TelemetryStack", "jurisdiction", args.jurisdiction)
+    require_choice(
+        "TelemetryStack", "data_classification", args.data_classification, ("internal", "confidential", "restricted")
+    )
+    require_range("TelemetryStack", "collector_replicas", args.collector_replicas, 2, 10)
+    require_range("TelemetryStack", "prometheus_retention_days", args.prometheus_retention_days, 1, 90)
+    for name, text in args.rule_groups.items():
+        document = yaml.safe_load(text) or {}
+        if not isinstance(document, dict) or not isinstance(document.get("groups"), list):
+            raise ValueError(f"TelemetryStack: rule_groups[{name!r}]: expected a Prometheus rule file with groups:")
+
+
+class TelemetryStack(pulumi.ComponentResource):
+    """Metrics, dashboards, alert rules, traces and redacted logs for one cell's cluster."""
+
+    namespace: pulumi.Output[str]
+
+    def __init__(self, name: str, args: TelemetryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:observability:TelemetryStack", name, None, opts)
+        labels = {
+            "jurisdiction": args.jurisdiction,
+            "data-classification": args.data_classification,
+            "owner": args.owner,
+            "app.kubernetes.io/part-of": "trust-fabric",
+        }
+        child = pulumi.ResourceOptions(parent=self)
+
+        def meta(object_name: str, extra: Mapping[str, str] | None = None) -> dict[str, object]:
+            return {"name": object_name, "namespace": args.namespace, "labels": {**labels, **(extra or {})}}
+
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata={
+                "name": args.namespace,
+                "labels": {
+                    **labels,
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                },
+            },
+            opts=child,
+        )
+        in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
+
+        alertmanager_secret = k8s.core.v1.Secret(
+            f"{name}-alertmanager-config",
+            metadata=meta("alertmanager-trustfabric"),
+            string_data={
+                "alertmanager.yaml": args.alertmanager_config
+                or "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n"
+            },
+            opts=in_namespace,
+        )
+        k8s.helm.v3.Release(
+            f"{name}-kube-prometheus-stack",
+            name="kube-prometheus-stack",
+            chart="kube-prometheus-stack",
+            version=KUBE_PROMETHEUS_STACK_VERSION,
+            namespace=args.namespace,
+            repository_opts={"repo": PROMETHEUS_COMMUNITY},
+            atomic=True,
+            cleanup_on_fail=True,
+            values={
+                "commonLabels": labels,
+                "prometheus": {
+                    "prometheusSpec": {
+                        "retention": f"{args.prometheus_retention_days}d",
+                        "ruleSelectorNilUsesHelmValues": False,
+                        "securityContext": HARDENED_POD,
+                    }
+                },
+                "alertmanager": {
+                    "alertmanagerSpec": {
+                        "configSecret": "alertmanager-trustfabric",
+                        "securityContext": HARDENED_POD,
+                        # PagerDuty routing keys arrive as files from a secret synced out of Vault.
+                        "secrets": ["pagerduty-routing-keys"],
+                    }
+                },
+                "grafana": {
+                    "admin": {"existingSecret": "grafana-admin"},
+                    "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard"}},
+                    "securityContext": HARDENED_POD,
+                    "containerSecurityContext": HARDENED_CONTAINER,
+                },
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, alertmanager_secret]),
+        )
+        for rule_name, text in sorted(args.rule_groups.items()):
+            k8s.apiextensions.CustomResource(
+                f"{name}-rules-{rule_name}",
+                api_version="monitoring.coreos.com/v1",
+                kind="PrometheusRule",
+                metadata=meta(f"slo-{rule_name}", {"release": "kube-prometheus-stack"}),
+                spec=yaml.safe_load(text),
+                opts=in_namespace,
+            )
+        for dashboard_name, text in sorted(args.dashboards.items()):
+            k8s.core.v1.ConfigMap(
+                f"{name}-dashboard-{dashboard_name}",
+                metadata=meta(f"dashboard-{dashboard_name}", {"grafana_dashboard": "1"}),
+                data={f"{dashboard_name}.json": text},
+                opts=in_namespace,
+            )
+        k8s.helm.v3.Release(
+            f"{name}-tempo",
+            name="tempo",
+            chart="tempo",
+            version=TEMPO_VERSION,
+            namespace=args.namespace,
+            repository_opts={"repo": GRAFANA_CHARTS},
+            atomic=True,
+            values={"securityContext": HARDENED_POD, "tempo": {"securityContext": HARDENED_CONTAINER}},
+            opts=in_namespace,
+        )
+
+        config = pulumi.Output.from_input(args.opensearch_endpoint).apply(
+            lambda endpoint: yaml.safe_dump(
+                collector_config(opensearch_endpoint=endpoint, tempo_endpoint=f"tempo.{args.namespace}:4317"),
+                sort_keys=True,
+            )
+        )
+        config_map = k8s.core.v1.ConfigMap(
+            f"{name}-collector-config",
+            metadata=meta("otel-collector"),
+            data={"collector.yaml": config},
+            opts=in_namespace,
+        )
+        selector = {"app.kubernetes.io/name": "otel-collector"}
+        k8s.apps.v1.Deployment(
+            f"{name}-collector",
+            metadata=meta("otel-collector", selector),
+            spec={
+                "replicas": args.collector_replicas,
+                "selector": {"matchLabels": selector},
+                "template": {
+                    "metadata": {"labels": {**labels, **selector}},
+                    "spec": {
+                        "serviceAccountName": "otel-collector",
+                        "automountServiceAccountToken": True,
+                        "securityContext": HARDENED_POD,
+                        "containers": [
+                            {
+                                "name": "collector",
+                                "image": OTEL_COLLECTOR_IMAGE,
+                                "args": ["--config=/conf/collector.yaml"],
+                                "ports": [
+                                    {"containerPort": 4317, "name": "otlp-grpc"},
+                                    {"containerPort": 4318, "name": "otlp-http"},
+                                ],
+                                "securityContext": HARDENED_CONTAINER,
+                                "resources": {
+                                    "requests": {"cpu": "200m", "memory": "256Mi"},
+                                    "limits": {"cpu": "1", "memory": "1Gi"},
+                                },
+                                "livenessProbe": {"httpGet": {"path": "/", "port": 13133}},
+                                "readinessProbe": {"httpGet": {"path": "/", "port": 13133}},
+                                "volumeMounts": [{"name": "config", "mountPath": "/conf", "readOnly": True}],
+                            }
+                        ],
+                        "volumes": [{"name": "config", "configMap": {"name": "otel-collector"}}],
+                    },
+                },
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map]),
+        )
+        k8s.core.v1.ServiceAccount(f"{name}-collector-sa", metadata=meta("otel-collector"), opts=in_namespace)
+        k8s.core.v1.Service(
+            f"{name}-collector-service",
+            metadata=meta("otel-collector", selector),
+            spec={
+                "selector": selector,
+                "ports": [{"name": "otlp-grpc", "port": 4317}, {"name": "otlp-http", "port": 4318}],
+                "type": "ClusterIP",
+            },
+            opts=in_namespace,
+        )
+        self.namespace = namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)
+        self.register_outputs({"namespace": self.namespace})

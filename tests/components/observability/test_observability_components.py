@@ -1,0 +1,189 @@
+"""Observability components: PII redaction (proved with RE2, the collector's regex engine), the hardened
+telemetry stack on Kubernetes, and the encrypted log domain, as declared in the real dev stack."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import re2
+import yaml
+
+from components.observability.log_domain import LogDomainArgs, retention_policies
+from components.observability.log_domain import validate_args as validate_log_domain
+from components.observability.redaction import PII_PATTERNS, collector_config, redact
+from components.observability.telemetry import KUBE_PROMETHEUS_STACK_VERSION, TEMPO_VERSION, TelemetryArgs
+from components.observability.telemetry import validate_args as validate_telemetry
+
+SAMPLES = [
+    ("mail jane.doe+tax@example.co.uk today", "mail [REDACTED:email] today"),
+    ("NINO AB 12 34 56 C", "NINO [REDACTED:uk-nino]"),
+    ("NINO QQ123456C stays: QQ is never issued", "NINO QQ123456C stays: QQ is never issued"),
+    ("ssn 123-45-6789.", "ssn [REDACTED:us-ssn]."),
+    ("sin 046 454 286", "sin [REDACTED:ca-sin]"),
+    ("card 4111 1111 1111 1111 / 5500-0000-0000-0004", "card [REDACTED:card] / [REDACTED:card]"),
+    ("iban GB82 WEST 1234 5698 7654 32", "iban [REDACTED:iban]"),
+    ("iban DE89370400440532013000", "iban [REDACTED:iban]"),
+    ("sort code and account 20-00-00 12345678", "sort code and account [REDACTED:uk-bank-account]"),
+    ("invoice 2026-11-29 total 1234.56 order 12345", "invoice 2026-11-29 total 1234.56 order 12345"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SAMPLES)
+def test_pii_is_redacted_and_ordinary_text_is_not(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), SAMPLES)
+def test_re2_agrees_with_python(text, expected):
+    out = text
+    for kind, pattern in PII_PATTERNS:
+        out = re2.sub(pattern, f"[REDACTED:{kind}]", out)
+    assert out == expected
+
+
+def test_every_pattern_compiles_in_re2():
+    for _, pattern in PII_PATTERNS:
+        re2.compile(pattern)
+        re.compile(pattern)
+
+
+def test_collector_redacts_before_any_exporter():
+    config = collector_config(opensearch_endpoint="https://logs.example", tempo_endpoint="tempo:4317")
+    for pipeline in ("logs", "traces"):
+        processors = config["service"]["pipelines"][pipeline]["processors"]
+        assert processors.index("transform/redact-pii") < processors.index("batch")
+    statements = config["processors"]["transform/redact-pii"]["log_statements"][0]["statements"]
+    assert statements[0] == (
+        'replace_pattern(body, "[A-Za-z0-9._%+\\\\-]+@[A-Za-z0-9.\\\\-]+\\\\.[A-Za-z]{2,}", "[REDACTED:email]")'
+    )
+    assert len(statements) == 2 * len(PII_PATTERNS)
+    assert config["exporters"]["otlp/tempo"]["tls"] == {"insecure": False}
+
+
+@pytest.fixture(scope="module")
+def dev(stack_graph):
+    return stack_graph("dev")
+
+
+def of_type(graph, type_):
+    return [r for r in graph if r.type == type_]
+
+
+def test_every_kubernetes_object_carries_the_tag_contract_as_labels(dev):
+    objects = [r for r in dev if r.type.startswith("kubernetes:") and "helm.sh" not in r.type and r.custom]
+    assert objects
+    for resource in objects:
+        labels = resource.props["metadata"]["labels"]
+        assert {labels["jurisdiction"], labels["data-classification"], labels["owner"]} == {
+            "UK",
+            "confidential",
+            "platform-reliability",
+        }, resource.name
+
+
+def test_namespace_enforces_the_restricted_pod_security_standard(dev):
+    [namespace] = of_type(dev, "kubernetes:core/v1:Namespace")
+    labels = namespace.props["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
+
+
+def test_collector_is_hardened(dev):
+    [deployment] = of_type(dev, "kubernetes:apps/v1:Deployment")
+    pod = deployment.props["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    [container] = pod["containers"]
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert container["securityContext"]["privileged"] is False
+    assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert set(container["resources"]["limits"]) == {"cpu", "memory"}
+    assert deployment.props["spec"]["replicas"] == 2
+
+
+def test_charts_are_pinned(dev):
+    versions = {r.props["chart"]: r.props["version"] for r in of_type(dev, "kubernetes:helm.sh/v3:Release")}
+    assert versions == {"kube-prometheus-stack": KUBE_PROMETHEUS_STACK_VERSION, "tempo": TEMPO_VERSION}
+
+
+def test_log_domain_is_encrypted_with_the_logs_key_and_https_only(dev):
+    [domain] = of_type(dev, "aws:opensearch/domain:Domain")
+    props = domain.props
+    [logs_key] = [r for r in of_type(dev, "aws:kms/key:Key") if r.name.endswith("-logs")]
+    keys = {r.urn: r for r in of_type(dev, "aws:kms/key:Key")}
+    assert props["encryptAtRest"]["enabled"] is True
+    assert domain.property_dependencies["encryptAtRest"] == [logs_key.urn]
+    assert logs_key.urn in keys
+    assert props["nodeToNodeEncryption"] == {"enabled": True}
+    assert props["domainEndpointOptions"] == {
+        "enforceHttps": True,
+        "tlsSecurityPolicy": "Policy-Min-TLS-1-2-PFS-2023-10",
+    }
+    assert props["advancedSecurityOptions"]["internalUserDatabaseEnabled"] is False
+    assert domain.region == "eu-west-2"
+
+
+def test_log_domain_log_groups_are_encrypted_and_kept_a_year(dev):
+    groups = [r for r in of_type(dev, "aws:cloudwatch/logGroup:LogGroup") if "/opensearch/" in r.props["name"]]
+    assert len(groups) == 4
+    for group in groups:
+        assert group.props["retentionInDays"] >= 365
+        assert group.props["kmsKeyId"].startswith("arn:aws:kms:eu-west-2:")
+
+
+def test_retention_policies_per_data_class():
+    policies = retention_policies({"public": 30, "restricted": 400})
+    assert list(policies) == ["public", "restricted"]
+    restricted = policies["restricted"]["policy"]
+    assert restricted["states"][0]["transitions"] == [{"state_name": "delete", "conditions": {"min_index_age": "400d"}}]
+    assert restricted["ism_template"] == [{"index_patterns": ["logs-restricted-*"], "priority": 100}]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"region": "us-east-1"},
+            "LogDomain: region: region 'us-east-1' is outside UK's allowed regions; allowed: eu-west-2, eu-west-1",
+        ),
+        ({"instance_count": 2}, "LogDomain: instance_count: 2 is out of range; allowed: 3..30"),
+        ({"log_retention_days": 90}, "LogDomain: log_retention_days: 90 is out of range; allowed: 365..3653"),
+        (
+            {"retention_days": {"secret": 10}},
+            "LogDomain: retention_days: unknown data class 'secret'; allowed: public, internal, confidential, restricted",
+        ),
+    ],
+)
+def test_log_domain_validation(changes, message):
+    args = LogDomainArgs(**{"jurisdiction": "UK", "region": "eu-west-2", "kms_key_arn": "arn", **changes})
+    with pytest.raises(ValueError) as error:
+        validate_log_domain(args)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"collector_replicas": 1}, "TelemetryStack: collector_replicas: 1 is out of range; allowed: 2..10"),
+        (
+            {"data_classification": "public"},
+            "TelemetryStack: data_classification: 'public' is not allowed; allowed: internal, confidential, restricted",
+        ),
+        (
+            {"rule_groups": {"x": "rules: []"}},
+            "TelemetryStack: rule_groups['x']: expected a Prometheus rule file with groups:",
+        ),
+    ],
+)
+def test_telemetry_validation(changes, message):
+    args = TelemetryArgs(
+        **{
+            "jurisdiction": "UK",
+            "data_classification": "restricted",
+            "owner": "o",
+            "opensearch_endpoint": "https://x",
+            **changes,
+        }
+    )
+    with pytest.raises(ValueError) as error:
+        validate_telemetry(args)
+    assert str(error.value) == message
