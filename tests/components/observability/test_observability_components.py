@@ -7,7 +7,6 @@ import re
 
 import pytest
 import re2
-import yaml
 
 from components.observability.log_domain import LogDomainArgs, retention_policies
 from components.observability.log_domain import validate_args as validate_log_domain
