@@ -1,23 +1,202 @@
-"""The security layer of a cell: KMS keyring (and, as they land, Vault, IAM baseline, audit trail, secrets)."""
+"""The security layer of a cell: IAM baseline, KMS keyring, audit trail, secrets and Vault.
+
+Order matters: the IAM baseline first (key policies name its roles, which must exist), then the keyring, then
+what the keys protect. Singletons are owned by one cell (see each component's docstring):
+
+- account: the password policy (the primary-role stack's first cell; prod and dr share the account because
+  multi-Region keys replicate only within an account), the multi-Region trail (each stack's first cell), the
+  Vault audit device (each stack's first cell, through a root-namespace Vault provider);
+- region: Access Analyzer, Config, GuardDuty, Security Hub (the first cell in each region; dr has two cells in
+  eu-west-1).
+
+In dr the keyring declares replica keys of prod's multi-Region primaries, read from the prod stack's
+`<cell>_key_arns` output (docs/adr/0002-key-hierarchy.md).
+
+Publishes in `ctx.shared`: `key_arns` (purpose -> key ARN in this cell's region), `security_alert_topic_arn`,
+`role_arns` (role -> ARN), `permission_boundary_arn`.
+"""
 
 from __future__ import annotations
 
-import pulumi
+from typing import Any
+from urllib.parse import urlparse
 
-from components.security.kms import KmsKeyring, KmsKeyringArgs
+import pulumi
+import pulumi_vault as vault
+
+from components.security.audit_trail import AuditTrail, AuditTrailArgs
+from components.security.iam_baseline import IamBaseline, IamBaselineArgs
+from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
+from components.security.secrets import CellSecrets, CellSecretsArgs, SecretSpec
+from components.security.vault import CellVault, CellVaultArgs, VaultWorkload
 from stacks.context import CellContext
+from stacks.settings import StackSettings
+
+PRIMARY_STACK = "prod"
+"""The stack whose multi-Region primary keys the dr stack replicates."""
+
+SSO_DISCOVERY_URL = "https://sso.trustfabric.internal"
+"""Default OIDC issuer for people; override with `trust-fabric-sso:discoveryUrl`."""
+
+CELL_SECRETS = (
+    SecretSpec("ledger-db", "Ledger database credentials"),
+    SecretSpec("bank-feeds", "Open-banking feed client credentials"),
+    SecretSpec("model-gateway", "Model gateway API credentials", rotation_days=30),
+)
+"""Secrets every cell holds; values are written only by the rotation function."""
+
+WORKLOADS = (
+    VaultWorkload("ledger", "ledger", "ledger-api"),
+    VaultWorkload("ingest", "ingest", "ingest-worker"),
+    VaultWorkload("assistant", "assistant", "assistant-api"),
+)
+"""Kubernetes workloads of a cell that read Vault."""
+
+
+def vault_namespace(settings: StackSettings, cell: str) -> str:
+    """The cell's Vault namespace, e.g. `trustfabric/uk` (under the configured namespace when one is set)."""
+    return f"{settings.vault.namespace or 'trustfabric'}/{cell}"
+
+
+def vault_oidc_provider_host(settings: StackSettings) -> str:
+    """Issuer (without scheme) of Vault's plugin identity tokens, as IAM names the OIDC provider."""
+    parsed = urlparse(settings.vault.address)
+    return f"{parsed.netloc}/v1/identity/oidc/plugins"
+
+
+def primary_key_arn(primaries: pulumi.Output[Any], purpose: str) -> pulumi.Output[str]:
+    """One purpose's ARN from prod's `<cell>_key_arns` output (purpose -> ARN)."""
+    return primaries.apply(lambda arns: str(arns[purpose]))
 
 
 def declare(ctx: CellContext) -> None:
-    keyring = KmsKeyring(
-        f"{ctx.name}-keyring",
-        KmsKeyringArgs(
-            jurisdiction=ctx.cell.code,
-            region=ctx.cell.region,
-            deletion_window_in_days=ctx.settings.kms_deletion_window_days,
-            multi_region=ctx.settings.role == "primary",
+    settings, cell = ctx.settings, ctx.cell
+    first_cell = settings.cells[0] == cell
+    owns_region = next(c for c in settings.cells if c.region == cell.region) == cell
+    stack = settings.stack
+
+    iam = IamBaseline(
+        f"{ctx.name}-iam",
+        IamBaselineArgs(
+            stack=stack,
+            cell=ctx.name,
+            jurisdiction=cell.code,
+            region=cell.region,
+            manage_password_policy=first_cell and settings.role == "primary",
+            create_access_analyzer=owns_region,
+            vault_oidc_provider_host=vault_oidc_provider_host(settings),
         ),
         opts=ctx.opts,
     )
+
+    users = [iam.role_arns[role] for role in ("deploy", "incident-responder", "config-recorder")]
+    if settings.is_standby_footprint:
+        # The primaries' ids are AWS's (mrk-...), known only once prod exists: read them from prod's outputs.
+        reference = pulumi.StackReference(
+            f"{ctx.name}-primary-keys",
+            stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{PRIMARY_STACK}",
+            opts=pulumi.ResourceOptions(parent=ctx.parent),
+        )
+        primaries = reference.get_output(f"{ctx.name}_key_arns")
+        keyring_args = KmsKeyringArgs(
+            jurisdiction=cell.code,
+            region=cell.region,
+            deletion_window_in_days=settings.kms_deletion_window_days,
+            admin_role_arns=(iam.role_arns["key-admin"],),
+            user_role_arns=tuple(users),
+            primary_key_arns={purpose: primary_key_arn(primaries, purpose) for purpose in PURPOSES},
+        )
+    else:
+        keyring_args = KmsKeyringArgs(
+            jurisdiction=cell.code,
+            region=cell.region,
+            deletion_window_in_days=settings.kms_deletion_window_days,
+            multi_region=settings.role == "primary",
+            admin_role_arns=(iam.role_arns["key-admin"],),
+            user_role_arns=tuple(users),
+        )
+    keyring = KmsKeyring(f"{ctx.name}-keyring", keyring_args, opts=ctx.opts)
+
+    audit = AuditTrail(
+        f"{ctx.name}-audit",
+        AuditTrailArgs(
+            stack=stack,
+            cell=ctx.name,
+            jurisdiction=cell.code,
+            region=cell.region,
+            logs_key_arn=keyring.key_arns["logs"],
+            cloudtrail_logs_role_arn=iam.role_arns["cloudtrail-logs"],
+            config_recorder_role_arn=iam.role_arns["config-recorder"],
+            watched_role_arns=(iam.role_arns["break-glass"],),
+            create_trail=first_cell,
+            create_regional_services=owns_region,
+            include_global_resource_types=first_cell,
+            log_retention_days=settings.observability.log_retention_days,
+            object_lock_retention_days=min(cell.jurisdiction.retention_days, 3653),
+        ),
+        opts=ctx.opts,
+    )
+
+    account_id = pulumi.Output.from_input(iam.role_arns["deploy"]).apply(lambda arn: arn.split(":")[4])
+    CellSecrets(
+        f"{ctx.name}-secrets",
+        CellSecretsArgs(
+            jurisdiction=cell.code,
+            region=cell.region,
+            paired_region=cell.paired_region,
+            kms_key_arn=keyring.key_arns["secrets"],
+            rotation_lambda_arn=account_id.apply(
+                lambda account: (
+                    f"arn:aws:lambda:{cell.region}:{account}:function:trustfabric-{stack}-{ctx.name}-secret-rotation"
+                )
+            ),
+            secrets=CELL_SECRETS,
+            name_prefix=f"trustfabric/{stack}/{ctx.name}",
+            # The primary footprint replicates into its pair; dr's own copies are those replicas.
+            replica_regions=(cell.paired_region,) if settings.role == "primary" and stack == PRIMARY_STACK else (),
+        ),
+        opts=ctx.opts,
+    )
+
+    vault_provider = vault.Provider(
+        f"{ctx.name}-vault",
+        address=settings.vault.address,
+        namespace=vault_namespace(settings, ctx.name),
+        skip_child_token=False,
+        skip_tls_verify=False,
+        opts=pulumi.ResourceOptions(parent=ctx.parent),
+    )
+    audit_provider = None
+    if first_cell:
+        audit_provider = vault.Provider(
+            f"{ctx.name}-vault-root",
+            address=settings.vault.address,
+            skip_child_token=False,
+            skip_tls_verify=False,
+            opts=pulumi.ResourceOptions(parent=ctx.parent),
+        )
+    sso = pulumi.Config("trust-fabric-sso")
+    CellVault(
+        f"{ctx.name}-vault",
+        CellVaultArgs(
+            cell=ctx.name,
+            region=cell.region,
+            vault_address=settings.vault.address,
+            broker_role_arn=iam.role_arns["vault-broker"],
+            aws_roles={role: iam.role_arns[role] for role in ("read-only", "auditor", "incident-responder")},
+            workloads=WORKLOADS,
+            oidc_discovery_url=sso.get("discoveryUrl") or SSO_DISCOVERY_URL,
+            oidc_client_secret=sso.get_secret("vaultClientSecret"),
+            declare_audit_device=first_cell,
+            audit_provider=audit_provider,
+            audit_path=f"file-{stack}",
+            audit_file_path=f"/vault/audit/{stack}.log",
+        ),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=vault_provider),
+    )
+
     ctx.shared["key_arns"] = keyring.key_arns
+    ctx.shared["security_alert_topic_arn"] = audit.alert_topic_arn
+    ctx.shared["role_arns"] = iam.role_arns
+    ctx.shared["permission_boundary_arn"] = iam.boundary_arn
     pulumi.export(f"{ctx.name}_key_arns", keyring.key_arns)

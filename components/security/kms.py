@@ -255,21 +255,20 @@ class KmsKeyring(pulumi.ComponentResource):
         admin_count = len(args.admin_role_arns)
         for purpose in args.purposes:
             roles = (*args.admin_role_arns, *args.user_role_arns)
-            policy = pulumi.Output.all(identity.account_id, *roles).apply(
-                lambda values, purpose=purpose: key_policy(
-                    values[0],
-                    args.region,
-                    purpose,
-                    values[1 : 1 + admin_count],
-                    values[1 + admin_count :],
-                )
-            )
+
+            def render(values: list[str], purpose: str = purpose) -> str:
+                account, principals = values[0], values[1:]
+                return key_policy(account, args.region, purpose, principals[:admin_count], principals[admin_count:])
+
+            policy = pulumi.Output.all(identity.account_id, *roles).apply(render)
             description = f"{args.jurisdiction} {purpose} key ({args.region})"
             key: aws.kms.Key | aws.kms.ReplicaKey
             if args.primary_key_arns:
-                primary = pulumi.Output.from_input(args.primary_key_arns[purpose]).apply(
-                    lambda arn, purpose=purpose: validate_primary_key_arn(purpose, arn, args.jurisdiction, args.region)
-                )
+
+                def checked(arn: str, purpose: str = purpose) -> str:
+                    return validate_primary_key_arn(purpose, arn, args.jurisdiction, args.region)
+
+                primary = pulumi.Output.from_input(args.primary_key_arns[purpose]).apply(checked)
                 key = aws.kms.ReplicaKey(
                     f"{name}-{purpose}-replica",
                     description=f"{description}, replica",

@@ -1,0 +1,561 @@
+"""Audit trail of a cell: CloudTrail into a locked bucket, AWS Config, GuardDuty, Security Hub, alert routing.
+
+What a cell always gets:
+
+- an audit bucket: object lock in COMPLIANCE mode for the jurisdiction's statutory retention, versioning,
+  SSE-KMS with the logs key, all four public-access blocks, a TLS-only policy, owner-enforced objects, and
+  server access logging into a separate access-log bucket (itself encrypted, versioned, blocked, TLS-only);
+- the security alert topic (SNS, encrypted with the logs key) and EventBridge rules that route to it every
+  AssumeRole of a watched role (break-glass).
+
+Account- and region-singletons are flags the stack sets for one cell only (the dr stack has two cells in
+eu-west-1, and prod and dr share one account):
+
+- `create_trail`: the stack's one multi-Region trail (log file validation, KMS, CloudWatch Logs delivery with
+  retention >= 365 days). One per stack keeps the account under CloudTrail's five trails per region.
+- `create_regional_services`: the region's AWS Config recorder, delivery channel and managed rules, GuardDuty
+  detector, Security Hub with the FSBP and CIS 3.0 standards, and the high-severity finding rules.
+
+Usage::
+
+    trail = AuditTrail(
+        "uk-audit",
+        AuditTrailArgs(
+            stack="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
+            logs_key_arn=keyring.key_arns["logs"],
+            cloudtrail_logs_role_arn=iam.role_arns["cloudtrail-logs"],
+            config_recorder_role_arn=iam.role_arns["config-recorder"],
+            watched_role_arns=[iam.role_arns["break-glass"]],
+        ),
+        opts=pulumi.ResourceOptions(provider=uk_provider),
+    )
+    alert_topic_arn = trail.alert_topic_arn
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.security.iam_baseline import audit_bucket_prefix, cloudtrail_log_group_name
+from components.validation import (
+    require_jurisdiction,
+    require_non_empty,
+    require_range,
+    require_region_in_jurisdiction,
+)
+
+CONFIG_RULES: dict[str, dict[str, str]] = {
+    "CLOUD_TRAIL_ENABLED": {},
+    "MULTI_REGION_CLOUD_TRAIL_ENABLED": {},
+    "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED": {},
+    "CLOUD_TRAIL_ENCRYPTION_ENABLED": {},
+    "CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED": {},
+    "S3_BUCKET_SSL_REQUESTS_ONLY": {},
+    "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED": {},
+    "S3_DEFAULT_ENCRYPTION_KMS": {},
+    "S3_BUCKET_VERSIONING_ENABLED": {},
+    "CMK_BACKING_KEY_ROTATION_ENABLED": {},
+    "KMS_CMK_NOT_SCHEDULED_FOR_DELETION": {},
+    "RDS_STORAGE_ENCRYPTED": {},
+    "DYNAMODB_TABLE_ENCRYPTED_KMS": {},
+    "CLOUDWATCH_LOG_GROUP_ENCRYPTED": {},
+    "CW_LOGGROUP_RETENTION_PERIOD_CHECK": {"MinRetentionTime": "365"},
+    "SNS_ENCRYPTED_KMS": {},
+    "SECRETSMANAGER_USING_CMK": {},
+    "SECRETSMANAGER_ROTATION_ENABLED_CHECK": {},
+    "IAM_USER_NO_POLICIES_CHECK": {},
+    "IAM_PASSWORD_POLICY": {
+        "MinimumPasswordLength": "14",
+        "PasswordReusePrevention": "24",
+        "RequireUppercaseCharacters": "true",
+        "RequireLowercaseCharacters": "true",
+        "RequireNumbers": "true",
+        "RequireSymbols": "true",
+    },
+    "IAM_ROOT_ACCESS_KEY_CHECK": {},
+    "ROOT_ACCOUNT_MFA_ENABLED": {},
+    "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS": {},
+    "ACCESS_KEYS_ROTATED": {"maxAccessKeyAge": "90"},
+    "GUARDDUTY_ENABLED_CENTRALIZED": {},
+    "SECURITYHUB_ENABLED": {},
+}
+"""AWS Config managed rules for the controls we claim, with their parameters (see docs/policies.md)."""
+
+FINDING_SEVERITY_FLOOR = 7
+"""GuardDuty severities at or above this are high (7.0-8.9) or critical (9.0+) and page."""
+
+
+def standards_arns(region: str) -> dict[str, str]:
+    """Security Hub standards we subscribe to, by short name, for a region."""
+    return {
+        "fsbp": f"arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
+        "cis-3-0": f"arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/3.0.0",
+    }
+
+
+@dataclass(frozen=True)
+class AuditTrailArgs:
+    """Arguments of a cell's audit trail."""
+
+    stack: str
+    """Stack name, part of bucket, trail and log group names."""
+    cell: str
+    """Cell name (e.g. `uk`)."""
+    jurisdiction: str
+    """Jurisdiction code; the buckets must live in its allowed regions."""
+    region: str
+    """The cell's region (the provider's); validated against the jurisdiction."""
+    logs_key_arn: pulumi.Input[str]
+    """The cell's `logs` KMS key: encrypts the trail, its log group, both buckets and the alert topic."""
+    cloudtrail_logs_role_arn: pulumi.Input[str]
+    """Role CloudTrail assumes to deliver into the log group (the IAM baseline's `cloudtrail-logs`)."""
+    config_recorder_role_arn: pulumi.Input[str]
+    """Role of the AWS Config recorder (the IAM baseline's `config-recorder`)."""
+    watched_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
+    """Roles whose every AssumeRole raises a security alert (break-glass)."""
+    create_trail: bool = True
+    """Declare the stack's multi-Region trail (set for one cell per stack)."""
+    create_regional_services: bool = True
+    """Declare the region's Config recorder and rules, GuardDuty, Security Hub and finding rules (set for the
+    first cell in each region)."""
+    include_global_resource_types: bool = True
+    """Record global resources (IAM) in Config; set for exactly one recorder per stack."""
+    log_retention_days: int = 400
+    """Retention of the trail's CloudWatch log group, 365..3653 days."""
+    object_lock_retention_days: int = 2192
+    """COMPLIANCE-mode retention of every audit object, 365..3653 days (the jurisdiction's statutory period)."""
+    access_log_retention_days: int = 400
+    """How long server access logs are kept before expiry, 365..3653 days."""
+    finding_severity_floor: int = FINDING_SEVERITY_FLOOR
+    """GuardDuty severity from which a finding alerts, 1..8 (7: high and critical)."""
+
+
+def validate_args(args: AuditTrailArgs) -> None:
+    """Raise ValueError naming the bad argument and what is allowed."""
+    require_non_empty("AuditTrail", "stack", args.stack)
+    require_non_empty("AuditTrail", "cell", args.cell)
+    require_jurisdiction("AuditTrail", "jurisdiction", args.jurisdiction)
+    require_region_in_jurisdiction("AuditTrail", "region", args.region, args.jurisdiction)
+    require_range("AuditTrail", "log_retention_days", args.log_retention_days, 365, 3653)
+    require_range("AuditTrail", "object_lock_retention_days", args.object_lock_retention_days, 365, 3653)
+    require_range("AuditTrail", "access_log_retention_days", args.access_log_retention_days, 365, 3653)
+    require_range("AuditTrail", "finding_severity_floor", args.finding_severity_floor, 1, 8)
+
+
+def bucket_name(stack: str, cell: str, kind: str, account_id: str, region: str) -> str:
+    """Globally unique, deterministic bucket names, e.g. `tf-prod-uk-audit-trail-123456789012-eu-west-2`."""
+    return f"{audit_bucket_prefix(stack, cell)}-{kind}-{account_id}-{region}"
+
+
+def trail_name(stack: str) -> str:
+    return f"trustfabric-{stack}"
+
+
+def tls_only_statement(bucket: str) -> dict[str, Any]:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def audit_bucket_policy(bucket: str, account_id: str, region: str, stack: str) -> str:
+    """TLS only; CloudTrail may check the ACL and write its files, only for this stack's trail."""
+    trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name(stack)}"
+    statements = [
+        tls_only_statement(bucket),
+        {
+            "Sid": "CloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": f"arn:aws:s3:::{bucket}",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+        },
+        {
+            "Sid": "CloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/cloudtrail/AWSLogs/{account_id}/*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn, "s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+    ]
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def access_log_bucket_policy(bucket: str, source_bucket: str, account_id: str) -> str:
+    """TLS only; S3's logging service may write, only for the audit bucket of this account."""
+    statements = [
+        tls_only_statement(bucket),
+        {
+            "Sid": "S3ServerAccessLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{source_bucket}"},
+                "StringEquals": {"aws:SourceAccount": account_id},
+            },
+        },
+    ]
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def alert_topic_policy(topic_arn: str, account_id: str, rule_arns: Sequence[str]) -> str:
+    """EventBridge may publish, only from our rules; nobody outside the account may subscribe."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "EventBridgePublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
+        },
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": "AccountOnlySubscriptions",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+            "Action": ["sns:Subscribe", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"],
+            "Resource": topic_arn,
+        },
+    ]
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def assume_role_pattern(role_arns: Sequence[str]) -> str:
+    return json.dumps(
+        {
+            "source": ["aws.sts"],
+            "detail-type": ["AWS API Call via CloudTrail"],
+            "detail": {
+                "eventSource": ["sts.amazonaws.com"],
+                "eventName": ["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"],
+                "requestParameters": {"roleArn": sorted(role_arns)},
+            },
+        },
+        sort_keys=True,
+    )
+
+
+def guardduty_pattern(severity_floor: int) -> str:
+    return json.dumps(
+        {
+            "source": ["aws.guardduty"],
+            "detail-type": ["GuardDuty Finding"],
+            "detail": {"severity": [{"numeric": [">=", severity_floor]}]},
+        },
+        sort_keys=True,
+    )
+
+
+def securityhub_pattern() -> str:
+    return json.dumps(
+        {
+            "source": ["aws.securityhub"],
+            "detail-type": ["Security Hub Findings - Imported"],
+            "detail": {
+                "findings": {
+                    "Severity": {"Label": ["HIGH", "CRITICAL"]},
+                    "Workflow": {"Status": ["NEW"]},
+                    "RecordState": ["ACTIVE"],
+                }
+            },
+        },
+        sort_keys=True,
+    )
+
+
+class AuditTrail(pulumi.ComponentResource):
+    """Locked audit bucket, trail, Config, GuardDuty, Security Hub and high-severity alert routing."""
+
+    audit_bucket_name: pulumi.Output[str]
+    alert_topic_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:security:AuditTrail", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+
+        access_logs = self._bucket(
+            f"{name}-access-logs",
+            account_id.apply(lambda a: bucket_name(args.stack, args.cell, "access", a, args.region)),
+            args,
+            child,
+            object_lock=False,
+        )
+        audit = self._bucket(
+            f"{name}-bucket",
+            account_id.apply(lambda a: bucket_name(args.stack, args.cell, "trail", a, args.region)),
+            args,
+            child,
+            object_lock=True,
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-access-logs-policy",
+            bucket=access_logs.id,
+            policy=pulumi.Output.all(access_logs.bucket, audit.bucket, account_id).apply(
+                lambda v: access_log_bucket_policy(v[0], v[1], v[2])
+            ),
+            opts=child,
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-access-logs-lifecycle",
+            bucket=access_logs.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-access-logs",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(
+                        days=args.access_log_retention_days
+                    ),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=args.access_log_retention_days
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        audit_policy = aws.s3.BucketPolicy(
+            f"{name}-bucket-policy",
+            bucket=audit.id,
+            policy=pulumi.Output.all(audit.bucket, account_id).apply(
+                lambda v: audit_bucket_policy(v[0], v[1], args.region, args.stack)
+            ),
+            opts=child,
+        )
+        aws.s3.BucketObjectLockConfiguration(
+            f"{name}-bucket-object-lock",
+            bucket=audit.id,
+            object_lock_enabled="Enabled",
+            rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
+                default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
+                    mode="COMPLIANCE", days=args.object_lock_retention_days
+                )
+            ),
+            opts=child,
+        )
+        aws.s3.BucketLogging(
+            f"{name}-bucket-logging",
+            bucket=audit.id,
+            target_bucket=access_logs.id,
+            target_prefix=f"{args.cell}/trail/",
+            opts=child,
+        )
+        self.audit_bucket_name = audit.bucket
+
+        if args.create_trail:
+            log_group = aws.cloudwatch.LogGroup(
+                f"{name}-trail-logs",
+                name=cloudtrail_log_group_name(args.stack, args.cell),
+                kms_key_id=args.logs_key_arn,
+                retention_in_days=args.log_retention_days,
+                opts=child,
+            )
+            aws.cloudtrail.Trail(
+                f"{name}-trail",
+                name=trail_name(args.stack),
+                s3_bucket_name=audit.bucket,
+                s3_key_prefix="cloudtrail",
+                is_multi_region_trail=True,
+                include_global_service_events=True,
+                enable_log_file_validation=True,
+                enable_logging=True,
+                kms_key_id=args.logs_key_arn,
+                cloud_watch_logs_group_arn=log_group.arn.apply(lambda arn: f"{arn}:*"),
+                cloud_watch_logs_role_arn=args.cloudtrail_logs_role_arn,
+                event_selectors=[
+                    aws.cloudtrail.TrailEventSelectorArgs(read_write_type="All", include_management_events=True)
+                ],
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[audit_policy]),
+            )
+
+        self.alert_topic = aws.sns.Topic(
+            f"{name}-alerts",
+            name=f"trustfabric-{args.stack}-{args.cell}-security-alerts",
+            kms_master_key_id=args.logs_key_arn,
+            opts=child,
+        )
+        self.alert_topic_arn = self.alert_topic.arn
+        rules: list[aws.cloudwatch.EventRule] = []
+        if args.watched_role_arns:
+            rules.append(
+                self._route(
+                    f"{name}-watched-role-assumed",
+                    "Every assumption of a watched (break-glass) role",
+                    pulumi.Output.all(*args.watched_role_arns).apply(lambda arns: assume_role_pattern(arns)),
+                    child,
+                )
+            )
+
+        if args.create_regional_services:
+            rules += self._regional_services(name, args, audit, child)
+
+        aws.sns.TopicPolicy(
+            f"{name}-alerts-policy",
+            arn=self.alert_topic.arn,
+            policy=pulumi.Output.all(self.alert_topic.arn, account_id, *[rule.arn for rule in rules]).apply(
+                lambda v: alert_topic_policy(v[0], v[1], v[2:])
+            ),
+            opts=child,
+        )
+        self.register_outputs({"audit_bucket_name": self.audit_bucket_name, "alert_topic_arn": self.alert_topic_arn})
+
+    def _bucket(
+        self,
+        name: str,
+        bucket: pulumi.Output[str],
+        args: AuditTrailArgs,
+        child: pulumi.ResourceOptions,
+        *,
+        object_lock: bool,
+    ) -> aws.s3.Bucket:
+        """A private bucket: versioned, SSE-KMS with the logs key, owner-enforced, all public access blocked."""
+        resource = aws.s3.Bucket(
+            name,
+            bucket=bucket,
+            object_lock_enabled=object_lock,
+            force_destroy=False,
+            opts=pulumi.ResourceOptions(parent=self, protect=object_lock),
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=resource.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=resource.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=resource.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=resource.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="aws:kms", kms_master_key_id=args.logs_key_arn
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+            opts=child,
+        )
+        return resource
+
+    def _route(
+        self, name: str, description: str, pattern: pulumi.Input[str], child: pulumi.ResourceOptions
+    ) -> aws.cloudwatch.EventRule:
+        rule = aws.cloudwatch.EventRule(name, description=description, event_pattern=pattern, opts=child)
+        aws.cloudwatch.EventTarget(
+            f"{name}-to-alerts",
+            rule=rule.name,
+            arn=self.alert_topic.arn,
+            target_id="security-alerts",
+            opts=child,
+        )
+        return rule
+
+    def _regional_services(
+        self, name: str, args: AuditTrailArgs, audit: aws.s3.Bucket, child: pulumi.ResourceOptions
+    ) -> list[aws.cloudwatch.EventRule]:
+        recorder = aws.cfg.Recorder(
+            f"{name}-config-recorder",
+            name=f"trustfabric-{args.stack}",
+            role_arn=args.config_recorder_role_arn,
+            recording_group=aws.cfg.RecorderRecordingGroupArgs(
+                all_supported=True, include_global_resource_types=args.include_global_resource_types
+            ),
+            opts=child,
+        )
+        channel = aws.cfg.DeliveryChannel(
+            f"{name}-config-delivery",
+            name=f"trustfabric-{args.stack}",
+            s3_bucket_name=audit.bucket,
+            s3_key_prefix="config",
+            s3_kms_key_arn=args.logs_key_arn,
+            snapshot_delivery_properties=aws.cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs(
+                delivery_frequency="TwentyFour_Hours"
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[recorder]),
+        )
+        aws.cfg.RecorderStatus(
+            f"{name}-config-recorder-status",
+            name=recorder.name,
+            is_enabled=True,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[channel]),
+        )
+        for identifier, parameters in CONFIG_RULES.items():
+            aws.cfg.Rule(
+                f"{name}-rule-{identifier.lower().replace('_', '-')}",
+                name=f"trustfabric-{identifier.lower().replace('_', '-')}",
+                source=aws.cfg.RuleSourceArgs(owner="AWS", source_identifier=identifier),
+                input_parameters=json.dumps(parameters, sort_keys=True) if parameters else None,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[recorder]),
+            )
+
+        aws.guardduty.Detector(
+            f"{name}-guardduty",
+            enable=True,
+            finding_publishing_frequency="FIFTEEN_MINUTES",
+            opts=child,
+        )
+        hub = aws.securityhub.Account(
+            f"{name}-securityhub",
+            enable_default_standards=False,
+            auto_enable_controls=True,
+            control_finding_generator="SECURITY_CONTROL",
+            opts=child,
+        )
+        for short, arn in standards_arns(args.region).items():
+            aws.securityhub.StandardsSubscription(
+                f"{name}-securityhub-{short}",
+                standards_arn=arn,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[hub]),
+            )
+        return [
+            self._route(
+                f"{name}-guardduty-high",
+                f"GuardDuty findings of severity >= {args.finding_severity_floor}",
+                guardduty_pattern(args.finding_severity_floor),
+                child,
+            ),
+            self._route(
+                f"{name}-securityhub-high",
+                "Security Hub findings labelled HIGH or CRITICAL",
+                securityhub_pattern(),
+                child,
+            ),
+        ]

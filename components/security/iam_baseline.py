@@ -1,0 +1,702 @@
+"""IAM baseline of a cell: a permission boundary on every role, named human and service roles, no IAM users.
+
+Each cell gets its own roles, named `trustfabric-<stack>-<cell>-<role>` (IAM is global, so the stack and cell
+in the name keep prod and dr, which share the account their multi-Region keys need, apart). Per-cell roles keep
+jurisdictions apart: the UK incident responder's role is not in the EU keys' policies. Account singletons are
+flags the stack sets for one cell only: the password policy (`manage_password_policy`, the primary stack's
+first cell) and the regional IAM Access Analyzer (`create_access_analyzer`, the first cell in each region).
+
+Roles:
+
+==================  =========================================================================================
+deploy              the pipeline; may create roles only under the boundary, pass only this cell's roles
+read-only           ReadOnlyAccess
+auditor             read-only + SecurityAudit + read of the cell's audit (evidence) buckets
+incident-responder  read-only + SecurityAudit + the containment actions of runbooks/secret-leak.md
+break-glass         administrator under the boundary; MFA required, one-hour sessions, every use alerted
+key-admin           administers (never uses) the cell's KMS keys; MFA required
+cloudtrail-logs     CloudTrail's delivery role into the cell's CloudWatch log group
+config-recorder     AWS Config's recorder and delivery role
+vault-broker        what Vault's AWS secrets engine assumes (web identity, no access keys) to vend roles
+==================  =========================================================================================
+
+No IAM users, groups or access keys are declared: people arrive through SSO (IAM Identity Center permission
+sets when `sso_instance_arn` is given) or through Vault's short-lived credentials.
+
+Usage::
+
+    baseline = IamBaseline(
+        "uk-iam",
+        IamBaselineArgs(stack="prod", cell="uk", jurisdiction="UK", region="eu-west-2"),
+        opts=pulumi.ResourceOptions(provider=uk_provider),
+    )
+    key_admin_arn = baseline.role_arns["key-admin"]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.validation import (
+    require_jurisdiction,
+    require_non_empty,
+    require_range,
+    require_region_in_jurisdiction,
+)
+from trustfabric.residency import JURISDICTIONS
+
+HUMAN_ROLES = ("deploy", "read-only", "auditor", "incident-responder", "break-glass", "key-admin")
+SERVICE_ROLES = ("cloudtrail-logs", "config-recorder", "vault-broker")
+ROLES = HUMAN_ROLES + SERVICE_ROLES
+"""Every role a cell's baseline declares."""
+
+VAULT_VENDED_ROLES = ("read-only", "auditor", "incident-responder")
+"""Roles Vault's AWS secrets engine may vend (through vault-broker). Never break-glass, never deploy."""
+
+MANAGED = "arn:aws:iam::aws:policy"
+MANAGED_POLICIES: dict[str, tuple[str, ...]] = {
+    "deploy": (f"{MANAGED}/PowerUserAccess",),
+    "read-only": (f"{MANAGED}/ReadOnlyAccess",),
+    "auditor": (f"{MANAGED}/ReadOnlyAccess", f"{MANAGED}/SecurityAudit"),
+    "incident-responder": (f"{MANAGED}/ReadOnlyAccess", f"{MANAGED}/SecurityAudit"),
+    "break-glass": (f"{MANAGED}/AdministratorAccess",),
+    "key-admin": (),
+    "cloudtrail-logs": (),
+    "config-recorder": (f"{MANAGED}/service-role/AWS_ConfigRole",),
+    "vault-broker": (),
+}
+
+# Services the boundary lets any role use at all; everything else is out of reach whatever a role's policies say.
+BOUNDARY_SERVICES = (
+    "access-analyzer",
+    "acm",
+    "application-autoscaling",
+    "autoscaling",
+    "backup",
+    "cloudformation",
+    "cloudtrail",
+    "cloudwatch",
+    "config",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "eks",
+    "elasticache",
+    "elasticloadbalancing",
+    "es",
+    "events",
+    "guardduty",
+    "health",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "rds",
+    "route53",
+    "route53-recovery-control-config",
+    "route53-recovery-cluster",
+    "s3",
+    "secretsmanager",
+    "securityhub",
+    "sns",
+    "sqs",
+    "ssm",
+    "sso",
+    "sts",
+    "support",
+    "tag",
+)
+
+# Global services whose API endpoints live outside the cell's regions; excluded from the region guard.
+GLOBAL_SERVICE_ACTIONS = (
+    "iam:*",
+    "sts:*",
+    "organizations:*",
+    "route53:*",
+    "cloudfront:*",
+    "support:*",
+    "health:*",
+    "sso:*",
+    "access-analyzer:*",
+)
+
+
+def role_name(stack: str, cell: str, role: str) -> str:
+    """The IAM name of a cell's role, e.g. `trustfabric-prod-uk-break-glass` (deterministic, for ARNs)."""
+    return f"trustfabric-{stack}-{cell}-{role}"
+
+
+def role_arn(account_id: str, stack: str, cell: str, role: str) -> str:
+    return f"arn:aws:iam::{account_id}:role/{role_name(stack, cell, role)}"
+
+
+def boundary_name(stack: str, cell: str) -> str:
+    return f"trustfabric-{stack}-{cell}-boundary"
+
+
+def audit_bucket_prefix(stack: str, cell: str) -> str:
+    """Prefix of the cell's audit and access-log bucket names (the audit trail names its buckets with it)."""
+    return f"tf-{stack}-{cell}-audit"
+
+
+def cloudtrail_log_group_name(stack: str, cell: str) -> str:
+    return f"/trustfabric/{stack}/{cell}/cloudtrail"
+
+
+@dataclass(frozen=True)
+class IamBaselineArgs:
+    """Arguments of a cell's IAM baseline."""
+
+    stack: str
+    """Stack name, part of every role name (prod and dr share one account)."""
+    cell: str
+    """Cell name (e.g. `uk`), part of every role name."""
+    jurisdiction: str
+    """Jurisdiction code; the boundary denies every regional action outside its allowed regions."""
+    region: str
+    """The cell's region (the provider's); validated against the jurisdiction."""
+    manage_password_policy: bool = True
+    """Declare the account password policy (an account singleton: set for one cell of one stack only)."""
+    create_access_analyzer: bool = True
+    """Declare the regional IAM Access Analyzer (one per region: set for the first cell in each region)."""
+    max_session_duration_seconds: int = 3600
+    """Session length of human roles, 900..43200; break-glass is always 3600."""
+    minimum_password_length: int = 14
+    """Password policy minimum length, 14..128 (CIS 1.8)."""
+    password_reuse_prevention: int = 24
+    """Previous passwords that may not be reused, 24 (CIS 1.9)..24."""
+    trusted_account_id: str | None = None
+    """Account whose MFA-authenticated principals may assume the human roles; None means this account."""
+    vault_oidc_provider_host: str | None = None
+    """Host/path of the IAM OIDC provider for Vault's plugin identity tokens (e.g.
+    `vault.example.internal:8200/v1/identity/oidc/plugins`); vault-broker trusts only it. None: vault-broker
+    trusts nothing until set (it is then unusable, never open)."""
+    vault_token_audience: str = "sts.amazonaws.com"
+    """The `aud` Vault puts in its plugin identity tokens; vault-broker's trust requires it."""
+    sso_instance_arn: str | None = None
+    """IAM Identity Center instance; when given, one permission set per human role (except key-admin and
+    deploy) is declared with the same managed policies and the boundary. Not wired from settings yet."""
+    admin_tag_key: str = "trustfabric-deployer"
+    """Principal tag the pipeline's principal carries; the deploy role trusts only principals tagged `true`."""
+    extra_boundary_services: Sequence[str] = field(default_factory=tuple)
+    """Further service prefixes the boundary allows (beyond BOUNDARY_SERVICES)."""
+
+
+def validate_args(args: IamBaselineArgs) -> None:
+    """Raise ValueError naming the bad argument and what is allowed."""
+    require_non_empty("IamBaseline", "stack", args.stack)
+    require_non_empty("IamBaseline", "cell", args.cell)
+    require_jurisdiction("IamBaseline", "jurisdiction", args.jurisdiction)
+    require_region_in_jurisdiction("IamBaseline", "region", args.region, args.jurisdiction)
+    require_range("IamBaseline", "max_session_duration_seconds", args.max_session_duration_seconds, 900, 43200)
+    require_range("IamBaseline", "minimum_password_length", args.minimum_password_length, 14, 128)
+    require_range("IamBaseline", "password_reuse_prevention", args.password_reuse_prevention, 24, 24)
+    longest = role_name(args.stack, args.cell, "incident-responder")
+    if len(longest) > 64:
+        raise ValueError(
+            f"IamBaseline: stack/cell: role name {longest!r} is longer than IAM's 64 characters; "
+            "allowed: shorter stack and cell names"
+        )
+    if args.trusted_account_id is not None and not (
+        len(args.trusted_account_id) == 12 and args.trusted_account_id.isdigit()
+    ):
+        raise ValueError(
+            f"IamBaseline: trusted_account_id: {args.trusted_account_id!r} is not an account id; "
+            "allowed: 12 digits or None"
+        )
+    for service in args.extra_boundary_services:
+        if service in ("*", "") or "*" in service or ":" in service:
+            raise ValueError(
+                f"IamBaseline: extra_boundary_services: {service!r} is not a service prefix; "
+                "allowed: a prefix such as 'bedrock'"
+            )
+
+
+def _document(statements: list[dict[str, Any]]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
+    """The permission boundary every role carries.
+
+    It allows only the services the platform uses, keeps every regional call inside the jurisdiction's regions,
+    and denies what would undo the controls: creating users or access keys, loosening or removing the
+    boundary, stopping the audit trail, disabling detectors, scheduling key deletion (key-admin only).
+    """
+    allowed_regions = list(JURISDICTIONS[args.jurisdiction].allowed_regions)
+    boundary_arn = f"arn:aws:iam::{account_id}:policy/{boundary_name(args.stack, args.cell)}"
+    services = sorted({*BOUNDARY_SERVICES, *args.extra_boundary_services})
+    key_admin = role_arn(account_id, args.stack, args.cell, "key-admin")
+    return _document(
+        [
+            {
+                "Sid": "AllowPlatformServices",
+                "Effect": "Allow",
+                "Action": [f"{service}:*" for service in services],
+                "Resource": "*",
+            },
+            {
+                "Sid": "DenyOutsideJurisdictionRegions",
+                "Effect": "Deny",
+                "NotAction": list(GLOBAL_SERVICE_ACTIONS),
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": allowed_regions}},
+            },
+            {
+                "Sid": "DenyLongLivedCredentials",
+                "Effect": "Deny",
+                "Action": [
+                    "iam:CreateUser",
+                    "iam:CreateAccessKey",
+                    "iam:CreateLoginProfile",
+                    "iam:UpdateLoginProfile",
+                    "iam:CreateServiceSpecificCredential",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "DenyBoundaryChanges",
+                "Effect": "Deny",
+                "Action": [
+                    "iam:CreatePolicyVersion",
+                    "iam:DeletePolicy",
+                    "iam:DeletePolicyVersion",
+                    "iam:SetDefaultPolicyVersion",
+                ],
+                "Resource": boundary_arn,
+            },
+            {
+                "Sid": "DenyRoleWithoutBoundary",
+                "Effect": "Deny",
+                "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary_arn}},
+            },
+            {
+                "Sid": "DenyBoundaryRemoval",
+                "Effect": "Deny",
+                "Action": "iam:DeleteRolePermissionsBoundary",
+                "Resource": "*",
+            },
+            {
+                "Sid": "DenyAuditTampering",
+                "Effect": "Deny",
+                "Action": [
+                    "cloudtrail:StopLogging",
+                    "cloudtrail:DeleteTrail",
+                    "cloudtrail:PutEventSelectors",
+                    "config:StopConfigurationRecorder",
+                    "config:DeleteConfigurationRecorder",
+                    "config:DeleteDeliveryChannel",
+                    "guardduty:DeleteDetector",
+                    "guardduty:DisassociateFromMasterAccount",
+                    "securityhub:DisableSecurityHub",
+                    "s3:PutBucketObjectLockConfiguration",
+                    "s3:BypassGovernanceRetention",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "DenyKeyDeletionExceptKeyAdmin",
+                "Effect": "Deny",
+                "Action": ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"],
+                "Resource": "*",
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": key_admin}},
+            },
+        ]
+    )
+
+
+def human_trust_policy(account_id: str, trusted_account_id: str, broker_arn: str | None) -> str:
+    """Human roles: principals of the trusted account with MFA, and (for vended roles) Vault's broker role."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "MfaAuthenticatedPrincipals",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{trusted_account_id}:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"},
+            },
+        }
+    ]
+    if broker_arn is not None:
+        statements.append(
+            {
+                "Sid": "VaultBroker",
+                "Effect": "Allow",
+                "Principal": {"AWS": broker_arn},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}},
+            }
+        )
+    return _document(statements)
+
+
+def deploy_trust_policy(trusted_account_id: str, tag_key: str) -> str:
+    """The pipeline's role: principals of the trusted account tagged as deployers."""
+    return _document(
+        [
+            {
+                "Sid": "TaggedDeployers",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{trusted_account_id}:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {f"aws:PrincipalTag/{tag_key}": "true"}},
+            }
+        ]
+    )
+
+
+def service_trust_policy(service: str, account_id: str) -> str:
+    """A service role: only the named service, acting for this account (confused-deputy guard)."""
+    return _document(
+        [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ]
+    )
+
+
+def broker_trust_policy(account_id: str, provider_host: str | None, audience: str) -> str:
+    """vault-broker: web identity from Vault's plugin identity tokens only; without a provider, nobody."""
+    if provider_host is None:
+        # A role must trust something; trusting only a service that never assumes it keeps it unusable.
+        return _document(
+            [
+                {
+                    "Sid": "UnusableUntilVaultIsFederated",
+                    "Effect": "Deny",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ]
+        )
+    return _document(
+        [
+            {
+                "Sid": "VaultPluginIdentity",
+                "Effect": "Allow",
+                "Principal": {"Federated": f"arn:aws:iam::{account_id}:oidc-provider/{provider_host}"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {f"{provider_host}:aud": audience}},
+            }
+        ]
+    )
+
+
+def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | None:
+    """The role's own least-privilege statements (beyond its AWS managed policies), or None."""
+    prefix = f"arn:aws:iam::{account_id}:role/{role_name(args.stack, args.cell, '')}"
+    buckets = f"arn:aws:s3:::{audit_bucket_prefix(args.stack, args.cell)}"
+    regions = JURISDICTIONS[args.jurisdiction].allowed_regions
+    keys = [f"arn:aws:kms:{region}:{account_id}:key/*" for region in regions]
+    if role == "deploy":
+        boundary_arn = f"arn:aws:iam::{account_id}:policy/{boundary_name(args.stack, args.cell)}"
+        return _document(
+            [
+                {
+                    "Sid": "ManageCellRolesUnderBoundary",
+                    "Effect": "Allow",
+                    "Action": [
+                        "iam:CreateRole",
+                        "iam:PutRolePermissionsBoundary",
+                    ],
+                    "Resource": f"{prefix}*",
+                    "Condition": {"StringEquals": {"iam:PermissionsBoundary": boundary_arn}},
+                },
+                {
+                    "Sid": "MaintainCellRoles",
+                    "Effect": "Allow",
+                    "Action": [
+                        "iam:AttachRolePolicy",
+                        "iam:DetachRolePolicy",
+                        "iam:PutRolePolicy",
+                        "iam:DeleteRolePolicy",
+                        "iam:UpdateAssumeRolePolicy",
+                        "iam:UpdateRole",
+                        "iam:TagRole",
+                        "iam:UntagRole",
+                        "iam:DeleteRole",
+                    ],
+                    "Resource": f"{prefix}*",
+                },
+                {
+                    "Sid": "PassOnlyCellServiceRoles",
+                    "Effect": "Allow",
+                    "Action": "iam:PassRole",
+                    "Resource": [role_arn(account_id, args.stack, args.cell, r) for r in SERVICE_ROLES],
+                },
+            ]
+        )
+    if role == "auditor":
+        return _document(
+            [
+                {
+                    "Sid": "ReadEvidenceBuckets",
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
+                    "Resource": [f"{buckets}-*", f"{buckets}-*/*"],
+                },
+                {
+                    "Sid": "DecryptEvidence",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                    "Resource": keys,
+                    "Condition": {"StringEquals": {"kms:ViaService": [f"s3.{r}.amazonaws.com" for r in regions]}},
+                },
+            ]
+        )
+    if role == "incident-responder":
+        return _document(
+            [
+                {
+                    "Sid": "Containment",
+                    "Effect": "Allow",
+                    "Action": [
+                        "ec2:CreateSnapshot",
+                        "ec2:ModifyInstanceAttribute",
+                        "ec2:CreateTags",
+                        "secretsmanager:RotateSecret",
+                        "secretsmanager:CancelRotateSecret",
+                        "guardduty:UpdateFindingsFeedback",
+                        "guardduty:ArchiveFindings",
+                        "securityhub:BatchUpdateFindings",
+                        "iam:PutRolePolicy",
+                    ],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:RequestedRegion": list(regions)}},
+                },
+            ]
+        )
+    if role == "key-admin":
+        return _document(
+            [
+                {
+                    "Sid": "AdministerCellKeys",
+                    "Effect": "Allow",
+                    "Action": [
+                        "kms:Create*",
+                        "kms:Describe*",
+                        "kms:Enable*",
+                        "kms:List*",
+                        "kms:Put*",
+                        "kms:Update*",
+                        "kms:Revoke*",
+                        "kms:Disable*",
+                        "kms:Get*",
+                        "kms:Delete*",
+                        "kms:TagResource",
+                        "kms:UntagResource",
+                        "kms:ScheduleKeyDeletion",
+                        "kms:CancelKeyDeletion",
+                        "kms:RotateKeyOnDemand",
+                        "kms:ReplicateKey",
+                    ],
+                    "Resource": keys,
+                },
+            ]
+        )
+    if role == "cloudtrail-logs":
+        return _document(
+            [
+                {
+                    "Sid": "DeliverTrailToLogGroup",
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": f"arn:aws:logs:{args.region}:{account_id}:log-group:"
+                    f"{cloudtrail_log_group_name(args.stack, args.cell)}:*",
+                }
+            ]
+        )
+    if role == "config-recorder":
+        return _document(
+            [
+                {
+                    "Sid": "DeliverToAuditBucket",
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:GetBucketAcl"],
+                    "Resource": [f"{buckets}-*", f"{buckets}-*/config/AWSLogs/{account_id}/Config/*"],
+                },
+                {
+                    "Sid": "EncryptWithLogsKey",
+                    "Effect": "Allow",
+                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    "Resource": keys,
+                },
+            ]
+        )
+    if role == "vault-broker":
+        return _document(
+            [
+                {
+                    "Sid": "AssumeVendedRoles",
+                    "Effect": "Allow",
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    "Resource": [role_arn(account_id, args.stack, args.cell, r) for r in VAULT_VENDED_ROLES],
+                }
+            ]
+        )
+    return None
+
+
+class IamBaseline(pulumi.ComponentResource):
+    """Permission boundary, per-cell roles (all under the boundary), password policy, Access Analyzer."""
+
+    role_arns: dict[str, pulumi.Output[str]]
+    role_names: dict[str, str]
+    boundary_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: IamBaselineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:security:IamBaseline", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        trusted: pulumi.Output[str] = (
+            pulumi.Output.from_input(args.trusted_account_id) if args.trusted_account_id else account_id
+        )
+
+        boundary = aws.iam.Policy(
+            f"{name}-boundary",
+            name=boundary_name(args.stack, args.cell),
+            description=f"Permission boundary of every {args.jurisdiction} cell role ({args.stack})",
+            policy=account_id.apply(lambda account: boundary_policy(account, args)),
+            opts=child,
+        )
+        self.boundary_arn = boundary.arn
+
+        self.role_arns = {}
+        self.role_names = {role: role_name(args.stack, args.cell, role) for role in ROLES}
+        broker = self._role(name, "vault-broker", args, account_id, boundary, child, None)
+        for role in ROLES:
+            if role == "vault-broker":
+                continue
+            self._role(name, role, args, account_id, boundary, child, broker, trusted)
+
+        if args.manage_password_policy:
+            aws.iam.AccountPasswordPolicy(
+                f"{name}-password-policy",
+                minimum_password_length=args.minimum_password_length,
+                password_reuse_prevention=args.password_reuse_prevention,
+                require_lowercase_characters=True,
+                require_uppercase_characters=True,
+                require_numbers=True,
+                require_symbols=True,
+                allow_users_to_change_password=True,
+                max_password_age=90,
+                hard_expiry=False,
+                opts=child,
+            )
+        if args.create_access_analyzer:
+            aws.accessanalyzer.Analyzer(
+                f"{name}-access-analyzer",
+                analyzer_name=f"trustfabric-{args.stack}-{args.region}",
+                type="ACCOUNT",
+                opts=child,
+            )
+        if args.sso_instance_arn is not None:
+            self._permission_sets(name, args, child)
+
+        self.register_outputs({"role_arns": self.role_arns, "boundary_arn": self.boundary_arn})
+
+    def _role(
+        self,
+        name: str,
+        role: str,
+        args: IamBaselineArgs,
+        account_id: pulumi.Output[str],
+        boundary: aws.iam.Policy,
+        child: pulumi.ResourceOptions,
+        broker: aws.iam.Role | None,
+        trusted: pulumi.Output[str] | None = None,
+    ) -> aws.iam.Role:
+        if role == "deploy":
+            assert trusted is not None
+            trust = trusted.apply(lambda account: deploy_trust_policy(account, args.admin_tag_key))
+        elif role == "cloudtrail-logs":
+            trust = account_id.apply(lambda account: service_trust_policy("cloudtrail.amazonaws.com", account))
+        elif role == "config-recorder":
+            trust = account_id.apply(lambda account: service_trust_policy("config.amazonaws.com", account))
+        elif role == "vault-broker":
+            trust = account_id.apply(
+                lambda account: broker_trust_policy(account, args.vault_oidc_provider_host, args.vault_token_audience)
+            )
+        else:
+            assert trusted is not None and broker is not None
+            vended = role in VAULT_VENDED_ROLES
+            trust = pulumi.Output.all(account_id, trusted, broker.arn).apply(
+                lambda values: human_trust_policy(values[0], values[1], values[2] if vended else None)
+            )
+        session = 3600 if role == "break-glass" else args.max_session_duration_seconds
+        if role in SERVICE_ROLES:
+            session = 3600
+        resource = aws.iam.Role(
+            f"{name}-{role}",
+            name=role_name(args.stack, args.cell, role),
+            description=f"trustfabric {args.stack} {args.cell} {role}",
+            assume_role_policy=trust,
+            max_session_duration=session,
+            permissions_boundary=boundary.arn,
+            force_detach_policies=True,
+            tags={"role": role},
+            opts=child,
+        )
+        for index, policy_arn in enumerate(MANAGED_POLICIES[role]):
+            aws.iam.RolePolicyAttachment(
+                f"{name}-{role}-managed-{index}",
+                role=resource.name,
+                policy_arn=policy_arn,
+                opts=child,
+            )
+        document = account_id.apply(lambda account: inline_policy(role, account, args))
+        if inline_policy(role, "000000000000", args) is not None:
+            aws.iam.RolePolicy(
+                f"{name}-{role}-inline",
+                role=resource.name,
+                policy=document.apply(lambda text: text or ""),
+                opts=child,
+            )
+        self.role_arns[role] = resource.arn
+        return resource
+
+    def _permission_sets(self, name: str, args: IamBaselineArgs, child: pulumi.ResourceOptions) -> None:
+        assert args.sso_instance_arn is not None
+        for role in ("read-only", "auditor", "incident-responder", "break-glass"):
+            permission_set = aws.ssoadmin.PermissionSet(
+                f"{name}-{role}-permission-set",
+                name=f"tf-{args.stack}-{args.cell}-{role}"[:32],
+                instance_arn=args.sso_instance_arn,
+                session_duration="PT1H",
+                description=f"trustfabric {args.stack} {args.cell} {role}",
+                opts=child,
+            )
+            for index, policy_arn in enumerate(MANAGED_POLICIES[role]):
+                aws.ssoadmin.ManagedPolicyAttachment(
+                    f"{name}-{role}-permission-set-managed-{index}",
+                    instance_arn=args.sso_instance_arn,
+                    permission_set_arn=permission_set.arn,
+                    managed_policy_arn=policy_arn,
+                    opts=child,
+                )
+            aws.ssoadmin.PermissionsBoundaryAttachment(
+                f"{name}-{role}-permission-set-boundary",
+                instance_arn=args.sso_instance_arn,
+                permission_set_arn=permission_set.arn,
+                permissions_boundary=aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryArgs(
+                    customer_managed_policy_reference=aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs(
+                        name=boundary_name(args.stack, args.cell),
+                    ),
+                ),
+                opts=child,
+            )
