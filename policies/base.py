@@ -27,6 +27,7 @@ Usage (a whole policy module)::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,20 +191,40 @@ def get(props: Any, *path: str | int, default: Any = None) -> Any:
     return default if value is None else value
 
 
+def provider_default_tags(provider: Any) -> dict[str, Any]:
+    """A provider's `defaultTags.tags`. Provider inputs reach analyzers as JSON text for nested values
+    (`"defaultTags": "{\"tags\": {...}}"`), from an explicit provider's inputs and from `aws:defaultTags`
+    config alike; both forms are read. Unknown or malformed values give {}."""
+    if provider is None or is_unknown(provider.props, "defaultTags"):
+        return {}
+    default_tags = get(provider.props, "defaultTags", default={})
+    if isinstance(default_tags, str):
+        try:
+            default_tags = json.loads(default_tags)
+        except ValueError:
+            return {}
+    if not isinstance(default_tags, Mapping):
+        return {}
+    inner = default_tags.get("tags") or {}
+    return {str(key): inner[key] for key in inner} if isinstance(inner, Mapping) else {}
+
+
 def effective_tags(args: ResourceValidationArgs) -> dict[str, Any]:
-    """The resource's tags merged over its provider's default tags (what AWS will actually apply)."""
-    tags: dict[str, Any] = {}
-    provider = args.provider
-    if provider is not None and not is_unknown(provider.props, "defaultTags"):
-        default_tags = get(provider.props, "defaultTags", default={})
-        if isinstance(default_tags, Mapping):
-            inner = default_tags.get("tags") or {}
-            if isinstance(inner, Mapping):
-                tags.update({str(k): inner[k] for k in inner})
-    if not is_unknown(args.props, "tags"):
-        own = get(args.props, "tags", default={})
-        if isinstance(own, Mapping):
-            tags.update({str(k): own[k] for k in own})
+    """The resource's tags merged over its provider's default tags (what AWS will actually apply).
+
+    A tag whose own value is unknown during preview is left out (it is neither the default nor a known
+    override); the resource's other tags still count."""
+    tags = provider_default_tags(args.provider)
+    try:
+        own = args.props["tags"]
+    except (KeyError, UnknownValueError):
+        return tags  # no own tags, or the whole map is unknown: only the defaults are certain
+    if isinstance(own, Mapping):
+        for key in list(own.keys()):
+            if is_unknown(own, key):
+                tags.pop(str(key), None)
+                continue
+            tags[str(key)] = own[key]
     return tags
 
 

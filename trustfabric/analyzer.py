@@ -16,7 +16,6 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,14 +99,11 @@ class _ProviderLookup:
 
     def _default(self, package: str) -> analyzer_pb2.AnalyzerProviderResource | None:
         prefix = f"{package}:"
-        props: dict[str, Any] = {}
-        for key, raw in self.graph.config.items():
-            if not key.startswith(prefix):
-                continue
-            try:
-                props[key[len(prefix) :]] = json.loads(raw) if isinstance(raw, str) and raw[:1] in "[{" else raw
-            except ValueError:
-                props[key[len(prefix) :]] = raw
+        # As the CLI builds a default provider: its inputs are the package's config values, as strings
+        # (structured values stay JSON text, exactly as an explicit provider's nested inputs arrive).
+        props: dict[str, Any] = {
+            key[len(prefix) :]: raw for key, raw in self.graph.config.items() if key.startswith(prefix)
+        }
         urn = f"urn:pulumi:{self.graph.stack}::{self.graph.project}::pulumi:providers:{package}::default"
         return analyzer_pb2.AnalyzerProviderResource(
             type=f"pulumi:providers:{package}", properties=_struct(props), urn=urn, name="default"

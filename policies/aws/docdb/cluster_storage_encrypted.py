@@ -1,0 +1,42 @@
+"""aws-docdb-cluster-storage-encrypted: DocumentDB clusters encrypt storage, confidential data with a CMK."""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs
+
+from policies._helpers_encryption import require_cmk, require_enabled
+from policies.base import PolicyMeta, resource_policy
+
+META = PolicyMeta(
+    id="TF-AWS-DOCDB-ENC-001",
+    name="aws-docdb-cluster-storage-encrypted",
+    description=(
+        "DocumentDB clusters encrypt their storage at rest, with a customer-managed KMS key unless "
+        "classified public or internal."
+    ),
+    severity="high",
+    topics=("encryption", "data-protection"),
+    controls={
+        "SOC2": ("CC6.1",),
+        "ISO27001:2022": ("A.8.24",),
+        "GDPR": ("Art.32",),
+    },
+    remediation="Set storage_encrypted=True and kms_key_id to the cell's data key on the aws.docdb.Cluster.",
+)
+
+KIND = "DocumentDB cluster"
+
+
+def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if require_enabled(
+        args,
+        report_violation,
+        kind=KIND,
+        path=("storageEncrypted",),
+        argument="storage_encrypted",
+        key_argument="kms_key_id",
+    ):
+        require_cmk(args, report_violation, kind=KIND, path=("kmsKeyId",), argument="kms_key_id")
+
+
+POLICY = resource_policy(META, validate, resource_types=("aws:docdb/cluster:Cluster",))

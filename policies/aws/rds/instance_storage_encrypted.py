@@ -1,0 +1,43 @@
+"""aws-rds-instance-storage-encrypted: RDS instances encrypt their storage, confidential data with a CMK."""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs
+
+from policies._helpers_encryption import require_cmk, require_enabled
+from policies.base import PolicyMeta, resource_policy
+
+META = PolicyMeta(
+    id="TF-AWS-RDS-ENC-001",
+    name="aws-rds-instance-storage-encrypted",
+    description=(
+        "RDS instances encrypt their storage at rest, with a customer-managed KMS key unless classified "
+        "public or internal."
+    ),
+    severity="high",
+    topics=("encryption", "data-protection"),
+    controls={
+        "SOC2": ("CC6.1",),
+        "ISO27001:2022": ("A.8.24",),
+        "GDPR": ("Art.32",),
+        "CIS-AWS-3.0": ("2.3.1",),
+    },
+    remediation="Set storage_encrypted=True and kms_key_id to the cell's data key on the aws.rds.Instance.",
+)
+
+KIND = "RDS instance"
+
+
+def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if require_enabled(
+        args,
+        report_violation,
+        kind=KIND,
+        path=("storageEncrypted",),
+        argument="storage_encrypted",
+        key_argument="kms_key_id",
+    ):
+        require_cmk(args, report_violation, kind=KIND, path=("kmsKeyId",), argument="kms_key_id")
+
+
+POLICY = resource_policy(META, validate, resource_types=("aws:rds/instance:Instance",))
