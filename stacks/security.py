@@ -35,8 +35,6 @@ from stacks.settings import StackSettings
 PRIMARY_STACK = "prod"
 """The stack whose multi-Region primary keys the dr stack replicates."""
 
-SSO_DISCOVERY_URL = "https://sso.trustfabric.internal"
-"""Default OIDC issuer for people; override with `trust-fabric-sso:discoveryUrl`."""
 
 CELL_SECRETS = (
     SecretSpec("ledger-db", "Ledger database credentials"),
@@ -85,6 +83,7 @@ def declare(ctx: CellContext) -> None:
             manage_password_policy=first_cell and settings.role == "primary",
             create_access_analyzer=owns_region,
             vault_oidc_provider_host=vault_oidc_provider_host(settings),
+            sso_instance_arn=settings.sso.instance_arn if first_cell else None,
         ),
         opts=ctx.opts,
     )
@@ -175,7 +174,6 @@ def declare(ctx: CellContext) -> None:
             skip_tls_verify=False,
             opts=pulumi.ResourceOptions(parent=ctx.parent),
         )
-    sso = pulumi.Config("trust-fabric-sso")
     CellVault(
         f"{ctx.name}-vault",
         CellVaultArgs(
@@ -185,8 +183,8 @@ def declare(ctx: CellContext) -> None:
             broker_role_arn=iam.role_arns["vault-broker"],
             aws_roles={role: iam.role_arns[role] for role in ("read-only", "auditor", "incident-responder")},
             workloads=WORKLOADS,
-            oidc_discovery_url=sso.get("discoveryUrl") or SSO_DISCOVERY_URL,
-            oidc_client_secret=sso.get_secret("vaultClientSecret"),
+            oidc_discovery_url=settings.sso.discovery_url,
+            oidc_client_secret=pulumi.Config().get_secret("ssoVaultClientSecret"),
             declare_audit_device=first_cell,
             audit_provider=audit_provider,
             audit_path=f"file-{stack}",

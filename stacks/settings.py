@@ -19,6 +19,8 @@ owner                      no        owner tag (default platform-reliability)
 dataClassification         no        default classification tag (default confidential)
 observability              no        {grafanaUrl, prometheusUrl, datadogSite, logRetentionDays}
 kmsDeletionWindowDays      no        7..30 (default 30)
+sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
+ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 =========================  ========  =====================================================================
 
 Usage::
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +101,14 @@ class VaultSettings:
 
 
 @dataclass(frozen=True)
+class SsoSettings:
+    discovery_url: str = "https://sso.trustfabric.internal"
+    """OIDC issuer people sign in with (Vault's OIDC auth backend)."""
+    instance_arn: str | None = None
+    """IAM Identity Center instance ARN; when set, the IAM baseline declares permission sets."""
+
+
+@dataclass(frozen=True)
 class ObservabilitySettings:
     grafana_url: str = "https://grafana.observability.internal"
     prometheus_url: str = "http://kube-prometheus-stack-prometheus.monitoring:9090"
@@ -120,6 +131,7 @@ class StackSettings:
     vault: VaultSettings
     observability: ObservabilitySettings
     kms_deletion_window_days: int
+    sso: SsoSettings = SsoSettings()
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -218,11 +230,15 @@ TOP_LEVEL_KEYS = (
     "dataClassification",
     "observability",
     "kmsDeletionWindowDays",
+    "sso",
+    "ssoVaultClientSecret",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext")
 VAULT_KEYS = ("address", "namespace")
 OBSERVABILITY_KEYS = ("grafanaUrl", "prometheusUrl", "datadogSite", "logRetentionDays")
+SSO_KEYS = ("discoveryUrl", "instanceArn")
+SSO_INSTANCE_ARN = re.compile(r"^arn:aws:sso:::instance/ssoins-[0-9a-f]{16}$")
 
 
 def parse_settings(values: Mapping[str, str], *, project: str, stack: str, source: str) -> StackSettings:
@@ -318,6 +334,26 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
 
     deletion_window = reader.integer("kmsDeletionWindowDays", own.get("kmsDeletionWindowDays", "30"), 7, 30)
 
+    sso = SsoSettings()
+    if "sso" in own:
+        sso_value = reader.mapping("sso", _decode(own["sso"]))
+        reader.unknown_keys("sso.", sso_value, SSO_KEYS)
+        instance_arn = None
+        if "instanceArn" in sso_value:
+            instance_arn = reader.string("sso.instanceArn", sso_value["instanceArn"])
+            if not SSO_INSTANCE_ARN.match(instance_arn):
+                raise reader.fail(
+                    "sso.instanceArn",
+                    f"{instance_arn!r} is not an Identity Center instance ARN; allowed: "
+                    "arn:aws:sso:::instance/ssoins-<16 hex digits>",
+                )
+        sso = SsoSettings(
+            discovery_url=reader.url("sso.discoveryUrl", sso_value["discoveryUrl"], ("https",))
+            if "discoveryUrl" in sso_value
+            else sso.discovery_url,
+            instance_arn=instance_arn,
+        )
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -328,6 +364,7 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
         vault=vault,
         observability=observability,
         kms_deletion_window_days=deletion_window,
+        sso=sso,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -68,7 +69,7 @@ def test_unknown_key_suggests_the_closest(tmp_path, capsys):
     bad = GOOD + "  trust-fabric:rol: standby\n"
     assert preview_error(tmp_path, capsys, bad) == (
         "error: Pulumi.prod.yaml: trust-fabric:rol: unknown key; did you mean 'role'? allowed: role, cells, vault, "
-        "size, owner, dataClassification, observability, kmsDeletionWindowDays"
+        "size, owner, dataClassification, observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret"
     )
 
 
@@ -230,3 +231,24 @@ def test_values_outside_what_is_allowed(key, value, message):
 def test_other_namespaces_are_not_ours_to_judge():
     settings = parse({**BASE, "aws:region": "us-west-2", "kubernetes:context": "dr"})
     assert settings.role == "standby"
+
+
+def test_sso_instance_must_be_an_identity_center_arn():
+    with pytest.raises(SettingsError) as error:
+        parse({**BASE, "trust-fabric:sso": '{"instanceArn": "arn:aws:sso:::instance/nope"}'})
+    assert str(error.value) == (
+        "Pulumi.dr.yaml: trust-fabric:sso.instanceArn: 'arn:aws:sso:::instance/nope' is not an Identity Center "
+        "instance ARN; allowed: arn:aws:sso:::instance/ssoins-<16 hex digits>"
+    )
+
+
+def test_an_sso_instance_brings_permission_sets(tmp_path, capsys):
+    stack_file = GOOD + "  trust-fabric:sso:\n    instanceArn: arn:aws:sso:::instance/ssoins-0123456789abcdef\n"
+    program = program_with(tmp_path, stack_file)
+    code, out, err = run_cli(capsys, "preview", "--stack", "prod", "--program", str(program), "--format", "json")
+    assert code == 0, err
+    permission_sets = [
+        r for r in json.loads(out)["resources"] if r["type"] == "aws:ssoadmin/permissionSet:PermissionSet"
+    ]
+    assert permission_sets
+    assert {r["inputs"]["instanceArn"] for r in permission_sets} == {"arn:aws:sso:::instance/ssoins-0123456789abcdef"}
