@@ -137,9 +137,7 @@ def require_enabled(
     return False
 
 
-def require_cmk(
-    args: Any, report_violation: ReportViolation, *, kind: str, path: Path, argument: str
-) -> None:
+def require_cmk(args: Any, report_violation: ReportViolation, *, kind: str, path: Path, argument: str) -> None:
     """When the resource is in CMK scope, report unless the key at `path` is set and not AWS-managed."""
     if not requires_cmk(args):
         return

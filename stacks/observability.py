@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
 from stacks.context import CellContext
+
+SLO_DIR = Path(__file__).resolve().parents[1] / "slos"
 
 
 def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
@@ -20,7 +24,38 @@ def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
     )
 
 
+def generated_artifacts(ctx: CellContext) -> dict[str, str]:
+    """Rules, dashboards, Alertmanager and Datadog definitions generated from `slos/` (once per stack)."""
+    if "slo_artifacts" not in ctx.shared:
+        from components.observability.rules import generate_all
+
+        ctx.shared["slo_artifacts"] = generate_all(SLO_DIR)
+    artifacts: dict[str, str] = ctx.shared["slo_artifacts"]
+    return artifacts
+
+
+def declare_datadog(ctx: CellContext, artifacts: dict[str, str]) -> None:
+    """Datadog is one SaaS account for the whole stack: declared once, with its own provider."""
+    import pulumi_datadog as datadog
+
+    from components.observability.datadog_slos import DatadogSlos, DatadogSlosArgs
+
+    site = ctx.settings.observability.datadog_site
+    provider = datadog.Provider(
+        "datadog", api_url=f"https://api.{site}/", opts=pulumi.ResourceOptions(parent=ctx.parent)
+    )
+    DatadogSlos(
+        "datadog-slos",
+        DatadogSlosArgs(
+            definitions={k: v for k, v in artifacts.items() if k.startswith("datadog/")},
+            environment=ctx.settings.stack,
+        ),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+    )
+
+
 def declare(ctx: CellContext) -> None:
+    artifacts = generated_artifacts(ctx)
     key_arns = ctx.shared["key_arns"]
     log_domain = LogDomain(
         f"{ctx.name}-logs",
@@ -41,7 +76,20 @@ def declare(ctx: CellContext) -> None:
             owner=ctx.settings.owner,
             opensearch_endpoint=log_domain.endpoint,
             collector_replicas=max(2, ctx.cell.profile["replicas"]),
+            alertmanager_config=artifacts["alertmanager/alertmanager.yml"],
+            rule_groups={
+                path.split("/")[-1].removesuffix(".rules.yml"): text
+                for path, text in artifacts.items()
+                if path.startswith("prometheus/") and path.endswith(".rules.yml")
+            },
+            dashboards={
+                path.split("/")[-1].removesuffix(".json"): text
+                for path, text in artifacts.items()
+                if path.startswith("grafana/")
+            },
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes_provider(ctx)),
     )
     ctx.shared["log_domain_endpoint"] = log_domain.endpoint
+    if ctx.cell is ctx.settings.cells[0]:
+        declare_datadog(ctx, artifacts)

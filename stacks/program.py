@@ -13,13 +13,13 @@ from collections.abc import Callable
 import pulumi
 import pulumi_aws as aws
 
-from stacks import observability, security
+from stacks import observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
 
 # Domains declare in this order: later ones use what earlier ones publish in CellContext.shared.
-DOMAINS: tuple[Callable[[CellContext], None], ...] = (security.declare, observability.declare)
+DOMAINS: tuple[Callable[[CellContext], None], ...] = (security.declare, resilience.declare, observability.declare)
 
 
 def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:

@@ -195,6 +195,7 @@ def declare(ctx: CellContext) -> None:
 
     ctx.shared["key_arns"] = keyring.key_arns
     ctx.shared["security_alert_topic_arn"] = audit.alert_topic_arn
+    ctx.shared["audit_bucket_arns"] = audit.bucket_arns
     ctx.shared["role_arns"] = iam.role_arns
     ctx.shared["permission_boundary_arn"] = iam.boundary_arn
     pulumi.export(f"{ctx.name}_key_arns", keyring.key_arns)

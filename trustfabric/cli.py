@@ -185,7 +185,7 @@ def diff(
 
 
 # Modules that contribute commands through `register(app)`.
-EXTENSIONS: tuple[str, ...] = ("gate_cli", "audit_cli")
+EXTENSIONS: tuple[str, ...] = ("gate_cli", "audit_cli", "drills.cli", "evidence")
 
 
 _registered: set[str] = set()

@@ -4,10 +4,16 @@ Contract (outside tests call exactly this)::
 
     trustfabric check --stack NAME [--program DIR] [--policy-config FILE] [--exemptions FILE]
                       [--format text|json|sarif] [--output FILE]
+                      [--with-checkov [--checkov-suppressions FILE]]
 
 The report goes to stdout (or FILE), progress to stderr (and only on a terminal), so stdout is pure JSON or
 SARIF for `--format json|sarif`. Exit 0 when no mandatory violation, 1 when any, 2 for bad input (raised as
 TrustFabricError; the main CLI prints it as one line).
+
+`--with-checkov` also scans the stack with checkov through the bridge (`trustfabric.bridge`): its failures join
+the policy findings (a failure duplicating one of our policies is shown once, with both ids), suppressed ones
+are shown as exempted, and an unsuppressed failure or an expired suppression exits 1. A missing `.venv-checkov`
+or a malformed suppressions file is bad input (exit 2).
 
 Usage::
 
@@ -20,18 +26,25 @@ Usage::
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .errors import TrustFabricError
 
+if TYPE_CHECKING:
+    from .bridge.checkov import CheckovScan
+    from .bridge.suppressions import Suppression
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("text", "json", "sarif")
+DEFAULT_CHECKOV_SUPPRESSIONS = REPO_ROOT / "checkov-suppressions.yaml"
 
 
 def default_program_dir() -> Path:
@@ -71,17 +84,34 @@ def check(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")
     ] = None,
+    with_checkov: Annotated[
+        bool, typer.Option("--with-checkov", help="Also scan with checkov (from .venv-checkov) through the bridge.")
+    ] = False,
+    checkov_suppressions: Annotated[
+        Path | None,
+        typer.Option(help="checkov suppressions file; default: checkov-suppressions.yaml of this repo."),
+    ] = None,
 ) -> None:
     """Evaluate every policy against the stack offline; exit 1 on any mandatory violation."""
     from .catalog import catalog
     from .gate import registered_policies, run_gate
-    from .report import component_sources, render_json, render_sarif, render_text
+    from .report import component_sources, json_document, render_sarif, render_text
 
     if output_format not in FORMATS:
         raise TrustFabricError(f"--format: {output_format!r} is not allowed; allowed: {', '.join(FORMATS)}")
     program_dir = program or default_program_dir()
     if not program_dir.is_dir():
         raise TrustFabricError(f"--program: {program_dir} is not a directory")
+    suppressions: list[Suppression] = []
+    if with_checkov:
+        from .bridge.checkov import checkov_executable
+        from .bridge.suppressions import load_suppressions
+
+        checkov_executable()  # a missing venv is bad input, reported before the long work starts
+        suppressions_path = checkov_suppressions or DEFAULT_CHECKOV_SUPPRESSIONS
+        if checkov_suppressions is not None or suppressions_path.is_file():
+            suppressions = load_suppressions(suppressions_path)
+    scan: CheckovScan | None = None
     with _status() as progress:
         result = run_gate(
             program_dir,
@@ -90,12 +120,27 @@ def check(
             exemptions_file=exemptions,
             progress=progress,
         )
+        if with_checkov:
+            from .bridge.checkov import merge_findings, scan_graph
+
+            scan = scan_graph(result.graph, suppressions=suppressions, progress=progress)
+            findings, exempted = merge_findings(result.findings, result.exempted, scan)
+            result = replace(result, findings=findings, exempted=exempted)
     if output_format == "json":
-        text = render_json(stack, result.resources_evaluated, result.findings, result.exempted)
+        document = json_document(stack, result.resources_evaluated, result.findings, result.exempted)
+        if scan is not None:
+            document["checkov"] = {
+                **scan.counts(),
+                "seconds": round(scan.seconds, 2),
+                "unmapped": [item.__dict__ for item in scan.unmapped],
+            }
+        text = json.dumps(document, indent=2, default=str) + "\n"
     elif output_format == "sarif":
+        from .bridge.checkov import catalog_entries
+
         text = render_sarif(
             result.findings,
-            catalog(registered_policies()),
+            [*catalog(registered_policies()), *(catalog_entries(scan) if scan is not None else [])],
             stack=stack,
             exempted=result.exempted,
             component_files=component_sources(result.graph),
@@ -109,6 +154,8 @@ def check(
             resources_count=result.resources_evaluated,
             markup=to_terminal,
         )
+        if scan is not None:
+            text += scan.summary_line() + "\n"
         if to_terminal:
             from rich.console import Console
 

@@ -178,7 +178,7 @@ class TelemetryStack(pulumi.ComponentResource):
                 f"{name}-rules-{rule_name}",
                 api_version="monitoring.coreos.com/v1",
                 kind="PrometheusRule",
-                metadata=meta(f"slo-{rule_name}", {"release": "kube-prometheus-stack"}),
+                metadata=meta(rule_name, {"release": "kube-prometheus-stack"}),
                 spec=yaml.safe_load(text),
                 opts=in_namespace,
             )

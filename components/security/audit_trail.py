@@ -364,6 +364,8 @@ class AuditTrail(pulumi.ComponentResource):
             opts=child,
         )
         self.audit_bucket_name = audit.bucket
+        self.bucket_arns = [audit.arn, access_logs.arn]
+        """The trail and access-log buckets: the backup layer covers them (records tier)."""
 
         if args.create_trail:
             log_group = aws.cloudwatch.LogGroup(

@@ -73,6 +73,34 @@ MANAGED_POLICIES: dict[str, tuple[str, ...]] = {
 }
 
 # Services the boundary lets any role use at all; everything else is out of reach whatever a role's policies say.
+BOUNDARY_IAM_ACTIONS = (
+    "iam:Get*",
+    "iam:List*",
+    "iam:GenerateServiceLastAccessedDetails",
+    "iam:SimulatePrincipalPolicy",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+    "iam:CreateServiceLinkedRole",
+    "iam:UpdateAccountPasswordPolicy",
+)
+"""IAM actions the boundary allows (role and policy management, never users, keys or PassRole to `*`)."""
+
 BOUNDARY_SERVICES = (
     "access-analyzer",
     "acm",
@@ -231,7 +259,8 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
     """
     allowed_regions = list(JURISDICTIONS[args.jurisdiction].allowed_regions)
     boundary_arn = f"arn:aws:iam::{account_id}:policy/{boundary_name(args.stack, args.cell)}"
-    services = sorted({*BOUNDARY_SERVICES, *args.extra_boundary_services})
+    # IAM is granted by named actions below, never `iam:*`: that would pass any role to any service.
+    services = sorted({*BOUNDARY_SERVICES, *args.extra_boundary_services} - {"iam"})
     key_admin = role_arn(account_id, args.stack, args.cell, "key-admin")
     return _document(
         [
@@ -240,6 +269,18 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
                 "Effect": "Allow",
                 "Action": [f"{service}:*" for service in services],
                 "Resource": "*",
+            },
+            {
+                "Sid": "AllowIamRoleAndPolicyManagement",
+                "Effect": "Allow",
+                "Action": list(BOUNDARY_IAM_ACTIONS),
+                "Resource": "*",
+            },
+            {
+                "Sid": "AllowPassProjectRolesOnly",
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": f"arn:aws:iam::{account_id}:role/trustfabric-{args.stack}-{args.cell}-*",
             },
             {
                 "Sid": "DenyOutsideJurisdictionRegions",

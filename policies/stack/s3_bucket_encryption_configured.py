@@ -17,8 +17,7 @@ META = PolicyMeta(
     id="TF-AWS-S3-ENC-002",
     name="aws-s3-bucket-encryption-configured",
     description=(
-        "Every S3 bucket not classified public or internal has a server-side encryption configuration "
-        "resource."
+        "Every S3 bucket not classified public or internal has a server-side encryption configuration resource."
     ),
     severity="high",
     topics=("encryption", "data-protection"),

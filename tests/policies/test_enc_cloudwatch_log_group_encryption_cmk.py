@@ -52,9 +52,7 @@ def test_nothing_else_is_reported(broken):
 
 
 def test_unknown_key_is_never_a_pass():
-    [diagnostic] = evaluate(
-        POLICY, resource("aws:cloudwatch/logGroup:LogGroup", {"kmsKeyId": UNKNOWN}, name="x")
-    )
+    [diagnostic] = evaluate(POLICY, resource("aws:cloudwatch/logGroup:LogGroup", {"kmsKeyId": UNKNOWN}, name="x"))
     assert diagnostic.detail == (
         "CloudWatch log group 'x' holds unclassified data (treated as confidential) and kms_key_id is not "
         "known during preview; "

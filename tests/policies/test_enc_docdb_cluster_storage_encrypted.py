@@ -48,9 +48,7 @@ def test_nothing_else_is_reported(broken):
 
 
 def test_unknown_flag_is_never_a_pass():
-    [diagnostic] = evaluate(
-        POLICY, resource("aws:docdb/cluster:Cluster", {"storageEncrypted": UNKNOWN}, name="x")
-    )
+    [diagnostic] = evaluate(POLICY, resource("aws:docdb/cluster:Cluster", {"storageEncrypted": UNKNOWN}, name="x"))
     assert (
         diagnostic.detail
         == "DocumentDB cluster 'x': storage_encrypted is not known during preview; set it to True literally."

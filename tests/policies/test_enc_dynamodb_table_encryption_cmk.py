@@ -62,8 +62,7 @@ def test_unknown_values_are_never_a_pass():
     graph = resource("aws:dynamodb/table:Table", {"serverSideEncryption": {"enabled": UNKNOWN}}, name="t")
     [diagnostic] = evaluate(POLICY, graph)
     assert diagnostic.detail == (
-        "DynamoDB table 't': server_side_encryption.enabled is not known during preview; set it to True "
-        "literally."
+        "DynamoDB table 't': server_side_encryption.enabled is not known during preview; set it to True literally."
     )
     graph = resource(
         "aws:dynamodb/table:Table",

@@ -49,10 +49,7 @@ def test_nothing_else_is_reported(broken):
 
 def test_unknown_flag_is_never_a_pass():
     [diagnostic] = evaluate(POLICY, resource("aws:ebs/volume:Volume", {"encrypted": UNKNOWN}, name="x"))
-    assert (
-        diagnostic.detail
-        == "EBS volume 'x': encrypted is not known during preview; set it to True literally."
-    )
+    assert diagnostic.detail == "EBS volume 'x': encrypted is not known during preview; set it to True literally."
 
 
 def test_unknown_key_is_never_a_pass():

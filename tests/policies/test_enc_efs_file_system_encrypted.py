@@ -48,13 +48,8 @@ def test_nothing_else_is_reported(broken):
 
 
 def test_unknown_flag_is_never_a_pass():
-    [diagnostic] = evaluate(
-        POLICY, resource("aws:efs/fileSystem:FileSystem", {"encrypted": UNKNOWN}, name="x")
-    )
-    assert (
-        diagnostic.detail
-        == "EFS file system 'x': encrypted is not known during preview; set it to True literally."
-    )
+    [diagnostic] = evaluate(POLICY, resource("aws:efs/fileSystem:FileSystem", {"encrypted": UNKNOWN}, name="x"))
+    assert diagnostic.detail == "EFS file system 'x': encrypted is not known during preview; set it to True literally."
 
 
 def test_unknown_key_is_never_a_pass():

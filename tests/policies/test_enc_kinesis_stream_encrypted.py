@@ -52,9 +52,7 @@ def test_nothing_else_is_reported(broken):
 
 
 def test_unknown_values_are_never_a_pass():
-    [diagnostic] = evaluate(
-        POLICY, resource("aws:kinesis/stream:Stream", {"encryptionType": UNKNOWN}, name="s")
-    )
+    [diagnostic] = evaluate(POLICY, resource("aws:kinesis/stream:Stream", {"encryptionType": UNKNOWN}, name="s"))
     assert diagnostic.detail == (
         "Kinesis stream 's': encryption_type is not known during preview; set it to 'KMS' literally."
     )

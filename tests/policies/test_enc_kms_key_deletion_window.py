@@ -50,10 +50,7 @@ def test_nothing_else_is_reported(broken):
 def test_a_stricter_config_is_applied(tmp_path):
     graph = resource("aws:kms/key:Key", {"deletionWindowInDays": 14.0}, name="k")
     [diagnostic] = evaluate(POLICY, graph, {"minimumDays": 21})
-    assert (
-        diagnostic.detail
-        == "KMS key 'k' can be deleted after 14 days; set deletion_window_in_days to at least 21."
-    )
+    assert diagnostic.detail == "KMS key 'k' can be deleted after 14 days; set deletion_window_in_days to at least 21."
     assert evaluate(POLICY, resource("aws:kms/key:Key", {}, name="k"), {"minimumDays": 30}) == []
 
 

@@ -42,7 +42,9 @@ aws.lb.Listener("no-policy", load_balancer_arn=nlb.arn, port=443, protocol="TLS"
 )
 
 HTTP = "serves plain HTTP; use protocol HTTPS with an allowed ssl_policy, or make its default action a redirect with protocol HTTPS."
-ALLOWED = "ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06"
+ALLOWED = (
+    "ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06"
+)
 EXPECTED = {
     "http": f"Listener 'http' {HTTP}",
     "default-protocol": f"Listener 'default-protocol' {HTTP}",
@@ -105,13 +107,10 @@ def test_the_config_schema_rejects_policies_below_tls12():
 def test_unknown_values_are_never_a_pass():
     kind = "aws:lb/listener:Listener"
     [diagnostic] = evaluate(POLICY, resource(kind, {"protocol": UNKNOWN}, name="l"))
-    assert (
-        diagnostic.detail == "Listener 'l': protocol is not known during preview; set it to HTTPS literally."
-    )
+    assert diagnostic.detail == "Listener 'l': protocol is not known during preview; set it to HTTPS literally."
     [diagnostic] = evaluate(POLICY, resource(kind, {"protocol": "HTTPS", "sslPolicy": UNKNOWN}, name="l"))
     assert diagnostic.detail == (
-        "Listener 'l': ssl_policy is not known during preview; set it to ELBSecurityPolicy-TLS13-1-2-2021-06 "
-        "literally."
+        "Listener 'l': ssl_policy is not known during preview; set it to ELBSecurityPolicy-TLS13-1-2-2021-06 literally."
     )
     [diagnostic] = evaluate(POLICY, resource(kind, {"protocol": "HTTP", "defaultActions": UNKNOWN}, name="l"))
     assert diagnostic.detail == (

@@ -51,9 +51,7 @@ def test_nothing_else_is_reported(broken):
 def test_unknown_value_is_never_a_pass():
     [diagnostic] = evaluate(
         POLICY,
-        resource(
-            "aws:opensearch/domain:Domain", {"domainEndpointOptions": {"enforceHttps": UNKNOWN}}, name="d"
-        ),
+        resource("aws:opensearch/domain:Domain", {"domainEndpointOptions": {"enforceHttps": UNKNOWN}}, name="d"),
     )
     assert diagnostic.detail == (
         "OpenSearch domain 'd': domain_endpoint_options.enforce_https is not known during preview; set it to "

@@ -54,6 +54,5 @@ def test_unknown_value_is_never_a_pass():
         resource("aws:opensearch/domain:Domain", {"nodeToNodeEncryption": {"enabled": UNKNOWN}}, name="d"),
     )
     assert diagnostic.detail == (
-        "OpenSearch domain 'd': node_to_node_encryption.enabled is not known during preview; set it to True "
-        "literally."
+        "OpenSearch domain 'd': node_to_node_encryption.enabled is not known during preview; set it to True literally."
     )

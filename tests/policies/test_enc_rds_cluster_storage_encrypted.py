@@ -56,9 +56,7 @@ def test_nothing_else_is_reported(broken):
 
 
 def test_unknown_values_are_never_a_pass():
-    [diagnostic] = evaluate(
-        POLICY, resource("aws:rds/cluster:Cluster", {"storageEncrypted": UNKNOWN}, name="c")
-    )
+    [diagnostic] = evaluate(POLICY, resource("aws:rds/cluster:Cluster", {"storageEncrypted": UNKNOWN}, name="c"))
     assert (
         diagnostic.detail
         == "RDS cluster \x27c\x27: storage_encrypted is not known during preview; set it to True literally."

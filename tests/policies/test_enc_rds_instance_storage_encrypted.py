@@ -77,9 +77,7 @@ def test_nothing_else_is_reported(broken):
 
 
 def test_unknown_encryption_flag_is_never_a_pass():
-    [diagnostic] = evaluate(
-        POLICY, resource("aws:rds/instance:Instance", {"storageEncrypted": UNKNOWN}, name="db")
-    )
+    [diagnostic] = evaluate(POLICY, resource("aws:rds/instance:Instance", {"storageEncrypted": UNKNOWN}, name="db"))
     assert (
         diagnostic.detail
         == "RDS instance 'db': storage_encrypted is not known during preview; set it to True literally."
@@ -106,6 +104,4 @@ def test_unknown_tags_do_not_exempt_a_store():
     )
     [diagnostic] = evaluate(POLICY, graph)
     # The provider says public, but the resource's own (unknown) tag would override it: treated as confidential.
-    assert diagnostic.detail.startswith(
-        "RDS instance 'db' holds unclassified data (treated as confidential) but"
-    )
+    assert diagnostic.detail.startswith("RDS instance 'db' holds unclassified data (treated as confidential) but")

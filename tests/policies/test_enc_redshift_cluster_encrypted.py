@@ -48,12 +48,9 @@ def test_nothing_else_is_reported(broken):
 
 
 def test_unknown_flag_is_never_a_pass():
-    [diagnostic] = evaluate(
-        POLICY, resource("aws:redshift/cluster:Cluster", {"encrypted": UNKNOWN}, name="x")
-    )
+    [diagnostic] = evaluate(POLICY, resource("aws:redshift/cluster:Cluster", {"encrypted": UNKNOWN}, name="x"))
     assert (
-        diagnostic.detail
-        == "Redshift cluster 'x': encrypted is not known during preview; set it to 'true' literally."
+        diagnostic.detail == "Redshift cluster 'x': encrypted is not known during preview; set it to 'true' literally."
     )
 
 

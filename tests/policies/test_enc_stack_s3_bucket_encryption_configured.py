@@ -64,6 +64,4 @@ def test_a_configuration_whose_bucket_is_unknown_proves_nothing():
         resource(kind, {"bucket": UNKNOWN, "rules": []}, name="enc"),
     )
     [diagnostic] = evaluate(POLICY, graph)
-    assert (
-        diagnostic.detail == f"S3 bucket 'ledger' holds unclassified data (treated as confidential){MISSING}"
-    )
+    assert diagnostic.detail == f"S3 bucket 'ledger' holds unclassified data (treated as confidential){MISSING}"

@@ -280,7 +280,9 @@ def test_a_resource_region_overrides_its_provider(tmp_path):
         aws.sqs.Queue("moved", region="eu-west-1")
         aws.sqs.Queue("stays")
     """
-    graph = run_program(write_program(tmp_path / "p", "per-resource", main, "config:\n  aws:region: eu-west-2\n"), "test")
+    graph = run_program(
+        write_program(tmp_path / "p", "per-resource", main, "config:\n  aws:region: eu-west-2\n"), "test"
+    )
     regions = {r.name: r.region for r in graph}
     assert regions == {"moved": "eu-west-1", "stays": "eu-west-2"}
     assert graph.get("urn:pulumi:test::per-resource::aws:sqs/queue:Queue::moved").id.startswith("moved-")

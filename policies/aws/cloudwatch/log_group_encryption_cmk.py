@@ -25,9 +25,7 @@ META = PolicyMeta(
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    require_cmk(
-        args, report_violation, kind="CloudWatch log group", path=("kmsKeyId",), argument="kms_key_id"
-    )
+    require_cmk(args, report_violation, kind="CloudWatch log group", path=("kmsKeyId",), argument="kms_key_id")
 
 
 POLICY = resource_policy(META, validate, resource_types=("aws:cloudwatch/logGroup:LogGroup",))

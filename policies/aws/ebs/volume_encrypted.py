@@ -11,8 +11,7 @@ META = PolicyMeta(
     id="TF-AWS-EBS-ENC-001",
     name="aws-ebs-volume-encrypted",
     description=(
-        "EBS volumes are encrypted at rest, with a customer-managed KMS key unless classified public or "
-        "internal."
+        "EBS volumes are encrypted at rest, with a customer-managed KMS key unless classified public or internal."
     ),
     severity="high",
     topics=("encryption", "data-protection"),

@@ -11,8 +11,7 @@ META = PolicyMeta(
     id="TF-AWS-EFS-ENC-001",
     name="aws-efs-file-system-encrypted",
     description=(
-        "EFS file systems are encrypted at rest, with a customer-managed KMS key unless classified public "
-        "or internal."
+        "EFS file systems are encrypted at rest, with a customer-managed KMS key unless classified public or internal."
     ),
     severity="high",
     topics=("encryption", "data-protection"),

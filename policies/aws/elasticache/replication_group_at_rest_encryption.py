@@ -42,6 +42,4 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         require_cmk(args, report_violation, kind=KIND, path=("kmsKeyId",), argument="kms_key_id")
 
 
-POLICY = resource_policy(
-    META, validate, resource_types=("aws:elasticache/replicationGroup:ReplicationGroup",)
-)
+POLICY = resource_policy(META, validate, resource_types=("aws:elasticache/replicationGroup:ReplicationGroup",))

@@ -38,14 +38,10 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         ("transitEncryptionMode", "transit_encryption_mode", "'required'"),
     ):
         if is_unknown(props, field):
-            report_violation(
-                f"{KIND} '{name}': {argument} is not known during preview; set it to {literal} literally."
-            )
+            report_violation(f"{KIND} '{name}': {argument} is not known during preview; set it to {literal} literally.")
             return
     if get(props, "transitEncryptionEnabled") is not True:
-        report_violation(
-            f"{KIND} '{name}' accepts unencrypted connections; set transit_encryption_enabled=True."
-        )
+        report_violation(f"{KIND} '{name}' accepts unencrypted connections; set transit_encryption_enabled=True.")
     elif get(props, "transitEncryptionMode", default="required") != "required":
         report_violation(
             f"{KIND} '{name}' still accepts unencrypted connections (transit_encryption_mode="
@@ -53,6 +49,4 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         )
 
 
-POLICY = resource_policy(
-    META, validate, resource_types=("aws:elasticache/replicationGroup:ReplicationGroup",)
-)
+POLICY = resource_policy(META, validate, resource_types=("aws:elasticache/replicationGroup:ReplicationGroup",))

@@ -31,9 +31,7 @@ KIND = "Kinesis stream"
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     props, name = args.props, args.name
     if is_unknown(props, "encryptionType"):
-        report_violation(
-            f"{KIND} '{name}': encryption_type is not known during preview; set it to 'KMS' literally."
-        )
+        report_violation(f"{KIND} '{name}': encryption_type is not known during preview; set it to 'KMS' literally.")
         return
     if get(props, "encryptionType", default="NONE") != "KMS":
         key = "kms_key_id to the cell's data key" if requires_cmk(args) else "kms_key_id"

@@ -90,9 +90,7 @@ def _redirects_to_https(args: ResourceValidationArgs) -> bool | None:
     """True when the first default action redirects to HTTPS; None when that is not known during preview."""
     if is_unknown(args.props, "defaultActions"):
         return None
-    actions = sorted(
-        get(args.props, "defaultActions", default=[]), key=lambda action: get(action, "order", default=0)
-    )
+    actions = sorted(get(args.props, "defaultActions", default=[]), key=lambda action: get(action, "order", default=0))
     if not actions:
         return False
     first = actions[0]
@@ -102,9 +100,7 @@ def _redirects_to_https(args: ResourceValidationArgs) -> bool | None:
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     props, name = args.props, args.name
     if is_unknown(props, "protocol"):
-        report_violation(
-            f"Listener '{name}': protocol is not known during preview; set it to HTTPS literally."
-        )
+        report_violation(f"Listener '{name}': protocol is not known during preview; set it to HTTPS literally.")
         return
     protocol = str(get(props, "protocol", default="HTTP")).upper()  # AWS: an ALB listener defaults to HTTP
     if protocol in OUT_OF_SCOPE_PROTOCOLS:
@@ -124,8 +120,7 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         return
     if protocol not in ("HTTPS", "TLS"):
         report_violation(
-            f"Listener '{name}' uses unencrypted protocol {protocol}; use protocol TLS with an allowed "
-            "ssl_policy."
+            f"Listener '{name}' uses unencrypted protocol {protocol}; use protocol TLS with an allowed ssl_policy."
         )
         return
     allowed = allowed_policies(args.get_config())
@@ -144,6 +139,4 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         report_violation(f"Listener '{name}' {current}; set ssl_policy to one of {', '.join(allowed)}.")
 
 
-POLICY = resource_policy(
-    META, validate, resource_types=("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-)
+POLICY = resource_policy(META, validate, resource_types=("aws:lb/listener:Listener", "aws:alb/listener:Listener"))

@@ -30,9 +30,7 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
             "set it to True literally."
         )
     elif get(args.props, "domainEndpointOptions", "enforceHttps") is not True:
-        report_violation(
-            f"{KIND} '{args.name}' accepts plain HTTP; set domain_endpoint_options.enforce_https=True."
-        )
+        report_violation(f"{KIND} '{args.name}' accepts plain HTTP; set domain_endpoint_options.enforce_https=True.")
 
 
 POLICY = resource_policy(

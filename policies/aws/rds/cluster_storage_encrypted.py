@@ -40,9 +40,7 @@ GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster"
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type == GLOBAL_CLUSTER:
         # An unknown source is still a source: the global cluster inherits the source cluster's encryption.
-        if is_unknown(args.props, "sourceDbClusterIdentifier") or get(
-            args.props, "sourceDbClusterIdentifier"
-        ):
+        if is_unknown(args.props, "sourceDbClusterIdentifier") or get(args.props, "sourceDbClusterIdentifier"):
             return
         require_enabled(
             args,

@@ -11,8 +11,7 @@ META = PolicyMeta(
     id="TF-AWS-REDSHIFT-ENC-001",
     name="aws-redshift-cluster-encrypted",
     description=(
-        "Redshift clusters are encrypted at rest, with a customer-managed KMS key unless classified public "
-        "or internal."
+        "Redshift clusters are encrypted at rest, with a customer-managed KMS key unless classified public or internal."
     ),
     severity="high",
     topics=("encryption", "data-protection"),

@@ -110,9 +110,7 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
     try:
         document = json.loads(text) if isinstance(text, str) else text
     except ValueError:
-        report_violation(
-            f"{KIND} '{name}': policy is not valid JSON; write it with aws.iam.get_policy_document."
-        )
+        report_violation(f"{KIND} '{name}': policy is not valid JSON; write it with aws.iam.get_policy_document.")
         return
     problem = problem_with(document, bucket)
     if problem is not None:

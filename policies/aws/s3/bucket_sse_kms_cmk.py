@@ -41,24 +41,19 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         return
     rules = get(props, "rules", default=[])
     if not rules:
-        report_violation(
-            f"{KIND} '{name}' has no rules; add one with apply_server_side_encryption_by_default."
-        )
+        report_violation(f"{KIND} '{name}' has no rules; add one with apply_server_side_encryption_by_default.")
         return
     cmk_scope = requires_cmk(args)
     for index, rule in enumerate(rules):
         prefix = f"rules[{index}].apply_server_side_encryption_by_default"
         if is_unknown(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"):
             report_violation(
-                f"{KIND} '{name}': {prefix}.sse_algorithm is not known during preview; set it to 'aws:kms' "
-                "literally."
+                f"{KIND} '{name}': {prefix}.sse_algorithm is not known during preview; set it to 'aws:kms' literally."
             )
             continue
         algorithm = get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")
         if algorithm is None:
-            report_violation(
-                f"{KIND} '{name}' sets no {prefix}; set sse_algorithm='aws:kms' and kms_master_key_id."
-            )
+            report_violation(f"{KIND} '{name}' sets no {prefix}; set sse_algorithm='aws:kms' and kms_master_key_id.")
             continue
         if not cmk_scope:
             continue  # SSE-S3 and AWS-managed SSE-KMS both encrypt public and internal data at rest.

@@ -26,9 +26,7 @@ META = PolicyMeta(
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    require_cmk(
-        args, report_violation, kind="Secrets Manager secret", path=("kmsKeyId",), argument="kms_key_id"
-    )
+    require_cmk(args, report_violation, kind="Secrets Manager secret", path=("kmsKeyId",), argument="kms_key_id")
 
 
 POLICY = resource_policy(META, validate, resource_types=("aws:secretsmanager/secret:Secret",))

@@ -14,8 +14,7 @@ META = PolicyMeta(
     id="TF-AWS-SNS-ENC-001",
     name="aws-sns-topic-encrypted",
     description=(
-        "SNS topics are encrypted at rest, with a customer-managed KMS key unless classified public or "
-        "internal."
+        "SNS topics are encrypted at rest, with a customer-managed KMS key unless classified public or internal."
     ),
     severity="high",
     topics=("encryption", "data-protection"),
@@ -33,8 +32,7 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
     props = args.props
     if is_unknown(props, "kmsMasterKeyId"):
         report_violation(
-            f"SNS topic '{args.name}': kms_master_key_id is not known during preview; set it to a KMS key "
-            "literally."
+            f"SNS topic '{args.name}': kms_master_key_id is not known during preview; set it to a KMS key literally."
         )
     elif not get(props, "kmsMasterKeyId"):
         report_violation(

@@ -15,8 +15,7 @@ META = PolicyMeta(
     id="TF-AWS-SQS-ENC-001",
     name="aws-sqs-queue-encrypted",
     description=(
-        "SQS queues are encrypted at rest, with a customer-managed KMS key unless classified public or "
-        "internal."
+        "SQS queues are encrypted at rest, with a customer-managed KMS key unless classified public or internal."
     ),
     severity="high",
     topics=("encryption", "data-protection"),
@@ -36,13 +35,11 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         return  # a KMS key (even the AWS-managed alias/aws/sqs) encrypts the queue
     if is_unknown(props, "sqsManagedSseEnabled"):
         report_violation(
-            f"SQS queue '{args.name}': sqs_managed_sse_enabled is not known during preview; set it to True "
-            "literally."
+            f"SQS queue '{args.name}': sqs_managed_sse_enabled is not known during preview; set it to True literally."
         )
     elif get(props, "sqsManagedSseEnabled") is False:
         report_violation(
-            f"SQS queue '{args.name}' is not encrypted at rest; set sqs_managed_sse_enabled=True or "
-            "kms_master_key_id."
+            f"SQS queue '{args.name}' is not encrypted at rest; set sqs_managed_sse_enabled=True or kms_master_key_id."
         )
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import re2
+import yaml
 
 from components.observability.log_domain import LogDomainArgs, retention_policies
 from components.observability.log_domain import validate_args as validate_log_domain
@@ -186,3 +187,37 @@ def test_telemetry_validation(changes, message):
     with pytest.raises(ValueError) as error:
         validate_telemetry(args)
     assert str(error.value) == message
+
+
+def test_generated_slo_rules_dashboards_and_routes_reach_the_cluster(dev):
+    from components.observability.rules import generate_all
+
+    artifacts = generate_all()
+    rules = {
+        r.props["metadata"]["name"]: r.props["spec"]
+        for r in of_type(dev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+    }
+    expected = {
+        path.split("/")[-1].removesuffix(".rules.yml"): yaml.safe_load(text)
+        for path, text in artifacts.items()
+        if path.endswith(".rules.yml")
+    }
+    assert rules == expected
+    dashboards = [
+        r
+        for r in of_type(dev, "kubernetes:core/v1:ConfigMap")
+        if r.props["metadata"]["labels"].get("grafana_dashboard")
+    ]
+    assert len(dashboards) == sum(1 for path in artifacts if path.startswith("grafana/"))
+    [secret] = of_type(dev, "kubernetes:core/v1:Secret")
+    assert secret.props["stringData"]["alertmanager.yaml"] == artifacts["alertmanager/alertmanager.yml"]
+
+
+def test_datadog_monitors_watch_their_own_slo(dev):
+    slos = {r.urn: r for r in of_type(dev, "datadog:index/serviceLevelObjective:ServiceLevelObjective")}
+    monitors = of_type(dev, "datadog:index/monitor:Monitor")
+    assert len(slos) == 5 and len(monitors) == 20
+    for monitor in monitors:
+        [slo_urn] = monitor.property_dependencies["query"]
+        assert monitor.props["query"].startswith(f'burn_rate("{slos[slo_urn].id}")')
+        assert "env:dev" in monitor.props["tags"]

@@ -1,0 +1,491 @@
+"""Load and validate service level objectives written as OpenSLO-style YAML in `slos/`.
+
+One file holds one objective. Every problem raises `SloSpecError` naming the file and the field, in the form
+`slos/ingest.yaml: spec.objectives[0].target: must be a number between 0 and 1, got 1.5`.
+
+Usage::
+
+    from pathlib import Path
+    from components.observability.slo_spec import load_slo_dir
+
+    for slo in load_slo_dir(Path("slos")):
+        print(slo.name, slo.service, slo.target, slo.window)
+
+A spec (see `docs/slos.md` for every field)::
+
+    apiVersion: openslo/v1
+    kind: SLO
+    metadata: {name: ingestion-availability, displayName: Document ingestion availability}
+    spec:
+      service: ingestion
+      description: Uploaded documents are accepted.
+      owner: team-ingestion
+      tier: tier0                      # tier0 | tier1 | records
+      runbook: runbooks/slo-ingestion-availability.md
+      budgetingMethod: Occurrences     # optional; Timeslices for a timeslice indicator
+      indicator:
+        ratio:                         # or latency: {...} or timeslice: {...}
+          bad: 'http_requests_total{service="ingestion",code=~"5.."}'
+          total: 'http_requests_total{service="ingestion"}'
+          testLabels: {good: {code: "201"}, bad: {code: "503"}}
+      timeWindow: [{duration: 30d, isRolling: true}]
+      objectives: [{displayName: 99.9% of uploads accepted, target: 0.999}]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from trustfabric.errors import TrustFabricError
+
+API_VERSION = "openslo/v1"
+TIERS: tuple[str, ...] = ("tier0", "tier1", "records")
+"""tier0: customer-facing money or statutory path; tier1: degrades gracefully; records: statutory records."""
+INDICATOR_KINDS: tuple[str, ...] = ("ratio", "latency", "timeslice")
+COMPARISONS: tuple[str, ...] = ("<", "<=", ">", ">=")
+MIN_WINDOW_DAYS = 7
+MAX_WINDOW_DAYS = 90
+FASTEST_BURN_FACTOR_30D = 14.4
+"""The Google SRE workbook's fastest page burn rate for a 30-day window (2% of the budget in one hour)."""
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+_WINDOW = re.compile(r"^([1-9][0-9]*)([dw])$")
+_RUNBOOK = re.compile(r"^runbooks/[a-z0-9][a-z0-9-]*\.md$")
+_METRIC = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+_SELECTOR = re.compile(rf"^\s*({_METRIC})\s*(?:\{{(.*)\}})?\s*$", re.DOTALL)
+_MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
+
+
+class SloSpecError(TrustFabricError):
+    """An SLO file is unreadable or holds a missing, mistyped or out-of-range field."""
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One PromQL label matcher, such as `code=~"5.."`."""
+
+    label: str
+    """The label name."""
+    operator: str
+    """One of `=`, `!=`, `=~`, `!~`."""
+    value: str
+    """The unescaped value (a fully anchored regular expression for `=~` and `!~`)."""
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        """Whether a series with these labels is selected (a missing label reads as the empty string)."""
+        actual = labels.get(self.label, "")
+        if self.operator == "=":
+            return actual == self.value
+        if self.operator == "!=":
+            return actual != self.value
+        found = re.fullmatch(self.value, actual) is not None
+        return found if self.operator == "=~" else not found
+
+    def render(self) -> str:
+        """The matcher as PromQL text."""
+        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{self.label}{self.operator}"{escaped}"'
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A PromQL instant vector selector: a metric name and label matchers, no functions."""
+
+    metric: str
+    """The metric name."""
+    matchers: tuple[Matcher, ...] = ()
+    """The label matchers, in the order written."""
+
+    def render(self, metric: str | None = None, extra: tuple[Matcher, ...] = ()) -> str:
+        """PromQL text, optionally for another metric name (`_bucket`, `_count`) and with extra matchers."""
+        all_matchers = self.matchers + extra
+        inner = ",".join(matcher.render() for matcher in all_matchers)
+        return f"{metric or self.metric}{{{inner}}}" if all_matchers else (metric or self.metric)
+
+    def equality_labels(self) -> dict[str, str]:
+        """Labels pinned by `=` matchers: every synthetic test series carries them."""
+        return {m.label: m.value for m in self.matchers if m.operator == "="}
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        """Whether a series of this metric with these labels is selected."""
+        return all(matcher.matches(labels) for matcher in self.matchers)
+
+
+@dataclass(frozen=True)
+class RatioIndicator:
+    """Error ratio = bad / total, or 1 - good / total, over counters of one metric."""
+
+    total: Selector
+    """All events."""
+    good: Selector | None
+    """Good events (exactly one of good and bad is set)."""
+    bad: Selector | None
+    """Bad events (exactly one of good and bad is set)."""
+    test_good_labels: dict[str, str] = field(default_factory=dict)
+    """Labels (beyond total's `=` matchers) of an example good series, used by the generated promtool suite."""
+    test_bad_labels: dict[str, str] = field(default_factory=dict)
+    """Labels (beyond total's `=` matchers) of an example bad series, used by the generated promtool suite."""
+    kind: str = "ratio"
+
+
+@dataclass(frozen=True)
+class LatencyIndicator:
+    """Good events are requests faster than `threshold` seconds: histogram bucket `le=threshold` over count."""
+
+    histogram: Selector
+    """The histogram's base name (without `_bucket`) and matchers (no `le`)."""
+    threshold: float
+    """Seconds; must be one of the histogram's bucket boundaries."""
+    kind: str = "latency"
+
+    @property
+    def le(self) -> str:
+        """The bucket's `le` label value as Prometheus clients render it (0.5 -> "0.5", 1 -> "1")."""
+        return number_text(self.threshold)
+
+
+@dataclass(frozen=True)
+class TimesliceIndicator:
+    """Good minutes are those where the gauge compares well with the threshold (budgeting by time slices)."""
+
+    gauge: Selector
+    """The gauge; aggregated with max (good when below) or min (good when above) across series."""
+    comparison: str
+    """How a good minute compares with the threshold: `<`, `<=`, `>` or `>=`."""
+    threshold: float
+    """The threshold in the gauge's unit."""
+    kind: str = "timeslice"
+
+    @property
+    def good_when_below(self) -> bool:
+        """True when lower values are good (lag, age), false when higher values are good."""
+        return self.comparison in ("<", "<=")
+
+
+Indicator = RatioIndicator | LatencyIndicator | TimesliceIndicator
+
+
+@dataclass(frozen=True)
+class SloSpec:
+    """One validated service level objective."""
+
+    name: str
+    """metadata.name: lowercase, digits and hyphens; labels every generated rule as `slo`."""
+    display_name: str
+    """metadata.displayName, or the name."""
+    service: str
+    """spec.service: labels every generated rule as `service`; one Grafana dashboard per service."""
+    description: str
+    """spec.description: what the objective promises, in a sentence."""
+    owner: str
+    """spec.owner: the team that answers the page."""
+    tier: str
+    """spec.tier: tier0, tier1 or records; decides the page severity."""
+    indicator: Indicator
+    """spec.indicator: how good and bad events are counted."""
+    target: float
+    """spec.objectives[0].target: the objective, strictly between 0 and 1."""
+    window_days: int
+    """spec.timeWindow[0].duration in days (rolling)."""
+    runbook: str
+    """spec.runbook: repository path of the runbook, `runbooks/<file>.md`."""
+    source: str
+    """The file the spec came from, as given to the loader (for messages)."""
+
+    @property
+    def error_budget(self) -> float:
+        """The allowed error ratio, 1 - target."""
+        return 1.0 - self.target
+
+    @property
+    def window(self) -> str:
+        """The SLO period in Prometheus duration syntax, such as `30d`."""
+        return f"{self.window_days}d"
+
+
+def load_slo_dir(slo_dir: Path) -> list[SloSpec]:
+    """Every `*.yaml`/`*.yml` spec in `slo_dir`, sorted by name; names must be unique."""
+    if not slo_dir.is_dir():
+        raise SloSpecError(f"{slo_dir}: not a directory of SLO specs")
+    files = sorted([*slo_dir.glob("*.yaml"), *slo_dir.glob("*.yml")])
+    if not files:
+        raise SloSpecError(f"{slo_dir}: holds no SLO specs (*.yaml)")
+    specs: dict[str, SloSpec] = {}
+    for path in files:
+        spec = load_slo(path)
+        if spec.name in specs:
+            raise SloSpecError(f"{path}: metadata.name: {spec.name!r} is already defined in {specs[spec.name].source}")
+        specs[spec.name] = spec
+    return [specs[name] for name in sorted(specs)]
+
+
+def load_slo(path: Path) -> SloSpec:
+    """Read and validate one spec file."""
+    source = str(path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SloSpecError(f"{source}: cannot be read: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or "malformed document"
+        raise SloSpecError(f"{source}: not valid YAML: {problem}") from error
+    return parse_slo(document, source)
+
+
+def parse_slo(document: object, source: str) -> SloSpec:
+    """Validate an already-parsed spec; `source` names it in messages."""
+    reader = _Reader(source)
+    root = reader.mapping(document, "")
+    api_version = reader.string(root, "apiVersion", "")
+    if api_version != API_VERSION:
+        reader.fail("apiVersion", f"must be {API_VERSION!r}, got {api_version!r}")
+    kind = reader.string(root, "kind", "")
+    if kind != "SLO":
+        reader.fail("kind", f"must be 'SLO', got {kind!r}")
+    metadata = reader.mapping(reader.required(root, "metadata", ""), "metadata")
+    name = reader.string(metadata, "name", "metadata")
+    if not _NAME.match(name):
+        reader.fail("metadata.name", f"must be lowercase letters, digits and hyphens, got {name!r}")
+    display_name = reader.optional_string(metadata, "displayName", "metadata") or name
+
+    spec = reader.mapping(reader.required(root, "spec", ""), "spec")
+    service = reader.string(spec, "service", "spec")
+    if not _NAME.match(service):
+        reader.fail("spec.service", f"must be lowercase letters, digits and hyphens, got {service!r}")
+    description = reader.string(spec, "description", "spec")
+    owner = reader.string(spec, "owner", "spec")
+    tier = reader.string(spec, "tier", "spec")
+    if tier not in TIERS:
+        reader.fail("spec.tier", f"must be one of {', '.join(TIERS)}, got {tier!r}")
+    runbook = reader.string(spec, "runbook", "spec")
+    if not _RUNBOOK.match(runbook):
+        reader.fail("spec.runbook", f"must be a path like 'runbooks/slo-{name}.md', got {runbook!r}")
+
+    indicator = _parse_indicator(reader, reader.mapping(reader.required(spec, "indicator", "spec"), "spec.indicator"))
+    method = reader.optional_string(spec, "budgetingMethod", "spec")
+    expected_method = "Timeslices" if isinstance(indicator, TimesliceIndicator) else "Occurrences"
+    if method is not None and method != expected_method:
+        reader.fail(
+            "spec.budgetingMethod",
+            f"must be {expected_method!r} for a {indicator.kind} indicator, got {method!r}",
+        )
+
+    window_days = _parse_window(reader, spec)
+    target = _parse_target(reader, spec, window_days)
+    return SloSpec(
+        name=name,
+        display_name=display_name,
+        service=service,
+        description=description,
+        owner=owner,
+        tier=tier,
+        indicator=indicator,
+        target=target,
+        window_days=window_days,
+        runbook=runbook,
+        source=source,
+    )
+
+
+def parse_selector(text: str) -> Selector:
+    """Parse `metric{label="v",other=~"re"}`; raises ValueError saying what is wrong."""
+    found = _SELECTOR.match(text)
+    if not found:
+        raise ValueError(f"must be a PromQL selector like 'metric{{label=\"value\"}}', got {text!r}")
+    metric, body = found.group(1), found.group(2) or ""
+    matchers: list[Matcher] = []
+    position = 0
+    body = body.strip()
+    while position < len(body):
+        matched = _MATCHER.match(body, position)
+        if not matched:
+            raise ValueError(f"has a malformed label matcher at {body[position:]!r}")
+        label, operator, raw = matched.groups()
+        value = re.sub(r"\\(.)", r"\1", raw)
+        if operator in ("=~", "!~"):
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"has an invalid regular expression for {label}: {value!r} ({error})") from None
+        matchers.append(Matcher(label, operator, value))
+        position = matched.end()
+    return Selector(metric, tuple(matchers))
+
+
+def _parse_indicator(reader: _Reader, indicator: dict[str, Any]) -> Indicator:
+    kinds = [kind for kind in INDICATOR_KINDS if kind in indicator]
+    unknown = sorted(set(indicator) - set(INDICATOR_KINDS))
+    if unknown:
+        reader.fail("spec.indicator", f"unknown key {unknown[0]!r}; allowed: {', '.join(INDICATOR_KINDS)}")
+    if len(kinds) != 1:
+        reader.fail(
+            "spec.indicator",
+            f"must hold exactly one of {', '.join(INDICATOR_KINDS)}, got {', '.join(kinds) or 'none'}",
+        )
+    kind = kinds[0]
+    where = f"spec.indicator.{kind}"
+    body = reader.mapping(indicator[kind], where)
+    if kind == "latency":
+        histogram = reader.selector(body, "histogram", where)
+        if any(matcher.label == "le" for matcher in histogram.matchers):
+            reader.fail(f"{where}.histogram", "must not match on 'le'; the threshold chooses the bucket")
+        return LatencyIndicator(histogram=histogram, threshold=reader.positive_number(body, "threshold", where))
+    if kind == "timeslice":
+        gauge = reader.selector(body, "gauge", where)
+        comparison = reader.string(body, "comparison", where)
+        if comparison not in COMPARISONS:
+            reader.fail(f"{where}.comparison", f"must be one of {', '.join(COMPARISONS)}, got {comparison!r}")
+        threshold = reader.number(body, "threshold", where)
+        return TimesliceIndicator(gauge=gauge, comparison=comparison, threshold=threshold)
+    return _parse_ratio(reader, body, where)
+
+
+def _parse_ratio(reader: _Reader, body: dict[str, Any], where: str) -> RatioIndicator:
+    total = reader.selector(body, "total", where)
+    present = [key for key in ("good", "bad") if key in body]
+    if len(present) != 1:
+        reader.fail(where, f"must hold exactly one of good, bad, got {', '.join(present) or 'none'}")
+    key = present[0]
+    events = reader.selector(body, key, where)
+    if events.metric != total.metric:
+        reader.fail(
+            f"{where}.{key}",
+            f"must count the same metric as total ({total.metric!r}), got {events.metric!r}",
+        )
+    test_labels = reader.mapping(reader.required(body, "testLabels", where), f"{where}.testLabels")
+    examples: dict[str, dict[str, str]] = {}
+    for example in ("good", "bad"):
+        field_path = f"{where}.testLabels.{example}"
+        labels = reader.mapping(reader.required(test_labels, example, f"{where}.testLabels"), field_path)
+        for label, value in labels.items():
+            if not isinstance(value, str):
+                reader.fail(f"{field_path}.{label}", f"must be a string, got {value!r}")
+        series = {**total.equality_labels(), **labels}
+        if not total.matches(series):
+            reader.fail(field_path, f"the example series {series} is not selected by {where}.total")
+        is_good = events.matches(series) if key == "good" else not events.matches(series)
+        if is_good != (example == "good"):
+            reader.fail(field_path, f"the example series {series} does not count as {example} by {where}.{key}")
+        examples[example] = dict(labels)
+    return RatioIndicator(
+        total=total,
+        good=events if key == "good" else None,
+        bad=events if key == "bad" else None,
+        test_good_labels=examples["good"],
+        test_bad_labels=examples["bad"],
+    )
+
+
+def _parse_window(reader: _Reader, spec: dict[str, Any]) -> int:
+    windows = reader.required(spec, "timeWindow", "spec")
+    if not isinstance(windows, list) or len(windows) != 1:
+        reader.fail("spec.timeWindow", f"must be a list with exactly one window, got {windows!r}")
+    window = reader.mapping(windows[0], "spec.timeWindow[0]")
+    duration = reader.string(window, "duration", "spec.timeWindow[0]")
+    found = _WINDOW.match(duration)
+    if not found:
+        reader.fail("spec.timeWindow[0].duration", f"must look like '30d' or '4w', got {duration!r}")
+    days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
+    if not MIN_WINDOW_DAYS <= days <= MAX_WINDOW_DAYS:
+        reader.fail(
+            "spec.timeWindow[0].duration",
+            f"must be between {MIN_WINDOW_DAYS}d and {MAX_WINDOW_DAYS}d, got {duration!r}",
+        )
+    rolling = window.get("isRolling", True)
+    if rolling is not True:
+        reader.fail("spec.timeWindow[0].isRolling", f"only rolling windows are supported, got {rolling!r}")
+    return days
+
+
+def _parse_target(reader: _Reader, spec: dict[str, Any], window_days: int) -> float:
+    objectives = reader.required(spec, "objectives", "spec")
+    if not isinstance(objectives, list) or len(objectives) != 1:
+        reader.fail("spec.objectives", f"must be a list with exactly one objective, got {objectives!r}")
+    objective = reader.mapping(objectives[0], "spec.objectives[0]")
+    target = reader.required(objective, "target", "spec.objectives[0]")
+    if (
+        isinstance(target, bool)
+        or not isinstance(target, int | float)
+        or not math.isfinite(target)
+        or not 0 < target < 1
+    ):
+        reader.fail("spec.objectives[0].target", f"must be a number between 0 and 1, got {target!r}")
+    fastest = FASTEST_BURN_FACTOR_30D * window_days / 30
+    if fastest * (1 - target) >= 1:
+        reader.fail(
+            "spec.objectives[0].target",
+            f"{target!r} leaves so large a budget that the {number_text(round(fastest, 4))}x page burn rate "
+            f"needs an error ratio above 1; use a target above {number_text(round(1 - 1 / fastest, 4))}",
+        )
+    return float(target)
+
+
+class _Reader:
+    """Typed field access that raises SloSpecError naming the source file and the field path."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, message: str) -> NoReturn:
+        where = f"{self.source}: {path}: " if path else f"{self.source}: "
+        raise SloSpecError(where + message)
+
+    def mapping(self, value: object, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"must be a mapping, got {_kind(value)}")
+        return {str(key): item for key, item in value.items()}
+
+    def required(self, mapping: dict[str, Any], key: str, parent: str) -> Any:
+        if key not in mapping or mapping[key] is None:
+            self.fail(_join(parent, key), "is required")
+        return mapping[key]
+
+    def string(self, mapping: dict[str, Any], key: str, parent: str) -> str:
+        value = self.required(mapping, key, parent)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(_join(parent, key), f"must be a non-empty string, got {value!r}")
+        return str(value)
+
+    def optional_string(self, mapping: dict[str, Any], key: str, parent: str) -> str | None:
+        return self.string(mapping, key, parent) if mapping.get(key) is not None else None
+
+    def number(self, mapping: dict[str, Any], key: str, parent: str) -> float:
+        value = self.required(mapping, key, parent)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.fail(_join(parent, key), f"must be a number, got {value!r}")
+        return float(value)
+
+    def positive_number(self, mapping: dict[str, Any], key: str, parent: str) -> float:
+        value = self.number(mapping, key, parent)
+        if value <= 0:
+            self.fail(_join(parent, key), f"must be a number above 0, got {mapping[key]!r}")
+        return value
+
+    def selector(self, mapping: dict[str, Any], key: str, parent: str) -> Selector:
+        text = self.string(mapping, key, parent)
+        try:
+            return parse_selector(text)
+        except ValueError as error:
+            self.fail(_join(parent, key), str(error))
+
+
+def _join(parent: str, key: str) -> str:
+    return f"{parent}.{key}" if parent else key
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
+def number_text(value: float) -> str:
+    """A number as Prometheus and people write it: 60.0 -> "60", 0.5 -> "0.5"."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))

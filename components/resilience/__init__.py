@@ -1,0 +1,1 @@
+"""Resilience components: backups by tier, replicated data stores, failover routing; RPO/RTO tiers as data."""

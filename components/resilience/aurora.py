@@ -1,0 +1,285 @@
+"""Ledger database: an Aurora PostgreSQL global database, one member per stack of the pair.
+
+- `global_role="primary"` (prod): an `aws.rds.GlobalCluster` `trustfabric-<deployment>-<cell>-ledger` and the
+  primary cluster in it (managed master password in Secrets Manager under the cell's secrets key);
+- `global_role="secondary"` (dr): the secondary cluster joining that global cluster by its deterministic
+  identifier, encrypted with the dr region's data key, with no master credentials and no
+  `replication_source_identifier`;
+- `global_role="standalone"` (a single-region deployment such as dev): a regional cluster only.
+
+Every cluster: storage encrypted with the cell's data key, deletion protection, IAM database authentication,
+TLS forced by its parameter group, backups kept `backup_retention_days` (7..35), logs exported to a KMS-encrypted
+log group with the retention floor, not publicly accessible, in private subnets of its own small VPC (no
+internet gateway; the security group admits PostgreSQL from inside the VPC only; the default security group has
+no rules). `writer` is the global cluster's writer in code: the dr stack sets it when its role is `active`.
+
+A managed switchover or failover changes global membership and the replication source outside Pulumi; the
+clusters ignore those fields (`SWITCHOVER_FIELDS`) so a reconcile never detaches a member.
+
+Usage::
+
+    ledger = LedgerDatabase(
+        "uk-ledger",
+        LedgerDatabaseArgs(
+            deployment="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
+            kms_key_arn=key_arns["data-restricted"], secrets_kms_key_arn=key_arns["secrets"],
+            logs_kms_key_arn=key_arns["logs"], global_role="primary", instance_count=3,
+        ),
+        opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
+    )
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.validation import (
+    require_choice,
+    require_jurisdiction,
+    require_range,
+    require_region_in_jurisdiction,
+)
+
+GLOBAL_ROLES = ("primary", "secondary", "standalone")
+ENGINE = "aurora-postgresql"
+TIER = "tier0"
+ROLE_TAG = "ledger-role"
+"""Tag naming the cluster's place in the global database: writer or reader."""
+SWITCHOVER_FIELDS = ("globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion")
+"""Fields a managed switchover/failover (or a global minor-version upgrade) changes outside Pulumi."""
+SUBNET_COUNT = 3
+
+
+def global_cluster_identifier(deployment: str, cell: str) -> str:
+    """The global database of a cell, shared by both stacks of the pair."""
+    return f"trustfabric-{deployment}-{cell}-ledger"
+
+
+def cluster_identifier(deployment: str, cell: str, region: str) -> str:
+    return f"trustfabric-{deployment}-{cell}-ledger-{region}"
+
+
+@dataclass(frozen=True)
+class LedgerDatabaseArgs:
+    """Arguments of a cell's ledger database member."""
+
+    deployment: str
+    """Name shared by the stacks of a pair (`prod` for prod and dr); part of every identifier."""
+    cell: str
+    """The cell's name prefix, e.g. `uk`."""
+    jurisdiction: str
+    """Jurisdiction code (UK, EU, US, CA)."""
+    region: str
+    """Region of this member (the provider's region)."""
+    kms_key_arn: pulumi.Input[str]
+    """The cell's data key in `region`: storage and Performance Insights encryption."""
+    logs_kms_key_arn: pulumi.Input[str]
+    """The cell's logs key in `region`: the exported PostgreSQL log group."""
+    secrets_kms_key_arn: pulumi.Input[str] | None = None
+    """The cell's secrets key: encrypts the managed master password; required unless `global_role` is secondary
+    (a secondary has no master credentials of its own)."""
+    global_role: str = "standalone"
+    """primary (declares the global cluster), secondary (joins it) or standalone (no global database)."""
+    writer: bool = True
+    """This member is the global database's writer (the ledger-role tag); false for a standby secondary."""
+    instance_count: int = 2
+    """Cluster instances: 1..15 (one writer or reader, the rest readers and failover targets)."""
+    instance_class: str = "db.r6g.large"
+    """Instance class of every cluster instance."""
+    engine_version: str = "16.4"
+    """Aurora PostgreSQL version (the same on every member of the global database)."""
+    backup_retention_days: int = 35
+    """Automated backup retention: 7..35 days (the policy floor is 7)."""
+    log_retention_days: int = 400
+    """Retention of the exported PostgreSQL logs: 365..3653 days."""
+    vpc_cidr: str = "10.64.0.0/16"
+    """CIDR of the database VPC (private subnets only)."""
+    port: int = 5432
+
+
+def validate_args(args: LedgerDatabaseArgs) -> None:
+    """Raise ValueError naming the bad argument and what is allowed."""
+    require_jurisdiction("LedgerDatabase", "jurisdiction", args.jurisdiction)
+    require_region_in_jurisdiction("LedgerDatabase", "region", args.region, args.jurisdiction)
+    require_choice("LedgerDatabase", "global_role", args.global_role, GLOBAL_ROLES)
+    if args.global_role != "secondary" and args.secrets_kms_key_arn is None:
+        raise ValueError(
+            f"LedgerDatabase: secrets_kms_key_arn: required for a {args.global_role} cluster "
+            "(it holds the managed master password); allowed: the cell's secrets key ARN"
+        )
+    if args.global_role != "secondary" and not args.writer:
+        raise ValueError(f"LedgerDatabase: writer: a {args.global_role} cluster is always the writer; allowed: True")
+    require_range("LedgerDatabase", "instance_count", args.instance_count, 1, 15)
+    require_range("LedgerDatabase", "backup_retention_days", args.backup_retention_days, 7, 35)
+    require_range("LedgerDatabase", "log_retention_days", args.log_retention_days, 365, 3653)
+    try:
+        network = ipaddress.ip_network(args.vpc_cidr)
+    except ValueError:
+        raise ValueError(
+            f"LedgerDatabase: vpc_cidr: {args.vpc_cidr!r} is not a CIDR; allowed: an IPv4 /16../24 network"
+        ) from None
+    if network.version != 4 or not 16 <= network.prefixlen <= 24:
+        raise ValueError(f"LedgerDatabase: vpc_cidr: {args.vpc_cidr!r} is not allowed; allowed: an IPv4 /16../24")
+
+
+def subnet_cidrs(vpc_cidr: str, count: int = SUBNET_COUNT) -> list[str]:
+    """`count` equal private subnets carved from the VPC (two bits more than the VPC's prefix)."""
+    network = ipaddress.ip_network(vpc_cidr)
+    return [str(subnet) for subnet in list(network.subnets(prefixlen_diff=2))[:count]]
+
+
+class LedgerDatabase(pulumi.ComponentResource):
+    """One member of a cell's Aurora PostgreSQL global database (or a standalone cluster), with its network."""
+
+    cluster_arn: pulumi.Output[str]
+    cluster_identifier: pulumi.Output[str]
+    global_cluster_identifier: str | None
+
+    def __init__(self, name: str, args: LedgerDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:resilience:LedgerDatabase", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        identifier = cluster_identifier(args.deployment, args.cell, args.region)
+
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.vpc_cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            opts=child,
+        )
+        # Take over the default security group and leave it without rules (CIS: default SG restricts all).
+        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
+        zones = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOutputOptions(parent=self))
+        subnets = [
+            aws.ec2.Subnet(
+                f"{name}-private-{index}",
+                vpc_id=vpc.id,
+                cidr_block=cidr,
+                availability_zone=zones.names.apply(lambda names, index=index: names[index % len(names)]),
+                map_public_ip_on_launch=False,
+                opts=child,
+            )
+            for index, cidr in enumerate(subnet_cidrs(args.vpc_cidr))
+        ]
+        security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            name=f"{identifier}-db",
+            description=f"PostgreSQL from inside the {args.jurisdiction} ledger VPC only",
+            vpc_id=vpc.id,
+            ingress=[
+                aws.ec2.SecurityGroupIngressArgs(
+                    description="PostgreSQL from the VPC",
+                    protocol="tcp",
+                    from_port=args.port,
+                    to_port=args.port,
+                    cidr_blocks=[args.vpc_cidr],
+                )
+            ],
+            opts=child,
+        )
+        subnet_group = aws.rds.SubnetGroup(
+            f"{name}-subnets",
+            name=identifier,
+            description=f"Private subnets of the {args.jurisdiction} ledger in {args.region}",
+            subnet_ids=[subnet.id for subnet in subnets],
+            opts=child,
+        )
+        parameters = aws.rds.ClusterParameterGroup(
+            f"{name}-parameters",
+            name=identifier,
+            family=f"aurora-postgresql{args.engine_version.split('.')[0]}",
+            description="TLS only; connections and disconnections logged",
+            parameters=[
+                aws.rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
+                aws.rds.ClusterParameterGroupParameterArgs(name="log_connections", value="1"),
+                aws.rds.ClusterParameterGroupParameterArgs(name="log_disconnections", value="1"),
+            ],
+            opts=child,
+        )
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-postgresql-logs",
+            name=f"/aws/rds/cluster/{identifier}/postgresql",
+            kms_key_id=args.logs_kms_key_arn,
+            retention_in_days=args.log_retention_days,
+            opts=child,
+        )
+
+        self.global_cluster_identifier = None
+        global_id: pulumi.Input[str] | None = None
+        if args.global_role in ("primary", "secondary"):
+            self.global_cluster_identifier = global_cluster_identifier(args.deployment, args.cell)
+            global_id = self.global_cluster_identifier
+        if args.global_role == "primary":
+            global_cluster = aws.rds.GlobalCluster(
+                f"{name}-global",
+                global_cluster_identifier=self.global_cluster_identifier,
+                engine=ENGINE,
+                engine_version=args.engine_version,
+                storage_encrypted=True,
+                deletion_protection=True,
+                force_destroy=False,
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["engineVersion"]),
+            )
+            global_id = global_cluster.id
+
+        credentials: dict[str, object] = {}
+        if args.global_role != "secondary":
+            credentials = {
+                "database_name": "ledger",
+                "master_username": "ledger_admin",
+                "manage_master_user_password": True,
+                "master_user_secret_kms_key_id": args.secrets_kms_key_arn,
+            }
+        cluster = aws.rds.Cluster(
+            f"{name}-cluster",
+            cluster_identifier=identifier,
+            engine=ENGINE,
+            engine_version=args.engine_version,
+            global_cluster_identifier=global_id,
+            storage_encrypted=True,
+            kms_key_id=args.kms_key_arn,
+            deletion_protection=True,
+            iam_database_authentication_enabled=True,
+            backup_retention_period=args.backup_retention_days,
+            preferred_backup_window="02:00-03:00",
+            copy_tags_to_snapshot=True,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{identifier}-final",
+            db_subnet_group_name=subnet_group.name,
+            db_cluster_parameter_group_name=parameters.name,
+            vpc_security_group_ids=[security_group.id],
+            port=args.port,
+            enabled_cloudwatch_logs_exports=["postgresql"],
+            apply_immediately=False,
+            tags={"backup-tier": TIER, ROLE_TAG: "writer" if args.writer else "reader"},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group], ignore_changes=list(SWITCHOVER_FIELDS)),
+            **credentials,  # type: ignore[arg-type]
+        )
+        for index in range(args.instance_count):
+            aws.rds.ClusterInstance(
+                f"{name}-instance-{index + 1}",
+                identifier=f"{identifier}-{index + 1}",
+                cluster_identifier=cluster.id,
+                engine=ENGINE,
+                engine_version=args.engine_version,
+                instance_class=args.instance_class,
+                db_subnet_group_name=subnet_group.name,
+                publicly_accessible=False,
+                auto_minor_version_upgrade=True,
+                performance_insights_enabled=True,
+                performance_insights_kms_key_id=args.kms_key_arn,
+                performance_insights_retention_period=7,
+                promotion_tier=min(index, 15),
+                copy_tags_to_snapshot=True,
+                apply_immediately=False,
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["engineVersion"]),
+            )
+
+        self.cluster_arn = cluster.arn
+        self.cluster_identifier = cluster.cluster_identifier
+        self.register_outputs({"cluster_arn": self.cluster_arn, "cluster_identifier": self.cluster_identifier})

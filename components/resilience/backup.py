@@ -1,0 +1,298 @@
+"""Cell backup: a locked, CMK-encrypted vault, plans by tier, selections, copies to the paired region.
+
+One `CellBackup` per cell and stack declares, in the cell's region:
+
+- a backup vault named `trustfabric-<deployment>-<cell>-<region>` (deterministic: the other stack of the pair
+  derives its ARN), encrypted with the cell's `backups` key;
+- in production, a vault lock in compliance mode (`changeable_for_days` set) whose retention bounds the tiers'
+  rules, and always a vault access policy denying everyone `backup:DeleteRecoveryPoint`,
+  `backup:UpdateRecoveryPointLifecycle` and `backup:PutBackupVaultAccessPolicy`;
+- one plan per tier (`components/resilience/tiers.py`), each rule copying to the vault of the same cell in the
+  paired region (`copy_to_region`): `arn:aws:backup:<paired>:<account>:backup-vault:<name>`;
+- one selection per tier listing the stores' ARNs and restricted by tag conditions (`backup-tier` and the cell's
+  `jurisdiction`), so a store of another cell in a shared region is never copied out of its jurisdiction;
+- the IAM role AWS Backup assumes, with the AWS managed backup and restore policies (S3 included), under the
+  cell's permission boundary.
+
+Usage::
+
+    backup = CellBackup(
+        "uk-backup",
+        CellBackupArgs(
+            deployment="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
+            kms_key_arn=key_arns["backups"], copy_to_region="eu-west-1",
+            protected={"tier0": [ledger.cluster_arn], "records": [records.bucket_arn]},
+        ),
+        opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
+    )
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.resilience.tiers import (
+    TIER_NAMES,
+    TIERS,
+    longest_retention_days,
+    rule_lifecycle,
+    shortest_retention_days,
+)
+from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from trustfabric.residency import JURISDICTIONS
+
+MANAGED = "arn:aws:iam::aws:policy/service-role"
+BACKUP_ROLE_POLICIES = (
+    f"{MANAGED}/AWSBackupServiceRolePolicyForBackup",
+    f"{MANAGED}/AWSBackupServiceRolePolicyForRestores",
+    "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+    "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+)
+"""AWS managed policies of the backup role: back up and restore every supported type, S3 included."""
+
+PROTECTED_ACTIONS = (
+    "backup:DeleteRecoveryPoint",
+    "backup:UpdateRecoveryPointLifecycle",
+    "backup:PutBackupVaultAccessPolicy",
+)
+"""Denied to every principal by the vault access policy: recovery points outlive any compromised identity."""
+
+TIER_TAG = "backup-tier"
+"""The tag naming a store's tier; selections match it (with the cell's jurisdiction)."""
+
+
+def vault_name(deployment: str, cell: str, region: str) -> str:
+    """The vault of a cell in a region, e.g. `trustfabric-prod-uk-eu-west-2` (prod and dr share `prod`)."""
+    return f"trustfabric-{deployment}-{cell}-{region}"
+
+
+def vault_arn(account_id: str, deployment: str, cell: str, region: str) -> str:
+    """The ARN of a cell's vault in a region (the copy target the other stack of the pair declares)."""
+    return f"arn:aws:backup:{region}:{account_id}:backup-vault:{vault_name(deployment, cell, region)}"
+
+
+@dataclass(frozen=True)
+class CellBackupArgs:
+    """Arguments of a cell's backup."""
+
+    deployment: str
+    """Name shared by the stacks of a pair (`prod` for prod and dr); part of every deterministic name."""
+    cell: str
+    """The cell's name prefix, e.g. `uk`."""
+    jurisdiction: str
+    """Jurisdiction code (UK, EU, US, CA): retention and allowed regions come from it."""
+    region: str
+    """Region of the vault (the provider's region)."""
+    kms_key_arn: pulumi.Input[str]
+    """The cell's `backups` key in `region`: encrypts every recovery point in the vault."""
+    copy_to_region: str | None = None
+    """Paired region whose vault (of the same cell) receives a copy of every recovery point; None: no copies
+    (a single-region deployment such as dev)."""
+    protected: Mapping[str, Sequence[pulumi.Input[str]]] = field(default_factory=dict)
+    """Tier name -> ARNs of the stores the tier backs up (each store also carries `backup-tier` = tier)."""
+    untagged: Mapping[str, Sequence[pulumi.Input[str]]] = field(default_factory=dict)
+    """Tier name -> ARNs of stores backed up under the tier without carrying its tag (access-log buckets):
+    selected by ARN and the cell's jurisdiction only, so they stay outside the tier's DR-replication scope."""
+    tiers: Sequence[str] = TIER_NAMES
+    """Tiers to declare plans for (from tiers.TIERS)."""
+    retention_days: int | None = None
+    """Statutory record retention in days; None: the jurisdiction's. May be raised, never lowered."""
+    enable_vault_lock: bool = True
+    """Lock the vault in compliance mode (after `vault_lock_changeable_for_days` nobody can remove the lock)."""
+    vault_lock_changeable_for_days: int = 3
+    """Grace period before the lock becomes immutable: 3..36500 days (AWS's minimum is 3)."""
+    vault_lock_min_retention_days: int = 7
+    """Shortest retention the lock allows for any recovery point: 1..the tiers' shortest rule."""
+    permissions_boundary_arn: pulumi.Input[str] | None = None
+    """Permission boundary of the backup role (the cell's boundary: roles are only created under it)."""
+    role_name: str | None = None
+    """IAM name of the backup role; None: `trustfabric-<deployment>-<cell>-<region>-backup`."""
+
+
+def validate_args(args: CellBackupArgs) -> None:
+    """Raise ValueError naming the bad argument and what is allowed."""
+    require_jurisdiction("CellBackup", "jurisdiction", args.jurisdiction)
+    require_region_in_jurisdiction("CellBackup", "region", args.region, args.jurisdiction)
+    if args.copy_to_region is not None:
+        require_region_in_jurisdiction("CellBackup", "copy_to_region", args.copy_to_region, args.jurisdiction)
+        if args.copy_to_region == args.region:
+            others = [r for r in JURISDICTIONS[args.jurisdiction].allowed_regions if r != args.region]
+            raise ValueError(
+                f"CellBackup: copy_to_region: {args.copy_to_region!r} is the vault's own region; "
+                f"allowed: {', '.join(others)}"
+            )
+    for tier in args.tiers:
+        if tier not in TIERS:
+            raise ValueError(f"CellBackup: tiers: unknown tier {tier!r}; allowed: {', '.join(TIER_NAMES)}")
+    for argument, stores in (("protected", args.protected), ("untagged", args.untagged)):
+        for tier in stores:
+            if tier not in args.tiers:
+                raise ValueError(f"CellBackup: {argument}: tier {tier!r} has no plan; allowed: {', '.join(args.tiers)}")
+    statutory = JURISDICTIONS[args.jurisdiction].retention_days
+    if args.retention_days is not None:
+        require_range("CellBackup", "retention_days", args.retention_days, statutory, 36500)
+    require_range("CellBackup", "vault_lock_changeable_for_days", args.vault_lock_changeable_for_days, 3, 36500)
+    shortest = shortest_retention_days(tuple(args.tiers), args.retention_days or statutory)
+    require_range("CellBackup", "vault_lock_min_retention_days", args.vault_lock_min_retention_days, 1, shortest)
+
+
+def vault_access_policy(vault_arn: str) -> str:
+    """Deny everyone the calls that would shorten, delete or unprotect recovery points."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyRecoveryPointTampering",
+                    "Effect": "Deny",
+                    "Principal": {"AWS": "*"},
+                    "Action": list(PROTECTED_ACTIONS),
+                    "Resource": vault_arn,
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def assume_role_policy(service: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"},
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+class CellBackup(pulumi.ComponentResource):
+    """A cell's vault, lock, access policy, plans by tier, selections and backup role in one region."""
+
+    vault_name: pulumi.Output[str]
+    vault_arn: pulumi.Output[str]
+    plan_ids: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: CellBackupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:resilience:CellBackup", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        statutory = args.retention_days or JURISDICTIONS[args.jurisdiction].retention_days
+        tiers = tuple(args.tiers)
+
+        vault = aws.backup.Vault(
+            f"{name}-vault",
+            name=vault_name(args.deployment, args.cell, args.region),
+            kms_key_arn=args.kms_key_arn,
+            force_destroy=False,
+            opts=child,
+        )
+        aws.backup.VaultPolicy(
+            f"{name}-vault-policy",
+            backup_vault_name=vault.name,
+            policy=vault.arn.apply(vault_access_policy),
+            opts=child,
+        )
+        if args.enable_vault_lock:
+            aws.backup.VaultLockConfiguration(
+                f"{name}-vault-lock",
+                backup_vault_name=vault.name,
+                min_retention_days=args.vault_lock_min_retention_days,
+                max_retention_days=longest_retention_days(tiers, statutory),
+                changeable_for_days=args.vault_lock_changeable_for_days,
+                opts=child,
+            )
+
+        role = aws.iam.Role(
+            f"{name}-role",
+            name=args.role_name or f"trustfabric-{args.deployment}-{args.cell}-{args.region}-backup",
+            description=f"AWS Backup for the {args.jurisdiction} cell in {args.region}",
+            assume_role_policy=assume_role_policy("backup.amazonaws.com"),
+            permissions_boundary=args.permissions_boundary_arn,
+            opts=child,
+        )
+        for index, policy_arn in enumerate(BACKUP_ROLE_POLICIES):
+            aws.iam.RolePolicyAttachment(
+                f"{name}-role-policy-{index}", role=role.name, policy_arn=policy_arn, opts=child
+            )
+
+        copy_target: pulumi.Output[str] | None = None
+        if args.copy_to_region is not None:
+            paired = args.copy_to_region
+            copy_target = account_id.apply(lambda account: vault_arn(account, args.deployment, args.cell, paired))
+
+        self.plan_ids = {}
+        for tier_name in tiers:
+            tier = TIERS[tier_name]
+            rules = []
+            for rule in tier.rules:
+                cold, delete_after = rule_lifecycle(rule, statutory)
+                lifecycle = aws.backup.PlanRuleLifecycleArgs(
+                    cold_storage_after=cold,
+                    delete_after=delete_after,
+                    opt_in_to_archive_for_supported_resources=True if cold is not None else None,
+                )
+                copy_actions = None
+                if copy_target is not None:
+                    copy_actions = [
+                        aws.backup.PlanRuleCopyActionArgs(
+                            destination_vault_arn=copy_target,
+                            lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(
+                                cold_storage_after=cold,
+                                delete_after=delete_after,
+                                opt_in_to_archive_for_supported_resources=True if cold is not None else None,
+                            ),
+                        )
+                    ]
+                rules.append(
+                    aws.backup.PlanRuleArgs(
+                        rule_name=f"{tier_name}-{rule.name}",
+                        target_vault_name=vault.name,
+                        schedule=rule.schedule,
+                        start_window=rule.start_window_minutes,
+                        completion_window=rule.completion_window_minutes,
+                        enable_continuous_backup=rule.enable_continuous_backup,
+                        lifecycle=lifecycle,
+                        copy_actions=copy_actions,
+                        recovery_point_tags={TIER_TAG: tier_name, "jurisdiction": args.jurisdiction},
+                    )
+                )
+            plan = aws.backup.Plan(
+                f"{name}-{tier_name}",
+                name=f"trustfabric-{args.deployment}-{args.cell}-{args.region}-{tier_name}",
+                rules=rules,
+                tags={TIER_TAG: tier_name},
+                opts=child,
+            )
+            self.plan_ids[tier_name] = plan.id
+            jurisdiction = aws.backup.SelectionConditionStringEqualArgs(
+                key="aws:ResourceTag/jurisdiction", value=args.jurisdiction
+            )
+            tier_tag = aws.backup.SelectionConditionStringEqualArgs(key=f"aws:ResourceTag/{TIER_TAG}", value=tier_name)
+            for suffix, stores, conditions in (
+                ("selection", args.protected.get(tier_name, ()), [tier_tag, jurisdiction]),
+                ("untagged-selection", args.untagged.get(tier_name, ()), [jurisdiction]),
+            ):
+                if not stores:
+                    continue
+                # Resources and Conditions combine with AND: a listed ARN of another cell is never selected.
+                aws.backup.Selection(
+                    f"{name}-{tier_name}-{suffix}",
+                    name=f"trustfabric-{args.cell}-{tier_name}-{suffix}",
+                    plan_id=plan.id,
+                    iam_role_arn=role.arn,
+                    resources=list(stores),
+                    conditions=[aws.backup.SelectionConditionArgs(string_equals=conditions)],
+                    opts=child,
+                )
+
+        self.vault_name = vault.name
+        self.vault_arn = vault.arn
+        self.register_outputs({"vault_name": self.vault_name, "vault_arn": self.vault_arn, "plan_ids": self.plan_ids})

@@ -1,0 +1,514 @@
+"""Records bucket: the cell's statutory record store in S3, locked, encrypted, logged, replicated to the pair.
+
+One `RecordsBucket` per cell and stack declares, in the cell's region:
+
+- the records bucket `trustfabric-<deployment>-<cell>-records-<region>-<account>` (deterministic, so the other
+  stack of the pair knows the replica's name): versioned, SSE-KMS with the cell's data key through a separate
+  `BucketServerSideEncryptionConfiguration` (bucket key on), object lock in COMPLIANCE mode for the statutory
+  years, a lifecycle moving noncurrent versions to Glacier and expiring objects after the retention, a TLS-only
+  bucket policy, every public access block flag, owner-enforced object ownership (no ACLs), access logs;
+- with `replicate_to_region` (the prod footprint): a `BucketReplicationConfig` to the same cell's records bucket
+  in the paired region, encrypting replicas with the replica key there (`replica_kms_key_arn`), with
+  replication time control, delete-marker replication and its own least-privilege IAM role;
+- with `replica_source_region` (the dr footprint): no replication of its own; the bucket is the replica target
+  and says so in its `replica-of` tag (the source bucket's ARN), which the DR-readiness policy reads;
+- the access-log bucket `...-records-logs-...`: versioned, SSE-KMS with the cell's logs key (S3's logging
+  service must be allowed to use that key: `logging.s3.amazonaws.com` in the logs key policy), TLS-only,
+  public access blocked, expiring after `access_log_retention_days`, backed up under the records tier by ARN.
+
+Usage::
+
+    records = RecordsBucket(
+        "uk-records",
+        RecordsBucketArgs(
+            deployment="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
+            kms_key_arn=key_arns["data-restricted"], logs_kms_key_arn=key_arns["logs"],
+            replicate_to_region="eu-west-1", replica_kms_key_arn=replica_key_arn,
+        ),
+        opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
+    )
+    protected = [records.bucket_arn]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from trustfabric.residency import JURISDICTIONS
+
+TIER = "records"
+"""The recovery tier of a records bucket (its `backup-tier` tag)."""
+REPLICA_OF_TAG = "replica-of"
+"""Tag on a replica-target bucket naming its source bucket's ARN."""
+
+_KMS_REGION = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
+
+
+def records_bucket_name(deployment: str, cell: str, region: str, account_id: str) -> str:
+    """The records bucket of a cell in a region (S3 names are global: region and account are part of it)."""
+    return f"trustfabric-{deployment}-{cell}-records-{region}-{account_id}"
+
+
+def log_bucket_name(deployment: str, cell: str, region: str, account_id: str) -> str:
+    return f"trustfabric-{deployment}-{cell}-records-logs-{region}-{account_id}"
+
+
+def bucket_arn(name: str) -> str:
+    return f"arn:aws:s3:::{name}"
+
+
+def paired_key_arn(key_arn: str, region: str) -> str:
+    """The ARN a multi-Region key's replica has in `region` (same account and key id, another region)."""
+    match = _KMS_REGION.match(key_arn)
+    if match is None:
+        raise ValueError(f"{key_arn!r} is not a KMS key ARN; allowed: arn:aws:kms:<region>:<account>:key/<id>")
+    return key_arn.replace(f":kms:{match.group(1)}:", f":kms:{region}:", 1)
+
+
+@dataclass(frozen=True)
+class RecordsBucketArgs:
+    """Arguments of a cell's records bucket."""
+
+    deployment: str
+    """Name shared by the stacks of a pair (`prod` for prod and dr); part of the bucket names."""
+    cell: str
+    """The cell's name prefix, e.g. `uk`."""
+    jurisdiction: str
+    """Jurisdiction code (UK, EU, US, CA): allowed regions and the statutory retention come from it."""
+    region: str
+    """Region of the bucket (the provider's region)."""
+    kms_key_arn: pulumi.Input[str]
+    """The cell's data key in `region` (data-confidential or data-restricted, by the cell's classification)."""
+    logs_kms_key_arn: pulumi.Input[str]
+    """The cell's logs key in `region`: encrypts the access-log bucket."""
+    replicate_to_region: str | None = None
+    """Replicate every object to the same cell's records bucket in this region (the paired region)."""
+    replica_kms_key_arn: pulumi.Input[str] | None = None
+    """The data key's replica in `replicate_to_region`, encrypting the replicas; required with it."""
+    replica_source_region: str | None = None
+    """This bucket is the replica target of the same cell's bucket in this region (the dr footprint)."""
+    retention_years: int | None = None
+    """Object lock (COMPLIANCE) and expiry, in years; None: the jurisdiction's statutory years. Never lower."""
+    noncurrent_to_glacier_days: int = 30
+    """Days after which a noncurrent object version moves to Glacier Flexible Retrieval: 1..365."""
+    access_log_retention_days: int = 400
+    """Days server access logs are kept: 365..3653 (the log retention floor is 365)."""
+    permissions_boundary_arn: pulumi.Input[str] | None = None
+    """Permission boundary of the replication role (the cell's boundary)."""
+
+
+def validate_args(args: RecordsBucketArgs) -> None:
+    """Raise ValueError naming the bad argument and what is allowed."""
+    require_jurisdiction("RecordsBucket", "jurisdiction", args.jurisdiction)
+    require_region_in_jurisdiction("RecordsBucket", "region", args.region, args.jurisdiction)
+    jurisdiction = JURISDICTIONS[args.jurisdiction]
+    for field_name in ("replicate_to_region", "replica_source_region"):
+        other = getattr(args, field_name)
+        if other is None:
+            continue
+        require_region_in_jurisdiction("RecordsBucket", field_name, other, args.jurisdiction)
+        if other == args.region:
+            others = [r for r in jurisdiction.allowed_regions if r != args.region]
+            raise ValueError(
+                f"RecordsBucket: {field_name}: {other!r} is the bucket's own region; allowed: {', '.join(others)}"
+            )
+    if args.replicate_to_region is not None and args.replica_source_region is not None:
+        raise ValueError(
+            "RecordsBucket: replica_source_region: a replica target does not replicate itself; "
+            "allowed: one of replicate_to_region, replica_source_region"
+        )
+    if args.replicate_to_region is not None and args.replica_kms_key_arn is None:
+        raise ValueError(
+            "RecordsBucket: replica_kms_key_arn: required with replicate_to_region; "
+            f"allowed: the data key's replica in {args.replicate_to_region}"
+        )
+    if args.retention_years is not None:
+        require_range("RecordsBucket", "retention_years", args.retention_years, jurisdiction.retention_years, 100)
+    require_range("RecordsBucket", "noncurrent_to_glacier_days", args.noncurrent_to_glacier_days, 1, 365)
+    require_range("RecordsBucket", "access_log_retention_days", args.access_log_retention_days, 365, 3653)
+
+
+def retention_days(years: int) -> int:
+    """Days in `years` years, counting every leap day the span can contain (as trustfabric.residency does)."""
+    return years * 365 + (years + 3) // 4
+
+
+def tls_only_statement(arn: str) -> dict[str, object]:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def records_bucket_policy(bucket: str) -> str:
+    """TLS only; objects may only be written encrypted with KMS."""
+    arn = bucket_arn(bucket)
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                tls_only_statement(arn),
+                {
+                    "Sid": "DenyUnencryptedUploads",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:PutObject",
+                    "Resource": f"{arn}/*",
+                    "Condition": {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def log_bucket_policy(bucket: str, source_bucket: str, account_id: str) -> str:
+    """TLS only; S3's logging service may write access logs of the records bucket only."""
+    arn = bucket_arn(bucket)
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                tls_only_statement(arn),
+                {
+                    "Sid": "AllowServerAccessLogs",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "logging.s3.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": f"{arn}/*",
+                    "Condition": {
+                        "ArnLike": {"aws:SourceArn": bucket_arn(source_bucket)},
+                        "StringEquals": {"aws:SourceAccount": account_id},
+                    },
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def replication_role_policy(source: str, destination: str, source_key: str, replica_key: str) -> str:
+    """Least privilege for S3 replication: read the source's versions, write replicas, use the two keys."""
+    source_arn, destination_arn = bucket_arn(source), bucket_arn(destination)
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "ReadSourceConfiguration",
+                    "Effect": "Allow",
+                    "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                    "Resource": source_arn,
+                },
+                {
+                    "Sid": "ReadSourceVersions",
+                    "Effect": "Allow",
+                    "Action": [
+                        "s3:GetObjectVersionForReplication",
+                        "s3:GetObjectVersionAcl",
+                        "s3:GetObjectVersionTagging",
+                        "s3:GetObjectRetention",
+                        "s3:GetObjectLegalHold",
+                    ],
+                    "Resource": f"{source_arn}/*",
+                },
+                {
+                    "Sid": "WriteReplicas",
+                    "Effect": "Allow",
+                    "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+                    "Resource": f"{destination_arn}/*",
+                },
+                {"Sid": "DecryptSource", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": source_key},
+                {
+                    "Sid": "EncryptReplicas",
+                    "Effect": "Allow",
+                    "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
+                    "Resource": replica_key,
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+class RecordsBucket(pulumi.ComponentResource):
+    """A locked, encrypted, logged records bucket; replicated to (or the replica of) the paired region's."""
+
+    bucket_name: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
+    log_bucket_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: RecordsBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:resilience:RecordsBucket", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        years = args.retention_years or JURISDICTIONS[args.jurisdiction].retention_years
+        days = retention_days(years)
+
+        tags: dict[str, pulumi.Input[str]] = {"backup-tier": TIER}
+        if args.replica_source_region is not None:
+            source_region = args.replica_source_region
+            tags[REPLICA_OF_TAG] = account_id.apply(
+                lambda account: bucket_arn(records_bucket_name(args.deployment, args.cell, source_region, account))
+            )
+        bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            bucket=account_id.apply(
+                lambda account: records_bucket_name(args.deployment, args.cell, args.region, account)
+            ),
+            object_lock_enabled=True,
+            force_destroy=False,
+            tags=tags,
+            opts=child,
+        )
+        self._private(f"{name}-bucket", bucket, child)
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-bucket-versioning",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-bucket-encryption",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+            opts=child,
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-bucket-policy",
+            bucket=bucket.id,
+            policy=bucket.bucket.apply(records_bucket_policy),
+            opts=child,
+        )
+        aws.s3.BucketObjectLockConfiguration(
+            f"{name}-bucket-object-lock",
+            bucket=bucket.id,
+            object_lock_enabled="Enabled",
+            rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
+                default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
+                    mode="COMPLIANCE", years=years
+                )
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-bucket-lifecycle",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="records-retention",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    noncurrent_version_transitions=[
+                        aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionTransitionArgs(
+                            noncurrent_days=args.noncurrent_to_glacier_days, storage_class="GLACIER"
+                        )
+                    ],
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=days
+                    ),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=7
+                    ),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
+        )
+
+        logs = aws.s3.Bucket(
+            f"{name}-logs",
+            bucket=account_id.apply(lambda account: log_bucket_name(args.deployment, args.cell, args.region, account)),
+            force_destroy=False,
+            opts=child,
+        )
+        self._private(f"{name}-logs", logs, child)
+        aws.s3.BucketVersioning(
+            f"{name}-logs-versioning",
+            bucket=logs.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-logs-encryption",
+            bucket=logs.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="aws:kms", kms_master_key_id=args.logs_kms_key_arn
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+            opts=child,
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-logs-policy",
+            bucket=logs.id,
+            policy=pulumi.Output.all(logs.bucket, bucket.bucket, account_id).apply(
+                lambda values: log_bucket_policy(values[0], values[1], values[2])
+            ),
+            opts=child,
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-logs-lifecycle",
+            bucket=logs.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-access-logs",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(
+                        days=args.access_log_retention_days
+                    ),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=30
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        aws.s3.BucketLogging(
+            f"{name}-bucket-logging",
+            bucket=bucket.id,
+            target_bucket=logs.id,
+            target_prefix=f"records/{args.region}/",
+            opts=child,
+        )
+
+        if args.replicate_to_region is not None and args.replica_kms_key_arn is not None:
+            self._replication(name, args, bucket, versioning, account_id)
+
+        self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
+        self.log_bucket_arn = logs.arn
+        self.register_outputs(
+            {
+                "bucket_name": self.bucket_name,
+                "bucket_arn": self.bucket_arn,
+                "log_bucket_arn": self.log_bucket_arn,
+            }
+        )
+
+    def _private(self, name: str, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
+        """Owner-enforced ownership (ACLs off) and every public access block flag."""
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+
+    def _replication(
+        self,
+        name: str,
+        args: RecordsBucketArgs,
+        bucket: aws.s3.Bucket,
+        versioning: aws.s3.BucketVersioning,
+        account_id: pulumi.Output[str],
+    ) -> None:
+        paired = str(args.replicate_to_region)
+        destination = account_id.apply(lambda account: records_bucket_name(args.deployment, args.cell, paired, account))
+        role = aws.iam.Role(
+            f"{name}-replication-role",
+            name=f"trustfabric-{args.deployment}-{args.cell}-{args.region}-records-replication",
+            description=f"S3 replication of the {args.jurisdiction} records bucket to {paired}",
+            assume_role_policy=account_id.apply(_s3_trust_policy),
+            permissions_boundary=args.permissions_boundary_arn,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.iam.RolePolicy(
+            f"{name}-replication-role-policy",
+            role=role.id,
+            policy=pulumi.Output.all(bucket.bucket, destination, args.kms_key_arn, args.replica_kms_key_arn).apply(
+                lambda values: replication_role_policy(values[0], values[1], values[2], values[3])
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.s3.BucketReplicationConfig(
+            f"{name}-bucket-replication",
+            bucket=bucket.id,
+            role=role.arn,
+            rules=[
+                aws.s3.BucketReplicationConfigRuleArgs(
+                    id=f"records-to-{paired}",
+                    status="Enabled",
+                    priority=1,
+                    filter=aws.s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
+                    delete_marker_replication=aws.s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(
+                        status="Enabled"
+                    ),
+                    source_selection_criteria=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
+                        sse_kms_encrypted_objects=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(
+                            status="Enabled"
+                        ),
+                        replica_modifications=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaReplicaModificationsArgs(
+                            status="Enabled"
+                        ),
+                    ),
+                    destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
+                        bucket=destination.apply(bucket_arn),
+                        storage_class="STANDARD",
+                        encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
+                            replica_kms_key_id=args.replica_kms_key_arn
+                        ),
+                        replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
+                            status="Enabled",
+                            time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=15),
+                        ),
+                        metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
+                            status="Enabled",
+                            event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(
+                                minutes=15
+                            ),
+                        ),
+                    ),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
+        )
+
+
+def _s3_trust_policy(account_id: str) -> str:
+    """S3 may assume the replication role only on behalf of this account's buckets."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "s3.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                }
+            ],
+        },
+        sort_keys=True,
+    )

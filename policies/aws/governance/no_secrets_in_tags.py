@@ -1,0 +1,45 @@
+"""aws-governance-no-secrets-in-tags: no AWS resource carries a secret in a tag.
+
+Tags are readable by anyone with tag or resource-listing permissions and are copied into billing data, so a tag
+named like a secret (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY ...) with a literal value, or a value shaped
+like an AWS access key, a PEM private key or a long high-entropy string, is a violation. Unknown tag values are
+computed references, not literals: they pass.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs
+
+from policies._helpers_governance import secret_reason, unknown_itself
+from policies.base import PolicyMeta, get, provider_default_tags, resource_policy
+
+META = PolicyMeta(
+    id="TF-AWS-GOV-003",
+    name="aws-governance-no-secrets-in-tags",
+    description="No AWS resource or provider default tag holds a secret value.",
+    severity="high",
+    topics=("secrets", "governance"),
+    controls={"SOC2": ("CC6.1",), "ISO27001:2022": ("A.5.17", "A.8.12"), "GDPR": ("Art.32",)},
+    remediation="Remove the secret from the tag and keep it in AWS Secrets Manager, tagging only its name.",
+)
+
+
+def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if not args.resource_type.startswith("aws:"):
+        return
+    tags: dict[str, object] = dict(provider_default_tags(args.provider))
+    if not unknown_itself(args.props, "tags"):
+        own = get(args.props, "tags", default={})
+        for key in list(own.keys()) if hasattr(own, "keys") else []:
+            if not unknown_itself(own, key):
+                tags[str(key)] = own[key]
+    for key in sorted(tags):
+        reason = secret_reason(key, tags[key])
+        if reason is not None:
+            report_violation(
+                f"AWS resource '{args.name}': tag '{key}' holds {reason}; tags are not secret, so remove it and "
+                "keep the value in AWS Secrets Manager."
+            )
+
+
+POLICY = resource_policy(META, validate)

@@ -1,0 +1,1 @@
+"""Kubernetes policies (pulumi-kubernetes resources)."""

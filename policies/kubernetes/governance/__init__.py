@@ -1,0 +1,1 @@
+"""Kubernetes governance policies: labels of the tag contract."""

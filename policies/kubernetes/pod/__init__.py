@@ -1,0 +1,1 @@
+"""Kubernetes pod security policies: every workload type that embeds a pod spec."""

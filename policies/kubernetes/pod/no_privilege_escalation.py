@@ -1,0 +1,54 @@
+"""kubernetes-pod-no-privilege-escalation: Every container of a Kubernetes workload sets allowPrivilegeEscalation to false.
+
+Judged on every workload that embeds a pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+CronJob), for containers and init containers. Kubernetes allows escalation unless the container says otherwise, so the flag must be false explicitly; a value not known during preview is reported.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs
+
+from policies._helpers_governance import (
+    POD_SPEC_PATHS,
+    container_label,
+    pod_containers,
+    pod_subject,
+    unknown_itself,
+    unknown_pod_message,
+)
+from policies.base import PolicyMeta, get, resource_policy
+
+META = PolicyMeta(
+    id="TF-K8S-POD-002",
+    name="kubernetes-pod-no-privilege-escalation",
+    description="Every container of a Kubernetes workload sets allowPrivilegeEscalation to false.",
+    severity="high",
+    topics=("kubernetes", "workload-security"),
+    controls={"SOC2": ("CC6.1", "CC6.8"), "ISO27001:2022": ("A.8.9", "A.8.27"), "CIS-K8S": ("5.2.5",)},
+    remediation="Set securityContext.allowPrivilegeEscalation=False on every container and init container.",
+)
+
+
+def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    path = POD_SPEC_PATHS[args.resource_type]
+    containers = pod_containers(args.props, path)
+    if containers is None:
+        report_violation(unknown_pod_message(args.resource_type, args.name, "allowPrivilegeEscalation=false"))
+        return
+    for list_name, name, container in containers:
+        label = container_label(list_name, name)
+        if unknown_itself(container, "securityContext") or unknown_itself(
+            container, "securityContext", "allowPrivilegeEscalation"
+        ):
+            report_violation(
+                f"{pod_subject(args.resource_type, args.name)}: {label} securityContext.allowPrivilegeEscalation "
+                "is not known during preview; set it to False literally."
+            )
+        elif get(container, "securityContext", "allowPrivilegeEscalation") is not False:
+            report_violation(
+                f"{pod_subject(args.resource_type, args.name)}: {label} may escalate privileges; set "
+                "securityContext.allowPrivilegeEscalation=False."
+            )
+
+
+POLICY = resource_policy(META, validate, resource_types=tuple(POD_SPEC_PATHS))

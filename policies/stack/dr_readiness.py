@@ -1,0 +1,308 @@
+"""stack-dr-readiness-replica-in-paired-region: every data store of a paired stack has its counterpart in the
+jurisdiction's paired region.
+
+Judged in the stack's own graph, per data store (region: its own `region` input, else its provider's; jurisdiction:
+its `jurisdiction` tag over its provider's default tags; the paired region from the residency table):
+
+- **S3 buckets with a `backup-tier` tag** (the records buckets; access-log and audit buckets are protected by
+  backup copies instead): an enabled rule of an `aws.s3.BucketReplicationConfig` targeting the bucket whose
+  destination bucket lies in the paired region (the graph's bucket of that name, else the region in the name,
+  which the naming convention puts there), with its replica key, when given, in the paired region too; or, for a
+  replica target (the dr footprint), a `replica-of` tag naming a source bucket in the paired region.
+- **Aurora clusters**: membership of a global database (`global_cluster_identifier` set): its other member
+  lives in the other stack of the pair.
+- **DynamoDB tables**: a `replicas` entry whose `region_name` is the paired region. (dr declares no table: the
+  replica is DynamoDB's; prod's table shows it.)
+- **Backup vaults**: at least one backup plan rule targets the vault, and every such rule copies to a vault
+  whose ARN is in the paired region.
+
+Only stacks of the pair are judged: resources whose `stack` tag (the provider's default tags) is not one of
+`pairedStacks` (default prod, dr) are single-region by design (dev). A missing stack tag is judged. A value not
+known during preview is a violation saying what could not be proven, never a pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import ReportViolation, StackValidationArgs
+
+from policies._helpers_encryption import BUCKET_TYPES, targets_bucket
+from policies.base import PolicyMeta, get, is_unknown, stack_policy
+from trustfabric.residency import JURISDICTIONS
+
+META = PolicyMeta(
+    id="TF-STACK-DR-001",
+    name="stack-dr-readiness-replica-in-paired-region",
+    description=(
+        "Every primary data store of a paired stack has its replica or backup copy target in the paired region "
+        "of its jurisdiction."
+    ),
+    severity="high",
+    topics=("resilience", "disaster-recovery", "residency"),
+    controls={
+        "SOC2": ("A1.2", "A1.3"),
+        "ISO27001:2022": ("A.5.30", "A.8.13", "A.8.14"),
+        "GDPR": ("Art.32(1)(c)",),
+        "NIST-800-53": ("CP-6", "CP-9", "CP-10"),
+    },
+    remediation=(
+        "Replicate the store to the same cell's counterpart in the paired region (S3 replication rule, DynamoDB "
+        "replica, Aurora global database) and give every backup rule a copy action to the paired region's vault."
+    ),
+    config_schema={
+        "pairedStacks": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["prod", "dr"],
+            "description": "Stacks (by their `stack` tag) that form the primary/standby pair.",
+        }
+    },
+)
+
+TIER_TAG = "backup-tier"
+REPLICA_OF_TAG = "replica-of"
+RDS_CLUSTER = "aws:rds/cluster:Cluster"
+GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster"
+TABLE = "aws:dynamodb/table:Table"
+VAULT = "aws:backup/vault:Vault"
+PLAN = "aws:backup/plan:Plan"
+REPLICATION_TYPES = (
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    "aws:s3/bucketReplicationConfigurationV2:BucketReplicationConfigurationV2",
+)
+_REGION = re.compile(r"(?<![a-z0-9])([a-z]{2}(?:-gov)?-[a-z]+-\d)(?![0-9])")
+
+
+def _tags(resource: Any) -> dict[str, Any] | None:
+    """Own tags over the provider's default tags; None when the own tags are not known."""
+    merged: dict[str, Any] = {}
+    provider = resource.provider
+    if provider is not None and not is_unknown(provider.props, "defaultTags"):
+        default_tags = get(provider.props, "defaultTags", default={})
+        if isinstance(default_tags, str):
+            try:
+                default_tags = json.loads(default_tags)
+            except ValueError:
+                default_tags = {}
+        inner = default_tags.get("tags") if isinstance(default_tags, Mapping) else None
+        if isinstance(inner, Mapping):
+            merged.update({str(key): inner[key] for key in inner})
+    if is_unknown(resource.props, "tags"):
+        return None
+    own = get(resource.props, "tags", default={})
+    if isinstance(own, Mapping):
+        merged.update({str(key): own[key] for key in own})
+    return merged
+
+
+def _region(resource: Any) -> str | None:
+    if "region" in resource.props and not is_unknown(resource.props, "region"):
+        own = get(resource.props, "region")
+        if isinstance(own, str):
+            return own
+    provider = resource.provider
+    if provider is None or is_unknown(provider.props, "region"):
+        return None
+    region = get(provider.props, "region")
+    return region if isinstance(region, str) else None
+
+
+def _arn_region(arn: Any) -> str | None:
+    """The region field of an ARN (`arn:aws:<service>:<region>:...`), or None."""
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[3] or None if len(parts) > 3 else None
+
+
+def _bucket_region(arn: Any, buckets: Mapping[str, Any]) -> str | None:
+    """Region of a bucket ARN: the graph's bucket of that name, else the region its name carries."""
+    if not isinstance(arn, str):
+        return None
+    name = arn.rsplit(":", 1)[-1]
+    if name in buckets:
+        return _region(buckets[name])
+    found = _REGION.findall(name)
+    return found[-1] if found else None
+
+
+def _kind(resource: Any) -> str | None:
+    if resource.resource_type in BUCKET_TYPES:
+        if is_unknown(resource.props, "tags"):
+            return "S3 bucket"
+        tags = get(resource.props, "tags", default={})
+        return "S3 bucket" if isinstance(tags, Mapping) and TIER_TAG in tags else None
+    if resource.resource_type == RDS_CLUSTER:
+        engine = get(resource.props, "engine", default="") if not is_unknown(resource.props, "engine") else "aurora"
+        return "Aurora cluster" if str(engine).startswith("aurora") else None
+    if resource.resource_type == TABLE:
+        return "DynamoDB table"
+    if resource.resource_type == VAULT:
+        return "Backup vault"
+    return None
+
+
+def _unknown(kind: str, name: str, what: str, paired: str) -> str:
+    return (
+        f"{kind} '{name}': {what} is not known during preview; its replica in the paired region {paired} "
+        "cannot be proven."
+    )
+
+
+def _bucket_problem(
+    resource: Any, resources: list[Any], buckets: Mapping[str, Any], label: str, paired: str
+) -> str | None:
+    name = resource.name
+    tags = get(resource.props, "tags", default={}) if not is_unknown(resource.props, "tags") else None
+    if tags is None:
+        return _unknown("S3 bucket", name, "tags", paired)
+    if REPLICA_OF_TAG in tags:
+        if is_unknown(resource.props, "tags", REPLICA_OF_TAG):
+            return _unknown("S3 bucket", name, f"the {REPLICA_OF_TAG} tag", paired)
+        source = tags[REPLICA_OF_TAG]
+        if _bucket_region(source, buckets) == paired:
+            return None
+        return (
+            f"S3 bucket '{name}' {label} is tagged as the replica of '{source}', which is not in the paired region "
+            f"{paired}; tag it with the ARN of the same cell's records bucket in {paired}."
+        )
+    for configuration in resources:
+        if configuration.resource_type not in REPLICATION_TYPES or not targets_bucket(configuration, resource):
+            continue
+        if is_unknown(configuration.props, "rules"):
+            return _unknown("S3 bucket", name, f"the rules of replication configuration '{configuration.name}'", paired)
+        for rule in get(configuration.props, "rules", default=[]):
+            if get(rule, "status") != "Enabled":
+                continue
+            if is_unknown(rule, "destination"):
+                return _unknown("S3 bucket", name, f"the destination of '{configuration.name}'", paired)
+            destination = get(rule, "destination", default={})
+            if _bucket_region(get(destination, "bucket"), buckets) != paired:
+                continue
+            replica_key = get(destination, "encryptionConfiguration", "replicaKmsKeyId")
+            if replica_key is not None and _arn_region(replica_key) != paired:
+                return (
+                    f"S3 bucket '{name}' {label} replicates to {paired} but encrypts replicas with '{replica_key}', "
+                    f"outside it; set replica_kms_key_id to the data key's replica in {paired}."
+                )
+            return None
+    return (
+        f"S3 bucket '{name}' {label} has no replica in the paired region {paired}; add an "
+        f"aws.s3.BucketReplicationConfig rule whose destination is the cell's records bucket in {paired}."
+    )
+
+
+def _cluster_problem(resource: Any, label: str, paired: str) -> str | None:
+    if any(
+        dep.resource_type == GLOBAL_CLUSTER for dep in resource.property_dependencies.get("globalClusterIdentifier", [])
+    ):
+        return None
+    if is_unknown(resource.props, "globalClusterIdentifier"):
+        return _unknown("Aurora cluster", resource.name, "global_cluster_identifier", paired)
+    if get(resource.props, "globalClusterIdentifier"):
+        return None
+    return (
+        f"Aurora cluster '{resource.name}' {label} is not a member of a global database; set "
+        f"global_cluster_identifier so that the cell's other member runs in the paired region {paired}."
+    )
+
+
+def _table_problem(resource: Any, label: str, paired: str) -> str | None:
+    if is_unknown(resource.props, "replicas"):
+        return _unknown("DynamoDB table", resource.name, "replicas", paired)
+    for replica in get(resource.props, "replicas", default=[]):
+        if get(replica, "regionName") == paired:
+            return None
+    return (
+        f"DynamoDB table '{resource.name}' {label} has no replica in the paired region {paired}; add "
+        f"replicas=[{{region_name: '{paired}', kms_key_arn: <the data key's replica>}}]."
+    )
+
+
+def _targets_vault(plan: Any, rule: Any, vault: Any, vault_name: Any) -> bool:
+    if is_unknown(rule, "targetVaultName"):
+        return any(dep.urn == vault.urn for dep in plan.property_dependencies.get("rules", []))
+    return vault_name is not None and get(rule, "targetVaultName") == vault_name
+
+
+def _vault_problem(resource: Any, resources: list[Any], label: str, paired: str) -> str | None:
+    name = resource.name
+    vault_name = None if is_unknown(resource.props, "name") else get(resource.props, "name")
+    fix = f"add a copy action to the cell's vault in the paired region {paired} on every rule."
+    rules = 0
+    for plan in resources:
+        if plan.resource_type != PLAN:
+            continue
+        if is_unknown(plan.props, "rules"):
+            if any(dep.urn == resource.urn for dep in plan.dependencies):
+                return _unknown("Backup vault", name, f"the rules of backup plan '{plan.name}'", paired)
+            continue
+        for rule in get(plan.props, "rules", default=[]):
+            if not _targets_vault(plan, rule, resource, vault_name):
+                continue
+            rules += 1
+            rule_name = get(rule, "ruleName", default="?") if not is_unknown(rule, "ruleName") else "?"
+            if is_unknown(rule, "copyActions"):
+                return _unknown("Backup vault", name, f"the copy actions of rule '{rule_name}'", paired)
+            targets = [
+                _arn_region(get(action, "destinationVaultArn")) for action in get(rule, "copyActions", default=[])
+            ]
+            if paired not in targets:
+                return (
+                    f"Backup vault '{name}' {label}: rule '{rule_name}' of plan '{plan.name}' has no copy action "
+                    f"into the paired region; {fix}"
+                )
+    if rules == 0:
+        return f"Backup vault '{name}' {label}: no backup plan rule targets it; {fix}"
+    return None
+
+
+def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    paired_stacks = set(args.get_config().get("pairedStacks", ["prod", "dr"]))
+    resources = list(args.resources)
+    buckets = {
+        get(r.props, "bucket"): r
+        for r in resources
+        if r.resource_type in BUCKET_TYPES and not is_unknown(r.props, "bucket") and get(r.props, "bucket")
+    }
+    for resource in resources:
+        kind = _kind(resource)
+        if kind is None:
+            continue
+        tags = _tags(resource) or {}
+        stack = tags.get("stack")
+        if isinstance(stack, str) and stack not in paired_stacks:
+            continue
+        code, region = tags.get("jurisdiction"), _region(resource)
+        jurisdiction = JURISDICTIONS.get(code) if isinstance(code, str) else None
+        if jurisdiction is None or region is None:
+            report_violation(
+                f"{kind} '{resource.name}': its jurisdiction tag or region is not known; the paired region of "
+                "its replica cannot be determined.",
+                resource.urn,
+            )
+            continue
+        if region not in (jurisdiction.primary_region, jurisdiction.standby_region):
+            report_violation(
+                f"{kind} '{resource.name}' ({code}, {region}) is outside {code}'s pair of regions "
+                f"({jurisdiction.primary_region}, {jurisdiction.standby_region}); move it into one of them.",
+                resource.urn,
+            )
+            continue
+        paired = jurisdiction.paired_region(region)
+        label = f"({code}, {region})"
+        if kind == "S3 bucket":
+            problem = _bucket_problem(resource, resources, buckets, label, paired)
+        elif kind == "Aurora cluster":
+            problem = _cluster_problem(resource, label, paired)
+        elif kind == "DynamoDB table":
+            problem = _table_problem(resource, label, paired)
+        else:
+            problem = _vault_problem(resource, resources, label, paired)
+        if problem is not None:
+            report_violation(problem, resource.urn)
+
+
+POLICY = stack_policy(META, validate)

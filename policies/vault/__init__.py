@@ -1,0 +1,1 @@
+"""Vault policies (pulumi-vault resources)."""

@@ -1,0 +1,211 @@
+"""The resilience layer of a cell: ledger database, ledger table, records bucket, backups, failover routing.
+
+What each stack declares (docs/adr/0005-dr-by-stack-switch.md):
+
+==============  ===========================================  ===========================================
+component       prod (role primary)                          dr (role standby / active)
+==============  ===========================================  ===========================================
+ledger DB       global cluster + primary cluster (writer)    secondary cluster; writer when active
+ledger table    global table with a replica in the pair      nothing (the replica is DynamoDB's); backup
+                                                             coverage of the replica by its ARN
+records bucket  replicates to dr's bucket                    replica target (`replica-of` tag)
+backup          vault (locked), plans copying to dr's vault  vault (locked), plans copying to prod's vault
+routing         zone, PRIMARY records + health checks        SECONDARY records; PRIMARY when active
+==============  ===========================================  ===========================================
+
+Active scales the dr ledger to the primary footprint's size (read from `Pulumi.prod.yaml`, the one place it is
+set) and makes it the writer in code. Other primary-role stacks (dev) are single-region: no global database,
+no replicas, no copies, no vault lock (compliance mode cannot be undone).
+
+Publishes in `ctx.shared`: `protected_arns` (tier -> ARNs of the cell's stores), `backup_vault_arn`.
+Exports `<cell>_zone_id` from the stack that owns the zone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import yaml
+
+from components.resilience.aurora import LedgerDatabase, LedgerDatabaseArgs
+from components.resilience.backup import CellBackup, CellBackupArgs
+from components.resilience.dynamodb import LedgerTable, LedgerTableArgs, table_arn
+from components.resilience.failover_routing import FailoverRouting, FailoverRoutingArgs
+from components.resilience.records_bucket import RecordsBucket, RecordsBucketArgs, paired_key_arn
+from stacks.context import CellContext
+from stacks.settings import SIZE_PROFILES, StackSettings
+
+PRIMARY_STACK = "prod"
+"""The stack of the primary footprint; dr (any standby-footprint stack) is its pair."""
+PRODUCTION_STACKS = (PRIMARY_STACK, "dr")
+"""Stacks whose vaults are locked in compliance mode (irreversible once the grace period ends)."""
+DOMAIN = "trustfabric.example.com"
+"""Parent domain of the cells' public zones: `<cell>.trustfabric.example.com` (prod and dr share it)."""
+DB_VPC_CIDRS = {"primary": "10.64.0.0/16", "standby": "10.65.0.0/16"}
+"""Database VPCs differ between the regions of a pair so they can be peered for failback tooling."""
+
+
+def deployment(settings: StackSettings) -> str:
+    """The name a pair of stacks shares in every deterministic resource name (`prod` for prod and dr)."""
+    return PRIMARY_STACK if settings.is_standby_footprint else settings.stack
+
+
+def is_paired(settings: StackSettings) -> bool:
+    """prod and the standby-footprint stack (dr) form a pair; any other primary-role stack is single-region."""
+    return settings.is_standby_footprint or settings.stack == PRIMARY_STACK
+
+
+def zone_name(settings: StackSettings, cell: str) -> str:
+    name = deployment(settings)
+    return f"{cell}.{DOMAIN}" if name == PRIMARY_STACK else f"{cell}.{name}.{DOMAIN}"
+
+
+def primary_profile(settings: StackSettings, code: str) -> dict[str, Any]:
+    """The size profile the primary footprint (`Pulumi.prod.yaml`) gives a cell: what an active dr scales to."""
+    path = Path(pulumi.get_root_directory()) / f"Pulumi.{PRIMARY_STACK}.yaml"
+    try:
+        config = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("config") or {}
+    except OSError as error:
+        raise pulumi.RunError(
+            f"{settings.source}: role active needs {path.name} to size the dr footprint: {error.strerror}"
+        ) from None
+    prefix = f"{settings.project}:"
+    size = config.get(f"{prefix}size", "medium")
+    for cell in config.get(f"{prefix}cells") or []:
+        if isinstance(cell, dict) and cell.get("jurisdiction") == code:
+            size = cell.get("size", size)
+    if size not in SIZE_PROFILES:
+        raise pulumi.RunError(
+            f"{path.name}: {prefix}size: {size!r} is not allowed; allowed: {', '.join(SIZE_PROFILES)}"
+        )
+    return SIZE_PROFILES[size]
+
+
+def data_key_purpose(classification: str) -> str:
+    return "data-restricted" if classification == "restricted" else "data-confidential"
+
+
+def declare(ctx: CellContext) -> None:
+    settings, cell = ctx.settings, ctx.cell
+    key_arns = ctx.shared["key_arns"]
+    data_key = key_arns[data_key_purpose(cell.data_classification)]
+    paired = is_paired(settings)
+    standby = settings.is_standby_footprint
+    name = deployment(settings)
+    boundary = ctx.shared.get("permission_boundary_arn")
+    paired_data_key = pulumi.Output.from_input(data_key).apply(lambda arn: paired_key_arn(arn, cell.paired_region))
+
+    profile = cell.profile
+    if settings.role == "active":
+        profile = primary_profile(settings, cell.code)
+    ledger = LedgerDatabase(
+        f"{ctx.name}-ledger",
+        LedgerDatabaseArgs(
+            deployment=name,
+            cell=ctx.name,
+            jurisdiction=cell.code,
+            region=cell.region,
+            kms_key_arn=data_key,
+            logs_kms_key_arn=key_arns["logs"],
+            secrets_kms_key_arn=None if standby else key_arns["secrets"],
+            global_role=("secondary" if standby else "primary") if paired else "standalone",
+            writer=settings.is_active,
+            instance_count=profile["replicas"],
+            instance_class=profile["db_instance_class"],
+            backup_retention_days=35 if settings.is_active and paired else 7,
+            log_retention_days=settings.observability.log_retention_days,
+            vpc_cidr=DB_VPC_CIDRS["standby" if standby else "primary"],
+        ),
+        opts=ctx.opts,
+    )
+
+    records = RecordsBucket(
+        f"{ctx.name}-records",
+        RecordsBucketArgs(
+            deployment=name,
+            cell=ctx.name,
+            jurisdiction=cell.code,
+            region=cell.region,
+            kms_key_arn=data_key,
+            logs_kms_key_arn=key_arns["logs"],
+            replicate_to_region=cell.paired_region if paired and not standby else None,
+            replica_kms_key_arn=paired_data_key if paired and not standby else None,
+            replica_source_region=cell.paired_region if standby else None,
+            permissions_boundary_arn=boundary,
+        ),
+        opts=ctx.opts,
+    )
+
+    tier0: list[pulumi.Input[str]] = [ledger.cluster_arn]
+    if standby:
+        # dr declares no table: DynamoDB owns the replica. Back it up by its deterministic ARN.
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
+        tier0.append(account.apply(lambda a: table_arn(a, name, ctx.name, cell.region)))
+    else:
+        table = LedgerTable(
+            f"{ctx.name}-ledger-events",
+            LedgerTableArgs(
+                deployment=name,
+                cell=ctx.name,
+                jurisdiction=cell.code,
+                region=cell.region,
+                kms_key_arn=data_key,
+                replica_region=cell.paired_region if paired else None,
+                replica_kms_key_arn=paired_data_key if paired else None,
+            ),
+            opts=ctx.opts,
+        )
+        tier0.append(table.table_arn)
+
+    protected = {"tier0": tier0, "records": [records.bucket_arn]}
+    backup = CellBackup(
+        f"{ctx.name}-backup",
+        CellBackupArgs(
+            deployment=name,
+            cell=ctx.name,
+            jurisdiction=cell.code,
+            region=cell.region,
+            kms_key_arn=key_arns["backups"],
+            copy_to_region=cell.paired_region if paired else None,
+            protected=protected,
+            # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
+            untagged={"records": [records.log_bucket_arn, *ctx.shared.get("audit_bucket_arns", [])]},
+            enable_vault_lock=settings.stack in PRODUCTION_STACKS,
+            permissions_boundary_arn=boundary,
+        ),
+        opts=ctx.opts,
+    )
+
+    zone = zone_name(settings, ctx.name)
+    if standby:
+        reference = pulumi.StackReference(
+            f"{ctx.name}-primary-dns",
+            stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{PRIMARY_STACK}",
+            opts=pulumi.ResourceOptions(parent=ctx.parent),
+        )
+        routing_args = FailoverRoutingArgs(
+            cell=ctx.name,
+            jurisdiction=cell.code,
+            region=cell.region,
+            zone_name=zone,
+            zone_id=reference.get_output(f"{ctx.name}_zone_id"),
+            failover_type="PRIMARY" if settings.is_active else "SECONDARY",
+        )
+    else:
+        routing_args = FailoverRoutingArgs(
+            cell=ctx.name,
+            jurisdiction=cell.code,
+            region=cell.region,
+            zone_name=zone,
+            create_zone=True,
+            failover_type="PRIMARY",
+        )
+    routing = FailoverRouting(f"{ctx.name}-routing", routing_args, opts=ctx.opts)
+    if not standby:
+        pulumi.export(f"{ctx.name}_zone_id", routing.zone_id)
+
+    ctx.shared["protected_arns"] = protected
+    ctx.shared["backup_vault_arn"] = backup.vault_arn

@@ -1,0 +1,1 @@
+"""Tests of the SLO specs and the generators of alerting artefacts (promtool and amtool, not imitations)."""

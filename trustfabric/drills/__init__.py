@@ -1,0 +1,48 @@
+"""Disaster-recovery drills: restore from backups; fail a jurisdiction cell over to its standby and back.
+
+The drills call AWS through boto3 against any endpoint: a real account with credentials, or a moto server
+(`--endpoint-url` or `AWS_ENDPOINT_URL`). Each writes a JSON and a Markdown report (every step `done`,
+`skipped (reason)` or `failed (reason)`, durations, measurements) and exits 0 when it passed, 1 when it
+failed, 2 for bad input.
+
+- `restore`  (`trustfabric.drills.restore`): S3 versions, DynamoDB backup + PITR, RDS snapshot -> new
+  resources, every record verified by SHA-256; records lost, RPO and time to restore against the tier targets.
+- `failover` / `failback` (`trustfabric.drills.failover`): readiness, Route53 failover records, promotion,
+  RTO.
+- `seed` (`trustfabric.drills.seed`): the fixture environment a moto server lacks.
+- targets and names (`trustfabric.drills.common`), reports (`trustfabric.drills.report`), CLI (`.cli`).
+
+Usage::
+
+    import typer
+    from trustfabric.drills.cli import register
+
+    app = typer.Typer()
+    register(app)      # adds `drill restore|failover|failback|seed`
+
+    from trustfabric.drills import run_restore
+    outcome = run_restore("UK", endpoint_url="http://127.0.0.1:5000")
+    assert outcome.exit_code == 0
+"""
+
+from __future__ import annotations
+
+from .common import TIER_TARGETS, TierTarget
+from .failover import FailoverOptions, run_failback, run_failover
+from .report import DrillReport, Step
+from .restore import DrillOutcome, RestoreOptions, run_restore
+from .seed import seed_environment
+
+__all__ = [
+    "TIER_TARGETS",
+    "DrillOutcome",
+    "DrillReport",
+    "FailoverOptions",
+    "RestoreOptions",
+    "Step",
+    "TierTarget",
+    "run_failback",
+    "run_failover",
+    "run_restore",
+    "seed_environment",
+]

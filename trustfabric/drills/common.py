@@ -1,0 +1,236 @@
+"""What every drill shares: recovery targets as data, the AWS session for an endpoint, the cell's names.
+
+Tier targets are data here (the drills judge measurements against them):
+
+- **tier0** (the ledger: DynamoDB table, RDS/Aurora database): RPO 5 minutes, RTO 15 minutes;
+- **records** (the records bucket): RPO 24 hours, RTO 4 hours.
+
+Names follow the stacks' deterministic naming (`components/resilience/`), so a drill against a real account
+acts on what `prod` and `dr` declared, and `drill seed` builds the same names on a moto server.
+
+Usage::
+
+    from trustfabric.drills.common import TIER_TARGETS, Aws, CellNames, resolve_jurisdiction
+
+    cell = resolve_jurisdiction("uk")                  # TrustFabricError (exit 2) for an unknown code
+    aws = Aws.connect(endpoint_url="http://127.0.0.1:5000")   # TrustFabricError when unreachable
+    names = CellNames.of(cell, aws.account_id)
+    assert TIER_TARGETS["tier0"].rto_seconds == 15 * 60
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from trustfabric.errors import TrustFabricError
+from trustfabric.residency import CODES, JURISDICTIONS, Jurisdiction
+
+
+@dataclass(frozen=True)
+class TierTarget:
+    """Recovery objectives of one tier."""
+
+    tier: str
+    rpo_seconds: int
+    """Most data (by age) that may be lost: the newest recovery point must be younger at the incident."""
+    rto_seconds: int
+    """Longest time until the tier's stores serve again."""
+    stores: tuple[str, ...]
+    """Store kinds in the tier (s3, dynamodb, rds)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rpo_seconds": self.rpo_seconds, "rto_seconds": self.rto_seconds, "stores": list(self.stores)}
+
+
+TIER_TARGETS: dict[str, TierTarget] = {
+    "tier0": TierTarget("tier0", rpo_seconds=5 * 60, rto_seconds=15 * 60, stores=("dynamodb", "rds")),
+    "records": TierTarget("records", rpo_seconds=24 * 3600, rto_seconds=4 * 3600, stores=("s3",)),
+}
+"""Recovery targets by tier: tier0 RPO 5 min / RTO 15 min; records RPO 24 h / RTO 4 h."""
+
+STORE_TIER: dict[str, str] = {
+    store: target.tier for target in TIER_TARGETS.values() for store in target.stores
+}
+"""The tier of each store kind."""
+
+DEFAULT_DEPLOYMENT = "prod"
+"""Name the prod/dr pair shares in every deterministic resource name."""
+DOMAIN = "trustfabric.example.com"
+"""Parent domain of the cells' zones (as in `stacks/resilience.py`)."""
+SERVICE = "api"
+"""The service whose failover records the drills move."""
+RECONCILE_FAILOVER = "pulumi config set trust-fabric:role active -s dr && pulumi up -s dr"
+RECONCILE_FAILBACK = (
+    "pulumi config set trust-fabric:role standby -s dr && pulumi up -s dr && pulumi preview -s prod"
+)
+
+
+def resolve_jurisdiction(code: str) -> Jurisdiction:
+    """The residency table's entry for a code (any case); TrustFabricError naming the allowed codes."""
+    found = JURISDICTIONS.get(code.strip().upper())
+    if found is None:
+        raise TrustFabricError(f"unknown jurisdiction {code!r}; allowed: {', '.join(CODES)}")
+    return found
+
+
+@dataclass(frozen=True)
+class CellNames:
+    """Deterministic names of a cell's resources (the same functions the components use)."""
+
+    cell: str
+    jurisdiction: Jurisdiction
+    account_id: str
+    deployment: str = DEFAULT_DEPLOYMENT
+
+    @classmethod
+    def of(
+        cls, jurisdiction: Jurisdiction, account_id: str, deployment: str = DEFAULT_DEPLOYMENT
+    ) -> CellNames:
+        return cls(jurisdiction.code.lower(), jurisdiction, account_id, deployment)
+
+    @property
+    def primary(self) -> str:
+        return self.jurisdiction.primary_region
+
+    @property
+    def standby(self) -> str:
+        return self.jurisdiction.standby_region
+
+    def records_bucket(self, region: str) -> str:
+        return f"trustfabric-{self.deployment}-{self.cell}-records-{region}-{self.account_id}"
+
+    @property
+    def table(self) -> str:
+        return f"trustfabric-{self.deployment}-{self.cell}-ledger-events"
+
+    @property
+    def database(self) -> str:
+        """RDS instance identifier (primary and its cross-region read replica share it)."""
+        return f"trustfabric-{self.deployment}-{self.cell}-ledger"
+
+    @property
+    def global_cluster(self) -> str:
+        return f"trustfabric-{self.deployment}-{self.cell}-ledger"
+
+    def cluster(self, region: str) -> str:
+        return f"trustfabric-{self.deployment}-{self.cell}-ledger-{region}"
+
+    @property
+    def zone(self) -> str:
+        suffix = "" if self.deployment == DEFAULT_DEPLOYMENT else f".{self.deployment}"
+        return f"{self.cell}{suffix}.{DOMAIN}"
+
+    @property
+    def record(self) -> str:
+        return f"{SERVICE}.{self.zone}"
+
+    def endpoint(self, region: str) -> str:
+        return f"{SERVICE}.{region}.{self.zone}"
+
+    def set_identifier(self, region: str) -> str:
+        return f"{SERVICE}-{region}"
+
+    @property
+    def replication_role(self) -> str:
+        return f"trustfabric-{self.deployment}-{self.cell}-records-replication"
+
+
+_CALL_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60)
+_PROBE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10)
+
+
+@dataclass
+class Aws:
+    """boto3 clients for one endpoint (a real account, or a moto server) and the caller's account."""
+
+    endpoint_url: str | None
+    account_id: str
+    session: boto3.session.Session
+
+    @classmethod
+    def connect(cls, endpoint_url: str | None = None, probe_region: str | None = None) -> Aws:
+        """Check the endpoint answers and the credentials work; TrustFabricError (exit 2) otherwise.
+
+        `probe_region` is where the STS check goes: a failover passes the standby region, so not even the
+        credential check depends on the failed region.
+        """
+        endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        session = boto3.session.Session()
+        region = probe_region or session.region_name or "us-east-1"
+        try:
+            sts = session.client("sts", region_name=region, endpoint_url=endpoint, config=_PROBE_CONFIG)
+            account = str(sts.get_caller_identity()["Account"])
+        except NoCredentialsError:
+            raise TrustFabricError(
+                "no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+            ) from None
+        except (BotoCoreError, ClientError) as error:
+            where = endpoint or "the AWS default endpoint"
+            raise TrustFabricError(
+                f"endpoint {where} unreachable or refused the credentials: {error}"
+            ) from None
+        except ValueError as error:  # a malformed --endpoint-url
+            raise TrustFabricError(f"--endpoint-url {endpoint!r} is not a URL: {error}") from None
+        return cls(endpoint_url=endpoint, account_id=account, session=session)
+
+    @property
+    def is_custom_endpoint(self) -> bool:
+        """True for a moto (or other stand-in) endpoint: some APIs are missing there."""
+        return self.endpoint_url is not None
+
+    def client(self, service: str, region: str) -> Any:
+        return self.session.client(
+            service, region_name=region, endpoint_url=self.endpoint_url, config=_CALL_CONFIG
+        )
+
+    def route53(self) -> Any:
+        """Route53 is global; its API is served from us-east-1."""
+        return self.client("route53", "us-east-1")
+
+    def wait_delay(self, real_seconds: int) -> int:
+        """Waiter delay: short on a stand-in endpoint (answers at once), the service's pace on AWS."""
+        return 1 if self.is_custom_endpoint else real_seconds
+
+
+def poll(check: Callable[[], bool], timeout_seconds: float, interval_seconds: float) -> bool:
+    """Call `check` until it returns True or the timeout passes; True when it held."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        if check():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval_seconds)
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def not_found(error: ClientError) -> bool:
+    """True for the many spellings of "does not exist" across services."""
+    code = error_code(error)
+    return code in {
+        "404",
+        "NoSuchBucket",
+        "NoSuchEntity",
+        "NoSuchKey",
+        "NoSuchHostedZone",
+        "NoSuchHealthCheck",
+        "NotFound",
+    } or code.endswith(("NotFound", "NotFoundFault", "NotFoundException"))
+
+
+def unsupported(error: ClientError) -> bool:
+    """True when the endpoint does not implement the call (moto answers 500 / NotImplemented)."""
+    code = error_code(error)
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+    return code in {"NotImplemented", "InternalFailure", "500", "InvalidAction"} or status in {500, 501}

@@ -1,0 +1,289 @@
+"""OSCAL documents, built with compliance-trestle's pydantic models (so they validate as they are made).
+
+- `component_definition`: one component, "Trust Fabric policy pack"; one control implementation per framework;
+  per control an implemented requirement naming the policies evidencing it (props and links) and their
+  configuration as set-parameters.
+- `assessment_results`: one result for the stack run; an observation per policy and resource evaluated (and
+  per finding), and a finding per control whose target status is satisfied or not-satisfied.
+
+Control ids become OSCAL tokens (`soc2-cc6.1`, `cis-aws-3.0-3.6`); the framework's own id is kept in the
+`original-control-id` prop. The OSCAL version is the one compliance-trestle implements (`OSCAL_VERSION`).
+
+Usage::
+
+    from trustfabric.evidence.oscal import assessment_results, component_definition, read_back
+
+    definition = component_definition(catalog, policies, pack_version="0.1.0")
+    Path("component-definition.json").write_text(definition.oscal_serialize_json(pretty=True))
+    read_back(Path("component-definition.json"))   # parses again through the trestle model
+"""
+
+# trestle's generated models declare hyphenated aliases ("control-id") and enum-typed fields; pydantic accepts
+# the field names and the enum values at runtime (populate_by_name) and validates them, but mypy without the
+# pydantic plugin sees only the aliases. The models' own validation is the check here (see read_back).
+# mypy: disable-error-code="call-arg,arg-type"
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from trestle.oscal import OSCAL_VERSION, common
+from trestle.oscal import assessment_results as ar
+from trestle.oscal import component as comp
+
+from ..errors import TrustFabricError
+from .controls import Catalog, oscal_control_id
+from .matrix import ControlResult
+
+NAMESPACE = "https://github.com/trust-fabric/trust-fabric/ns/oscal"
+CATALOG_HREF = "https://github.com/trust-fabric/trust-fabric/blob/main/compliance/controls.yaml"
+_UUID_NAMESPACE = uuid.UUID("5b6f0c2e-7d55-4a43-9a51-0e5f8f3f6a10")
+
+
+def stable_uuid(*parts: str) -> str:
+    """A deterministic UUID (v5) so the same input gives the same document ids run after run."""
+    return str(uuid.uuid5(_UUID_NAMESPACE, "\x1f".join(parts)))
+
+
+def _prop(name: str, value: Any, *, with_ns: bool = True) -> common.Property:
+    text = " ".join(str(value).split()) or "-"
+    return common.Property(name=name, value=text, ns=NAMESPACE if with_ns else None)
+
+
+def _metadata(title: str, version: str, when: dt.datetime) -> common.Metadata:
+    return common.Metadata(title=title, last_modified=when, version=version, oscal_version=OSCAL_VERSION)
+
+
+def _parameter_values(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [json.dumps(item) if not isinstance(item, str) else item for item in value] or ["[]"]
+    return [value if isinstance(value, str) else json.dumps(value)]
+
+
+def component_definition(
+    catalog: Catalog,
+    policies: Sequence[Any],
+    *,
+    pack_version: str,
+    policy_config: dict[str, dict[str, Any]] | None = None,
+    when: dt.datetime | None = None,
+) -> comp.ComponentDefinition:
+    """The policy pack as an OSCAL component definition (`policy_config`: effective config per policy)."""
+    when = when or dt.datetime.now(dt.UTC)
+    by_name = {policy.name: policy for policy in policies}
+    config = policy_config or {}
+    implementations = []
+    for framework, controls in catalog.by_framework().items():
+        requirements = []
+        for control in controls:
+            if not control.policies:
+                continue
+            set_parameters = []
+            for name in control.policies:
+                for prop, value in sorted(config.get(name, {}).items()):
+                    if prop == "enforcementLevel":
+                        continue
+                    set_parameters.append(
+                        comp.SetParameter(
+                            param_id=f"{name}.{prop}", values=_parameter_values(value), remarks=f"config of {name}"
+                        )
+                    )
+            props = [_prop("original-control-id", control.id)]
+            props += [_prop("policy", name) for name in control.policies]
+            links = [
+                common.Link(
+                    href=getattr(getattr(by_name.get(name), "meta", None), "url", "") or CATALOG_HREF, rel="policy"
+                )
+                for name in control.policies
+            ]
+            requirements.append(
+                comp.ImplementedRequirement(
+                    uuid=stable_uuid("requirement", control.key),
+                    control_id=oscal_control_id(control.framework, control.id),
+                    description=(
+                        f"{control.summary} Evidenced by the policies {', '.join(control.policies)}, evaluated "
+                        "against every resource of their types by `trustfabric check` and `pulumi preview`."
+                    ),
+                    props=props,
+                    links=links,
+                    set_parameters=set_parameters or None,
+                )
+            )
+        if not requirements:
+            continue
+        info = catalog.frameworks.get(framework, {})
+        implementations.append(
+            comp.ControlImplementation(
+                uuid=stable_uuid("implementation", framework),
+                source=f"{CATALOG_HREF}#{oscal_control_id(framework, 'catalog')}",
+                description=f"{info.get('title', framework)} ({info.get('version', '-')}): controls the pack evidences.",
+                props=[_prop("framework", framework)],
+                implemented_requirements=requirements,
+            )
+        )
+    component = comp.DefinedComponent(
+        uuid=stable_uuid("component", "policy-pack"),
+        type="software",
+        title="Trust Fabric policy pack",
+        description=(
+            f"The Pulumi CrossGuard policy pack of Trust Fabric: {len(policies)} policies evaluated before every "
+            "deployment (trustfabric check) and by pulumi preview --policy-pack."
+        ),
+        purpose="Prevent non-compliant infrastructure from being deployed and evidence the controls it enforces.",
+        props=[_prop("pack-version", pack_version), _prop("policies", len(policies))],
+        control_implementations=implementations or None,
+    )
+    return comp.ComponentDefinition(
+        uuid=stable_uuid("component-definition", pack_version),
+        metadata=_metadata("Trust Fabric policy pack: component definition", pack_version, when),
+        components=[component],
+    )
+
+
+def assessment_results(
+    results: Sequence[ControlResult],
+    *,
+    stack: str,
+    pack_version: str,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> ar.AssessmentResults:
+    """The stack run as OSCAL assessment results: observations per evaluation, a finding per control."""
+    tool = stable_uuid("tool", "trustfabric")
+    origin = common.Origin(actors=[common.OriginActor(type="tool", actor_uuid=tool)])
+    observations: dict[str, common.Observation] = {}
+
+    def observe(key: tuple[str, ...], **fields: Any) -> str:
+        identifier = stable_uuid("observation", stack, *key)
+        if identifier not in observations:
+            observations[identifier] = common.Observation(
+                uuid=identifier, methods=["TEST"], origins=[origin], collected=end, **fields
+            )
+        return identifier
+
+    findings = []
+    for result in results:
+        control = result.control
+        related: list[str] = []
+        for evaluation in result.evaluations:
+            failed = {f.resource.urn for f in evaluation.findings}
+            for resource in evaluation.resources:
+                outcome = "fail" if resource.urn in failed else "pass"
+                related.append(
+                    observe(
+                        ("evaluation", evaluation.policy, resource.urn),
+                        title=f"{evaluation.policy} on {resource.name}",
+                        description=f"Policy {evaluation.policy} evaluated {resource.type} {resource.name}: {outcome}.",
+                        props=[
+                            _prop("policy", evaluation.policy),
+                            _prop("resource-urn", resource.urn),
+                            _prop("resource-type", resource.type),
+                            _prop("result", outcome),
+                        ],
+                    )
+                )
+        for finding in (*result.findings, *result.exempted):
+            kind = str(finding.extra.get("kind") or ("exempted" if "exemption" in finding.extra else "violation"))
+            related.append(
+                observe(
+                    ("finding", finding.policy, finding.resource.urn, finding.message),
+                    title=f"{finding.policy}: {kind}",
+                    description=finding.message,
+                    types=["finding"],
+                    props=[
+                        _prop("policy", finding.policy),
+                        _prop("resource-urn", finding.resource.urn or "-"),
+                        _prop("enforcement", finding.enforcement),
+                        _prop("severity", finding.severity),
+                        _prop("kind", kind),
+                    ],
+                )
+            )
+        for record in (*result.drills, *result.tests):
+            if record.status == "absent":
+                continue
+            related.append(
+                observe(
+                    ("run", record.name, record.source),
+                    title=f"{record.name}: {record.status}",
+                    description=f"{record.name} reported {record.status} ({record.detail or record.source}).",
+                    props=[_prop("run", record.name), _prop("result", record.status)],
+                )
+            )
+        satisfied = result.status in ("pass", "exempted")
+        target_id = oscal_control_id(control.framework, control.id)
+        findings.append(
+            common.Finding(
+                uuid=stable_uuid("finding", stack, control.key),
+                title=f"{control.key}: {result.status}",
+                description="; ".join(result.reasons) or control.summary,
+                props=[_prop("original-control-id", control.id), _prop("matrix-result", result.status)],
+                target=common.FindingTarget(
+                    type="objective-id",
+                    target_id=target_id,
+                    title=control.title,
+                    status=common.ObjectiveStatus(
+                        state="satisfied" if satisfied else "not-satisfied",
+                        reason="pass" if satisfied else ("fail" if result.status == "fail" else "other"),
+                    ),
+                ),
+                related_observations=[common.RelatedObservation(observation_uuid=item) for item in related] or None,
+            )
+        )
+    run = ar.Result(
+        uuid=stable_uuid("result", stack, end.isoformat()),
+        title=f"Trust Fabric policy gate: stack {stack}",
+        description=f"One offline run of stack {stack} through the policy pack {pack_version}.",
+        start=start,
+        end=end,
+        props=[_prop("stack", stack)],
+        reviewed_controls=common.ReviewedControls(
+            control_selections=[
+                common.ControlSelections(
+                    include_controls=[
+                        common.SelectControlById(control_id=oscal_control_id(r.control.framework, r.control.id))
+                        for r in results
+                    ]
+                    or None,
+                )
+            ]
+        ),
+        observations=list(observations.values()) or None,
+        findings=findings or None,
+    )
+    return ar.AssessmentResults(
+        uuid=stable_uuid("assessment-results", stack, end.isoformat()),
+        metadata=_metadata(f"Trust Fabric assessment results: stack {stack}", pack_version, end),
+        import_ap=ar.ImportAp(href=f"{CATALOG_HREF}#assessment-plan-{stack}"),
+        results=[run],
+    )
+
+
+def write_oscal(model: Any, path: Path) -> None:
+    """Write an OSCAL model as JSON (the top-level key wrapped, as OSCAL requires)."""
+    model.oscal_write(path)
+
+
+def read_back(path: Path) -> Any:
+    """Parse a written OSCAL file through its trestle model; raises TrustFabricError when it does not validate."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    models: dict[str, Any] = {
+        "component-definition": comp.ComponentDefinition,
+        "assessment-results": ar.AssessmentResults,
+    }
+    for key, model in models.items():
+        if key in data:
+            try:
+                return model.model_validate(data[key])
+            except Exception as error:
+                raise TrustFabricError(f"{path}: not valid OSCAL {key}: {error}") from None
+    raise TrustFabricError(f"{path}: not an OSCAL component definition or assessment results")
+
+
+__all__ = ["OSCAL_VERSION", "assessment_results", "component_definition", "read_back", "stable_uuid", "write_oscal"]
