@@ -26,6 +26,8 @@ check: setup
 		echo "==> preview $$stack"; $(BIN)/trustfabric preview --stack $$stack; \
 		echo "==> policy gate $$stack"; $(BIN)/trustfabric check --stack $$stack; \
 	done
+	@echo "==> evidence package for prod (evidence/prod)"
+	@rm -rf evidence/prod && $(BIN)/trustfabric evidence --stack prod --out evidence/prod
 
 test: setup
 	@$(BIN)/python -m pytest

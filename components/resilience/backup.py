@@ -160,12 +160,18 @@ def vault_access_policy(vault_arn: str) -> str:
     )
 
 
-def assume_role_policy(service: str) -> str:
+def assume_role_policy(service: str, account_id: str) -> str:
+    """Trust for an AWS service, bound to this account (no confused deputy from another account)."""
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"},
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                },
             ],
         },
         sort_keys=True,
@@ -214,7 +220,9 @@ class CellBackup(pulumi.ComponentResource):
             f"{name}-role",
             name=args.role_name or f"trustfabric-{args.deployment}-{args.cell}-{args.region}-backup",
             description=f"AWS Backup for the {args.jurisdiction} cell in {args.region}",
-            assume_role_policy=assume_role_policy("backup.amazonaws.com"),
+            assume_role_policy=aws.get_caller_identity_output(
+                opts=pulumi.InvokeOutputOptions(parent=self)
+            ).account_id.apply(lambda account_id: assume_role_policy("backup.amazonaws.com", account_id)),
             permissions_boundary=args.permissions_boundary_arn,
             opts=child,
         )

@@ -275,7 +275,7 @@ def test_the_html_matrix_escapes_names(tmp_path: Path, sbom_file: Path) -> None:
 def test_present_inputs_are_copied_and_judged(tmp_path: Path, sbom_file: Path) -> None:
     reports = tmp_path / "reports"
     (reports / "drills").mkdir(parents=True)
-    (reports / "drills" / "backup-restore.json").write_text(json.dumps({"drill": "backup-restore", "status": "failed"}))
+    (reports / "drills" / "restore.json").write_text(json.dumps({"drill": "restore", "status": "failed"}))
     (reports / "checkov.json").write_text(json.dumps({"results": {"failed_checks": []}}))
     (reports / "junit.xml").write_text(
         '<testsuites><testsuite name="pytest">'
@@ -292,7 +292,7 @@ def test_present_inputs_are_copied_and_judged(tmp_path: Path, sbom_file: Path) -
     )
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["inputs"] == {
-        "present": ["checkov/checkov.json", "drills/backup-restore.json", "tests/junit.xml"],
+        "present": ["checkov/checkov.json", "drills/restore.json", "tests/junit.xml"],
         "absent": [],
     }
     matrix = _matrix(out)
@@ -300,7 +300,7 @@ def test_present_inputs_are_copied_and_judged(tmp_path: Path, sbom_file: Path) -
     assert matrix["ISO27001:2022 A.5.9"]["status"] == "pass"  # tests/test_golden.py passed
     assert matrix["SOC2 CC8.1"]["status"] == "fail"  # tests/gate/test_check_cli.py failed
     assert matrix["ISO27001:2022 A.5.30"]["drills"][1] == {
-        "name": "region-failover",
+        "name": "failover",
         "status": "absent",
         "source": "",
         "detail": "no report in this package",

@@ -122,7 +122,11 @@ def test_selections_cover_every_data_store_of_the_cell(prod):
         records = only(prod, SELECTION, f"{cell}-backup-records-selection")
         assert [prod.get(u).name for u in records.property_dependencies["resources"]] == [f"{cell}-records-bucket"]  # type: ignore[union-attr]
         logs = only(prod, SELECTION, f"{cell}-backup-records-untagged-selection")
-        assert [prod.get(u).name for u in logs.property_dependencies["resources"]] == [f"{cell}-records-logs"]  # type: ignore[union-attr]
+        assert sorted(prod.get(u).name for u in logs.property_dependencies["resources"]) == [  # type: ignore[union-attr]
+            f"{cell}-audit-access-logs",
+            f"{cell}-audit-bucket",
+            f"{cell}-records-logs",
+        ]
     stores = prod.of_type("aws:s3/bucket:Bucket", "aws:rds/cluster:Cluster", "aws:dynamodb/table:Table")
     selected = {urn for s in prod.of_type(SELECTION) for urn in s.property_dependencies.get("resources", [])}
     resilience_stores = {s.urn for s in stores if "trustfabric:resilience:" in s.urn}
