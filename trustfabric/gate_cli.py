@@ -48,11 +48,10 @@ DEFAULT_CHECKOV_SUPPRESSIONS = REPO_ROOT / "checkov-suppressions.yaml"
 
 
 def default_program_dir() -> Path:
-    """The current directory when it is a Pulumi project, else this repository's root."""
-    cwd = Path.cwd()
-    if (cwd / "Pulumi.yaml").is_file() or (cwd / "Pulumi.yml").is_file():
-        return cwd
-    return REPO_ROOT
+    """The current directory when it is a Pulumi project, else this repository's root (as `preview`)."""
+    from .cli import default_program_dir as preview_default
+
+    return preview_default()
 
 
 @contextmanager
