@@ -262,6 +262,7 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
     # IAM is granted by named actions below, never `iam:*`: that would pass any role to any service.
     services = sorted({*BOUNDARY_SERVICES, *args.extra_boundary_services} - {"iam"})
     key_admin = role_arn(account_id, args.stack, args.cell, "key-admin")
+    deploy_role = role_arn(account_id, args.stack, args.cell, "deploy")
     return _document(
         [
             {
@@ -331,17 +332,24 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
                 "Action": [
                     "cloudtrail:StopLogging",
                     "cloudtrail:DeleteTrail",
-                    "cloudtrail:PutEventSelectors",
                     "config:StopConfigurationRecorder",
                     "config:DeleteConfigurationRecorder",
                     "config:DeleteDeliveryChannel",
                     "guardduty:DeleteDetector",
                     "guardduty:DisassociateFromMasterAccount",
                     "securityhub:DisableSecurityHub",
-                    "s3:PutBucketObjectLockConfiguration",
                     "s3:BypassGovernanceRetention",
                 ],
                 "Resource": "*",
+            },
+            {
+                # Declaring the trail and the locked buckets needs these; only the deploy role (the reviewed
+                # pipeline) may call them.
+                "Sid": "DenyAuditReconfigurationExceptDeploy",
+                "Effect": "Deny",
+                "Action": ["cloudtrail:PutEventSelectors", "s3:PutBucketObjectLockConfiguration"],
+                "Resource": "*",
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deploy_role}},
             },
             {
                 "Sid": "DenyKeyDeletionExceptKeyAdmin",

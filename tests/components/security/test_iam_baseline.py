@@ -163,3 +163,14 @@ def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
     with pytest.raises(ValueError) as error:
         validate_args(IamBaselineArgs(**arguments))
     assert str(error.value) == message
+
+
+def test_only_the_deploy_role_may_configure_the_trail_and_object_lock(prod):
+    by_sid = statements(only(prod, BOUNDARY, "uk-iam-boundary"), "policy")
+    tampering = by_sid["DenyAuditTampering"]["Action"]
+    assert "cloudtrail:StopLogging" in tampering and "s3:PutBucketObjectLockConfiguration" not in tampering
+    reconfigure = by_sid["DenyAuditReconfigurationExceptDeploy"]
+    assert reconfigure["Action"] == ["cloudtrail:PutEventSelectors", "s3:PutBucketObjectLockConfiguration"]
+    assert reconfigure["Condition"] == {
+        "ArnNotEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT_ID}:role/trustfabric-prod-uk-deploy"}
+    }
