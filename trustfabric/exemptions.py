@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +75,37 @@ class Exemption:
         }
 
 
-def _parse_date(value: Any, where: str) -> dt.date:
+def reviewed_entries(
+    data: Any, source: str, list_key: str, fields: tuple[str, ...]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Validate a reviewed list of expiring entries (exemptions, checkov suppressions): every field required,
+    strings except `expires`, no unknown keys. Yields (index, where, entry); errors name source, entry and key."""
+    if data is None:
+        return
+    if isinstance(data, dict):
+        unexpected = sorted(set(data) - {list_key})
+        if unexpected:
+            raise TrustFabricError(f"{source}: {unexpected[0]}: unknown key; expected '{list_key}' (a list)")
+        data = data.get(list_key) or []
+    if not isinstance(data, list):
+        raise TrustFabricError(f"{source}: expected a list of {list_key}, got {type(data).__name__}")
+    for index, entry in enumerate(data):
+        where = f"{source}: {list_key}[{index}]"
+        if not isinstance(entry, dict):
+            raise TrustFabricError(f"{where}: expected a mapping with {', '.join(fields)}")
+        for key in entry:
+            if key not in fields:
+                raise TrustFabricError(f"{where}.{key}: unknown key; allowed: {', '.join(fields)}")
+        for key in fields:
+            value = entry.get(key)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise TrustFabricError(f"{where}.{key}: required")
+            if key != "expires" and not isinstance(value, str):
+                raise TrustFabricError(f"{where}.{key}: expected a string, got {type(value).__name__}")
+        yield index, where, entry
+
+
+def parse_date(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -90,29 +120,8 @@ def _parse_date(value: Any, where: str) -> dt.date:
 
 def parse_exemptions(data: Any, source: str, known_policies: Collection[str] | None = None) -> list[Exemption]:
     """Validate the loaded YAML of an exemptions file; errors name `source`, the entry index and the key."""
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        unexpected = sorted(set(data) - {"exemptions"})
-        if unexpected:
-            raise TrustFabricError(f"{source}: {unexpected[0]}: unknown key; expected 'exemptions' (a list)")
-        data = data.get("exemptions") or []
-    if not isinstance(data, list):
-        raise TrustFabricError(f"{source}: expected a list of exemptions, got {type(data).__name__}")
     found: list[Exemption] = []
-    for index, entry in enumerate(data):
-        where = f"{source}: exemptions[{index}]"
-        if not isinstance(entry, dict):
-            raise TrustFabricError(f"{where}: expected a mapping with {', '.join(FIELDS)}")
-        for key in entry:
-            if key not in FIELDS:
-                raise TrustFabricError(f"{where}.{key}: unknown key; allowed: {', '.join(FIELDS)}")
-        for key in FIELDS:
-            value = entry.get(key)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                raise TrustFabricError(f"{where}.{key}: required")
-            if key != "expires" and not isinstance(value, str):
-                raise TrustFabricError(f"{where}.{key}: expected a string, got {type(value).__name__}")
+    for index, where, entry in reviewed_entries(data, source, "exemptions", FIELDS):
         policy = entry["policy"].strip()
         if known_policies is not None and policy not in known_policies:
             raise TrustFabricError(f"{where}.policy: unknown policy {policy!r}")
@@ -122,7 +131,7 @@ def parse_exemptions(data: Any, source: str, known_policies: Collection[str] | N
                 resource=entry["resource"].strip(),
                 reason=entry["reason"].strip(),
                 approver=entry["approver"].strip(),
-                expires=_parse_date(entry["expires"], where),
+                expires=parse_date(entry["expires"], where),
                 index=index,
             )
         )

@@ -33,12 +33,12 @@ from typing import Any
 import yaml
 
 from ..errors import TrustFabricError
+from ..exemptions import parse_date, reviewed_entries
 from ..findings import Finding
 
 FIELDS = ("check", "resource", "reason", "approver", "expires")
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 EVERY_RESOURCE = "*"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -76,44 +76,10 @@ class Suppression:
         }
 
 
-def _parse_date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise TrustFabricError(f"{where}.expires: {value!r} is not a date (YYYY-MM-DD)")
-
-
 def parse_suppressions(data: Any, source: str) -> list[Suppression]:
     """Validate a loaded suppressions file; errors name `source`, the entry and the key, on one line."""
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        unexpected = sorted(set(data) - {"suppressions"})
-        if unexpected:
-            raise TrustFabricError(f"{source}: {unexpected[0]}: unknown key; expected 'suppressions' (a list)")
-        data = data.get("suppressions") or []
-    if not isinstance(data, list):
-        raise TrustFabricError(f"{source}: expected a list of suppressions, got {type(data).__name__}")
     found: list[Suppression] = []
-    for index, entry in enumerate(data):
-        where = f"{source}: suppressions[{index}]"
-        if not isinstance(entry, dict):
-            raise TrustFabricError(f"{where}: expected a mapping with {', '.join(FIELDS)}")
-        for key in entry:
-            if key not in FIELDS:
-                raise TrustFabricError(f"{where}.{key}: unknown key; allowed: {', '.join(FIELDS)}")
-        for key in FIELDS:
-            value = entry.get(key)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                raise TrustFabricError(f"{where}.{key}: required")
-            if key != "expires" and not isinstance(value, str):
-                raise TrustFabricError(f"{where}.{key}: expected a string, got {type(value).__name__}")
+    for index, where, entry in reviewed_entries(data, source, "suppressions", FIELDS):
         check = entry["check"].strip()
         if not CHECK_ID.match(check):
             raise TrustFabricError(f"{where}.check: {check!r} is not a checkov check id (like CKV_AWS_144)")
@@ -123,7 +89,7 @@ def parse_suppressions(data: Any, source: str) -> list[Suppression]:
                 resource=entry["resource"].strip(),
                 reason=" ".join(entry["reason"].split()),
                 approver=entry["approver"].strip(),
-                expires=_parse_date(entry["expires"], where),
+                expires=parse_date(entry["expires"], where),
                 index=index,
             )
         )
