@@ -188,3 +188,32 @@ def targets_bucket(resource: Any, bucket: Any) -> bool:
         return False
     name = get(bucket.props, "bucket")
     return isinstance(name, str) and bool(name) and get(resource.props, "bucket") == name
+
+
+class BucketTargets:
+    """`targets_bucket` for many buckets at once: which of `resources` target a bucket, found through an index
+    (by dependency URN and by literal name) instead of by testing every pair, so a stack policy stays linear on
+    stacks with thousands of buckets. The answer is exactly `[r for r in resources if targets_bucket(r, bucket)]`.
+    """
+
+    def __init__(self, resources: Sequence[Any]) -> None:
+        self.resources = list(resources)
+        self._by_dependency: dict[str, list[int]] = {}
+        self._by_name: dict[str, list[int]] = {}
+        for index, resource in enumerate(self.resources):
+            for dependency in resource.property_dependencies.get("bucket", []):
+                self._by_dependency.setdefault(dependency.urn, []).append(index)
+            if is_unknown(resource.props, "bucket"):
+                continue
+            name = get(resource.props, "bucket")
+            if isinstance(name, str) and name:
+                self._by_name.setdefault(name, []).append(index)
+
+    def of(self, bucket: Any) -> list[Any]:
+        """The resources targeting `bucket`, in their order in `resources`."""
+        found = set(self._by_dependency.get(bucket.urn, ()))
+        if not is_unknown(bucket.props, "bucket"):
+            name = get(bucket.props, "bucket")
+            if isinstance(name, str) and name:
+                found.update(self._by_name.get(name, ()))
+        return [self.resources[index] for index in sorted(found)]

@@ -131,10 +131,10 @@ def resource_policy(
     """A CrossGuard resource policy carrying our metadata (`policy.meta`); filters by type when given."""
     types = frozenset(resource_types) if resource_types is not None else None
 
-    def run(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    def run(args: ResourceValidationArgs, report_violation: ReportViolation) -> Any:
         if types is not None and args.resource_type not in types:
-            return
-        validate(args, report_violation)
+            return None
+        return validate(args, report_violation)  # an async validator's coroutine is awaited by the SDK
 
     policy = ResourceValidationPolicy(validate=run, **meta.sdk_fields())
     policy.meta = meta  # type: ignore[attr-defined]

@@ -32,11 +32,13 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import gc
 import json
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -441,19 +443,40 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Evaluation allocates millions of short-lived objects (proxies, args, protobufs) beside a graph that may
+    hold millions more, and the cyclic collector kept rescanning them: on a 10,000-resource graph about a fifth
+    of the gate's time. Those objects are freed by reference counting; evaluation leaves almost no cycles (25
+    objects on that graph), so the collector is paused while it runs and resumed after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _analyze(analyzer: Analyzer, graph: ResourceGraph) -> list[Diagnostic]:
     """Resource policies per resource, then stack policies; a crashing policy is one clear error line."""
+    with _collector_paused():
+        return _analyze_all(analyzer, graph)
+
+
+def _analyze_all(analyzer: Analyzer, graph: ResourceGraph) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
+    prepared = analyzer.prepare(graph)  # each resource's request is built once, for both passes
     for resource in graph.custom_resources:
         try:
-            diagnostics += analyzer.analyze_resources(graph, [resource])
+            diagnostics += analyzer.analyze_resources(prepared, [resource])
         except Exception as error:
             raise TrustFabricError(
                 f"policy evaluation failed on {resource.urn} in {_crashed_policy(error)}: "
                 f"{type(error).__name__}: {_one_line(error)}"
             ) from error
     try:
-        diagnostics += analyzer.analyze_stack(graph)
+        diagnostics += analyzer.analyze_stack(prepared)
     except Exception as error:
         raise TrustFabricError(
             f"stack policy evaluation failed in {_crashed_policy(error)}: {type(error).__name__}: {_one_line(error)}"

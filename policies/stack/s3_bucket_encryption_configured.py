@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies._helpers_encryption import BUCKET_TYPES, requires_cmk, scope_label, targets_bucket
+from policies._helpers_encryption import BUCKET_TYPES, BucketTargets, requires_cmk, scope_label
 from policies.base import PolicyMeta, stack_policy
 
 META = PolicyMeta(
@@ -36,11 +36,11 @@ CONFIGURATION_TYPES = (
 
 
 def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    configurations = [r for r in args.resources if r.resource_type in CONFIGURATION_TYPES]
+    configurations = BucketTargets([r for r in args.resources if r.resource_type in CONFIGURATION_TYPES])
     for bucket in args.resources:
         if bucket.resource_type not in BUCKET_TYPES or not requires_cmk(bucket):
             continue
-        if not any(targets_bucket(configuration, bucket) for configuration in configurations):
+        if not configurations.of(bucket):
             report_violation(
                 f"S3 bucket '{bucket.name}' holds {scope_label(bucket)} but no server-side encryption "
                 "configuration targets it; declare an aws.s3.BucketServerSideEncryptionConfiguration with "

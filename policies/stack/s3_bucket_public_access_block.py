@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies._helpers_encryption import BUCKET_TYPES, targets_bucket
+from policies._helpers_encryption import BUCKET_TYPES, BucketTargets
 from policies.base import PolicyMeta, get, is_unknown, stack_policy
 
 META = PolicyMeta(
@@ -40,11 +40,11 @@ def _all_on(block: object) -> bool:
 
 
 def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    blocks = [r for r in args.resources if r.resource_type == BLOCK]
+    blocks = BucketTargets([r for r in args.resources if r.resource_type == BLOCK])
     for bucket in args.resources:
         if bucket.resource_type not in BUCKET_TYPES:
             continue
-        targeting = [block for block in blocks if targets_bucket(block, bucket)]
+        targeting = blocks.of(bucket)
         if not targeting:
             report_violation(
                 f"S3 bucket '{bucket.name}' has no public access block; declare an aws.s3.BucketPublicAccessBlock "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies._helpers_encryption import BUCKET_TYPES, targets_bucket
+from policies._helpers_encryption import BUCKET_TYPES, BucketTargets
 from policies.base import PolicyMeta, stack_policy
 
 META = PolicyMeta(
@@ -35,11 +35,11 @@ BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 
 def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    policies = [r for r in args.resources if r.resource_type == BUCKET_POLICY]
+    policies = BucketTargets([r for r in args.resources if r.resource_type == BUCKET_POLICY])
     for bucket in args.resources:
         if bucket.resource_type not in BUCKET_TYPES:
             continue
-        if not any(targets_bucket(policy, bucket) for policy in policies):
+        if not policies.of(bucket):
             report_violation(
                 f"S3 bucket '{bucket.name}' has no bucket policy, so it accepts requests without TLS; "
                 "declare an "

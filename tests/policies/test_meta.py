@@ -132,3 +132,28 @@ def test_every_policy_has_tests_with_a_passing_and_a_violation_case(policy):
         line for text in texts for line in text.splitlines() if "evaluate(" in line and "== []" not in line
     ]
     assert violation_calls, f"{files}: no violation case (an evaluate(...) call not asserted == [])"
+
+
+def test_an_async_validator_wrapped_by_resource_policy_is_awaited_and_reports():
+    import asyncio
+
+    from policies.base import PolicyMeta, resource_policy
+    from tests.policies.harness import evaluate, resource
+
+    async def validate(args, report_violation):
+        await asyncio.sleep(0)
+        report_violation(f"async saw {args.name}")
+
+    meta = PolicyMeta(
+        id="TF-TEST-ASYNC",
+        name="test-async-wrapped",
+        description="Exercises an async validator.",
+        severity="low",
+        topics=("test",),
+        controls={"SOC2": ("CC6.1",)},
+        remediation="None.",
+    )
+    policy = resource_policy(meta, validate, resource_types=["aws:s3/bucket:Bucket"])
+    found = evaluate(policy, resource("aws:s3/bucket:Bucket", {}))
+    assert [d.message.splitlines()[-1] for d in found] == ["async saw subject"]
+    assert evaluate(policy, resource("aws:sqs/queue:Queue", {})) == []  # other types are skipped
