@@ -54,6 +54,20 @@ MIN_WINDOW_DAYS = 7
 MAX_WINDOW_DAYS = 90
 FASTEST_BURN_FACTOR_30D = 14.4
 """The Google SRE workbook's fastest page burn rate for a 30-day window (2% of the budget in one hour)."""
+SLOW_PAGE_BURN_FACTOR_30D = 6.0
+"""The workbook's second page burn rate for a 30-day window (5% of the budget in six hours)."""
+PAGE_DETECTION_MINUTES = 2
+"""The paging MTTD target: a full outage (100% errors) pages within this many minutes of its start."""
+FULL_OUTAGE_MARGIN = 0.9
+"""Share of a full outage's footprint the full-outage page condition demands; the rest absorbs range-boundary and
+rate() extrapolation effects (a 1h window holds 2/60 or 2/59 errors after two minutes, depending on the release)."""
+
+
+def full_outage_cap(window_minutes: int) -> float:
+    """The threshold of the full-outage page condition over a window: 90% of the error ratio a full outage shows
+    there after `PAGE_DETECTION_MINUTES` (1h -> 0.03, 5m -> 0.36). A higher one could not page within the target."""
+    return round(FULL_OUTAGE_MARGIN * PAGE_DETECTION_MINUTES / window_minutes, 6)
+
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 _WINDOW = re.compile(r"^([1-9][0-9]*)([dw])$")
@@ -417,12 +431,17 @@ def _parse_target(reader: _Reader, spec: dict[str, Any], window_days: int) -> fl
         or not 0 < target < 1
     ):
         reader.fail("spec.objectives[0].target", f"must be a number between 0 and 1, got {target!r}")
-    fastest = FASTEST_BURN_FACTOR_30D * window_days / 30
-    if fastest * (1 - target) >= 1:
+    # The full-outage page condition fires above 36% errors over 5m; that must stay above the 6h page's threshold,
+    # or the full-outage condition would fire on burns meant for the slower page or a ticket.
+    slow = SLOW_PAGE_BURN_FACTOR_30D * window_days / 30
+    cap = full_outage_cap(5)
+    if slow * (1 - target) >= cap:
         reader.fail(
             "spec.objectives[0].target",
-            f"{target!r} leaves so large a budget that the {number_text(round(fastest, 4))}x page burn rate "
-            f"needs an error ratio above 1; use a target above {number_text(round(1 - 1 / fastest, 4))}",
+            f"{target!r} leaves so large a budget that the {number_text(round(slow, 4))}x page burn rate needs "
+            f"{number_text(round(slow * (1 - target) * 100, 2))}% errors, not below the "
+            f"{number_text(round(cap * 100, 2))}% over 5m at which the full-outage page condition fires; use a "
+            f"target above {number_text(round(1 - cap / slow, 4))}",
         )
     return float(target)
 

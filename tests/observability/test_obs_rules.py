@@ -19,10 +19,11 @@ from components.observability.rules import (
     detection_minutes,
     generate_all,
     main,
+    needs_full_outage_condition,
     prometheus_rule_file,
     recording_rules,
 )
-from components.observability.slo_spec import SloSpec, load_slo_dir, parse_slo
+from components.observability.slo_spec import SloSpec, full_outage_cap, load_slo_dir, parse_slo
 
 REPO = Path(__file__).resolve().parents[2]
 SLOS = {slo.name: slo for slo in load_slo_dir(REPO / "slos")}
@@ -101,18 +102,50 @@ def test_alerts_carry_severity_by_tier_and_link_their_runbook() -> None:
             assert alert["annotations"]["runbook_url"].startswith(
                 f"https://example.test/blob/main/runbooks/slo-{name}.md#"
             )
-        assert page["for"] == "1m" and ticket["for"] == "15m"
+        assert page["for"] == "0s" and ticket["for"] == "15m"
+
+
+def test_full_outage_footprint_caps() -> None:
+    # 90% of what two minutes of 100% errors show in the window: 0.9 * 2/60 and 0.9 * 2/5.
+    assert (full_outage_cap(60), full_outage_cap(5)) == (0.03, 0.36)
+
+
+def test_full_outage_condition_only_where_the_workbook_page_is_too_slow() -> None:
+    # 14.4 x budget against the 3% a 2-minute outage shows over 1h: 1.44% (99.9%) is below, 7.2% and 14.4% above.
+    assert {name: needs_full_outage_condition(slo) for name, slo in SLOS.items()} == {
+        "api-latency": True,
+        "extraction-availability": True,
+        "filing-success": False,
+        "ingestion-availability": False,
+        "ledger-freshness": True,
+    }
+    page = alerting_rules(SLOS["api-latency"])[0]
+    assert page["expr"].count("\nor\n") == 2
+    assert page["expr"].endswith(
+        '(\n  slo:sli_error:ratio_rate1h{slo="api-latency"} > 0.03\nand\n'
+        '  slo:sli_error:ratio_rate5m{slo="api-latency"} > 0.36\n)'
+    )
+    assert "> (14.4 * 0.01)" in page["expr"] and "> (6 * 0.01)" in page["expr"]  # the workbook's, unchanged
+    assert "or a full outage (errors above 3% over 1h and 36% over 5m)" in page["annotations"]["description"]
+    ingestion = alerting_rules(SLOS["ingestion-availability"])[0]
+    assert ingestion["expr"].count("\nor\n") == 1 and "0.36" not in ingestion["expr"]
+    assert "full outage" not in ingestion["annotations"]["description"]
+    for slo in SLOS.values():  # tickets never carry it
+        assert alerting_rules(slo)[1]["expr"].count("\nor\n") == 1
 
 
 def test_full_outage_detection_time_per_objective() -> None:
-    # 1h window at 14.4x: a full outage is seen after 14.4 x budget x 60 minutes, plus the 1m `for:`.
+    # With clean history a full outage adds 1/60 to the 1h ratio a minute and 1/5 to the 5m ratio; no `for:` hold.
+    # 99.9%: 14.4 x 0.1% = 1.44% < 1/60 after one minute. 99.5% and 99%: the full-outage condition (3% and 36%)
+    # after two. The timeslice SLO counts its first bad sample, but 2 of 6 samples in 5m (33%) stay under 36%.
     assert {name: detection_minutes(slo) for name, slo in SLOS.items()} == {
-        "api-latency": 10,
-        "extraction-availability": 6,
-        "filing-success": 2,
-        "ingestion-availability": 2,
-        "ledger-freshness": 9,
+        "api-latency": 2,
+        "extraction-availability": 2,
+        "filing-success": 1,
+        "ingestion-availability": 1,
+        "ledger-freshness": 2,
     }
+    assert all(detection_minutes(with_window(duration)) <= 2 for duration in ("7d", "28d", "90d"))
 
 
 def test_generation_is_deterministic_and_complete() -> None:
@@ -148,6 +181,8 @@ def test_datadog_definitions_use_the_same_factors() -> None:
         'burn_rate("{slo_id}").over("30d").long_window("3d").short_window("6h") > 1',
     ]
     assert [m["priority"] for m in monitors] == ["1", "1", "3", "3"]
+    # The full-outage condition has no Datadog form (one threshold for both windows): still the four monitors.
+    assert [m["query"].rsplit(" > ", 1)[1] for m in datadog_monitors(SLOS["api-latency"])] == ["14.4", "6", "3", "1"]
     assert "@pagerduty-trustfabric-sev1" in monitors[0]["message"]
     assert datadog_slo(SLOS["filing-success"])["query"]["numerator"] == (
         "sum:trustfabric.filing_submissions.count{service:filing,outcome:accepted}.as_count()"

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from components.observability.rules import alert_conditions, alert_name
+from components.observability.slo_spec import load_slo_dir, number_text
+
 REPO = Path(__file__).resolve().parents[2]
 SECTIONS = ("Trigger", "Impact", "Diagnosis", "Steps", "Verification", "Rollback")
 
@@ -65,3 +68,22 @@ def test_each_alert_section_has_the_runbook_subsections(generated_dir: Path) -> 
 def test_anchor_function_follows_github() -> None:
     anchors = github_anchors("# Title\n## Steps\n### Steps\n## What's next?\n```\n# not a heading\n```\n")
     assert anchors == {"title", "steps", "steps-1", "whats-next"}
+
+
+def test_each_trigger_states_the_thresholds_of_its_alert() -> None:
+    # The runbook is written by hand; it must name every factor and full-outage threshold the generated alert uses.
+    for slo in load_slo_dir(REPO / "slos"):
+        text = (REPO / slo.runbook).read_text(encoding="utf-8")
+        for kind in ("page", "ticket"):
+            section = text.split(f"## {alert_name(slo, kind)}", 1)[1].split("\n## ", 1)[0]
+            trigger = section.split("### Trigger", 1)[1].split("\n### ", 1)[0]
+            for condition in alert_conditions(slo, kind):
+                if condition.factor is not None:
+                    expected = [f"**{number_text(condition.factor)}x**"]
+                else:
+                    expected = [
+                        f"**{number_text(round(threshold * 100, 4))}%**"
+                        for threshold in (condition.long_threshold, condition.short_threshold)
+                    ]
+                for phrase in expected:
+                    assert phrase in trigger, f"{alert_name(slo, kind)} in {slo.runbook}: no {phrase} in Trigger"

@@ -74,6 +74,14 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
     return mutate
 
 
+def _compose(*mutations: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    def mutate(document: dict[str, Any]) -> None:
+        for mutation in mutations:
+            mutation(document)
+
+    return mutate
+
+
 _DELETE = object()
 BAD_SPECS = [
     (
@@ -105,8 +113,14 @@ BAD_SPECS = [
     (
         "target too loose for the page burn rate",
         _set("spec.objectives.0.target", 0.9),
-        "spec.objectives[0].target: 0.9 leaves so large a budget that the 14.4x page burn rate needs an error ratio "
-        "above 1; use a target above 0.9306",
+        "spec.objectives[0].target: 0.9 leaves so large a budget that the 6x page burn rate needs 60% errors, not "
+        "below the 36% over 5m at which the full-outage page condition fires; use a target above 0.94",
+    ),
+    (
+        "target just too loose for a 7-day window",
+        _compose(_set("spec.objectives.0.target", 0.74), _set("spec.timeWindow.0.duration", "7d")),
+        "spec.objectives[0].target: 0.74 leaves so large a budget that the 1.4x page burn rate needs 36.4% errors, "
+        "not below the 36% over 5m at which the full-outage page condition fires; use a target above 0.7429",
     ),
     ("service missing", _set("spec.service", _DELETE), "spec.service: is required"),
     ("name missing", _set("metadata.name", _DELETE), "metadata.name: is required"),
