@@ -1,8 +1,8 @@
 """Audit evidence: the control catalog, the control matrix, OSCAL, the SBOM and a signed manifest.
 
-Modules: `controls` (catalog and coverage), `matrix` (per-control results), `oscal` (trestle models),
-`manifest` (hashes and Ed25519), `package` (one run -> one package), `cli` (the commands), `docs`
-(generated sections of docs/compliance).
+Modules: `controls` (catalog and coverage), `matrix` (per-control results), `oscal` (OSCAL 1.1.3: trestle models,
+checked against NIST's schemas), `manifest` (hashes and Ed25519), `package` (one run -> one package), `cli` (the
+commands), `docs` (generated sections of docs/compliance).
 
 Usage::
 

@@ -1,4 +1,4 @@
-"""OSCAL documents, built with compliance-trestle's pydantic models (so they validate as they are made).
+"""OSCAL 1.1.3 documents, built with compliance-trestle's pydantic models and checked against NIST's JSON schemas.
 
 - `component_definition`: one component, "Trust Fabric policy pack"; one control implementation per framework;
   per control an implemented requirement naming the policies evidencing it (props and links) and their
@@ -7,7 +7,16 @@
   per finding), and a finding per control whose target status is satisfied or not-satisfied.
 
 Control ids become OSCAL tokens (`soc2-cc6.1`, `cis-aws-3.0-3.6`); the framework's own id is kept in the
-`original-control-id` prop. The OSCAL version is the one compliance-trestle implements (`OSCAL_VERSION`).
+`original-control-id` prop.
+
+The documents declare `oscal-version` 1.1.3 (`OSCAL_VERSION`) and `read_back` holds them to two checks: NIST's
+published OSCAL 1.1.3 JSON schemas, vendored byte for byte in compliance/schemas/oscal-1.1.3/ (source, hashes and
+licence in compliance/schemas/README.md), and compliance-trestle's models. compliance-trestle 5.2.0 implements
+OSCAL 1.2.1 (`TRESTLE_OSCAL_VERSION`) and does not enforce the declared version; every construct used here is
+valid in both versions, and the 1.1.3 schema is the authority for what the documents declare.
+
+The schemas' token pattern uses the Unicode classes `\\p{L}` and `\\p{N}`, which Python's `re` lacks; `pattern`
+keywords are evaluated with RE2 (google-re2), which implements them.
 
 Usage::
 
@@ -15,7 +24,7 @@ Usage::
 
     definition = component_definition(catalog, policies, pack_version="0.1.0")
     Path("component-definition.json").write_text(definition.oscal_serialize_json(pretty=True))
-    read_back(Path("component-definition.json"))   # parses again through the trestle model
+    read_back(Path("component-definition.json"))   # the 1.1.3 JSON schema, then the trestle model
 """
 
 # trestle's generated models declare hyphenated aliases ("control-id") and enum-typed fields; pydantic accepts
@@ -28,21 +37,33 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from trestle.oscal import OSCAL_VERSION, common
+import re2  # google-re2
+from jsonschema import Draft7Validator, ValidationError, validators
+from trestle.oscal import OSCAL_VERSION as TRESTLE_OSCAL_VERSION
 from trestle.oscal import assessment_results as ar
+from trestle.oscal import common
 from trestle.oscal import component as comp
 
 from ..errors import TrustFabricError
-from .controls import Catalog, oscal_control_id
+from .controls import REPO_ROOT, Catalog, oscal_control_id
 from .matrix import ControlResult
 
 NAMESPACE = "https://github.com/trust-fabric/trust-fabric/ns/oscal"
 CATALOG_HREF = "https://github.com/trust-fabric/trust-fabric/blob/main/compliance/controls.yaml"
 _UUID_NAMESPACE = uuid.UUID("5b6f0c2e-7d55-4a43-9a51-0e5f8f3f6a10")
+
+OSCAL_VERSION = "1.1.3"
+"""The OSCAL version the documents declare and are validated against (the newest 1.1.x release)."""
+SCHEMA_DIR = REPO_ROOT / "compliance" / "schemas" / f"oscal-{OSCAL_VERSION}"
+SCHEMA_FILES = {
+    "component-definition": "oscal_component_schema.json",
+    "assessment-results": "oscal_assessment-results_schema.json",
+}
 
 
 def stable_uuid(*parts: str) -> str:
@@ -264,26 +285,77 @@ def assessment_results(
     )
 
 
+def _re2_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """JSON Schema `pattern` evaluated with RE2, which has the `\\p{L}` and `\\p{N}` classes Python's `re` lacks."""
+    if validator.is_type(instance, "string") and _compiled(pattern).search(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _compiled(pattern: str) -> Any:
+    return re2.compile(pattern)
+
+
+@cache
+def _validator(model: str) -> Any:
+    schema = json.loads((SCHEMA_DIR / SCHEMA_FILES[model]).read_text(encoding="utf-8"))
+    oscal_validator = validators.extend(Draft7Validator, {"pattern": _re2_pattern})
+    return oscal_validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def schema_errors(document: Mapping[str, Any]) -> list[str]:
+    """Why an OSCAL JSON document (wrapped in its model key) is not valid against the OSCAL 1.1.3 JSON schema.
+
+    Empty when it is valid. Each entry is `<JSON pointer>: <message>`, sorted. A document whose single top-level key
+    is not a model with a vendored schema is reported as such.
+    """
+    keys = list(document)
+    if len(keys) != 1 or keys[0] not in SCHEMA_FILES:
+        return [f"/: expected one top-level key of {', '.join(SCHEMA_FILES)}, got {', '.join(keys) or 'none'}"]
+    errors = _validator(keys[0]).iter_errors(dict(document))
+    return sorted(f"/{'/'.join(str(part) for part in error.absolute_path)}: {error.message}" for error in errors)
+
+
 def write_oscal(model: Any, path: Path) -> None:
     """Write an OSCAL model as JSON (the top-level key wrapped, as OSCAL requires)."""
     model.oscal_write(path)
 
 
 def read_back(path: Path) -> Any:
-    """Parse a written OSCAL file through its trestle model; raises TrustFabricError when it does not validate."""
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text)
+    """Check a written OSCAL file against the OSCAL 1.1.3 JSON schema, then parse it through its trestle model.
+
+    Raises TrustFabricError (one line naming the file) when it is not JSON, not a supported model, or not valid.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise TrustFabricError(f"{path}: not readable as JSON: {error}") from None
     models: dict[str, Any] = {
         "component-definition": comp.ComponentDefinition,
         "assessment-results": ar.AssessmentResults,
     }
-    for key, model in models.items():
-        if key in data:
-            try:
-                return model.model_validate(data[key])
-            except Exception as error:
-                raise TrustFabricError(f"{path}: not valid OSCAL {key}: {error}") from None
-    raise TrustFabricError(f"{path}: not an OSCAL component definition or assessment results")
+    if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in models:
+        raise TrustFabricError(f"{path}: not an OSCAL component definition or assessment results")
+    key = next(iter(data))
+    problems = schema_errors(data)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TrustFabricError(f"{path}: not valid against the OSCAL {OSCAL_VERSION} {key} schema: {problems[0]}{more}")
+    try:
+        return models[key].model_validate(data[key])
+    except Exception as error:
+        message = " ".join(str(error).split())
+        raise TrustFabricError(f"{path}: not valid OSCAL {key} (compliance-trestle): {message}") from None
 
 
-__all__ = ["OSCAL_VERSION", "assessment_results", "component_definition", "read_back", "stable_uuid", "write_oscal"]
+__all__ = [
+    "OSCAL_VERSION",
+    "SCHEMA_DIR",
+    "TRESTLE_OSCAL_VERSION",
+    "assessment_results",
+    "component_definition",
+    "read_back",
+    "schema_errors",
+    "stable_uuid",
+    "write_oscal",
+]

@@ -3,7 +3,7 @@
 The package (a directory):
 
     control-matrix.md, control-matrix.html, control-matrix.json   control -> policies -> resources -> result
-    component-definition.json, assessment-results.json            OSCAL (compliance-trestle models)
+    component-definition.json, assessment-results.json            OSCAL 1.1.3 (NIST schemas, trestle models)
     policies.md                                                   the policy catalog
     gate.json, gate.sarif                                         the gate's findings
     controls.json                                                 the control catalog and its coverage

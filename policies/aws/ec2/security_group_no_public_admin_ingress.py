@@ -25,7 +25,7 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.6"),
         "ISO27001:2022": ("A.8.20", "A.8.22"),
         "GDPR": ("Art.32",),
-        "CIS-AWS-3.0": ("5.2", "5.3", "5.4"),
+        "CIS-AWS-3.0": ("5.2", "5.3"),
     },
     remediation="Admit only the VPC, a bastion security group or a VPN prefix list; use SSM Session Manager for shells.",
 )

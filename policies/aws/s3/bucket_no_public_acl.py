@@ -20,7 +20,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.6"),
         "ISO27001:2022": ("A.8.3", "A.5.15"),
         "GDPR": ("Art.32",),
-        "CIS-AWS-3.0": ("2.1.4",),
     },
     remediation="Use the private canned ACL (or disable ACLs with object ownership BucketOwnerEnforced).",
 )
