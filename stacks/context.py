@@ -13,8 +13,9 @@ from stacks.settings import CellSettings, StackSettings
 
 @dataclass
 class CellContext:
-    """One cell being declared. Domains run in order (security, resilience, observability) and publish what
-    later domains need into `shared` (e.g. key ARNs by purpose, the alert topic)."""
+    """One cell being declared. Domains run in order (security, network, resilience, observability) and publish
+    what later domains need into `shared` (e.g. key ARNs by purpose and the permission boundary from security;
+    the VPC id, its private subnet ids and CIDR from network)."""
 
     settings: StackSettings
     cell: CellSettings

@@ -2,8 +2,8 @@
 
 Components never build providers: this module builds one explicit `aws.Provider` per (cell, region) with the
 tag contract as default tags (`jurisdiction`, `data-classification`, `owner`, `stack`, `cell`) and passes it
-down through `opts`. Each domain module (`stacks/security.py`, ...) declares its components for the cell, in
-order, through a `CellContext`.
+down through `opts`. Each domain module (`stacks/security.py`, `stacks/network.py`, ...) declares its
+components for the cell, in order, through a `CellContext`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,18 @@ from collections.abc import Callable
 import pulumi
 import pulumi_aws as aws
 
-from stacks import observability, resilience, security
+from stacks import network, observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
 
 # Domains declare in this order: later ones use what earlier ones publish in CellContext.shared.
-DOMAINS: tuple[Callable[[CellContext], None], ...] = (security.declare, resilience.declare, observability.declare)
+DOMAINS: tuple[Callable[[CellContext], None], ...] = (
+    security.declare,
+    network.declare,
+    resilience.declare,
+    observability.declare,
+)
 
 
 def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:

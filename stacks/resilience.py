@@ -17,6 +17,9 @@ Active scales the dr ledger to the primary footprint's size (read from `Pulumi.p
 set) and makes it the writer in code. Other primary-role stacks (dev) are single-region: no global database,
 no replicas, no copies, no vault lock (compliance mode cannot be undone).
 
+The ledger database lives in the cell's network (`stacks/network.py`: `vpc_id`, `subnet_ids`, `vpc_cidr` in
+`ctx.shared`).
+
 Publishes in `ctx.shared`: `protected_arns` (tier -> ARNs of the cell's stores), `backup_vault_arn`.
 Exports `<cell>_zone_id` from the stack that owns the zone.
 """
@@ -44,8 +47,6 @@ PRODUCTION_STACKS = (PRIMARY_STACK, "dr")
 """Stacks whose vaults are locked in compliance mode (irreversible once the grace period ends)."""
 DOMAIN = "trustfabric.example.com"
 """Parent domain of the cells' public zones: `<cell>.trustfabric.example.com` (prod and dr share it)."""
-DB_VPC_CIDRS = {"primary": "10.64.0.0/16", "standby": "10.65.0.0/16"}
-"""Database VPCs differ between the regions of a pair so they can be peered for failback tooling."""
 
 
 def deployment(settings: StackSettings) -> str:
@@ -117,7 +118,10 @@ def declare(ctx: CellContext) -> None:
             instance_class=profile["db_instance_class"],
             backup_retention_days=35 if settings.is_active and paired else 7,
             log_retention_days=settings.observability.log_retention_days,
-            vpc_cidr=DB_VPC_CIDRS["standby" if standby else "primary"],
+            vpc_id=ctx.shared["vpc_id"],
+            subnet_ids=ctx.shared["subnet_ids"],
+            vpc_cidr=ctx.shared["vpc_cidr"],
+            permissions_boundary_arn=ctx.shared["permission_boundary_arn"],
         ),
         opts=ctx.opts,
     )
@@ -130,7 +134,6 @@ def declare(ctx: CellContext) -> None:
             jurisdiction=cell.code,
             region=cell.region,
             kms_key_arn=data_key,
-            logs_kms_key_arn=key_arns["logs"],
             replicate_to_region=cell.paired_region if paired and not standby else None,
             replica_kms_key_arn=paired_data_key if paired and not standby else None,
             replica_source_region=cell.paired_region if standby else None,
@@ -202,6 +205,8 @@ def declare(ctx: CellContext) -> None:
             zone_name=zone,
             create_zone=True,
             failover_type="PRIMARY",
+            query_log_kms_key_arn=key_arns["logs"],
+            key_admin_role_arn=ctx.shared["role_arns"]["key-admin"],
         )
     routing = FailoverRouting(f"{ctx.name}-routing", routing_args, opts=ctx.opts)
     if not standby:

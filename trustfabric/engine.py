@@ -380,6 +380,9 @@ class _Monitor:
                     options["replace_on_changes"] = sorted(request.replaceOnChanges)
                 if request.importId:
                     options["import"] = request.importId
+                if request.aliases:
+                    # Earlier identities the resource answers to (a move between components, a rename).
+                    options["aliases"] = [json_format.MessageToDict(alias) for alias in request.aliases]
                 record = Resource(
                     urn=urn,
                     type=request.type,

@@ -4,6 +4,12 @@ Encryption at rest with the cell's logs key, node-to-node encryption, HTTPS only
 access control with no internal users (IAM roles only), the domain's own slow/error/audit logs to KMS-encrypted
 CloudWatch log groups kept at least a year, daily automated snapshots, and zone awareness.
 
+The domain lives in the cell's network (`components.network.CellNetwork`): its nodes sit in the VPC's private
+subnets, one per zone (`subnet_ids`, exactly `ZONE_COUNT`), with no public endpoint, behind a security group of
+its own that admits HTTPS (443) from the VPC's CIDR and nothing else (no egress either). Placing an existing
+public domain in a VPC replaces it (AWS cannot move a domain into a VPC): snapshot its indexes to a manual
+repository before the update and restore them after.
+
 Retention per data class is an OpenSearch Index State Management policy per class (delete after N days); the
 policies are data (`retention_policies`), exported by the component and applied by the log pipeline's
 bootstrap job, since ISM lives inside OpenSearch rather than in the AWS API.
@@ -12,7 +18,10 @@ Usage::
 
     domain = LogDomain(
         "uk-logs",
-        LogDomainArgs(jurisdiction="UK", region="eu-west-2", kms_key_arn=keyring.key_arns["logs"]),
+        LogDomainArgs(
+            jurisdiction="UK", region="eu-west-2", kms_key_arn=keyring.key_arns["logs"],
+            vpc_id=network.vpc_id, subnet_ids=network.subnet_ids, vpc_cidr=network.vpc_cidr,
+        ),
         opts=pulumi.ResourceOptions(provider=uk_provider),
     )
 """
@@ -27,9 +36,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.network.cell_network import require_vpc_cidr
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
+ZONE_COUNT = 3
+"""Zones the domain's nodes spread over; the domain takes one private subnet in each."""
+HTTPS = 443
 DEFAULT_RETENTION_DAYS: Mapping[str, int] = {"public": 30, "internal": 90, "confidential": 400, "restricted": 400}
 """Days an index of each data class is kept in the hot domain (archives follow the records policy)."""
 
@@ -43,6 +56,12 @@ class LogDomainArgs:
     """The provider's region; validated against the jurisdiction."""
     kms_key_arn: pulumi.Input[str]
     """The cell's logs key: encrypts the domain and its CloudWatch log groups."""
+    vpc_id: pulumi.Input[str]
+    """The cell network's VPC (`CellNetwork.vpc_id`): home of the domain's security group."""
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets of that VPC, one per zone: exactly `ZONE_COUNT` (`CellNetwork.subnet_ids`)."""
+    vpc_cidr: str
+    """The VPC's CIDR (`CellNetwork.vpc_cidr`): the only source admitted, on HTTPS."""
     reader_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
     """Roles allowed to query (es:ESHttpGet/Post on the domain); the collector's role writes."""
     writer_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
@@ -62,6 +81,12 @@ def validate_args(args: LogDomainArgs) -> None:
     require_range("LogDomain", "instance_count", args.instance_count, 3, 30)
     require_range("LogDomain", "volume_size_gb", args.volume_size_gb, 10, 3072)
     require_range("LogDomain", "log_retention_days", args.log_retention_days, 365, 3653)
+    require_vpc_cidr("LogDomain", args.vpc_cidr)
+    if len(args.subnet_ids) != ZONE_COUNT:
+        raise ValueError(
+            f"LogDomain: subnet_ids: {len(args.subnet_ids)} given; allowed: exactly {ZONE_COUNT} private subnets, "
+            "one per zone the domain spans"
+        )
     for data_class, days in args.retention_days.items():
         if data_class not in DEFAULT_RETENTION_DAYS:
             raise ValueError(
@@ -93,7 +118,7 @@ def retention_policies(retention_days: Mapping[str, int]) -> dict[str, dict[str,
 
 
 class LogDomain(pulumi.ComponentResource):
-    """An encrypted, HTTPS-only OpenSearch domain for a cell's redacted logs."""
+    """An encrypted, HTTPS-only OpenSearch domain for a cell's redacted logs, inside the cell's VPC."""
 
     endpoint: pulumi.Output[str]
     arn: pulumi.Output[str]
@@ -150,6 +175,22 @@ class LogDomain(pulumi.ComponentResource):
                 sort_keys=True,
             )
         )
+        security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            name=f"{domain_name}-opensearch",
+            description=f"HTTPS to the {args.jurisdiction} log domain from inside the cell VPC only",
+            vpc_id=args.vpc_id,
+            ingress=[
+                aws.ec2.SecurityGroupIngressArgs(
+                    description="HTTPS from the cell VPC",
+                    protocol="tcp",
+                    from_port=HTTPS,
+                    to_port=HTTPS,
+                    cidr_blocks=[args.vpc_cidr],
+                )
+            ],
+            opts=child,
+        )
         domain = aws.opensearch.Domain(
             f"{name}-domain",
             domain_name=domain_name,
@@ -158,7 +199,7 @@ class LogDomain(pulumi.ComponentResource):
                 "instance_type": args.instance_type,
                 "instance_count": args.instance_count,
                 "zone_awareness_enabled": True,
-                "zone_awareness_config": {"availability_zone_count": 3},
+                "zone_awareness_config": {"availability_zone_count": ZONE_COUNT},
                 "dedicated_master_enabled": True,
                 "dedicated_master_type": "m6g.large.search",
                 "dedicated_master_count": 3,
@@ -166,6 +207,7 @@ class LogDomain(pulumi.ComponentResource):
             ebs_options={"ebs_enabled": True, "volume_size": args.volume_size_gb, "volume_type": "gp3"},
             encrypt_at_rest={"enabled": True, "kms_key_id": args.kms_key_arn},
             node_to_node_encryption={"enabled": True},
+            vpc_options={"subnet_ids": list(args.subnet_ids), "security_group_ids": [security_group.id]},
             domain_endpoint_options={"enforce_https": True, "tls_security_policy": TLS_POLICY},
             advanced_security_options={
                 "enabled": True,

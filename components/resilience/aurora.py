@@ -8,10 +8,17 @@
 - `global_role="standalone"` (a single-region deployment such as dev): a regional cluster only.
 
 Every cluster: storage encrypted with the cell's data key, deletion protection, IAM database authentication,
-TLS forced by its parameter group, backups kept `backup_retention_days` (7..35), logs exported to a KMS-encrypted
-log group with the retention floor, not publicly accessible, in private subnets of its own small VPC (no
-internet gateway; the security group admits PostgreSQL from inside the VPC only; the default security group has
-no rules). `writer` is the global cluster's writer in code: the dr stack sets it when its role is `active`.
+TLS forced by its parameter group, backups kept `backup_retention_days` (7..35), not publicly accessible, in the
+private subnets of the cell's network (`components.network.CellNetwork`, passed in as `vpc_id`, `subnet_ids`,
+`vpc_cidr`) behind its own security group that admits PostgreSQL from inside the VPC only.
+`writer` is the global cluster's writer in code: the dr stack sets it when its role is `active`.
+
+Logging: the parameter group logs connections, disconnections, every DDL statement (`log_statement`, default
+`ddl`: schema and role changes; `mod` would also copy the ledger's restricted values into the logs) and every
+statement slower than `log_min_duration_statement_ms`; the `postgresql` log is exported to a log group encrypted
+with the cell's logs key and kept at least a year. Enhanced monitoring samples the OS every
+`monitoring_interval` seconds through a monitoring role that only RDS of this account may assume and that
+carries the cell's permission boundary.
 
 A managed switchover or failover changes global membership and the replication source outside Pulumi; the
 clusters ignore those fields (`SWITCHOVER_FIELDS`) so a reconcile never detaches a member.
@@ -23,7 +30,9 @@ Usage::
         LedgerDatabaseArgs(
             deployment="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
             kms_key_arn=key_arns["data-restricted"], secrets_kms_key_arn=key_arns["secrets"],
-            logs_kms_key_arn=key_arns["logs"], global_role="primary", instance_count=3,
+            logs_kms_key_arn=key_arns["logs"], permissions_boundary_arn=boundary_arn,
+            vpc_id=network.vpc_id, subnet_ids=network.subnet_ids, vpc_cidr=network.vpc_cidr,
+            global_role="primary", instance_count=3,
         ),
         opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
     )
@@ -31,12 +40,14 @@ Usage::
 
 from __future__ import annotations
 
-import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from components.network.cell_network import require_vpc_cidr
+from components.resilience.backup import assume_role_policy
 from components.validation import (
     require_choice,
     require_jurisdiction,
@@ -51,7 +62,11 @@ ROLE_TAG = "ledger-role"
 """Tag naming the cluster's place in the global database: writer or reader."""
 SWITCHOVER_FIELDS = ("globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion")
 """Fields a managed switchover/failover (or a global minor-version upgrade) changes outside Pulumi."""
-SUBNET_COUNT = 3
+MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
+"""Seconds between enhanced monitoring samples that RDS accepts (0, off, is not offered)."""
+LOG_STATEMENT_LEVELS = ("ddl", "mod", "all")
+"""PostgreSQL `log_statement` levels offered (`none` turns statement logging off and is not)."""
+MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
 def global_cluster_identifier(deployment: str, cell: str) -> str:
@@ -79,6 +94,14 @@ class LedgerDatabaseArgs:
     """The cell's data key in `region`: storage and Performance Insights encryption."""
     logs_kms_key_arn: pulumi.Input[str]
     """The cell's logs key in `region`: the exported PostgreSQL log group."""
+    vpc_id: pulumi.Input[str]
+    """The cell network's VPC (`CellNetwork.vpc_id`)."""
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Its private subnets, two or more in different zones (`CellNetwork.subnet_ids`)."""
+    vpc_cidr: str
+    """Its CIDR (`CellNetwork.vpc_cidr`): the only source the database's security group admits."""
+    permissions_boundary_arn: pulumi.Input[str]
+    """The cell's permission boundary, carried by the enhanced monitoring role."""
     secrets_kms_key_arn: pulumi.Input[str] | None = None
     """The cell's secrets key: encrypts the managed master password; required unless `global_role` is secondary
     (a secondary has no master credentials of its own)."""
@@ -96,8 +119,12 @@ class LedgerDatabaseArgs:
     """Automated backup retention: 7..35 days (the policy floor is 7)."""
     log_retention_days: int = 400
     """Retention of the exported PostgreSQL logs: 365..3653 days."""
-    vpc_cidr: str = "10.64.0.0/16"
-    """CIDR of the database VPC (private subnets only)."""
+    log_statement: str = "ddl"
+    """Statements logged whatever their duration: ddl, mod (ddl and data changes) or all."""
+    log_min_duration_statement_ms: int = 1000
+    """Statements running at least this long are logged with their duration: 100..60000 ms."""
+    monitoring_interval: int = 60
+    """Enhanced monitoring sample interval in seconds: 1, 5, 10, 15, 30 or 60."""
     port: int = 5432
 
 
@@ -116,24 +143,23 @@ def validate_args(args: LedgerDatabaseArgs) -> None:
     require_range("LedgerDatabase", "instance_count", args.instance_count, 1, 15)
     require_range("LedgerDatabase", "backup_retention_days", args.backup_retention_days, 7, 35)
     require_range("LedgerDatabase", "log_retention_days", args.log_retention_days, 365, 3653)
-    try:
-        network = ipaddress.ip_network(args.vpc_cidr)
-    except ValueError:
+    require_vpc_cidr("LedgerDatabase", args.vpc_cidr)
+    if len(args.subnet_ids) < 2:
         raise ValueError(
-            f"LedgerDatabase: vpc_cidr: {args.vpc_cidr!r} is not a CIDR; allowed: an IPv4 /16../24 network"
-        ) from None
-    if network.version != 4 or not 16 <= network.prefixlen <= 24:
-        raise ValueError(f"LedgerDatabase: vpc_cidr: {args.vpc_cidr!r} is not allowed; allowed: an IPv4 /16../24")
-
-
-def subnet_cidrs(vpc_cidr: str, count: int = SUBNET_COUNT) -> list[str]:
-    """`count` equal private subnets carved from the VPC (two bits more than the VPC's prefix)."""
-    network = ipaddress.ip_network(vpc_cidr)
-    return [str(subnet) for subnet in list(network.subnets(prefixlen_diff=2))[:count]]
+            f"LedgerDatabase: subnet_ids: {len(args.subnet_ids)} given; allowed: 2 or more private subnets "
+            "in different availability zones"
+        )
+    require_choice("LedgerDatabase", "log_statement", args.log_statement, LOG_STATEMENT_LEVELS)
+    require_range("LedgerDatabase", "log_min_duration_statement_ms", args.log_min_duration_statement_ms, 100, 60000)
+    if args.monitoring_interval not in MONITORING_INTERVALS:
+        raise ValueError(
+            f"LedgerDatabase: monitoring_interval: {args.monitoring_interval!r} is not allowed; "
+            f"allowed: {', '.join(str(seconds) for seconds in MONITORING_INTERVALS)}"
+        )
 
 
 class LedgerDatabase(pulumi.ComponentResource):
-    """One member of a cell's Aurora PostgreSQL global database (or a standalone cluster), with its network."""
+    """One member of a cell's Aurora PostgreSQL global database (or a standalone cluster), in the cell's network."""
 
     cluster_arn: pulumi.Output[str]
     cluster_identifier: pulumi.Output[str]
@@ -145,32 +171,11 @@ class LedgerDatabase(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         identifier = cluster_identifier(args.deployment, args.cell, args.region)
 
-        vpc = aws.ec2.Vpc(
-            f"{name}-vpc",
-            cidr_block=args.vpc_cidr,
-            enable_dns_support=True,
-            enable_dns_hostnames=True,
-            opts=child,
-        )
-        # Take over the default security group and leave it without rules (CIS: default SG restricts all).
-        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
-        zones = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOutputOptions(parent=self))
-        subnets = [
-            aws.ec2.Subnet(
-                f"{name}-private-{index}",
-                vpc_id=vpc.id,
-                cidr_block=cidr,
-                availability_zone=zones.names.apply(lambda names, index=index: names[index % len(names)]),
-                map_public_ip_on_launch=False,
-                opts=child,
-            )
-            for index, cidr in enumerate(subnet_cidrs(args.vpc_cidr))
-        ]
         security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             name=f"{identifier}-db",
             description=f"PostgreSQL from inside the {args.jurisdiction} ledger VPC only",
-            vpc_id=vpc.id,
+            vpc_id=args.vpc_id,
             ingress=[
                 aws.ec2.SecurityGroupIngressArgs(
                     description="PostgreSQL from the VPC",
@@ -186,18 +191,23 @@ class LedgerDatabase(pulumi.ComponentResource):
             f"{name}-subnets",
             name=identifier,
             description=f"Private subnets of the {args.jurisdiction} ledger in {args.region}",
-            subnet_ids=[subnet.id for subnet in subnets],
+            subnet_ids=list(args.subnet_ids),
             opts=child,
         )
         parameters = aws.rds.ClusterParameterGroup(
             f"{name}-parameters",
             name=identifier,
             family=f"aurora-postgresql{args.engine_version.split('.')[0]}",
+            # The description is immutable in AWS (changing it replaces the group, which a running cluster uses).
             description="TLS only; connections and disconnections logged",
             parameters=[
                 aws.rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
                 aws.rds.ClusterParameterGroupParameterArgs(name="log_connections", value="1"),
                 aws.rds.ClusterParameterGroupParameterArgs(name="log_disconnections", value="1"),
+                aws.rds.ClusterParameterGroupParameterArgs(name="log_statement", value=args.log_statement),
+                aws.rds.ClusterParameterGroupParameterArgs(
+                    name="log_min_duration_statement", value=str(args.log_min_duration_statement_ms)
+                ),
             ],
             opts=child,
         )
@@ -206,6 +216,24 @@ class LedgerDatabase(pulumi.ComponentResource):
             name=f"/aws/rds/cluster/{identifier}/postgresql",
             kms_key_id=args.logs_kms_key_arn,
             retention_in_days=args.log_retention_days,
+            opts=child,
+        )
+
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        monitoring_role = aws.iam.Role(
+            f"{name}-monitoring-role",
+            name=f"{identifier}-monitoring",
+            description=f"RDS enhanced monitoring of the {args.jurisdiction} ledger in {args.region}",
+            assume_role_policy=account_id.apply(
+                lambda account: assume_role_policy("monitoring.rds.amazonaws.com", account)
+            ),
+            permissions_boundary=args.permissions_boundary_arn,
+            opts=child,
+        )
+        monitoring_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring-role-policy",
+            role=monitoring_role.name,
+            policy_arn=MONITORING_POLICY_ARN,
             opts=child,
         )
 
@@ -235,7 +263,7 @@ class LedgerDatabase(pulumi.ComponentResource):
                 "manage_master_user_password": True,
                 "master_user_secret_kms_key_id": args.secrets_kms_key_arn,
             }
-        cluster = aws.rds.Cluster(
+        cluster = aws.rds.Cluster(  # type: ignore[call-overload]  # the optional credentials come as one mapping
             f"{name}-cluster",
             cluster_identifier=identifier,
             engine=ENGINE,
@@ -258,14 +286,14 @@ class LedgerDatabase(pulumi.ComponentResource):
             apply_immediately=False,
             tags={"backup-tier": TIER, ROLE_TAG: "writer" if args.writer else "reader"},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group], ignore_changes=list(SWITCHOVER_FIELDS)),
-            **credentials,  # type: ignore[arg-type]
+            **credentials,
         )
         for index in range(args.instance_count):
             aws.rds.ClusterInstance(
                 f"{name}-instance-{index + 1}",
                 identifier=f"{identifier}-{index + 1}",
                 cluster_identifier=cluster.id,
-                engine=ENGINE,
+                engine=aws.rds.EngineType.AURORA_POSTGRESQL,
                 engine_version=args.engine_version,
                 instance_class=args.instance_class,
                 db_subnet_group_name=subnet_group.name,
@@ -274,10 +302,14 @@ class LedgerDatabase(pulumi.ComponentResource):
                 performance_insights_enabled=True,
                 performance_insights_kms_key_id=args.kms_key_arn,
                 performance_insights_retention_period=7,
+                monitoring_interval=args.monitoring_interval,
+                monitoring_role_arn=monitoring_role.arn,
                 promotion_tier=min(index, 15),
                 copy_tags_to_snapshot=True,
                 apply_immediately=False,
-                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["engineVersion"]),
+                opts=pulumi.ResourceOptions(
+                    parent=self, ignore_changes=["engineVersion"], depends_on=[monitoring_policy]
+                ),
             )
 
         self.cluster_arn = cluster.arn

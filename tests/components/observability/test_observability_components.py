@@ -1,5 +1,5 @@
-"""Observability components: PII redaction (proved with RE2, the collector's regex engine), the hardened
-telemetry stack on Kubernetes, and the encrypted log domain, as declared in the real dev stack."""
+"""Observability components: PII redaction (proved with RE2, the collector's regex engine) and the hardened
+telemetry stack on Kubernetes, as declared in the real dev stack (the log domain: test_log_domain.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import pytest
 import re2
 import yaml
 
-from components.observability.log_domain import LogDomainArgs, retention_policies
-from components.observability.log_domain import validate_args as validate_log_domain
 from components.observability.redaction import PII_PATTERNS, collector_config, redact
 from components.observability.telemetry import KUBE_PROMETHEUS_STACK_VERSION, TEMPO_VERSION, TelemetryArgs
 from components.observability.telemetry import validate_args as validate_telemetry
@@ -103,61 +101,6 @@ def test_collector_is_hardened(dev):
 def test_charts_are_pinned(dev):
     versions = {r.props["chart"]: r.props["version"] for r in of_type(dev, "kubernetes:helm.sh/v3:Release")}
     assert versions == {"kube-prometheus-stack": KUBE_PROMETHEUS_STACK_VERSION, "tempo": TEMPO_VERSION}
-
-
-def test_log_domain_is_encrypted_with_the_logs_key_and_https_only(dev):
-    [domain] = of_type(dev, "aws:opensearch/domain:Domain")
-    props = domain.props
-    [logs_key] = [r for r in of_type(dev, "aws:kms/key:Key") if r.name.endswith("-logs")]
-    keys = {r.urn: r for r in of_type(dev, "aws:kms/key:Key")}
-    assert props["encryptAtRest"]["enabled"] is True
-    assert domain.property_dependencies["encryptAtRest"] == [logs_key.urn]
-    assert logs_key.urn in keys
-    assert props["nodeToNodeEncryption"] == {"enabled": True}
-    assert props["domainEndpointOptions"] == {
-        "enforceHttps": True,
-        "tlsSecurityPolicy": "Policy-Min-TLS-1-2-PFS-2023-10",
-    }
-    assert props["advancedSecurityOptions"]["internalUserDatabaseEnabled"] is False
-    assert domain.region == "eu-west-2"
-
-
-def test_log_domain_log_groups_are_encrypted_and_kept_a_year(dev):
-    groups = [r for r in of_type(dev, "aws:cloudwatch/logGroup:LogGroup") if "/opensearch/" in r.props["name"]]
-    assert len(groups) == 4
-    for group in groups:
-        assert group.props["retentionInDays"] >= 365
-        assert group.props["kmsKeyId"].startswith("arn:aws:kms:eu-west-2:")
-
-
-def test_retention_policies_per_data_class():
-    policies = retention_policies({"public": 30, "restricted": 400})
-    assert list(policies) == ["public", "restricted"]
-    restricted = policies["restricted"]["policy"]
-    assert restricted["states"][0]["transitions"] == [{"state_name": "delete", "conditions": {"min_index_age": "400d"}}]
-    assert restricted["ism_template"] == [{"index_patterns": ["logs-restricted-*"], "priority": 100}]
-
-
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        (
-            {"region": "us-east-1"},
-            "LogDomain: region: region 'us-east-1' is outside UK's allowed regions; allowed: eu-west-2, eu-west-1",
-        ),
-        ({"instance_count": 2}, "LogDomain: instance_count: 2 is out of range; allowed: 3..30"),
-        ({"log_retention_days": 90}, "LogDomain: log_retention_days: 90 is out of range; allowed: 365..3653"),
-        (
-            {"retention_days": {"secret": 10}},
-            "LogDomain: retention_days: unknown data class 'secret'; allowed: public, internal, confidential, restricted",
-        ),
-    ],
-)
-def test_log_domain_validation(changes, message):
-    args = LogDomainArgs(**{"jurisdiction": "UK", "region": "eu-west-2", "kms_key_arn": "arn", **changes})
-    with pytest.raises(ValueError) as error:
-        validate_log_domain(args)
-    assert str(error.value) == message
 
 
 @pytest.mark.parametrize(

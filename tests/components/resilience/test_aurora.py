@@ -1,11 +1,15 @@
-"""Ledger database: global cluster in prod, secondary in dr, encryption, switchover-safe options, network."""
+"""Ledger database: global cluster in prod, secondary in dr, encryption, switchover-safe options, the cell network,
+query logging and enhanced monitoring."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from components.resilience.aurora import SWITCHOVER_FIELDS, LedgerDatabaseArgs, subnet_cidrs, validate_args
+from components.resilience.aurora import SWITCHOVER_FIELDS, LedgerDatabaseArgs, validate_args
 from tests.components.resilience.conftest import CELLS, named, only, parent_type, provider_region
+from trustfabric.engine import ACCOUNT_ID
 from trustfabric.residency import JURISDICTIONS
 
 GLOBAL = "aws:rds/globalCluster:GlobalCluster"
@@ -13,6 +17,8 @@ CLUSTER = "aws:rds/cluster:Cluster"
 INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+ROLE = "aws:iam/role:Role"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def dependency_names(graph, resource, prop):
@@ -84,25 +90,64 @@ def test_dev_is_a_standalone_cluster(dev):
     assert cluster.props["backupRetentionPeriod"] == 7
 
 
-def test_network_is_private_and_logs_are_kept_encrypted(prod):
-    sg = only(prod, SG, "uk-ledger-sg")
+@pytest.mark.parametrize(("stack", "cidr"), [("prod", "10.64.0.0/16"), ("dr", "10.65.0.0/16")])
+def test_database_sits_in_the_cell_network_behind_its_own_security_group(stack, cidr, request):
+    graph = request.getfixturevalue(stack)
+    sg = only(graph, SG, "uk-ledger-sg")
+    assert dependency_names(graph, sg, "vpcId") == ["uk-network-vpc"]
     (rule,) = sg.props["ingress"]
-    assert rule["cidrBlocks"] == ["10.64.0.0/16"] and rule["fromPort"] == 5432
+    assert rule["cidrBlocks"] == [cidr] and rule["fromPort"] == 5432 and rule["toPort"] == 5432
     assert "egress" not in sg.props or sg.props["egress"] == []
-    for subnet in prod.of_type("aws:ec2/subnet:Subnet"):
-        assert subnet.props["mapPublicIpOnLaunch"] is False
-    assert prod.of_type("aws:ec2/internetGateway:InternetGateway") == []
-    assert named(prod, "uk-ledger-default-sg").props.get("ingress") in (None, [])
+    subnet_group = only(graph, "aws:rds/subnetGroup:SubnetGroup", "uk-ledger-subnets")
+    assert sorted(dependency_names(graph, subnet_group, "subnetIds")) == [f"uk-network-private-{i}" for i in range(3)]
+    cluster = only(graph, CLUSTER, "uk-ledger-cluster")
+    assert dependency_names(graph, cluster, "vpcSecurityGroupIds") == ["uk-ledger-sg"]
+    # The network is the cell's, not the database's.
+    ledger = named(graph, "uk-ledger")
+    assert [r.name for r in graph.children(ledger.urn) if r.type.startswith("aws:ec2/") and r.type != SG] == []
+
+
+def test_logs_are_exported_encrypted_and_statements_logged(prod):
     logs = only(prod, LOG_GROUP, "uk-ledger-postgresql-logs")
     assert logs.props["name"] == "/aws/rds/cluster/trustfabric-prod-uk-ledger-eu-west-2/postgresql"
     assert logs.props["retentionInDays"] >= 365
     assert dependency_names(prod, logs, "kmsKeyId") == ["uk-keyring-logs"]
-    parameters = {p["name"]: p["value"] for p in named(prod, "uk-ledger-parameters").props["parameters"]}
-    assert parameters["rds.force_ssl"] == "1"
+    cluster = only(prod, CLUSTER, "uk-ledger-cluster")
+    assert cluster.props["enabledCloudwatchLogsExports"] == ["postgresql"]
+    assert dependency_names(prod, cluster, "dbClusterParameterGroupName") == ["uk-ledger-parameters"]
+    group = named(prod, "uk-ledger-parameters")
+    parameters = {p["name"]: p["value"] for p in group.props["parameters"]}
+    assert parameters == {
+        "rds.force_ssl": "1",
+        "log_connections": "1",
+        "log_disconnections": "1",
+        "log_statement": "ddl",
+        "log_min_duration_statement": "1000",
+    }
+    # Immutable in AWS: a changed description would replace the group the running cluster uses.
+    assert group.props["description"] == "TLS only; connections and disconnections logged"
 
 
-def test_subnets_are_carved_from_the_vpc():
-    assert subnet_cidrs("10.64.0.0/16") == ["10.64.0.0/18", "10.64.64.0/18", "10.64.128.0/18"]
+@pytest.mark.parametrize("stack", ["prod", "dr", "dev"])
+def test_every_instance_has_enhanced_monitoring_through_a_bounded_role(stack, request):
+    graph = request.getfixturevalue(stack)
+    assert graph.of_type(INSTANCE)
+    for instance in graph.of_type(INSTANCE):
+        cell = instance.name.split("-")[0]
+        assert instance.props["monitoringInterval"] == 60, instance.name
+        assert dependency_names(graph, instance, "monitoringRoleArn") == [f"{cell}-ledger-monitoring-role"]
+        assert f"{cell}-ledger-monitoring-role-policy" in [graph.get(urn).name for urn in instance.dependencies]
+    role = only(graph, ROLE, "uk-ledger-monitoring-role")
+    region = provider_region(graph, role)
+    deployment = "dev" if stack == "dev" else "prod"
+    assert role.props["name"] == f"trustfabric-{deployment}-uk-ledger-{region}-monitoring"
+    assert dependency_names(graph, role, "permissionsBoundary") == ["uk-iam-boundary"]
+    (trust,) = json.loads(role.props["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
+    attachment = only(graph, ATTACHMENT, "uk-ledger-monitoring-role-policy")
+    assert attachment.props["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+    assert dependency_names(graph, attachment, "role") == ["uk-ledger-monitoring-role"]
 
 
 ARGS = {
@@ -113,7 +158,15 @@ ARGS = {
     "kms_key_arn": "k",
     "logs_kms_key_arn": "l",
     "secrets_kms_key_arn": "s",
+    "vpc_id": "vpc-1",
+    "subnet_ids": ["subnet-a", "subnet-b", "subnet-c"],
+    "vpc_cidr": "10.64.0.0/16",
+    "permissions_boundary_arn": "b",
 }
+
+
+def test_the_defaults_are_valid():
+    validate_args(LedgerDatabaseArgs(**ARGS))
 
 
 @pytest.mark.parametrize(
@@ -144,6 +197,22 @@ ARGS = {
         (
             {"vpc_cidr": "10.0.0.0/8"},
             "LedgerDatabase: vpc_cidr: '10.0.0.0/8' is not allowed; allowed: an IPv4 /16../24",
+        ),
+        (
+            {"subnet_ids": ["subnet-a"]},
+            "LedgerDatabase: subnet_ids: 1 given; allowed: 2 or more private subnets in different availability zones",
+        ),
+        (
+            {"log_statement": "none"},
+            "LedgerDatabase: log_statement: 'none' is not allowed; allowed: ddl, mod, all",
+        ),
+        (
+            {"log_min_duration_statement_ms": -1},
+            "LedgerDatabase: log_min_duration_statement_ms: -1 is out of range; allowed: 100..60000",
+        ),
+        (
+            {"monitoring_interval": 0},
+            "LedgerDatabase: monitoring_interval: 0 is not allowed; allowed: 1, 5, 10, 15, 30, 60",
         ),
     ],
 )
