@@ -5,16 +5,18 @@ One `RecordsBucket` per cell and stack declares, in the cell's region:
 - the records bucket `trustfabric-<deployment>-<cell>-records-<region>-<account>` (deterministic, so the other
   stack of the pair knows the replica's name): versioned, SSE-KMS with the cell's data key through a separate
   `BucketServerSideEncryptionConfiguration` (bucket key on), object lock in COMPLIANCE mode for the statutory
-  years, a lifecycle moving noncurrent versions to Glacier and expiring objects after the retention, a TLS-only
+  years, a lifecycle moving noncurrent versions to Glacier, expiring objects after the retention and aborting
+  incomplete multipart uploads after 7 days, a TLS-only
   bucket policy, every public access block flag, owner-enforced object ownership (no ACLs), access logs;
 - with `replicate_to_region` (the prod footprint): a `BucketReplicationConfig` to the same cell's records bucket
   in the paired region, encrypting replicas with the replica key there (`replica_kms_key_arn`), with
   replication time control, delete-marker replication and its own least-privilege IAM role;
 - with `replica_source_region` (the dr footprint): no replication of its own; the bucket is the replica target
   and says so in its `replica-of` tag (the source bucket's ARN), which the DR-readiness policy reads;
-- the access-log bucket `...-records-logs-...`: versioned, SSE-KMS with the cell's logs key (S3's logging
-  service must be allowed to use that key: `logging.s3.amazonaws.com` in the logs key policy), TLS-only,
-  public access blocked, expiring after `access_log_retention_days`, backed up under the records tier by ARN.
+- the access-log bucket `...-records-logs-...` (`components/storage/secure_bucket.py`): versioned, TLS-only,
+  public access blocked, expiring after `access_log_retention_days` (incomplete uploads aborted), backed up
+  under the records tier by ARN. It is encrypted with SSE-S3 and classified `internal`: S3 delivers server
+  access logs only into buckets whose default encryption is SSE-S3 (docs/adr/0006-access-log-buckets-sse-s3.md).
 
 Usage::
 
@@ -22,7 +24,7 @@ Usage::
         "uk-records",
         RecordsBucketArgs(
             deployment="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
-            kms_key_arn=key_arns["data-restricted"], logs_kms_key_arn=key_arns["logs"],
+            kms_key_arn=key_arns["data-restricted"],
             replicate_to_region="eu-west-1", replica_kms_key_arn=replica_key_arn,
         ),
         opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
@@ -39,6 +41,18 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.storage.secure_bucket import (
+    access_log_bucket,
+    attach_access_logging,
+    attach_lifecycle,
+    attach_object_lock,
+    attach_policy,
+    bucket_arn,
+    lifecycle_rule,
+    policy_document,
+    private_bucket,
+    tls_only_statement,
+)
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from trustfabric.residency import JURISDICTIONS
 
@@ -46,6 +60,8 @@ TIER = "records"
 """The recovery tier of a records bucket (its `backup-tier` tag)."""
 REPLICA_OF_TAG = "replica-of"
 """Tag on a replica-target bucket naming its source bucket's ARN."""
+LOG_NONCURRENT_DAYS = 30
+"""Days a noncurrent access-log object version is kept (log objects are never overwritten in normal use)."""
 
 _KMS_REGION = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
 
@@ -57,10 +73,6 @@ def records_bucket_name(deployment: str, cell: str, region: str, account_id: str
 
 def log_bucket_name(deployment: str, cell: str, region: str, account_id: str) -> str:
     return f"trustfabric-{deployment}-{cell}-records-logs-{region}-{account_id}"
-
-
-def bucket_arn(name: str) -> str:
-    return f"arn:aws:s3:::{name}"
 
 
 def paired_key_arn(key_arn: str, region: str) -> str:
@@ -85,8 +97,6 @@ class RecordsBucketArgs:
     """Region of the bucket (the provider's region)."""
     kms_key_arn: pulumi.Input[str]
     """The cell's data key in `region` (data-confidential or data-restricted, by the cell's classification)."""
-    logs_kms_key_arn: pulumi.Input[str]
-    """The cell's logs key in `region`: encrypts the access-log bucket."""
     replicate_to_region: str | None = None
     """Replicate every object to the same cell's records bucket in this region (the paired region)."""
     replica_kms_key_arn: pulumi.Input[str] | None = None
@@ -139,61 +149,21 @@ def retention_days(years: int) -> int:
     return years * 365 + (years + 3) // 4
 
 
-def tls_only_statement(arn: str) -> dict[str, object]:
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [arn, f"{arn}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
 def records_bucket_policy(bucket: str) -> str:
     """TLS only; objects may only be written encrypted with KMS."""
     arn = bucket_arn(bucket)
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                tls_only_statement(arn),
-                {
-                    "Sid": "DenyUnencryptedUploads",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:PutObject",
-                    "Resource": f"{arn}/*",
-                    "Condition": {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
-                },
-            ],
-        },
-        sort_keys=True,
-    )
-
-
-def log_bucket_policy(bucket: str, source_bucket: str, account_id: str) -> str:
-    """TLS only; S3's logging service may write access logs of the records bucket only."""
-    arn = bucket_arn(bucket)
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                tls_only_statement(arn),
-                {
-                    "Sid": "AllowServerAccessLogs",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "logging.s3.amazonaws.com"},
-                    "Action": "s3:PutObject",
-                    "Resource": f"{arn}/*",
-                    "Condition": {
-                        "ArnLike": {"aws:SourceArn": bucket_arn(source_bucket)},
-                        "StringEquals": {"aws:SourceAccount": account_id},
-                    },
-                },
-            ],
-        },
-        sort_keys=True,
+    return policy_document(
+        [
+            tls_only_statement(arn),
+            {
+                "Sid": "DenyUnencryptedUploads",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/*",
+                "Condition": {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+            },
+        ]
     )
 
 
@@ -251,7 +221,6 @@ class RecordsBucket(pulumi.ComponentResource):
     def __init__(self, name: str, args: RecordsBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
         super().__init__("trustfabric:resilience:RecordsBucket", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         years = args.retention_years or JURISDICTIONS[args.jurisdiction].retention_years
         days = retention_days(years)
@@ -262,140 +231,47 @@ class RecordsBucket(pulumi.ComponentResource):
             tags[REPLICA_OF_TAG] = account_id.apply(
                 lambda account: bucket_arn(records_bucket_name(args.deployment, args.cell, source_region, account))
             )
-        bucket = aws.s3.Bucket(
+        records = private_bucket(
             f"{name}-bucket",
-            bucket=account_id.apply(
+            bucket_name=account_id.apply(
                 lambda account: records_bucket_name(args.deployment, args.cell, args.region, account)
             ),
-            object_lock_enabled=True,
-            force_destroy=False,
+            parent=self,
+            kms_key_arn=args.kms_key_arn,
+            object_lock=True,
             tags=tags,
-            opts=child,
         )
-        self._private(f"{name}-bucket", bucket, child)
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-bucket-versioning",
-            bucket=bucket.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-bucket-encryption",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn
-                    ),
-                    bucket_key_enabled=True,
+        bucket, versioning = records.bucket, records.versioning
+        attach_policy(f"{name}-bucket", bucket, bucket.bucket.apply(records_bucket_policy), parent=self)
+        attach_object_lock(f"{name}-bucket", records, years=years, parent=self)
+        attach_lifecycle(
+            f"{name}-bucket",
+            records,
+            [
+                lifecycle_rule(
+                    "records-retention",
+                    expiration_days=days,
+                    noncurrent_days=days,
+                    noncurrent_to_glacier_days=args.noncurrent_to_glacier_days,
                 )
             ],
-            opts=child,
+            parent=self,
         )
-        aws.s3.BucketPolicy(
-            f"{name}-bucket-policy",
-            bucket=bucket.id,
-            policy=bucket.bucket.apply(records_bucket_policy),
-            opts=child,
-        )
-        aws.s3.BucketObjectLockConfiguration(
-            f"{name}-bucket-object-lock",
-            bucket=bucket.id,
-            object_lock_enabled="Enabled",
-            rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
-                default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
-                    mode="COMPLIANCE", years=years
-                )
-            ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
-        )
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-bucket-lifecycle",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id="records-retention",
-                    status="Enabled",
-                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                    noncurrent_version_transitions=[
-                        aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionTransitionArgs(
-                            noncurrent_days=args.noncurrent_to_glacier_days, storage_class="GLACIER"
-                        )
-                    ],
-                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                        noncurrent_days=days
-                    ),
-                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
-                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                        days_after_initiation=7
-                    ),
-                )
-            ],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
-        )
-
-        logs = aws.s3.Bucket(
+        logs = access_log_bucket(
             f"{name}-logs",
-            bucket=account_id.apply(lambda account: log_bucket_name(args.deployment, args.cell, args.region, account)),
-            force_destroy=False,
-            opts=child,
-        )
-        self._private(f"{name}-logs", logs, child)
-        aws.s3.BucketVersioning(
-            f"{name}-logs-versioning",
-            bucket=logs.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-logs-encryption",
-            bucket=logs.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms", kms_master_key_id=args.logs_kms_key_arn
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=child,
-        )
-        aws.s3.BucketPolicy(
-            f"{name}-logs-policy",
-            bucket=logs.id,
-            policy=pulumi.Output.all(logs.bucket, bucket.bucket, account_id).apply(
-                lambda values: log_bucket_policy(values[0], values[1], values[2])
+            bucket_name=account_id.apply(
+                lambda account: log_bucket_name(args.deployment, args.cell, args.region, account)
             ),
-            opts=child,
-        )
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-logs-lifecycle",
-            bucket=logs.id,
-            rules=[
-                aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id="expire-access-logs",
-                    status="Enabled",
-                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(
-                        days=args.access_log_retention_days
-                    ),
-                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                        noncurrent_days=30
-                    ),
-                )
-            ],
-            opts=child,
-        )
-        aws.s3.BucketLogging(
-            f"{name}-bucket-logging",
-            bucket=bucket.id,
-            target_bucket=logs.id,
-            target_prefix=f"records/{args.region}/",
-            opts=child,
-        )
+            source=bucket,
+            account_id=account_id,
+            retention_days=args.access_log_retention_days,
+            noncurrent_days=LOG_NONCURRENT_DAYS,
+            parent=self,
+        ).bucket
+        attach_access_logging(f"{name}-bucket", bucket, logs, prefix=f"records/{args.region}/", parent=self)
 
         if args.replicate_to_region is not None and args.replica_kms_key_arn is not None:
-            self._replication(name, args, bucket, versioning, account_id)
+            self._replication(name, args, args.replica_kms_key_arn, bucket, versioning, account_id)
 
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
@@ -408,28 +284,11 @@ class RecordsBucket(pulumi.ComponentResource):
             }
         )
 
-    def _private(self, name: str, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
-        """Owner-enforced ownership (ACLs off) and every public access block flag."""
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-
     def _replication(
         self,
         name: str,
         args: RecordsBucketArgs,
+        replica_key: pulumi.Input[str],
         bucket: aws.s3.Bucket,
         versioning: aws.s3.BucketVersioning,
         account_id: pulumi.Output[str],
@@ -447,7 +306,7 @@ class RecordsBucket(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-replication-role-policy",
             role=role.id,
-            policy=pulumi.Output.all(bucket.bucket, destination, args.kms_key_arn, args.replica_kms_key_arn).apply(
+            policy=pulumi.Output.all(bucket.bucket, destination, args.kms_key_arn, replica_key).apply(
                 lambda values: replication_role_policy(values[0], values[1], values[2], values[3])
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -477,7 +336,7 @@ class RecordsBucket(pulumi.ComponentResource):
                         bucket=destination.apply(bucket_arn),
                         storage_class="STANDARD",
                         encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
-                            replica_kms_key_id=args.replica_kms_key_arn
+                            replica_kms_key_id=replica_key
                         ),
                         replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
                             status="Enabled",

@@ -1,17 +1,8 @@
-"""Recovery tiers as data: backup rules, RPO and RTO per tier, and the lifecycle arithmetic AWS Backup requires.
+"""Recovery tiers as data, for the components: a re-export of `trustfabric.tiers`, the one source.
 
-Every data store of a cell belongs to one tier (its `backup-tier` tag). A tier is a tuple of backup rules plus
-its recovery objectives; `components/resilience/backup.py` turns each tier into one `aws.backup.Plan`.
-
-- **tier0** (the ledger: Aurora, DynamoDB): hourly recovery points kept 35 days, continuous backup
-  (point-in-time restore) where AWS supports it, and the daily statutory record rule, because the ledger itself
-  holds accounting records.
-- **records** (the records bucket): the daily statutory record rule only; object versions and object lock
-  protect the bucket between recovery points.
-
-The statutory rule moves recovery points to cold storage after 90 days and deletes them after the
-jurisdiction's statutory retention (`trustfabric.residency`), never earlier than AWS's minimum of 90 days in
-cold storage. Every rule copies to the cell's vault in the paired region.
+The tiers (backup rules, restore and failover RPO/RTO) live in `trustfabric/tiers.py` because the drills,
+which must not import Pulumi, judge their measurements against the same numbers the backup plans are sized
+for. See that module for the table of objectives.
 
 Usage::
 
@@ -24,119 +15,30 @@ Usage::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-MIN_DAYS_IN_COLD_STORAGE = 90
-"""AWS Backup deletes a cold recovery point no earlier than 90 days after it moved to cold storage."""
-MAX_CONTINUOUS_RETENTION_DAYS = 35
-"""Continuous backups (point-in-time restore) are kept at most 35 days."""
-STATUTORY = -1
-"""`delete_after_days` marker: keep for the jurisdiction's statutory record retention."""
-
-
-@dataclass(frozen=True)
-class BackupRule:
-    """One rule of a tier's backup plan."""
-
-    name: str
-    """Rule name (unique within the plan), e.g. `hourly`."""
-    schedule: str
-    """AWS Backup cron expression (UTC)."""
-    delete_after_days: int
-    """Days a recovery point is kept; STATUTORY for the jurisdiction's record retention."""
-    cold_storage_after_days: int | None = None
-    """Days until a recovery point moves to cold storage (supported resource types only); None to stay warm."""
-    enable_continuous_backup: bool = False
-    """Continuous backup (point-in-time restore) for resource types that support it (Aurora, RDS, S3)."""
-    start_window_minutes: int = 60
-    """Minutes after the scheduled time a job may start before it is cancelled."""
-    completion_window_minutes: int = 360
-    """Minutes a started job may run before it is cancelled."""
-
-
-@dataclass(frozen=True)
-class Tier:
-    """A recovery tier: its backup rules and the objectives the rules (and replication) are sized for."""
-
-    name: str
-    description: str
-    rules: tuple[BackupRule, ...]
-    rpo_minutes: int
-    """Restore from backup: most data (minutes) that may be lost."""
-    rto_minutes: int
-    """Restore from backup: longest time (minutes) until the store serves again."""
-    failover_rpo_minutes: int
-    """Regional failover to the replica in the paired region: most data that may be lost."""
-    failover_rto_minutes: int
-    """Regional failover: longest time until traffic is served from the paired region."""
-
-
-STATUTORY_RECORDS_RULE = BackupRule(
-    name="daily-statutory",
-    schedule="cron(0 3 * * ? *)",
-    delete_after_days=STATUTORY,
-    cold_storage_after_days=90,
-    start_window_minutes=60,
-    completion_window_minutes=720,
+from trustfabric.tiers import (
+    MAX_CONTINUOUS_RETENTION_DAYS,
+    MIN_DAYS_IN_COLD_STORAGE,
+    STATUTORY,
+    STATUTORY_RECORDS_RULE,
+    TIER_NAMES,
+    TIERS,
+    BackupRule,
+    Tier,
+    longest_retention_days,
+    rule_lifecycle,
+    shortest_retention_days,
 )
-"""Daily, cold after 90 days, kept for the statutory record retention: every tier holds records."""
 
-TIERS: dict[str, Tier] = {
-    tier.name: tier
-    for tier in (
-        Tier(
-            name="tier0",
-            description="Ledger stores: hourly and continuous recovery points, plus the statutory record rule.",
-            rules=(
-                BackupRule(
-                    name="hourly",
-                    schedule="cron(0 * * * ? *)",
-                    delete_after_days=MAX_CONTINUOUS_RETENTION_DAYS,
-                    enable_continuous_backup=True,
-                    start_window_minutes=60,
-                    completion_window_minutes=120,
-                ),
-                STATUTORY_RECORDS_RULE,
-            ),
-            rpo_minutes=60,
-            rto_minutes=240,
-            failover_rpo_minutes=1,
-            failover_rto_minutes=15,
-        ),
-        Tier(
-            name="records",
-            description="Records buckets: the daily statutory record rule.",
-            rules=(STATUTORY_RECORDS_RULE,),
-            rpo_minutes=24 * 60,
-            rto_minutes=24 * 60,
-            failover_rpo_minutes=15,
-            failover_rto_minutes=60,
-        ),
-    )
-}
-"""Every tier, by name (the value of a store's `backup-tier` tag)."""
-
-TIER_NAMES: tuple[str, ...] = tuple(TIERS)
-
-
-def rule_lifecycle(rule: BackupRule, statutory_days: int) -> tuple[int | None, int]:
-    """(cold_storage_after, delete_after) in days for a rule in a jurisdiction with `statutory_days` retention.
-
-    A STATUTORY rule keeps recovery points for the statutory period, rounded up so that a point moved to cold
-    storage stays there at least MIN_DAYS_IN_COLD_STORAGE days (AWS rejects a shorter lifecycle).
-    """
-    delete_after = statutory_days if rule.delete_after_days == STATUTORY else rule.delete_after_days
-    cold = rule.cold_storage_after_days
-    if cold is not None:
-        delete_after = max(delete_after, cold + MIN_DAYS_IN_COLD_STORAGE)
-    return cold, delete_after
-
-
-def longest_retention_days(tier_names: tuple[str, ...], statutory_days: int) -> int:
-    """The longest delete_after of any rule of the tiers: the vault lock's maximum retention."""
-    return max(rule_lifecycle(rule, statutory_days)[1] for name in tier_names for rule in TIERS[name].rules)
-
-
-def shortest_retention_days(tier_names: tuple[str, ...], statutory_days: int) -> int:
-    """The shortest delete_after of any rule of the tiers: the vault lock's minimum retention cannot exceed it."""
-    return min(rule_lifecycle(rule, statutory_days)[1] for name in tier_names for rule in TIERS[name].rules)
+__all__ = [
+    "MAX_CONTINUOUS_RETENTION_DAYS",
+    "MIN_DAYS_IN_COLD_STORAGE",
+    "STATUTORY",
+    "STATUTORY_RECORDS_RULE",
+    "TIERS",
+    "TIER_NAMES",
+    "BackupRule",
+    "Tier",
+    "longest_retention_days",
+    "rule_lifecycle",
+    "shortest_retention_days",
+]

@@ -2,17 +2,22 @@
 
 What a cell always gets:
 
-- an audit bucket: object lock in COMPLIANCE mode for the jurisdiction's statutory retention, versioning,
-  SSE-KMS with the logs key, all four public-access blocks, a TLS-only policy, owner-enforced objects, and
-  server access logging into a separate access-log bucket (itself encrypted, versioned, blocked, TLS-only);
+- an audit bucket (`components/storage/secure_bucket.py`): object lock in COMPLIANCE mode for the
+  jurisdiction's statutory retention, a lifecycle that expires objects after it (and aborts incomplete
+  uploads), versioning, SSE-KMS with the logs key, all four public-access blocks, a TLS-only policy,
+  owner-enforced objects, and server access logging into a separate access-log bucket (versioned, blocked,
+  TLS-only, expiring; SSE-S3 and classified internal, because S3 delivers access logs only into SSE-S3
+  buckets: docs/adr/0006-access-log-buckets-sse-s3.md);
 - the security alert topic (SNS, encrypted with the logs key) and EventBridge rules that route to it every
   AssumeRole of a watched role (break-glass).
 
 Account- and region-singletons are flags the stack sets for one cell only (the dr stack has two cells in
 eu-west-1, and prod and dr share one account):
 
-- `create_trail`: the stack's one multi-Region trail (log file validation, KMS, CloudWatch Logs delivery with
-  retention >= 365 days). One per stack keeps the account under CloudTrail's five trails per region.
+- `create_trail`: the stack's one multi-Region trail (management events and S3 object-level events of every
+  bucket but the audit bucket, log file validation, KMS, CloudWatch Logs delivery with retention >= 365 days, and an SNS topic encrypted with the logs key on which CloudTrail announces every log
+  file it delivers, for a log-processing subscriber). One per stack keeps the account under CloudTrail's five
+  trails per region.
 - `create_regional_services`: the region's AWS Config recorder, delivery channel and managed rules, GuardDuty
   detector, Security Hub with the FSBP and CIS 3.0 standards, and the high-severity finding rules.
 
@@ -43,6 +48,18 @@ import pulumi
 import pulumi_aws as aws
 
 from components.security.iam_baseline import audit_bucket_prefix, cloudtrail_log_group_name
+from components.storage.secure_bucket import (
+    access_log_bucket,
+    attach_access_logging,
+    attach_lifecycle,
+    attach_object_lock,
+    attach_policy,
+    bucket_arn,
+    lifecycle_rule,
+    policy_document,
+    private_bucket,
+    tls_only_statement,
+)
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
@@ -87,6 +104,9 @@ CONFIG_RULES: dict[str, dict[str, str]] = {
 }
 """AWS Config managed rules for the controls we claim, with their parameters (see docs/policies.md)."""
 
+NONCURRENT_AUDIT_VERSION_DAYS = 30
+"""Days a noncurrent audit object version is kept; lifecycle never deletes a version while its lock holds."""
+
 FINDING_SEVERITY_FLOOR = 7
 """GuardDuty severities at or above this are high (7.0-8.9) or critical (9.0+) and page."""
 
@@ -112,7 +132,7 @@ class AuditTrailArgs:
     region: str
     """The cell's region (the provider's); validated against the jurisdiction."""
     logs_key_arn: pulumi.Input[str]
-    """The cell's `logs` KMS key: encrypts the trail, its log group, both buckets and the alert topic."""
+    """The cell's `logs` KMS key: encrypts the trail, its log group, the audit bucket and both topics."""
     cloudtrail_logs_role_arn: pulumi.Input[str]
     """Role CloudTrail assumes to deliver into the log group (the IAM baseline's `cloudtrail-logs`)."""
     config_recorder_role_arn: pulumi.Input[str]
@@ -157,29 +177,27 @@ def trail_name(stack: str) -> str:
     return f"trustfabric-{stack}"
 
 
-def tls_only_statement(bucket: str) -> dict[str, Any]:
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
+def trail_arn(region: str, account_id: str, stack: str) -> str:
+    """The ARN of the stack's trail (its home region is the region of the cell that declares it)."""
+    return f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name(stack)}"
+
+
+def trail_topic_name(stack: str) -> str:
+    return f"trustfabric-{stack}-cloudtrail-log-files"
 
 
 def audit_bucket_policy(bucket: str, account_id: str, region: str, stack: str) -> str:
     """TLS only; CloudTrail may check the ACL and write its files, only for this stack's trail."""
-    trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name(stack)}"
+    trail = trail_arn(region, account_id, stack)
     statements = [
-        tls_only_statement(bucket),
+        tls_only_statement(bucket_arn(bucket)),
         {
             "Sid": "CloudTrailAclCheck",
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "s3:GetBucketAcl",
             "Resource": f"arn:aws:s3:::{bucket}",
-            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
         },
         {
             "Sid": "CloudTrailWrite",
@@ -187,29 +205,58 @@ def audit_bucket_policy(bucket: str, account_id: str, region: str, stack: str) -
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "s3:PutObject",
             "Resource": f"arn:aws:s3:::{bucket}/cloudtrail/AWSLogs/{account_id}/*",
-            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn, "s3:x-amz-acl": "bucket-owner-full-control"}},
+            "Condition": {"StringEquals": {"aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control"}},
         },
     ]
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+    return policy_document(statements)
 
 
-def access_log_bucket_policy(bucket: str, source_bucket: str, account_id: str) -> str:
-    """TLS only; S3's logging service may write, only for the audit bucket of this account."""
-    statements = [
-        tls_only_statement(bucket),
+def trail_event_selectors(audit_bucket_arn: pulumi.Input[str]) -> list[aws.cloudtrail.TrailAdvancedEventSelectorArgs]:
+    """Every management event, and every S3 object-level (data) event, read and write, of every bucket in the
+    account except the trail's own audit bucket: object access to records is audited (CIS AWS 3.0 3.8 and 3.9),
+    and CloudTrail's deliveries into the audit bucket are not logged again (no recursive events)."""
+    selector = aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs
+    return [
+        aws.cloudtrail.TrailAdvancedEventSelectorArgs(
+            name="Management events",
+            field_selectors=[selector(field="eventCategory", equals=["Management"])],
+        ),
+        aws.cloudtrail.TrailAdvancedEventSelectorArgs(
+            name="S3 object-level events outside the audit bucket",
+            field_selectors=[
+                selector(field="eventCategory", equals=["Data"]),
+                selector(field="resources.type", equals=["AWS::S3::Object"]),
+                selector(
+                    field="resources.ARN",
+                    not_starts_withs=[pulumi.Output.from_input(audit_bucket_arn).apply(lambda arn: f"{arn}/")],
+                ),
+            ],
+        ),
+    ]
+
+
+def trail_topic_policy(topic_arn: str, trail: str) -> str:
+    """CloudTrail may publish, only for this stack's trail; TLS only. No other principal is named: subscribers
+    are this account's roles, through their IAM policies."""
+    statements: list[dict[str, Any]] = [
         {
-            "Sid": "S3ServerAccessLogs",
+            "Sid": "CloudTrailPublish",
             "Effect": "Allow",
-            "Principal": {"Service": "logging.s3.amazonaws.com"},
-            "Action": "s3:PutObject",
-            "Resource": f"arn:aws:s3:::{bucket}/*",
-            "Condition": {
-                "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{source_bucket}"},
-                "StringEquals": {"aws:SourceAccount": account_id},
-            },
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+        },
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
     ]
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+    return policy_document(statements)
 
 
 def alert_topic_policy(topic_arn: str, account_id: str, rule_arns: Sequence[str]) -> str:
@@ -297,74 +344,51 @@ class AuditTrail(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
-        access_logs = self._bucket(
-            f"{name}-access-logs",
-            account_id.apply(lambda a: bucket_name(args.stack, args.cell, "access", a, args.region)),
-            args,
-            child,
-            object_lock=False,
-        )
-        audit = self._bucket(
+        audit = private_bucket(
             f"{name}-bucket",
-            account_id.apply(lambda a: bucket_name(args.stack, args.cell, "trail", a, args.region)),
-            args,
-            child,
+            bucket_name=account_id.apply(lambda a: bucket_name(args.stack, args.cell, "trail", a, args.region)),
+            parent=self,
+            kms_key_arn=args.logs_key_arn,
             object_lock=True,
+            protect=True,
         )
-        aws.s3.BucketPolicy(
-            f"{name}-access-logs-policy",
-            bucket=access_logs.id,
-            policy=pulumi.Output.all(access_logs.bucket, audit.bucket, account_id).apply(
-                lambda v: access_log_bucket_policy(v[0], v[1], v[2])
-            ),
-            opts=child,
+        access_logs = access_log_bucket(
+            f"{name}-access-logs",
+            bucket_name=account_id.apply(lambda a: bucket_name(args.stack, args.cell, "access", a, args.region)),
+            source=audit.bucket,
+            account_id=account_id,
+            retention_days=args.access_log_retention_days,
+            noncurrent_days=args.access_log_retention_days,
+            parent=self,
         )
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-access-logs-lifecycle",
-            bucket=access_logs.id,
-            rules=[
-                aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id="expire-access-logs",
-                    status="Enabled",
-                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(
-                        days=args.access_log_retention_days
-                    ),
-                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                        noncurrent_days=args.access_log_retention_days
-                    ),
-                )
-            ],
-            opts=child,
-        )
-        audit_policy = aws.s3.BucketPolicy(
-            f"{name}-bucket-policy",
-            bucket=audit.id,
-            policy=pulumi.Output.all(audit.bucket, account_id).apply(
+        audit_policy = attach_policy(
+            f"{name}-bucket",
+            audit.bucket,
+            pulumi.Output.all(audit.bucket.bucket, account_id).apply(
                 lambda v: audit_bucket_policy(v[0], v[1], args.region, args.stack)
             ),
-            opts=child,
+            parent=self,
         )
-        aws.s3.BucketObjectLockConfiguration(
-            f"{name}-bucket-object-lock",
-            bucket=audit.id,
-            object_lock_enabled="Enabled",
-            rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
-                default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
-                    mode="COMPLIANCE", days=args.object_lock_retention_days
+        attach_object_lock(f"{name}-bucket", audit, days=args.object_lock_retention_days, parent=self)
+        # Objects stay locked for the statutory period; then lifecycle expires them (docs/compliance/
+        # data-retention-and-deletion.md). A version made noncurrent is deleted once its lock has passed.
+        attach_lifecycle(
+            f"{name}-bucket",
+            audit,
+            [
+                lifecycle_rule(
+                    "audit-retention",
+                    expiration_days=args.object_lock_retention_days,
+                    noncurrent_days=NONCURRENT_AUDIT_VERSION_DAYS,
                 )
-            ),
-            opts=child,
+            ],
+            parent=self,
         )
-        aws.s3.BucketLogging(
-            f"{name}-bucket-logging",
-            bucket=audit.id,
-            target_bucket=access_logs.id,
-            target_prefix=f"{args.cell}/trail/",
-            opts=child,
+        attach_access_logging(
+            f"{name}-bucket", audit.bucket, access_logs.bucket, prefix=f"{args.cell}/trail/", parent=self
         )
-        self.audit_bucket_name = audit.bucket
-        self.bucket_arns = [audit.arn, access_logs.arn]
+        self.audit_bucket_name = audit.bucket.bucket
+        self.bucket_arns = [audit.bucket.arn, access_logs.bucket.arn]
         """The trail and access-log buckets: the backup layer covers them (records tier)."""
 
         if args.create_trail:
@@ -375,22 +399,35 @@ class AuditTrail(pulumi.ComponentResource):
                 retention_in_days=args.log_retention_days,
                 opts=child,
             )
+            notifications = aws.sns.Topic(
+                f"{name}-trail-notifications",
+                name=trail_topic_name(args.stack),
+                kms_master_key_id=args.logs_key_arn,
+                opts=child,
+            )
+            notifications_policy = aws.sns.TopicPolicy(
+                f"{name}-trail-notifications-policy",
+                arn=notifications.arn,
+                policy=pulumi.Output.all(notifications.arn, account_id).apply(
+                    lambda v: trail_topic_policy(v[0], trail_arn(args.region, v[1], args.stack))
+                ),
+                opts=child,
+            )
             aws.cloudtrail.Trail(
                 f"{name}-trail",
                 name=trail_name(args.stack),
-                s3_bucket_name=audit.bucket,
+                s3_bucket_name=audit.bucket.bucket,
                 s3_key_prefix="cloudtrail",
                 is_multi_region_trail=True,
                 include_global_service_events=True,
                 enable_log_file_validation=True,
                 enable_logging=True,
                 kms_key_id=args.logs_key_arn,
+                sns_topic_name=notifications.name,
                 cloud_watch_logs_group_arn=log_group.arn.apply(lambda arn: f"{arn}:*"),
                 cloud_watch_logs_role_arn=args.cloudtrail_logs_role_arn,
-                event_selectors=[
-                    aws.cloudtrail.TrailEventSelectorArgs(read_write_type="All", include_management_events=True)
-                ],
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[audit_policy]),
+                advanced_event_selectors=trail_event_selectors(audit.bucket.arn),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[audit_policy, notifications_policy]),
             )
 
         self.alert_topic = aws.sns.Topic(
@@ -412,7 +449,7 @@ class AuditTrail(pulumi.ComponentResource):
             )
 
         if args.create_regional_services:
-            rules += self._regional_services(name, args, audit, child)
+            rules += self._regional_services(name, args, audit.bucket, child)
 
         aws.sns.TopicPolicy(
             f"{name}-alerts-policy",
@@ -423,59 +460,6 @@ class AuditTrail(pulumi.ComponentResource):
             opts=child,
         )
         self.register_outputs({"audit_bucket_name": self.audit_bucket_name, "alert_topic_arn": self.alert_topic_arn})
-
-    def _bucket(
-        self,
-        name: str,
-        bucket: pulumi.Output[str],
-        args: AuditTrailArgs,
-        child: pulumi.ResourceOptions,
-        *,
-        object_lock: bool,
-    ) -> aws.s3.Bucket:
-        """A private bucket: versioned, SSE-KMS with the logs key, owner-enforced, all public access blocked."""
-        resource = aws.s3.Bucket(
-            name,
-            bucket=bucket,
-            object_lock_enabled=object_lock,
-            force_destroy=False,
-            opts=pulumi.ResourceOptions(parent=self, protect=object_lock),
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=resource.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=resource.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketVersioning(
-            f"{name}-versioning",
-            bucket=resource.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=resource.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms", kms_master_key_id=args.logs_key_arn
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=child,
-        )
-        return resource
 
     def _route(
         self, name: str, description: str, pattern: pulumi.Input[str], child: pulumi.ResourceOptions

@@ -52,7 +52,6 @@ ADMIN_ACTIONS = (
     "kms:Describe*",
     "kms:Enable*",
     "kms:List*",
-    "kms:Put*",
     "kms:Update*",
     "kms:Revoke*",
     "kms:Disable*",
@@ -64,6 +63,9 @@ ADMIN_ACTIONS = (
     "kms:CancelKeyDeletion",
     "kms:RotateKeyOnDemand",
 )
+"""What the key-admin role may do besides changing the key policy: never use the key (no Encrypt/Decrypt)."""
+KEY_POLICY_ACTION = "kms:PutKeyPolicy"
+"""Changing the key policy: granted to the key-admin role alone, and denied to every other principal."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class KmsKeyringArgs:
     multi_region: bool = False
     """Create multi-region primary keys, so the dr stack can declare replicas in the paired region."""
     admin_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
-    """Roles allowed to administer (not use) the keys; empty means the account's key-admin role by name."""
+    """The key-admin role(s): administer (never use) the keys, and the only principals that may change a key
+    policy (`kms:PutKeyPolicy`); empty means the account's `trustfabric-key-admin` role by name."""
     user_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
     """Roles allowed to use the keys for encryption and decryption, within this account only."""
     primary_key_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -157,11 +160,13 @@ def key_policy(
     admin_role_arns: Sequence[str],
     user_role_arns: Sequence[str],
 ) -> str:
-    """The key policy: administration for the admin roles, use for the named roles, nothing to `*`.
+    """The key policy: administration for the key-admin roles, use for the named roles, nothing to `*`.
 
-    The account root is granted neither `kms:*` nor use: access goes only to named roles. Services that
-    encrypt on our behalf (CloudWatch Logs, AWS Backup) get use only under conditions binding them to this
-    account.
+    The account root is granted neither `kms:*` nor use, and no statement delegates to IAM policies: access
+    goes only to named roles. Only the key-admin roles may change the policy (`kms:PutKeyPolicy`); a deny
+    for every other principal keeps it so even if a later statement grants more. Services that encrypt on
+    our behalf (CloudTrail, CloudWatch Logs, EventBridge, AWS Backup) get use only under conditions binding
+    them to this account.
     """
     admins = list(admin_role_arns) or [f"arn:aws:iam::{account_id}:role/trustfabric-key-admin"]
     statements: list[dict[str, object]] = [
@@ -171,7 +176,22 @@ def key_policy(
             "Principal": {"AWS": admins},
             "Action": list(ADMIN_ACTIONS),
             "Resource": "*",
-        }
+        },
+        {
+            "Sid": "KeyPolicyChangeByKeyAdminOnly",
+            "Effect": "Allow",
+            "Principal": {"AWS": admins},
+            "Action": KEY_POLICY_ACTION,
+            "Resource": "*",
+        },
+        {
+            "Sid": "DenyKeyPolicyChangeExceptKeyAdmin",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": KEY_POLICY_ACTION,
+            "Resource": "*",
+            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": admins}},
+        },
     ]
     if user_role_arns:
         statements.append(
@@ -196,6 +216,20 @@ def key_policy(
                 "Condition": {
                     "ArnLike": {"aws:SourceArn": trails},
                     "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
+                },
+            }
+        )
+        statements.append(
+            {
+                # CloudTrail announces each delivered log file on an SNS topic encrypted with this key.
+                "Sid": "CloudTrailPublishToEncryptedTopics",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": trails},
                 },
             }
         )

@@ -63,9 +63,13 @@ def test_normal_run_restores_every_record_and_cleans_up(aws: Aws, reports_dir: P
     rpo = report.measurements["rpo_seconds"]
     assert set(rpo) == {"s3", "dynamodb", "rds"}
     assert all(0 <= seconds < 60 for seconds in rpo.values())
-    assert (
-        report.measurements["tiers"]["tier0"]["rpo_met"]
-        and report.measurements["tiers"]["records"]["rto_met"]
+    tiers = report.measurements["tiers"]
+    assert tiers["tier0"]["rpo_met"] and tiers["records"]["rto_met"]
+    # Restore is judged against the restore objectives: tier0 RPO 5 min / RTO 4 h, records 24 h / 4 h.
+    assert (tiers["tier0"]["rpo_target_seconds"], tiers["tier0"]["rto_target_seconds"]) == (300, 4 * 3600)
+    assert (tiers["records"]["rpo_target_seconds"], tiers["records"]["rto_target_seconds"]) == (
+        86400,
+        4 * 3600,
     )
     assert set(report.measurements["time_to_restore_seconds"]) == {"s3", "dynamodb", "rds"}
     assert any(

@@ -76,8 +76,9 @@ def test_erasure_workflow_reconciles_with_statutory_retention() -> None:
 
 def test_backup_objectives_per_tier(repo_root: Path) -> None:
     text = (repo_root / "docs" / "compliance" / "backup-and-dr.md").read_text()
-    assert re.search(r"^\| tier0 \| .* \| 5 minutes \| 15 minutes \|$", text, re.M)
-    assert re.search(r"^\| records \| .* \| 24 hours \| 4 hours \|$", text, re.M)
+    # restore RPO | restore RTO | failover RPO | failover RTO
+    assert re.search(r"^\| tier0 \| .* \| 5 min \| 4 h \| 1 min \| 15 min \|$", text, re.M)
+    assert re.search(r"^\| records \| .* \| 24 h \| 4 h \| 15 min \| 1 h \|$", text, re.M)
 
 
 def test_incident_response_severities_and_clocks(repo_root: Path) -> None:

@@ -6,11 +6,13 @@ The drills call AWS through boto3 against any endpoint: a real account with cred
 failed, 2 for bad input.
 
 - `restore`  (`trustfabric.drills.restore`): S3 versions, DynamoDB backup + PITR, RDS snapshot -> new
-  resources, every record verified by SHA-256; records lost, RPO and time to restore against the tier targets.
+  resources, every record verified by SHA-256; records lost, RPO and time to restore against the tiers'
+  restore targets.
 - `failover` / `failback` (`trustfabric.drills.failover`): readiness, Route53 failover records, promotion,
-  RTO.
+  RTO against the tiers' failover targets.
 - `seed` (`trustfabric.drills.seed`): the fixture environment a moto server lacks.
-- targets and names (`trustfabric.drills.common`), reports (`trustfabric.drills.report`), CLI (`.cli`).
+- targets (read from `trustfabric.tiers`) and names (`trustfabric.drills.common`), reports
+  (`trustfabric.drills.report`), CLI (`.cli`).
 
 Usage::
 
@@ -27,14 +29,15 @@ Usage::
 
 from __future__ import annotations
 
-from .common import TIER_TARGETS, TierTarget
+from .common import FAILOVER_TARGETS, RESTORE_TARGETS, TierTarget
 from .failover import FailoverOptions, run_failback, run_failover
 from .report import DrillReport, Step
 from .restore import DrillOutcome, RestoreOptions, run_restore
 from .seed import seed_environment
 
 __all__ = [
-    "TIER_TARGETS",
+    "FAILOVER_TARGETS",
+    "RESTORE_TARGETS",
     "DrillOutcome",
     "DrillReport",
     "FailoverOptions",

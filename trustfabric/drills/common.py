@@ -1,21 +1,24 @@
-"""What every drill shares: recovery targets as data, the AWS session for an endpoint, the cell's names.
+"""What every drill shares: recovery targets, the AWS session for an endpoint, the cell's names.
 
-Tier targets are data here (the drills judge measurements against them):
+The targets are the tiers' objectives in `trustfabric.tiers` (the same data the backup plans are sized for),
+read here, never restated: the restore drill judges against the restore RPO/RTO (`RESTORE_TARGETS`), the
+failover and failback drills against the failover RPO/RTO (`FAILOVER_TARGETS`):
 
-- **tier0** (the ledger: DynamoDB table, RDS/Aurora database): RPO 5 minutes, RTO 15 minutes;
-- **records** (the records bucket): RPO 24 hours, RTO 4 hours.
+- **tier0** (the ledger: DynamoDB table, RDS/Aurora database): restore RPO 5 min / RTO 4 h; failover RPO
+  1 min / RTO 15 min;
+- **records** (the records bucket): restore RPO 24 h / RTO 4 h; failover RPO 15 min / RTO 1 h.
 
 Names follow the stacks' deterministic naming (`components/resilience/`), so a drill against a real account
 acts on what `prod` and `dr` declared, and `drill seed` builds the same names on a moto server.
 
 Usage::
 
-    from trustfabric.drills.common import TIER_TARGETS, Aws, CellNames, resolve_jurisdiction
+    from trustfabric.drills.common import FAILOVER_TARGETS, Aws, CellNames, resolve_jurisdiction
 
     cell = resolve_jurisdiction("uk")                  # TrustFabricError (exit 2) for an unknown code
     aws = Aws.connect(endpoint_url="http://127.0.0.1:5000")   # TrustFabricError when unreachable
     names = CellNames.of(cell, aws.account_id)
-    assert TIER_TARGETS["tier0"].rto_seconds == 15 * 60
+    assert FAILOVER_TARGETS["tier0"].rto_seconds == 15 * 60
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from trustfabric.errors import TrustFabricError
 from trustfabric.residency import CODES, JURISDICTIONS, Jurisdiction
+from trustfabric.tiers import TIERS
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,34 @@ class TierTarget:
         return {"rpo_seconds": self.rpo_seconds, "rto_seconds": self.rto_seconds, "stores": list(self.stores)}
 
 
-TIER_TARGETS: dict[str, TierTarget] = {
-    "tier0": TierTarget("tier0", rpo_seconds=5 * 60, rto_seconds=15 * 60, stores=("dynamodb", "rds")),
-    "records": TierTarget("records", rpo_seconds=24 * 3600, rto_seconds=4 * 3600, stores=("s3",)),
-}
-"""Recovery targets by tier: tier0 RPO 5 min / RTO 15 min; records RPO 24 h / RTO 4 h."""
+TIER_STORES: dict[str, tuple[str, ...]] = {"tier0": ("dynamodb", "rds"), "records": ("s3",)}
+"""The store kinds a drill exercises in each tier (every tier of `trustfabric.tiers.TIERS`)."""
 
-STORE_TIER: dict[str, str] = {
-    store: target.tier for target in TIER_TARGETS.values() for store in target.stores
-}
+
+def restore_targets() -> dict[str, TierTarget]:
+    """Each tier's restore objectives (recovering from a backup into new resources), in seconds."""
+    return {
+        name: TierTarget(name, TIERS[name].rpo_minutes * 60, TIERS[name].rto_minutes * 60, stores)
+        for name, stores in TIER_STORES.items()
+    }
+
+
+def failover_targets() -> dict[str, TierTarget]:
+    """Each tier's failover objectives (serving from the paired region), in seconds."""
+    return {
+        name: TierTarget(
+            name, TIERS[name].failover_rpo_minutes * 60, TIERS[name].failover_rto_minutes * 60, stores
+        )
+        for name, stores in TIER_STORES.items()
+    }
+
+
+RESTORE_TARGETS: dict[str, TierTarget] = restore_targets()
+"""Restore targets by tier (from trustfabric.tiers): tier0 RPO 5 min / RTO 4 h; records RPO 24 h / RTO 4 h."""
+FAILOVER_TARGETS: dict[str, TierTarget] = failover_targets()
+"""Failover targets by tier (from trustfabric.tiers): tier0 RPO 1 min / RTO 15 min; records 15 min / 1 h."""
+
+STORE_TIER: dict[str, str] = {store: tier for tier, stores in TIER_STORES.items() for store in stores}
 """The tier of each store kind."""
 
 DEFAULT_DEPLOYMENT = "prod"

@@ -18,8 +18,8 @@ Failover, in the order the architecture requires (never depending on the failed 
    (skipped with the reason where the endpoint does not implement it, as moto); DynamoDB global tables and S3
    replicas need no promotion (said so).
 4. **Verification** that the standby stores serve, then the measured RTO (drill start to stores serving) per
-   tier against the tier targets, and the exact reconcile step for the operator: `pulumi config set
-   trust-fabric:role active -s dr && pulumi up -s dr` (the drill never runs it).
+   tier against the tiers' failover targets (`FAILOVER_TARGETS`), and the exact reconcile step for the
+   operator: `pulumi config set trust-fabric:role active -s dr && pulumi up -s dr` (the drill never runs it).
 
 Failback reverses it: readiness of the primary region, the records back to PRIMARY = primary region, the
 database replica re-established from the primary (a final snapshot of the standby writer is kept), and the
@@ -47,9 +47,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from trustfabric.errors import TrustFabricError
 
 from .common import (
+    FAILOVER_TARGETS,
     RECONCILE_FAILBACK,
     RECONCILE_FAILOVER,
-    TIER_TARGETS,
     Aws,
     CellNames,
     not_found,
@@ -62,7 +62,8 @@ from .restore import DEFAULT_REPORTS_DIR, DrillOutcome
 from .seed import seed_environment
 
 RECENT_BACKUP_SECONDS = 24 * 3600
-"""A standby-region backup younger than this counts as a recent recovery point (the records tier's RPO)."""
+"""A standby-region backup younger than this counts as a recent recovery point: the period of the daily
+statutory rule, the one every tier copies into the standby region (trustfabric.tiers)."""
 
 
 @dataclass(frozen=True)
@@ -580,7 +581,7 @@ class FailoverDrill:
         rto: dict[str, dict[str, Any]] = {}
         problems: list[str] = []
         traffic = self.serving_at.get("traffic")
-        for tier, target in TIER_TARGETS.items():
+        for tier, target in FAILOVER_TARGETS.items():
             times = [self.serving_at.get(store) for store in target.stores]
             measured_parts = [t for t in times if t is not None]
             # A tier serves once its stores serve and traffic reaches the standby region.

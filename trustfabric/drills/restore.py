@@ -46,7 +46,7 @@ from botocore.exceptions import ClientError
 
 from trustfabric.errors import TrustFabricError
 
-from .common import TIER_TARGETS, Aws, not_found, poll, resolve_jurisdiction
+from .common import RESTORE_TARGETS, Aws, not_found, poll, resolve_jurisdiction
 from .report import DrillReport, DrillRun, Step, StepFailed, StepSkipped, iso, utc_now
 
 STORES: tuple[str, ...] = ("s3", "dynamodb", "rds")
@@ -706,7 +706,7 @@ class RestoreDrill:
             )
         judged: dict[str, dict[str, Any]] = {}
         problems: list[str] = []
-        for tier, target in TIER_TARGETS.items():
+        for tier, target in RESTORE_TARGETS.items():
             stores = [store for store in target.stores if self.selected(store)]
             if not stores:
                 continue

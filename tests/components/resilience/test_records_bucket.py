@@ -45,25 +45,39 @@ def test_records_bucket_is_versioned_locked_and_tagged_for_its_tier(prod):
         assert versioning.props["versioningConfiguration"]["status"] == "Enabled"
 
 
-def test_records_are_encrypted_with_the_data_key_and_logs_with_the_logs_key(prod, dev):
+def test_records_are_encrypted_with_the_data_key(prod, dev):
     sse = only(prod, SSE, "uk-records-bucket-encryption")
     (rule,) = sse.props["rules"]
     assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
     assert rule["bucketKeyEnabled"] is True
     assert key_names(prod, sse, "rules") == ["uk-keyring-data-restricted"]
     assert key_names(prod, sse, "bucket") == ["uk-records-bucket"]
-    logs_sse = only(prod, SSE, "uk-records-logs-encryption")
-    assert key_names(prod, logs_sse, "rules") == ["uk-keyring-logs"]
     # dev's cell is confidential: the confidential data key.
     assert key_names(dev, only(dev, SSE, "uk-records-bucket-encryption"), "rules") == ["uk-keyring-data-confidential"]
 
 
-def test_lifecycle_moves_noncurrent_versions_to_glacier_and_expires_after_the_retention(prod):
+def test_access_log_buckets_rely_on_sse_s3_and_are_classified_internal(prod, dr):
+    """S3 delivers server access logs only into SSE-S3 buckets (ADR 0006): no SSE-KMS configuration, no lock."""
+    for graph in (prod, dr):
+        for code in JURISDICTIONS:
+            logs = only(graph, BUCKET, f"{code.lower()}-records-logs")
+            assert logs.props["tags"] == {"data-classification": "internal"}
+            assert logs.props["objectLockEnabled"] is False
+            assert [s.name for s in graph.of_type(SSE) if logs.urn in s.property_dependencies.get("bucket", [])] == []
+            assert [r.name for r in graph.of_type(LOCK) if logs.urn in r.property_dependencies.get("bucket", [])] == []
+
+
+def test_lifecycles_expire_after_the_retention_and_abort_incomplete_uploads(prod):
     for code, jurisdiction in JURISDICTIONS.items():
         (rule,) = only(prod, LIFECYCLE, f"{code.lower()}-records-bucket-lifecycle").props["rules"]
         assert rule["noncurrentVersionTransitions"] == [{"noncurrentDays": 30, "storageClass": "GLACIER"}]
         assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == jurisdiction.retention_days
         assert rule["expiration"]["days"] == jurisdiction.retention_days
+        assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 7}
+        (logs_rule,) = only(prod, LIFECYCLE, f"{code.lower()}-records-logs-lifecycle").props["rules"]
+        assert logs_rule["expiration"]["days"] == 400
+        assert logs_rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
+        assert logs_rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 7}
 
 
 def test_both_buckets_are_private_tls_only_and_records_are_access_logged(prod):
@@ -80,7 +94,12 @@ def test_both_buckets_are_private_tls_only_and_records_are_access_logged(prod):
     assert tls["Resource"] == [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"]
     assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     logs_policy = {s["Sid"]: s for s in document(only(prod, POLICY, "uk-records-logs-policy"), "policy")["Statement"]}
-    assert logs_policy["AllowServerAccessLogs"]["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:s3:::{name}"}
+    assert logs_policy["S3ServerAccessLogs"]["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert logs_policy["S3ServerAccessLogs"]["Condition"] == {
+        "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{name}"},
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+    }
+    assert logs_policy["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     logging = only(prod, LOGGING, "uk-records-bucket-logging")
     assert [prod.get(u).name for u in logging.property_dependencies["targetBucket"]] == ["uk-records-logs"]
 
@@ -133,7 +152,6 @@ ARGS = {
     "jurisdiction": "UK",
     "region": "eu-west-2",
     "kms_key_arn": "k",
-    "logs_kms_key_arn": "l",
 }
 
 

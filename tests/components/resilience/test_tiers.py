@@ -27,7 +27,7 @@ def test_tier0_is_hourly_for_35_days_with_continuous_backup():
     assert hourly.schedule == "cron(0 * * * ? *)"
     assert hourly.enable_continuous_backup is True
     assert rule_lifecycle(hourly, 2192) == (None, 35)
-    assert TIERS["tier0"].rpo_minutes == 60
+    assert TIERS["tier0"].rpo_minutes == 5  # bounded by continuous backup (point-in-time restore)
 
 
 @pytest.mark.parametrize("code", sorted(JURISDICTIONS))

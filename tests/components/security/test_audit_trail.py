@@ -7,6 +7,7 @@ import json
 import pytest
 
 from components.security.audit_trail import CONFIG_RULES, AuditTrailArgs, validate_args
+from components.storage.secure_bucket import attach_object_lock
 from tests.components.security.conftest import only, statements
 from trustfabric.engine import ACCOUNT_ID
 from trustfabric.residency import JURISDICTIONS
@@ -50,27 +51,81 @@ def test_audit_bucket_is_locked_in_compliance_mode_for_the_statutory_period(prod
         assert bucket.options.get("protect") is True
 
 
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+
+
 @pytest.mark.parametrize("bucket", ["uk-audit-bucket", "uk-audit-access-logs"])
-def test_both_buckets_are_versioned_kms_encrypted_blocked_and_tls_only(prod, bucket):
+def test_both_buckets_are_versioned_blocked_and_tls_only(prod, bucket):
     versioning = only(prod, "aws:s3/bucketVersioning:BucketVersioning", f"{bucket}-versioning")
     assert versioning.props["versioningConfiguration"]["status"] == "Enabled"
-    encryption = only(
-        prod,
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        f"{bucket}-encryption",
-    )
-    default = encryption.props["rules"][0]["applyServerSideEncryptionByDefault"]
-    assert default["sseAlgorithm"] == "aws:kms"
-    assert encryption.property_dependencies["rules"] == [logs_key_urn("prod", "uk")]
     block = only(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", f"{bucket}-public-access-block")
     assert all(
         block.props[flag] is True
         for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
     )
+    ownership = only(prod, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", f"{bucket}-ownership")
+    assert ownership.props["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
     policy = only(prod, "aws:s3/bucketPolicy:BucketPolicy", f"{bucket}-policy")
     deny = statements(policy, "policy")["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny" and deny["Principal"] == "*"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_audit_bucket_is_kms_encrypted_with_the_logs_key(prod):
+    encryption = only(prod, SSE, "uk-audit-bucket-encryption")
+    default = encryption.props["rules"][0]["applyServerSideEncryptionByDefault"]
+    assert default["sseAlgorithm"] == "aws:kms"
+    assert encryption.property_dependencies["rules"] == [logs_key_urn("prod", "uk")]
+
+
+def test_access_log_buckets_use_sse_s3_are_classified_internal_and_unlocked(prod, dr):
+    """S3 delivers server access logs only into SSE-S3 buckets without object lock (ADR 0006)."""
+    for graph in (prod, dr):
+        for code in JURISDICTIONS:
+            name = f"{code.lower()}-audit-access-logs"
+            bucket = only(graph, "aws:s3/bucket:Bucket", name)
+            assert bucket.props["tags"] == {"data-classification": "internal"}
+            assert bucket.props["objectLockEnabled"] is False
+            assert [r.name for r in graph.of_type(SSE) if bucket.urn in r.property_dependencies.get("bucket", [])] == []
+            assert not [r for r in graph if r.name == f"{name}-object-lock"]
+
+
+def test_audit_bucket_expires_after_its_lock_and_every_lifecycle_aborts_incomplete_uploads(prod):
+    for code, jurisdiction in JURISDICTIONS.items():
+        cell = code.lower()
+        (rule,) = only(prod, LIFECYCLE, f"{cell}-audit-bucket-lifecycle").props["rules"]
+        assert rule["status"] == "Enabled"
+        assert rule["expiration"]["days"] == jurisdiction.retention_days
+        assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
+        assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 7}
+        (logs_rule,) = only(prod, LIFECYCLE, f"{cell}-audit-access-logs-lifecycle").props["rules"]
+        assert logs_rule["expiration"]["days"] == 400
+        assert logs_rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 7}
+
+
+def test_trail_announces_log_files_on_an_encrypted_topic_only_it_may_publish_to(prod, dr, dev):
+    for graph, stack in ((prod, "prod"), (dr, "dr"), (dev, "dev")):
+        (trail,) = graph.of_type("aws:cloudtrail/trail:Trail")
+        topic = only(graph, "aws:sns/topic:Topic", "uk-audit-trail-notifications")
+        assert trail.property_dependencies["snsTopicName"] == [topic.urn]
+        assert topic.props["name"] == f"trustfabric-{stack}-cloudtrail-log-files"
+        assert topic.property_dependencies["kmsMasterKeyId"] == [logs_key_urn(stack, "uk")]
+        policy = only(graph, "aws:sns/topicPolicy:TopicPolicy", "uk-audit-trail-notifications-policy")
+        by_sid = statements(policy, "policy")
+        publish = by_sid["CloudTrailPublish"]
+        region = JURISDICTIONS["UK"].standby_region if stack == "dr" else JURISDICTIONS["UK"].primary_region
+        assert publish["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+        assert publish["Action"] == "sns:Publish"
+        assert publish["Condition"] == {
+            "StringEquals": {"aws:SourceArn": f"arn:aws:cloudtrail:{region}:{ACCOUNT_ID}:trail/trustfabric-{stack}"}
+        }
+        assert by_sid["DenyInsecureTransport"]["Effect"] == "Deny"
+        assert set(by_sid) == {"CloudTrailPublish", "DenyInsecureTransport"}  # no other principal is named
+        assert policy.urn in trail.dependencies
+        assert [t.name for t in graph.of_type("aws:sns/topic:Topic") if t.name.endswith("-trail-notifications")] == [
+            "uk-audit-trail-notifications"
+        ]
 
 
 def test_cloudtrail_may_write_only_for_this_stacks_trail(prod):
@@ -188,3 +243,29 @@ def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
     with pytest.raises(ValueError) as error:
         validate_args(AuditTrailArgs(**arguments))
     assert str(error.value) == message
+
+
+def test_object_lock_needs_exactly_one_retention_unit():
+    """The shared bucket helper the audit trail uses refuses an ambiguous retention before declaring anything."""
+    for days, years in ((None, None), (400, 6)):
+        with pytest.raises(ValueError) as error:
+            attach_object_lock("x", None, parent=None, days=days, years=years)  # type: ignore[arg-type]
+        assert (
+            str(error.value) == "attach_object_lock: days, years: give exactly one; allowed: days=<int> or years=<int>"
+        )
+
+
+def test_trail_logs_management_and_s3_object_events_except_its_own_deliveries(prod, dr, dev):
+    for graph in (prod, dr, dev):
+        (trail,) = graph.of_type("aws:cloudtrail/trail:Trail")
+        assert "eventSelectors" not in trail.props  # advanced selectors replace the basic ones
+        management, data = trail.props["advancedEventSelectors"]
+        assert management["fieldSelectors"] == [{"field": "eventCategory", "equals": ["Management"]}]
+        by_field = {selector["field"]: selector for selector in data["fieldSelectors"]}
+        assert by_field["eventCategory"]["equals"] == ["Data"]
+        assert by_field["resources.type"]["equals"] == ["AWS::S3::Object"]
+        # Every bucket's objects are audited (no equals/startsWith narrowing the ARN) except the audit bucket's.
+        assert set(by_field["resources.ARN"]) == {"field", "notStartsWiths"}
+        audit_bucket = only(graph, "aws:s3/bucket:Bucket", "uk-audit-bucket")
+        assert audit_bucket.props["bucket"] == trail.props["s3BucketName"]  # the trail delivers there
+        assert by_field["resources.ARN"]["notStartsWiths"] == [f"arn:aws:s3:::{trail.props['s3BucketName']}/"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import textwrap
 
 import pytest
 
-from components.security.kms import PURPOSES, KmsKeyringArgs, replica_key_arn, validate_args
+from components.security.kms import PURPOSES, KmsKeyringArgs, key_policy, replica_key_arn, validate_args
 from tests.components.security.conftest import only, provider_region, provider_tags, role_arn, statements
 from trustfabric.engine import ACCOUNT_ID, run_program
 from trustfabric.residency import JURISDICTIONS
@@ -18,8 +19,13 @@ ALIAS = "aws:kms/alias:Alias"
 PRIMARY = "arn:aws:kms:eu-west-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
 
 
+def keyring_keys(graph, type_=KEY):
+    """The keys the cells' keyrings declare (other components may declare keys of their own)."""
+    return [k for k in graph.of_type(type_) if k.parent and "trustfabric:security:KmsKeyring::" in k.parent]
+
+
 def test_prod_has_a_rotating_multi_region_key_per_purpose_per_cell(prod):
-    keys = prod.of_type(KEY)
+    keys = keyring_keys(prod)
     assert len(keys) == len(PURPOSES) * 4
     for key in keys:
         props = key.props
@@ -60,8 +66,50 @@ def test_key_policy_uses_named_roles_and_administers_through_key_admin_only(prod
     for statement in by_sid.values():
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert "kms:*" not in actions and "*" not in actions
-        assert statement["Principal"] != "*" and statement["Principal"] != {"AWS": "*"}
-        assert not str(statement["Principal"]).endswith(":root']}")
+        assert ":root" not in json.dumps(statement["Principal"])
+        if statement["Effect"] == "Allow":
+            assert statement["Principal"] != "*" and statement["Principal"] != {"AWS": "*"}
+
+
+def grants(statement: dict, action: str) -> bool:
+    """True when the statement's actions (wildcards included, case-insensitive) cover `action`."""
+    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in actions)
+
+
+def test_only_the_key_admin_role_may_change_a_key_policy(prod, dr, dev):
+    for graph, stack, type_, cells in ((prod, "prod", KEY, 4), (dr, "dr", REPLICA, 4), (dev, "dev", KEY, 1)):
+        keys = keyring_keys(graph, type_)
+        assert len(keys) == len(PURPOSES) * cells
+        for key in keys:
+            key_admin = role_arn(stack, key.name.split("-")[0], "key-admin")
+            policy = json.loads(key.props["policy"])["Statement"]
+            allowed = [s for s in policy if s["Effect"] == "Allow" and grants(s, "kms:PutKeyPolicy")]
+            assert [s["Principal"] for s in allowed] == [{"AWS": [key_admin]}], key.name
+            (deny,) = [s for s in policy if s["Effect"] == "Deny" and grants(s, "kms:PutKeyPolicy")]
+            assert deny["Principal"] == {"AWS": "*"}
+            assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": [key_admin]}}
+            assert "Resource" in deny and deny["Resource"] == "*"
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_key_users_and_services_never_get_put_key_policy(purpose):
+    admin = "arn:aws:iam::123456789012:role/trustfabric-prod-uk-key-admin"
+    user = "arn:aws:iam::123456789012:role/trustfabric-prod-uk-deploy"
+    policy = json.loads(key_policy("123456789012", "eu-west-2", purpose, [admin], [user]))["Statement"]
+    for statement in policy:
+        if statement["Effect"] == "Allow" and grants(statement, "kms:PutKeyPolicy"):
+            assert statement["Principal"] == {"AWS": [admin]}
+    assert any(s["Effect"] == "Allow" and s["Principal"] == {"AWS": [user]} for s in policy)
+
+
+def test_without_named_admins_the_accounts_key_admin_role_alone_may_change_the_policy():
+    policy = json.loads(key_policy("123456789012", "eu-west-2", "logs", [], []))["Statement"]
+    default = "arn:aws:iam::123456789012:role/trustfabric-key-admin"
+    (allowed,) = [s for s in policy if s["Effect"] == "Allow" and grants(s, "kms:PutKeyPolicy")]
+    assert allowed["Principal"] == {"AWS": [default]}
+    (deny,) = [s for s in policy if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": [default]}}
 
 
 def test_logs_key_lets_services_encrypt_only_for_this_account(prod):
@@ -73,15 +121,23 @@ def test_logs_key_lets_services_encrypt_only_for_this_account(prod):
     assert by_sid["EventBridgePublishToEncryptedTopics"]["Condition"] == {
         "StringEquals": {"aws:SourceAccount": ACCOUNT_ID}
     }
+    topics = by_sid["CloudTrailPublishToEncryptedTopics"]
+    assert topics["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert sorted(topics["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert topics["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:cloudtrail:*:{ACCOUNT_ID}:trail/*"},
+    }
+    assert "CloudTrailPublishToEncryptedTopics" not in statements(only(prod, KEY, "us-keyring-secrets"), "policy")
 
 
 def test_dev_uses_its_configured_deletion_window(dev):
-    assert {k.props["deletionWindowInDays"] for k in dev.of_type(KEY)} == {7}
+    assert {k.props["deletionWindowInDays"] for k in keyring_keys(dev)} == {7}
 
 
 def test_dr_declares_replica_keys_in_each_standby_region_and_no_new_keys(dr):
-    assert dr.of_type(KEY) == []
-    replicas = dr.of_type(REPLICA)
+    assert keyring_keys(dr) == []
+    replicas = keyring_keys(dr, REPLICA)
     assert len(replicas) == len(PURPOSES) * 4
     for code, jurisdiction in JURISDICTIONS.items():
         for purpose in PURPOSES:
