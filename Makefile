@@ -24,13 +24,13 @@ $(VENV_CHECKOV)/.installed: requirements-checkov.txt
 check: setup
 	@set -e; for stack in $(STACKS); do \
 		echo "==> preview $$stack"; $(BIN)/trustfabric preview --stack $$stack; \
-		echo "==> policy gate $$stack"; $(BIN)/trustfabric check --stack $$stack; \
+		echo "==> policy gate and checkov $$stack"; $(BIN)/trustfabric check --stack $$stack --with-checkov; \
 	done
 	@echo "==> evidence package for prod (evidence/prod)"
 	@rm -rf evidence/prod && $(BIN)/trustfabric evidence --stack prod --out evidence/prod
 
 test: setup
-	@$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest --junitxml=reports/junit.xml
 
 lint: setup
 	@$(BIN)/ruff check .

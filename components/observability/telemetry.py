@@ -8,7 +8,11 @@ Declares, in one namespace that enforces the `restricted` Pod Security Standard:
 - PrometheusRule objects holding the recording and burn-rate alert rules generated from the SLOs;
 - Tempo (traces) from a pinned chart;
 - an OpenTelemetry collector (Deployment, hardened) whose pipeline redacts PII from log bodies and span
-  attributes before exporting logs to the cell's OpenSearch domain and traces to Tempo.
+  attributes before exporting logs to the cell's OpenSearch domain and traces to Tempo. Its image is pinned by
+  digest (pulled only when absent, so pods still start when the registry is unreachable during a regional
+  incident), it gets no Kubernetes API token (it never calls the API; the AWS credentials for SigV4 come from
+  the pod identity's own projected token), and a NetworkPolicy admits OTLP from the cluster and health probes,
+  and lets it reach only DNS, Tempo and HTTPS (OpenSearch, STS).
 
 Every object carries the tag contract as labels (`jurisdiction`, `data-classification`, `owner`).
 
@@ -36,7 +40,14 @@ from components.validation import require_choice, require_jurisdiction, require_
 
 KUBE_PROMETHEUS_STACK_VERSION = "75.15.1"
 TEMPO_VERSION = "1.23.2"
-OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.130.0"
+OTEL_COLLECTOR_IMAGE = (
+    "otel/opentelemetry-collector-contrib:0.130.0"
+    "@sha256:867d1074c2f750936fb9358ec9eefa009308053cf156b2c7ca1761ba5ef78452"
+)
+"""The collector image by tag and multi-architecture index digest; bump both together."""
+OTLP_PORTS = {"otlp-grpc": 4317, "otlp-http": 4318}
+HEALTH_PORT = 13133
+TEMPO_OTLP_PORT = 4317
 PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts"
 GRAFANA_CHARTS = "https://grafana.github.io/helm-charts"
 
@@ -94,6 +105,43 @@ def validate_args(args: TelemetryArgs) -> None:
         document = yaml.safe_load(text) or {}
         if not isinstance(document, dict) or not isinstance(document.get("groups"), list):
             raise ValueError(f"TelemetryStack: rule_groups[{name!r}]: expected a Prometheus rule file with groups:")
+
+
+def collector_network_policy(selector: Mapping[str, str]) -> dict[str, object]:
+    """The collector's NetworkPolicy spec: what may reach it, and the only places it may reach.
+
+    In: OTLP (gRPC, HTTP) from pods of any namespace (workloads send their telemetry), and the health port from
+    anywhere (kubelet probes come from the node). Out: DNS to the cluster's resolver, OTLP to Tempo in this
+    namespace, and HTTPS to any address: the OpenSearch domain and STS have no fixed addresses a CIDR could name.
+    """
+    tcp = "TCP"
+    return {
+        "podSelector": {"matchLabels": dict(selector)},
+        "policyTypes": ["Ingress", "Egress"],
+        "ingress": [
+            {
+                "from": [{"namespaceSelector": {}}],
+                "ports": [{"protocol": tcp, "port": port} for port in OTLP_PORTS.values()],
+            },
+            {"ports": [{"protocol": tcp, "port": HEALTH_PORT}]},
+        ],
+        "egress": [
+            {
+                "to": [
+                    {
+                        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                    }
+                ],
+                "ports": [{"protocol": "UDP", "port": 53}, {"protocol": tcp, "port": 53}],
+            },
+            {
+                "to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "tempo"}}}],
+                "ports": [{"protocol": tcp, "port": TEMPO_OTLP_PORT}],
+            },
+            {"ports": [{"protocol": tcp, "port": 443}]},
+        ],
+    }
 
 
 class TelemetryStack(pulumi.ComponentResource):
@@ -224,24 +272,24 @@ class TelemetryStack(pulumi.ComponentResource):
                     "metadata": {"labels": {**labels, **selector}},
                     "spec": {
                         "serviceAccountName": "otel-collector",
-                        "automountServiceAccountToken": True,
+                        "automountServiceAccountToken": False,
                         "securityContext": HARDENED_POD,
                         "containers": [
                             {
                                 "name": "collector",
                                 "image": OTEL_COLLECTOR_IMAGE,
+                                "imagePullPolicy": "IfNotPresent",
                                 "args": ["--config=/conf/collector.yaml"],
                                 "ports": [
-                                    {"containerPort": 4317, "name": "otlp-grpc"},
-                                    {"containerPort": 4318, "name": "otlp-http"},
+                                    {"containerPort": port, "name": port_name} for port_name, port in OTLP_PORTS.items()
                                 ],
                                 "securityContext": HARDENED_CONTAINER,
                                 "resources": {
                                     "requests": {"cpu": "200m", "memory": "256Mi"},
                                     "limits": {"cpu": "1", "memory": "1Gi"},
                                 },
-                                "livenessProbe": {"httpGet": {"path": "/", "port": 13133}},
-                                "readinessProbe": {"httpGet": {"path": "/", "port": 13133}},
+                                "livenessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
+                                "readinessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
                                 "volumeMounts": [{"name": "config", "mountPath": "/conf", "readOnly": True}],
                             }
                         ],
@@ -251,13 +299,24 @@ class TelemetryStack(pulumi.ComponentResource):
             },
             opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map]),
         )
-        k8s.core.v1.ServiceAccount(f"{name}-collector-sa", metadata=meta("otel-collector"), opts=in_namespace)
+        k8s.core.v1.ServiceAccount(
+            f"{name}-collector-sa",
+            metadata=meta("otel-collector"),
+            automount_service_account_token=False,
+            opts=in_namespace,
+        )
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-collector-network-policy",
+            metadata=meta("otel-collector", selector),
+            spec=collector_network_policy(selector),
+            opts=in_namespace,
+        )
         k8s.core.v1.Service(
             f"{name}-collector-service",
             metadata=meta("otel-collector", selector),
             spec={
                 "selector": selector,
-                "ports": [{"name": "otlp-grpc", "port": 4317}, {"name": "otlp-http", "port": 4318}],
+                "ports": [{"name": port_name, "port": port} for port_name, port in OTLP_PORTS.items()],
                 "type": "ClusterIP",
             },
             opts=in_namespace,

@@ -10,18 +10,30 @@ plane moves traffic when the primary's health check fails, without any control p
 The zone (`<cell>.<deployment-domain>`, public) is owned by the primary footprint (`create_zone=True`); the dr
 stack passes its id (`zone_id`, read from the prod stack's `<cell>_zone_id` output).
 
+DNSSEC signing and query logging. Route53 accepts a DNSSEC key-signing key only from an asymmetric
+(ECC_NIST_P256) KMS key in us-east-1, and writes a public zone's query logs only to a CloudWatch log group in
+us-east-1 (`ROUTE53_CONTROL_REGION`). A zone owned here whose cell lives in that region (the US cell) is
+therefore signed (KMS key, key-signing key, signing on; `ds_record` is what the parent zone must publish to
+complete the chain of trust) and its queries are logged to `/aws/route53/<zone>`, encrypted with the cell's
+logs key. For any other cell both would put a resource (and, for query logs, resolver and EDNS client-subnet
+addresses, which are personal data) in us-east-1, outside the jurisdiction's allowed regions, so they are not
+declared; checkov's CKV2_AWS_38 and CKV2_AWS_39 are suppressed for those zones in checkov-suppressions.yaml with
+that reason.
+
 Usage::
 
     routing = FailoverRouting(
         "uk-routing",
         FailoverRoutingArgs(cell="uk", jurisdiction="UK", region="eu-west-2", zone_name="uk.trustfabric.example.com",
-                            failover_type="PRIMARY", create_zone=True),
+                            failover_type="PRIMARY", create_zone=True,
+                            query_log_kms_key_arn=logs_key_arn, key_admin_role_arn=key_admin_arn),
         opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
     )
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +51,26 @@ from components.validation import (
 
 FAILOVER_TYPES = ("PRIMARY", "SECONDARY")
 HEALTH_CHECK_PATH = "/healthz"
+ROUTE53_CONTROL_REGION = "us-east-1"
+"""The only region Route53 takes DNSSEC signing keys (KMS) and public-zone query-log groups from."""
+DNSSEC_KEY_SPEC = "ECC_NIST_P256"
+DNSSEC_SERVICE = "dnssec-route53.amazonaws.com"
+KEY_ADMIN_ACTIONS = (
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+)
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -71,6 +103,12 @@ class FailoverRoutingArgs:
     """Consecutive failures before an endpoint is unhealthy: 1..10."""
     ttl: int = 60
     """TTL of the failover records, seconds: 10..300 (low, so clients follow a failover)."""
+    query_log_kms_key_arn: pulumi.Input[str] | None = None
+    """The cell's logs key, encrypting the query-log group; required when the zone is signed and logged here."""
+    key_admin_role_arn: pulumi.Input[str] | None = None
+    """Role administering the DNSSEC signing key; required when the zone is signed and logged here."""
+    query_log_retention_days: int = 365
+    """Days the query logs are kept: 365..3653."""
 
 
 def validate_args(args: FailoverRoutingArgs) -> None:
@@ -92,6 +130,81 @@ def validate_args(args: FailoverRoutingArgs) -> None:
     require_choice("FailoverRouting", "request_interval", str(args.request_interval), ("10", "30"))
     require_range("FailoverRouting", "failure_threshold", args.failure_threshold, 1, 10)
     require_range("FailoverRouting", "ttl", args.ttl, 10, 300)
+    if signs_and_logs_zone(args):
+        for field_name in ("query_log_kms_key_arn", "key_admin_role_arn"):
+            if getattr(args, field_name) is None:
+                raise ValueError(
+                    f"FailoverRouting: {field_name}: required for a zone owned in {ROUTE53_CONTROL_REGION}, "
+                    "which is signed with DNSSEC and query-logged; allowed: an ARN"
+                )
+        require_range("FailoverRouting", "query_log_retention_days", args.query_log_retention_days, 365, 3653)
+
+
+def signs_and_logs_zone(args: FailoverRoutingArgs) -> bool:
+    """True when the zone is owned here and its cell's region is the one Route53 signs and logs from.
+
+    Elsewhere the signing key and the query logs would leave the jurisdiction's regions (module docstring).
+    """
+    return args.create_zone and args.region == ROUTE53_CONTROL_REGION
+
+
+def dnssec_key_policy(account_id: str, key_admin_role_arn: str) -> str:
+    """Key policy of the signing key: administration for the key-admin role; Route53's DNSSEC service may
+    read the public key, sign and create grants, for this account's hosted zones only. Nobody else may use it.
+    """
+    statements = [
+        {
+            "Sid": "KeyAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": [key_admin_role_arn]},
+            "Action": list(KEY_ADMIN_ACTIONS),
+            "Resource": "*",
+        },
+        {
+            "Sid": "Route53DnssecSign",
+            "Effect": "Allow",
+            "Principal": {"Service": DNSSEC_SERVICE},
+            "Action": ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"],
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account_id},
+                "ArnLike": {"aws:SourceArn": "arn:aws:route53:::hostedzone/*"},
+            },
+        },
+        {
+            "Sid": "Route53DnssecGrant",
+            "Effect": "Allow",
+            "Principal": {"Service": DNSSEC_SERVICE},
+            "Action": ["kms:CreateGrant"],
+            "Resource": "*",
+            "Condition": {
+                "Bool": {"kms:GrantIsForAWSResource": "true"},
+                "StringEquals": {"aws:SourceAccount": account_id},
+            },
+        },
+    ]
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def query_log_group_name(zone_name: str) -> str:
+    return f"/aws/route53/{zone_name}"
+
+
+def query_log_policy(account_id: str, zone_name: str) -> str:
+    """Resource policy letting Route53 write this zone's query-log group only, on behalf of this account."""
+    group = f"arn:aws:logs:{ROUTE53_CONTROL_REGION}:{account_id}:log-group:{query_log_group_name(zone_name)}:*"
+    statement = {
+        "Sid": "Route53QueryLogs",
+        "Effect": "Allow",
+        "Principal": {"Service": "route53.amazonaws.com"},
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": group,
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": account_id},
+            "ArnLike": {"aws:SourceArn": "arn:aws:route53:::hostedzone/*"},
+        },
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
 
 
 def regional_endpoint(service: str, region: str, zone_name: str) -> str:
@@ -103,6 +216,8 @@ class FailoverRouting(pulumi.ComponentResource):
 
     zone_id: pulumi.Output[str]
     health_check_ids: dict[str, pulumi.Output[str]]
+    ds_record: pulumi.Output[str] | None
+    """The DS record the parent zone publishes for a signed zone; None when the zone is not signed here."""
 
     def __init__(self, name: str, args: FailoverRoutingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
@@ -119,6 +234,9 @@ class FailoverRouting(pulumi.ComponentResource):
             zone_id: pulumi.Output[str] = zone.zone_id
         else:
             zone_id = pulumi.Output.from_input(args.zone_id).apply(str)
+        self.ds_record = None
+        if signs_and_logs_zone(args):
+            self.ds_record = self._sign_and_log(name, args, zone_id, child)
 
         self.health_check_ids = {}
         for service in args.services:
@@ -150,4 +268,61 @@ class FailoverRouting(pulumi.ComponentResource):
             )
             self.health_check_ids[service] = check.id
         self.zone_id = zone_id
-        self.register_outputs({"zone_id": self.zone_id, "health_check_ids": self.health_check_ids})
+        self.register_outputs(
+            {"zone_id": self.zone_id, "health_check_ids": self.health_check_ids, "ds_record": self.ds_record}
+        )
+
+    def _sign_and_log(
+        self, name: str, args: FailoverRoutingArgs, zone_id: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> pulumi.Output[str]:
+        """DNSSEC signing (KMS key, key-signing key, signing on) and query logging of the zone; the DS record."""
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        key = aws.kms.Key(
+            f"{name}-dnssec-key",
+            description=f"{args.jurisdiction} DNSSEC key-signing key of {args.zone_name}",
+            customer_master_key_spec=DNSSEC_KEY_SPEC,
+            key_usage="SIGN_VERIFY",
+            # AWS rotates only symmetric keys; a KSK is rotated by adding a new key-signing key.
+            enable_key_rotation=False,
+            deletion_window_in_days=30,
+            policy=pulumi.Output.all(account_id, args.key_admin_role_arn).apply(
+                lambda values: dnssec_key_policy(values[0], values[1])
+            ),
+            tags={"purpose": "dnssec"},
+            opts=child,
+        )
+        signing_key = aws.route53.KeySigningKey(
+            f"{name}-ksk",
+            hosted_zone_id=zone_id,
+            key_management_service_arn=key.arn,
+            name=f"{args.cell.replace('-', '_')}_ksk",
+            status="ACTIVE",
+            opts=child,
+        )
+        aws.route53.HostedZoneDnsSec(
+            f"{name}-dnssec",
+            hosted_zone_id=signing_key.hosted_zone_id,
+            signing_status="SIGNING",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[signing_key]),
+        )
+
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-query-log-group",
+            name=query_log_group_name(args.zone_name),
+            retention_in_days=args.query_log_retention_days,
+            kms_key_id=args.query_log_kms_key_arn,
+            opts=child,
+        )
+        policy = aws.cloudwatch.LogResourcePolicy(
+            f"{name}-query-log-policy",
+            policy_name=f"{name}-route53-query-logs",
+            policy_document=account_id.apply(lambda account: query_log_policy(account, args.zone_name)),
+            opts=child,
+        )
+        aws.route53.QueryLog(
+            f"{name}-query-log",
+            zone_id=zone_id,
+            cloudwatch_log_group_arn=log_group.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+        )
+        return signing_key.ds_record

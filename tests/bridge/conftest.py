@@ -73,6 +73,24 @@ for name, privileged in (("privileged-app", True), ("unprivileged-app", False)):
         },
         opts=pulumi.ResourceOptions(provider=cluster),
     )
+k8s.networking.v1.NetworkPolicy(
+    "unprivileged-app-policy",
+    metadata={"name": "unprivileged-app", "namespace": "default"},
+    spec={"pod_selector": {"match_labels": {"app": "unprivileged-app"}}, "policy_types": ["Ingress"]},
+    opts=pulumi.ResourceOptions(provider=cluster),
+)
+
+signed = aws.route53.Zone("zone_signed", name="signed.example.com")
+signing_key = aws.route53.KeySigningKey(
+    "zone_signed_ksk",
+    hosted_zone_id=signed.zone_id,
+    key_management_service_arn="arn:aws:kms:us-east-1:123456789012:key/dnssec",
+    name="signed_ksk",
+)
+aws.route53.HostedZoneDnsSec("zone_signed_dnssec", hosted_zone_id=signing_key.hosted_zone_id)
+query_logs = aws.cloudwatch.LogGroup("zone_signed_queries", name="/aws/route53/signed.example.com")
+aws.route53.QueryLog("zone_signed_query_log", zone_id=signed.zone_id, cloudwatch_log_group_arn=query_logs.arn)
+aws.route53.Zone("zone_plain", name="plain.example.com")
 """
 
 

@@ -116,7 +116,14 @@ def test_kubernetes_manifests(tmp_path: Path) -> None:
     graph = run_program(write_program(tmp_path, VERDICT_PROGRAM), STACK)
     files, unmapped = write_manifests(graph, tmp_path / "k8s")
     assert unmapped == []
-    assert sorted(files) == ["0000-deployment-privileged-app.yaml", "0001-deployment-unprivileged-app.yaml"]
+    assert sorted(files) == [
+        "0000-deployment-privileged-app.yaml",
+        "0001-deployment-unprivileged-app.yaml",
+        "0002-networkpolicy-unprivileged-app.yaml",
+    ]
+    policy = yaml.safe_load((tmp_path / "k8s" / "0002-networkpolicy-unprivileged-app.yaml").read_text())
+    assert (policy["apiVersion"], policy["kind"]) == ("networking.k8s.io/v1", "NetworkPolicy")
+    assert policy["spec"] == {"podSelector": {"matchLabels": {"app": "unprivileged-app"}}, "policyTypes": ["Ingress"]}
     document = yaml.safe_load((tmp_path / "k8s" / "0000-deployment-privileged-app.yaml").read_text())
     assert document["apiVersion"] == "apps/v1"
     assert document["kind"] == "Deployment"

@@ -59,6 +59,11 @@ def test_table_values_are_known_to_checkov(checkov_vocabulary: set[str]) -> None
         ("aws:rds/subnetGroup:SubnetGroup", "aws_rds_subnet_group", "aws_db_subnet_group"),
         ("aws:cfg/rule:Rule", "aws_config_rule", "aws_config_config_rule"),
         ("aws:cloudtrail/trail:Trail", "aws_cloudtrail_trail", "aws_cloudtrail"),
+        (
+            "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec",
+            "aws_route53_hosted_zone_dns_sec",
+            "aws_route53_hosted_zone_dnssec",
+        ),
     ],
 )
 def test_table_overrides_the_rule_where_it_is_wrong(

@@ -12,13 +12,19 @@ CASES = {
     "CKV_AWS_16": {"db_encrypted": True, "db_plain": False},
     "CKV_AWS_24": {"sg_ssh_open": False, "sg_https": True},
     "CKV_K8S_16": {"privileged-app": False, "unprivileged-app": True},
+    "CKV2_K8S_6": {"privileged-app": False, "unprivileged-app": True},
+    "CKV2_AWS_38": {"zone_signed": True, "zone_plain": False},
+    "CKV2_AWS_39": {"zone_signed": True, "zone_plain": False},
 }
 """check id -> resource name -> passes? (checkov's documented behaviour for these inputs)."""
 
 
 def _name(result: CheckResult) -> str:
-    """The logical name in a checkov resource id: `aws_kms_key.key_static`, `Deployment.default.privileged-app`."""
-    return result.resource.split(".")[-1]
+    """The logical name in a checkov resource id: `aws_kms_key.key_static`, `Deployment.default.privileged-app`,
+    and for the Pod checkov derives from a Deployment's template (`Pod.default.privileged-app.app-privileged-app`)
+    the Deployment's name."""
+    parts = result.resource.split(".")
+    return parts[2] if parts[0] == "Pod" and len(parts) > 3 else parts[-1]
 
 
 def _verdicts(results: list[CheckResult], check_id: str) -> dict[str, bool]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components.resilience.failover_routing import FailoverRoutingArgs, validate_args
@@ -79,3 +81,123 @@ def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
     with pytest.raises(ValueError) as error:
         validate_args(FailoverRoutingArgs(**{**ARGS, **overrides}))
     assert str(error.value) == message
+
+
+KEY = "aws:kms/key:Key"
+SIGNING_KEY = "aws:route53/keySigningKey:KeySigningKey"
+DNSSEC = "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec"
+QUERY_LOG = "aws:route53/queryLog:QueryLog"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+LOG_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
+
+
+def _dependency_names(graph, resource, input_name):
+    return [graph.get(urn).name for urn in resource.property_dependencies[input_name]]
+
+
+def test_us_zone_is_signed_with_an_asymmetric_key_in_us_east_1(prod):
+    key = only(prod, KEY, "us-routing-dnssec-key")
+    assert key.props["customerMasterKeySpec"] == "ECC_NIST_P256"
+    assert key.props["keyUsage"] == "SIGN_VERIFY"
+    assert prod.get(key.provider).props["region"] == "us-east-1"
+    signing_key = only(prod, SIGNING_KEY, "us-routing-ksk")
+    assert signing_key.props["status"] == "ACTIVE"
+    assert _dependency_names(prod, signing_key, "hostedZoneId") == ["us-routing-zone"]
+    assert _dependency_names(prod, signing_key, "keyManagementServiceArn") == ["us-routing-dnssec-key"]
+    dnssec = only(prod, DNSSEC, "us-routing-dnssec")
+    assert dnssec.props["signingStatus"] == "SIGNING"
+    assert _dependency_names(prod, dnssec, "hostedZoneId") == ["us-routing-ksk"]
+    assert parent_type(prod, dnssec) == "trustfabric:resilience:FailoverRouting"
+
+
+def test_signing_key_is_usable_by_route53_dnssec_of_this_account_only(prod):
+    policy = json.loads(only(prod, KEY, "us-routing-dnssec-key").props["policy"])
+    by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert set(by_sid) == {"KeyAdministration", "Route53DnssecSign", "Route53DnssecGrant"}
+    assert by_sid["KeyAdministration"]["Principal"] == {
+        "AWS": ["arn:aws:iam::123456789012:role/trustfabric-prod-us-key-admin"]
+    }
+    assert "kms:Sign" not in by_sid["KeyAdministration"]["Action"]
+    sign = by_sid["Route53DnssecSign"]
+    assert sign["Principal"] == {"Service": "dnssec-route53.amazonaws.com"}
+    assert sorted(sign["Action"]) == ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
+    assert sign["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    assert by_sid["Route53DnssecGrant"]["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+
+
+def test_us_zone_queries_are_logged_to_an_encrypted_group_in_us_east_1(prod):
+    group = only(prod, LOG_GROUP, "us-routing-query-log-group")
+    assert group.props["name"] == "/aws/route53/us.trustfabric.example.com"
+    assert group.props["retentionInDays"] == 365
+    assert _dependency_names(prod, group, "kmsKeyId") == ["us-keyring-logs"]
+    assert prod.get(group.provider).props["region"] == "us-east-1"
+    query_log = only(prod, QUERY_LOG, "us-routing-query-log")
+    assert _dependency_names(prod, query_log, "zoneId") == ["us-routing-zone"]
+    assert _dependency_names(prod, query_log, "cloudwatchLogGroupArn") == ["us-routing-query-log-group"]
+    [statement] = json.loads(only(prod, LOG_POLICY, "us-routing-query-log-policy").props["policyDocument"])["Statement"]
+    assert statement["Principal"] == {"Service": "route53.amazonaws.com"}
+    assert statement["Resource"] == (
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53/us.trustfabric.example.com:*"
+    )
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+
+
+@pytest.mark.parametrize("stack", ["prod", "dr", "dev"])
+def test_no_signing_key_or_query_log_leaves_a_non_us_jurisdiction(stack, request):
+    graph = request.getfixturevalue(stack)
+    declared = [
+        r for type_ in (KEY, SIGNING_KEY, DNSSEC, QUERY_LOG, LOG_GROUP, LOG_POLICY) for r in graph.of_type(type_)
+    ]
+    routing = {r.name for r in declared if "-routing-" in r.name}
+    expected = (
+        {
+            "us-routing-dnssec-key",
+            "us-routing-ksk",
+            "us-routing-dnssec",
+            "us-routing-query-log",
+            "us-routing-query-log-group",
+            "us-routing-query-log-policy",
+        }
+        if stack == "prod"
+        else set()
+    )
+    assert routing == expected
+
+
+def test_signed_zone_needs_the_logs_key_and_the_key_admin():
+    args = {**ARGS, "failover_type": "PRIMARY", "create_zone": True}
+    with pytest.raises(ValueError) as error:
+        validate_args(FailoverRoutingArgs(**args, key_admin_role_arn="arn:aws:iam::1:role/a"))
+    assert str(error.value) == (
+        "FailoverRouting: query_log_kms_key_arn: required for a zone owned in us-east-1, which is signed with "
+        "DNSSEC and query-logged; allowed: an ARN"
+    )
+    with pytest.raises(ValueError) as error:
+        validate_args(FailoverRoutingArgs(**args, query_log_kms_key_arn="arn:aws:kms:us-east-1:1:key/k"))
+    assert str(error.value) == (
+        "FailoverRouting: key_admin_role_arn: required for a zone owned in us-east-1, which is signed with "
+        "DNSSEC and query-logged; allowed: an ARN"
+    )
+    with pytest.raises(ValueError) as error:
+        validate_args(
+            FailoverRoutingArgs(
+                **args,
+                query_log_kms_key_arn="arn:aws:kms:us-east-1:1:key/k",
+                key_admin_role_arn="arn:aws:iam::1:role/a",
+                query_log_retention_days=30,
+            )
+        )
+    assert str(error.value) == "FailoverRouting: query_log_retention_days: 30 is out of range; allowed: 365..3653"
+
+
+def test_zones_outside_us_east_1_need_neither():
+    validate_args(
+        FailoverRoutingArgs(
+            cell="uk",
+            jurisdiction="UK",
+            region="eu-west-2",
+            zone_name="uk.example.com",
+            failover_type="PRIMARY",
+            create_zone=True,
+        )
+    )
