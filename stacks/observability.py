@@ -1,4 +1,9 @@
-"""The observability layer of a cell: the log domain, and telemetry on the cell's Kubernetes cluster."""
+"""The observability layer of a cell: the log domain, and telemetry on the cell's Kubernetes cluster.
+
+The log domain lives in the cell's network (`stacks/network.py`: `vpc_id`, `subnet_ids`, `vpc_cidr` in
+`ctx.shared`) and admits HTTPS from inside that VPC only. Its one writer is the collector's role, which the
+collector's pods receive through EKS Pod Identity on the cell's cluster (`cells[].eksCluster`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ from pathlib import Path
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
 from stacks.context import CellContext
+from stacks.resilience import deployment
 
 SLO_DIR = Path(__file__).resolve().parents[1] / "slos"
 
@@ -57,6 +64,17 @@ def declare_datadog(ctx: CellContext, artifacts: dict[str, str]) -> None:
 def declare(ctx: CellContext) -> None:
     artifacts = generated_artifacts(ctx)
     key_arns = ctx.shared["key_arns"]
+    collector = CollectorIdentity(
+        f"{ctx.name}-collector",
+        CollectorIdentityArgs(
+            deployment=deployment(ctx.settings),
+            cell=ctx.name,
+            region=ctx.cell.region,
+            cluster_name=ctx.cell.eks_cluster,
+            permissions_boundary_arn=ctx.shared["permission_boundary_arn"],
+        ),
+        opts=ctx.opts,
+    )
     log_domain = LogDomain(
         f"{ctx.name}-logs",
         LogDomainArgs(
@@ -65,9 +83,14 @@ def declare(ctx: CellContext) -> None:
             kms_key_arn=key_arns["logs"],
             instance_count=3 if ctx.cell.size != "large" else 6,
             log_retention_days=ctx.settings.observability.log_retention_days,
+            vpc_id=ctx.shared["vpc_id"],
+            subnet_ids=ctx.shared["subnet_ids"],
+            vpc_cidr=ctx.shared["vpc_cidr"],
+            writer_role_arns=[collector.role_arn],
         ),
         opts=ctx.opts,
     )
+    collector.allow_writes(log_domain.arn)
     TelemetryStack(
         f"{ctx.name}-telemetry",
         TelemetryArgs(

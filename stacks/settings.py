@@ -12,7 +12,7 @@ key                        required  meaning
 =========================  ========  =====================================================================
 role                       yes       primary (prod), standby or active (dr; active after failover)
 cells                      yes       list of cells: {jurisdiction, region?, size?, dataClassification?,
-                                     kubeContext?}
+                                     kubeContext?, eksCluster?}
 vault                      yes       {address: https URL of the cell-shared Vault, namespace?}
 size                       no        default size of every cell: small, medium (default), large
 owner                      no        owner tag (default platform-reliability)
@@ -73,6 +73,8 @@ class CellSettings:
     data_classification: str
     kube_context: str = ""
     """kubeconfig context of the cell's cluster (default `trustfabric-<stack>-<cell>`)."""
+    eks_cluster: str = ""
+    """EKS name of the cell's cluster, for Pod Identity (default `trustfabric-<stack>-<cell>`)."""
 
     @property
     def code(self) -> str:
@@ -234,7 +236,7 @@ TOP_LEVEL_KEYS = (
     "ssoVaultClientSecret",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
-CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext")
+CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
 VAULT_KEYS = ("address", "namespace")
 OBSERVABILITY_KEYS = ("grafanaUrl", "prometheusUrl", "datadogSite", "logRetentionDays")
 SSO_KEYS = ("discoveryUrl", "instanceArn")
@@ -303,7 +305,8 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
         kube_context = reader.string(
             f"{key}.kubeContext", item.get("kubeContext", f"trustfabric-{stack}-{code.lower()}")
         )
-        cells.append(CellSettings(jurisdiction, region, size, data_class, kube_context))
+        eks_cluster = reader.string(f"{key}.eksCluster", item.get("eksCluster", f"trustfabric-{stack}-{code.lower()}"))
+        cells.append(CellSettings(jurisdiction, region, size, data_class, kube_context, eks_cluster))
 
     vault_value = reader.mapping("vault", _decode(own["vault"]))
     reader.unknown_keys("vault.", vault_value, VAULT_KEYS)

@@ -77,7 +77,7 @@ def test_unknown_nested_key_suggests_the_closest(tmp_path, capsys):
     bad = GOOD.replace("    - jurisdiction: UK\n", "    - jurisdiction: UK\n      regoin: eu-west-2\n")
     assert preview_error(tmp_path, capsys, bad) == (
         "error: Pulumi.prod.yaml: trust-fabric:cells[0].regoin: unknown key; did you mean 'region'? "
-        "allowed: jurisdiction, region, size, dataClassification, kubeContext"
+        "allowed: jurisdiction, region, size, dataClassification, kubeContext, eksCluster"
     )
 
 

@@ -1,0 +1,159 @@
+"""The OpenTelemetry collector's AWS identity: how its pods sign their writes to the cell's log domain.
+
+- an IAM role that only EKS Pod Identity may assume, for this account and the cell's cluster only, carrying the
+  cell's permission boundary;
+- an EKS Pod Identity association binding that role to the collector's service account (namespace
+  `observability`, service account `otel-collector`) on the cell's cluster: no long-lived keys, no IRSA
+  annotation, and no other pod of the cluster receives the role;
+- `allow_writes(domain_arn)`: an inline policy allowing `es:ESHttpPost` and `es:ESHttpPut` on that domain's
+  indexes only. The domain's access policy names the role as its writer, so both sides agree.
+
+The role exists before the domain (the domain's access policy names it) and is granted the domain after it,
+which is why the grant is a separate step.
+
+Usage::
+
+    identity = CollectorIdentity(
+        "uk-collector",
+        CollectorIdentityArgs(deployment="prod", cell="uk", region="eu-west-2", cluster_name="trustfabric-prod-uk",
+                              permissions_boundary_arn=boundary_arn),
+        opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
+    )
+    domain = LogDomain(..., LogDomainArgs(..., writer_role_arns=[identity.role_arn]))
+    identity.allow_writes(domain.arn)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
+WRITE_ACTIONS = ("es:ESHttpPost", "es:ESHttpPut")
+"""Bulk indexing and index writes: the collector never reads, deletes or administers."""
+CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+"""EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric."""
+
+
+@dataclass(frozen=True)
+class CollectorIdentityArgs:
+    """Arguments of the collector's identity in one cell."""
+
+    deployment: str
+    """Name shared by the stacks of a pair (`prod` for prod and dr); part of the role name."""
+    cell: str
+    """The cell's name prefix, e.g. `uk`."""
+    region: str
+    """Region of the cell's cluster (the provider's region)."""
+    cluster_name: str
+    """Name of the cell's EKS cluster (stack setting `cells[].eksCluster`)."""
+    permissions_boundary_arn: pulumi.Input[str]
+    """The cell's permission boundary, carried by the role."""
+    namespace: str = "observability"
+    service_account: str = "otel-collector"
+
+
+def validate_args(args: CollectorIdentityArgs) -> None:
+    """Raise ValueError naming the first bad argument."""
+    if not CLUSTER_NAME.match(args.cluster_name):
+        raise ValueError(
+            f"CollectorIdentity: cluster_name: {args.cluster_name!r} is not an EKS cluster name; "
+            "allowed: 1-100 letters, digits, '-' or '_', starting with a letter or digit"
+        )
+    for field_name in ("namespace", "service_account"):
+        value = getattr(args, field_name)
+        if not re.match(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", value):
+            raise ValueError(f"CollectorIdentity: {field_name}: {value!r} is not a Kubernetes name")
+
+
+def role_name(args: CollectorIdentityArgs) -> str:
+    return f"trustfabric-{args.deployment}-{args.cell}-{args.region}-log-writer"
+
+
+def trust_policy(account_id: str, region: str, cluster_name: str) -> str:
+    """Only EKS Pod Identity, acting for this account's cluster, may assume the role (and tag the session)."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "EksPodIdentity",
+                    "Effect": "Allow",
+                    "Principal": {"Service": POD_IDENTITY_SERVICE},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account_id},
+                        "ArnEquals": {"aws:SourceArn": f"arn:aws:eks:{region}:{account_id}:cluster/{cluster_name}"},
+                    },
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def write_policy(domain_arn: str) -> str:
+    """Index writes to this domain only."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "WriteLogs",
+                    "Effect": "Allow",
+                    "Action": list(WRITE_ACTIONS),
+                    "Resource": f"{domain_arn}/*",
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+class CollectorIdentity(pulumi.ComponentResource):
+    """The collector's role, bound to its service account by EKS Pod Identity."""
+
+    role_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: CollectorIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)
+        super().__init__("trustfabric:observability:CollectorIdentity", name, None, opts)
+        self._name = name
+        child = pulumi.ResourceOptions(parent=self)
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        self._role = aws.iam.Role(
+            f"{name}-role",
+            name=role_name(args),
+            description=f"OpenTelemetry collector of {args.cell} ({args.region}): writes redacted logs",
+            assume_role_policy=identity.account_id.apply(
+                lambda account: trust_policy(account, args.region, args.cluster_name)
+            ),
+            permissions_boundary=args.permissions_boundary_arn,
+            max_session_duration=3600,
+            opts=child,
+        )
+        aws.eks.PodIdentityAssociation(
+            f"{name}-pod-identity",
+            cluster_name=args.cluster_name,
+            namespace=args.namespace,
+            service_account=args.service_account,
+            role_arn=self._role.arn,
+            opts=child,
+        )
+        self.role_arn = self._role.arn
+        self.register_outputs({"role_arn": self.role_arn})
+
+    def allow_writes(self, domain_arn: pulumi.Input[str]) -> aws.iam.RolePolicy:
+        """Grant the role index writes on one domain (declared after the domain, which names the role)."""
+        policy: Any = pulumi.Output.from_input(domain_arn).apply(write_policy)
+        return aws.iam.RolePolicy(
+            f"{self._name}-write-logs",
+            role=self._role.name,
+            policy=policy,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
