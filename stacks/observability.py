@@ -87,10 +87,15 @@ def declare(ctx: CellContext) -> None:
             subnet_ids=ctx.shared["subnet_ids"],
             vpc_cidr=ctx.shared["vpc_cidr"],
             writer_role_arns=[collector.role_arn],
+            admin_role_arn=ctx.shared["role_arns"]["deploy"],
         ),
         opts=ctx.opts,
     )
     collector.allow_writes(log_domain.arn)
+    pulumi.export(
+        f"{ctx.name}_log_domain",
+        {"endpoint": log_domain.endpoint, "region": ctx.cell.region, "bootstrap_requests": log_domain.bootstrap},
+    )
     TelemetryStack(
         f"{ctx.name}-telemetry",
         TelemetryArgs(

@@ -10,9 +10,14 @@ its own that admits HTTPS (443) from the VPC's CIDR and nothing else (no egress 
 public domain in a VPC replaces it (AWS cannot move a domain into a VPC): snapshot its indexes to a manual
 repository before the update and restore them after.
 
-Retention per data class is an OpenSearch Index State Management policy per class (delete after N days); the
-policies are data (`retention_policies`), exported by the component and applied by the log pipeline's
-bootstrap job, since ISM lives inside OpenSearch rather than in the AWS API.
+Who may do what inside OpenSearch (fine-grained access control) and how long indexes live (Index State
+Management) are set through the domain's own REST API, not the AWS API. The component declares them as data,
+`bootstrap_requests`: the writer role (the collector's) mapped to a `log-writer` role that may only write to
+`logs-*` indexes; per data class an ISM policy (roll over daily, delete after the class's days), an index
+template naming the class's write alias, and the first index behind the alias `logs-<class>` that the
+collector writes to. The domain's master user is `admin_role_arn` (the deploy role), which applies the
+requests once per domain: `runbooks/log-domain-bootstrap.md` gives the exact commands; the stack exports them
+as `<cell>_log_domain`.
 
 Usage::
 
@@ -65,6 +70,9 @@ class LogDomainArgs:
     reader_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
     """Roles allowed to query (es:ESHttpGet/Post on the domain); the collector's role writes."""
     writer_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
+    admin_role_arn: pulumi.Input[str] | None = None
+    """The domain's master user (fine-grained access control): applies the bootstrap requests. Without it the
+    domain has no administrator until one is set."""
     instance_type: str = "r6g.large.search"
     instance_count: int = 3
     """Data nodes, spread over three zones (3..30)."""
@@ -95,8 +103,18 @@ def validate_args(args: LogDomainArgs) -> None:
         require_range("LogDomain", f"retention_days[{data_class!r}]", days, 1, 3653)
 
 
+def write_alias(data_class: str) -> str:
+    """The alias the collector writes a data class's logs to; its indexes are `logs-<class>-000001`, ..."""
+    return f"logs-{data_class}"
+
+
+ROLLOVER_AGE = "1d"
+"""A data class's write index rolls over daily, so deletion after N days removes whole days."""
+
+
 def retention_policies(retention_days: Mapping[str, int]) -> dict[str, dict[str, Any]]:
-    """One ISM policy per data class: indexes matching `logs-<class>-*` are deleted after the class's days."""
+    """One ISM policy per data class: indexes `logs-<class>-*` roll over daily and are deleted after the class's
+    days (counted from each index's rollover)."""
     return {
         data_class: {
             "policy": {
@@ -105,16 +123,58 @@ def retention_policies(retention_days: Mapping[str, int]) -> dict[str, dict[str,
                 "states": [
                     {
                         "name": "hot",
-                        "actions": [],
-                        "transitions": [{"state_name": "delete", "conditions": {"min_index_age": f"{days}d"}}],
+                        "actions": [{"rollover": {"min_index_age": ROLLOVER_AGE}}],
+                        "transitions": [{"state_name": "delete", "conditions": {"min_rollover_age": f"{days}d"}}],
                     },
                     {"name": "delete", "actions": [{"delete": {}}], "transitions": []},
                 ],
-                "ism_template": [{"index_patterns": [f"logs-{data_class}-*"], "priority": 100}],
+                "ism_template": [{"index_patterns": [f"{write_alias(data_class)}-*"], "priority": 100}],
             }
         }
         for data_class, days in sorted(retention_days.items())
     }
+
+
+LOG_WRITER_ROLE = {
+    "cluster_permissions": ["cluster_monitor", "indices:data/write/bulk"],
+    "index_permissions": [
+        {"index_patterns": ["logs-*"], "allowed_actions": ["indices:data/write/*", "indices:admin/mapping/put"]}
+    ],
+}
+"""What the collector may do inside OpenSearch: bulk-write documents to `logs-*`, nothing else (no reads,
+deletes, index creation or settings)."""
+
+
+def bootstrap_requests(retention_days: Mapping[str, int], writer_role_arns: Sequence[str]) -> list[dict[str, Any]]:
+    """The REST requests the master user applies once per domain, in order (each idempotent except the first
+    index, which fails harmlessly with `resource_already_exists_exception` when it exists)."""
+    requests: list[dict[str, Any]] = [
+        {"method": "PUT", "path": "/_plugins/_security/api/roles/log-writer", "body": LOG_WRITER_ROLE},
+        {
+            "method": "PUT",
+            "path": "/_plugins/_security/api/rolesmapping/log-writer",
+            "body": {"backend_roles": sorted(writer_role_arns)},
+        },
+    ]
+    for data_class, policy in retention_policies(retention_days).items():
+        alias = write_alias(data_class)
+        requests += [
+            {"method": "PUT", "path": f"/_plugins/_ism/policies/logs-{data_class}", "body": policy},
+            {
+                "method": "PUT",
+                "path": f"/_index_template/{alias}",
+                "body": {
+                    "index_patterns": [f"{alias}-*"],
+                    "template": {"settings": {"plugins.index_state_management.rollover_alias": alias}},
+                },
+            },
+            {
+                "method": "PUT",
+                "path": f"/{alias}-000001",
+                "body": {"aliases": {alias: {"is_write_index": True}}},
+            },
+        ]
+    return requests
 
 
 class LogDomain(pulumi.ComponentResource):
@@ -213,6 +273,7 @@ class LogDomain(pulumi.ComponentResource):
                 "enabled": True,
                 "internal_user_database_enabled": False,
                 "anonymous_auth_enabled": False,
+                **({"master_user_options": {"master_user_arn": args.admin_role_arn}} if args.admin_role_arn else {}),
             },
             snapshot_options={"automated_snapshot_start_hour": 2},
             log_publishing_options=[
@@ -225,4 +286,7 @@ class LogDomain(pulumi.ComponentResource):
         self.endpoint = domain.endpoint.apply(lambda host: f"https://{host}")
         self.arn = domain.arn
         self.retention = retention_policies(args.retention_days)
-        self.register_outputs({"endpoint": self.endpoint, "arn": self.arn, "retention_policies": self.retention})
+        self.bootstrap = pulumi.Output.all(*args.writer_role_arns).apply(
+            lambda writers: bootstrap_requests(args.retention_days, [str(w) for w in writers])
+        )
+        self.register_outputs({"endpoint": self.endpoint, "arn": self.arn, "bootstrap_requests": self.bootstrap})

@@ -65,7 +65,7 @@ def collector_config(
     *,
     opensearch_endpoint: str,
     tempo_endpoint: str,
-    logs_index: str = "trustfabric-logs",
+    logs_index: str = "logs-confidential",
 ) -> dict[str, Any]:
     """The collector pipeline: OTLP in, memory limit, PII redaction, batching; logs to OpenSearch, traces to Tempo."""
     redaction = {

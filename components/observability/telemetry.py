@@ -30,11 +30,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
+from components.observability.log_domain import write_alias
 from components.observability.redaction import collector_config
 from components.validation import require_choice, require_jurisdiction, require_range
 
@@ -105,6 +107,16 @@ def validate_args(args: TelemetryArgs) -> None:
         document = yaml.safe_load(text) or {}
         if not isinstance(document, dict) or not isinstance(document.get("groups"), list):
             raise ValueError(f"TelemetryStack: rule_groups[{name!r}]: expected a Prometheus rule file with groups:")
+
+
+def collector_pipeline(args: TelemetryArgs, opensearch_endpoint: str) -> dict[str, Any]:
+    """The collector's configuration for this cell: logs go to the write alias of the cell's data class, whose
+    indexes that class's retention policy manages (`log_domain.bootstrap_requests`)."""
+    return collector_config(
+        opensearch_endpoint=opensearch_endpoint,
+        tempo_endpoint=f"tempo.{args.namespace}:4317",
+        logs_index=write_alias(args.data_classification),
+    )
 
 
 def collector_network_policy(selector: Mapping[str, str]) -> dict[str, object]:
@@ -251,7 +263,7 @@ class TelemetryStack(pulumi.ComponentResource):
 
         config = pulumi.Output.from_input(args.opensearch_endpoint).apply(
             lambda endpoint: yaml.safe_dump(
-                collector_config(opensearch_endpoint=endpoint, tempo_endpoint=f"tempo.{args.namespace}:4317"),
+                collector_pipeline(args, endpoint),
                 sort_keys=True,
             )
         )

@@ -96,8 +96,74 @@ def test_retention_policies_per_data_class():
     policies = retention_policies({"public": 30, "restricted": 400})
     assert list(policies) == ["public", "restricted"]
     restricted = policies["restricted"]["policy"]
-    assert restricted["states"][0]["transitions"] == [{"state_name": "delete", "conditions": {"min_index_age": "400d"}}]
+    hot, delete = restricted["states"]
+    assert hot["actions"] == [{"rollover": {"min_index_age": "1d"}}]
+    assert hot["transitions"] == [{"state_name": "delete", "conditions": {"min_rollover_age": "400d"}}]
+    assert delete == {"name": "delete", "actions": [{"delete": {}}], "transitions": []}
     assert restricted["ism_template"] == [{"index_patterns": ["logs-restricted-*"], "priority": 100}]
+
+
+@pytest.mark.parametrize("data_class", ["internal", "confidential", "restricted"])
+def test_the_collector_writes_to_the_alias_its_cells_retention_policy_manages(data_class):
+    """The index the collector writes to, the template naming the rollover alias and the ISM policy's pattern
+    must agree, or retention never applies."""
+    from components.observability.log_domain import DEFAULT_RETENTION_DAYS, bootstrap_requests
+    from components.observability.telemetry import TelemetryArgs, collector_pipeline
+
+    args = TelemetryArgs(
+        jurisdiction="UK",
+        data_classification=data_class,
+        owner="platform",
+        opensearch_endpoint="https://logs.example",
+        alertmanager_config="",
+    )
+    index = collector_pipeline(args, "https://logs.example")["exporters"]["opensearch"]["logs_index"]
+    by_path = {r["path"]: r["body"] for r in bootstrap_requests(DEFAULT_RETENTION_DAYS, ["arn:aws:iam::1:role/w"])}
+    assert by_path[f"/{index}-000001"] == {"aliases": {index: {"is_write_index": True}}}
+    template = by_path[f"/_index_template/{index}"]
+    assert template["template"]["settings"]["plugins.index_state_management.rollover_alias"] == index
+    policy = by_path[f"/_plugins/_ism/policies/logs-{data_class}"]["policy"]
+    assert policy["ism_template"][0]["index_patterns"] == template["index_patterns"] == [f"{index}-*"]
+
+
+def test_bootstrap_requests_map_the_writer_and_manage_every_class():
+    from components.observability.log_domain import bootstrap_requests
+
+    writer = "arn:aws:iam::123456789012:role/trustfabric-prod-uk-eu-west-2-log-writer"
+    requests = bootstrap_requests({"internal": 90, "restricted": 400}, [writer])
+    by_path = {request["path"]: request for request in requests}
+    assert [r["method"] for r in requests] == ["PUT"] * len(requests)
+    assert by_path["/_plugins/_security/api/rolesmapping/log-writer"]["body"] == {"backend_roles": [writer]}
+    role = by_path["/_plugins/_security/api/roles/log-writer"]["body"]
+    assert role["index_permissions"] == [
+        {"index_patterns": ["logs-*"], "allowed_actions": ["indices:data/write/*", "indices:admin/mapping/put"]}
+    ]
+    assert not any("read" in action or "delete" in action for action in role["cluster_permissions"])
+    for data_class, days in (("internal", 90), ("restricted", 400)):
+        policy = by_path[f"/_plugins/_ism/policies/logs-{data_class}"]["body"]["policy"]
+        assert policy["ism_template"][0]["index_patterns"] == [f"logs-{data_class}-*"]
+        assert policy["states"][0]["transitions"][0]["conditions"] == {"min_rollover_age": f"{days}d"}
+        template = by_path[f"/_index_template/logs-{data_class}"]["body"]
+        assert template["index_patterns"] == [f"logs-{data_class}-*"]
+        assert template["template"]["settings"] == {
+            "plugins.index_state_management.rollover_alias": f"logs-{data_class}"
+        }
+        first = by_path[f"/logs-{data_class}-000001"]["body"]
+        assert first == {"aliases": {f"logs-{data_class}": {"is_write_index": True}}}
+    # the security role and its mapping come before any index is created
+    paths = [r["path"] for r in requests]
+    assert paths.index("/_plugins/_security/api/rolesmapping/log-writer") < paths.index("/logs-internal-000001")
+
+
+def test_the_deploy_role_is_each_domains_master_user(stack_graph):
+    graph = stack_graph("prod")
+    for cell in ("uk", "eu", "us", "ca"):
+        domain = only(graph, DOMAIN, f"{cell}-logs-domain")
+        options = domain.props["advancedSecurityOptions"]
+        assert options["enabled"] is True and options["internalUserDatabaseEnabled"] is False
+        deploy = only(graph, "aws:iam/role:Role", f"{cell}-iam-deploy")
+        assert domain.property_dependencies["advancedSecurityOptions"] == [deploy.urn]
+        assert options["masterUserOptions"]["masterUserArn"].endswith(f":role/{deploy.props['name']}")
 
 
 ARGS = {
@@ -138,3 +204,17 @@ def test_log_domain_validation(changes, message):
     with pytest.raises(ValueError) as error:
         validate_args(LogDomainArgs(**{**ARGS, **changes}))
     assert str(error.value) == message
+
+
+def test_each_cell_exports_what_the_bootstrap_runbook_reads(stack_graph, repo_root):
+    runbook = (repo_root / "runbooks" / "log-domain-bootstrap.md").read_text()
+    for key in ("endpoint", "region", "bootstrap_requests"):
+        assert f".{key}" in runbook
+    graph = stack_graph("prod")
+    for cell in ("uk", "eu", "us", "ca"):
+        exported = graph.outputs[f"{cell}_log_domain"]
+        role = only(graph, "aws:iam/role:Role", f"{cell}-collector-role")
+        assert exported["region"] == role.region
+        mapping = next(r for r in exported["bootstrap_requests"] if r["path"].endswith("rolesmapping/log-writer"))
+        assert mapping["body"] == {"backend_roles": [f"arn:aws:iam::123456789012:role/{role.props['name']}"]}
+        assert {r["path"] for r in exported["bootstrap_requests"]} >= {"/logs-restricted-000001"}
