@@ -460,15 +460,19 @@ class _FastEvaluation:
             args = ResourceValidationArgs(
                 request.type, props, request.urn, request.name, opts, provider, config, stack_tags
             )
-            try:
-                _run_validation(policy.validate(args, report_violation))
-            except UnknownValueError as error:
-                self._cannot_run(response, policy, error)
-            except _NotApplicableError as error:
-                response.not_applicable.append(
-                    analyzer_pb2.PolicyNotApplicable(policy_name=policy.name, reason=error.reason or "")
-                )
+            self._validate(response, policy, args, report_violation)
         return response
+
+    def _validate(self, response: Any, policy: Any, args: Any, report_violation: Any) -> None:
+        """Run one policy's validate as the servicer does: unknown values and not-applicable are reported."""
+        try:
+            _run_validation(policy.validate(args, report_violation))
+        except UnknownValueError as error:
+            self._cannot_run(response, policy, error)
+        except _NotApplicableError as error:
+            response.not_applicable.append(
+                analyzer_pb2.PolicyNotApplicable(policy_name=policy.name, reason=error.reason or "")
+            )
 
     def analyze_stack(self, entries: Sequence[_Entry]) -> Any:
         servicer = self.servicer
@@ -509,14 +513,7 @@ class _FastEvaluation:
                     resource.property_dependencies[key] = [urns_to_resources[u] for u in urns if u in urns_to_resources]
             config = servicer._get_policy_config(policy.name)
             args = StackValidationArgs([resource for resource, _, _, _ in intermediates], config, stack_tags)
-            try:
-                _run_validation(policy.validate(args, report_violation))
-            except UnknownValueError as error:
-                self._cannot_run(response, policy, error)
-            except _NotApplicableError as error:
-                response.not_applicable.append(
-                    analyzer_pb2.PolicyNotApplicable(policy_name=policy.name, reason=error.reason or "")
-                )
+            self._validate(response, policy, args, report_violation)
         return response
 
 

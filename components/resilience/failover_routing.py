@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.security.kms import key_admin_statements
 from components.validation import (
     require_choice,
     require_jurisdiction,
@@ -55,22 +56,6 @@ ROUTE53_CONTROL_REGION = "us-east-1"
 """The only region Route53 takes DNSSEC signing keys (KMS) and public-zone query-log groups from."""
 DNSSEC_KEY_SPEC = "ECC_NIST_P256"
 DNSSEC_SERVICE = "dnssec-route53.amazonaws.com"
-KEY_ADMIN_ACTIONS = (
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-)
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -153,13 +138,7 @@ def dnssec_key_policy(account_id: str, key_admin_role_arn: str) -> str:
     read the public key, sign and create grants, for this account's hosted zones only. Nobody else may use it.
     """
     statements = [
-        {
-            "Sid": "KeyAdministration",
-            "Effect": "Allow",
-            "Principal": {"AWS": [key_admin_role_arn]},
-            "Action": list(KEY_ADMIN_ACTIONS),
-            "Resource": "*",
-        },
+        *key_admin_statements([key_admin_role_arn]),
         {
             "Sid": "Route53DnssecSign",
             "Effect": "Allow",

@@ -235,6 +235,18 @@ def trail_event_selectors(audit_bucket_arn: pulumi.Input[str]) -> list[aws.cloud
     ]
 
 
+def topic_tls_only_statement(topic_arn: str) -> dict[str, Any]:
+    """Nobody may publish to the topic over plain HTTP."""
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "sns:Publish",
+        "Resource": topic_arn,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
 def trail_topic_policy(topic_arn: str, trail: str) -> str:
     """CloudTrail may publish, only for this stack's trail; TLS only. No other principal is named: subscribers
     are this account's roles, through their IAM policies."""
@@ -247,14 +259,7 @@ def trail_topic_policy(topic_arn: str, trail: str) -> str:
             "Resource": topic_arn,
             "Condition": {"StringEquals": {"aws:SourceArn": trail}},
         },
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
+        topic_tls_only_statement(topic_arn),
     ]
     return policy_document(statements)
 
@@ -270,14 +275,7 @@ def alert_topic_policy(topic_arn: str, account_id: str, rule_arns: Sequence[str]
             "Resource": topic_arn,
             "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
         },
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
+        topic_tls_only_statement(topic_arn),
         {
             "Sid": "AccountOnlySubscriptions",
             "Effect": "Allow",

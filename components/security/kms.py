@@ -153,6 +153,35 @@ def validate_args(args: KmsKeyringArgs) -> None:
                 validate_primary_key_arn(purpose, arn, args.jurisdiction, args.region)
 
 
+def key_admin_statements(admins: Sequence[str]) -> list[dict[str, object]]:
+    """Administration of a key by the key-admin roles, without use: every admin action, and `kms:PutKeyPolicy`
+    allowed to them and denied to every other principal (any key policy of ours starts with these)."""
+    return [
+        {
+            "Sid": "KeyAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": list(admins)},
+            "Action": list(ADMIN_ACTIONS),
+            "Resource": "*",
+        },
+        {
+            "Sid": "KeyPolicyChangeByKeyAdminOnly",
+            "Effect": "Allow",
+            "Principal": {"AWS": list(admins)},
+            "Action": KEY_POLICY_ACTION,
+            "Resource": "*",
+        },
+        {
+            "Sid": "DenyKeyPolicyChangeExceptKeyAdmin",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": KEY_POLICY_ACTION,
+            "Resource": "*",
+            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": list(admins)}},
+        },
+    ]
+
+
 def key_policy(
     account_id: str,
     region: str,
@@ -169,30 +198,7 @@ def key_policy(
     them to this account.
     """
     admins = list(admin_role_arns) or [f"arn:aws:iam::{account_id}:role/trustfabric-key-admin"]
-    statements: list[dict[str, object]] = [
-        {
-            "Sid": "KeyAdministration",
-            "Effect": "Allow",
-            "Principal": {"AWS": admins},
-            "Action": list(ADMIN_ACTIONS),
-            "Resource": "*",
-        },
-        {
-            "Sid": "KeyPolicyChangeByKeyAdminOnly",
-            "Effect": "Allow",
-            "Principal": {"AWS": admins},
-            "Action": KEY_POLICY_ACTION,
-            "Resource": "*",
-        },
-        {
-            "Sid": "DenyKeyPolicyChangeExceptKeyAdmin",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": KEY_POLICY_ACTION,
-            "Resource": "*",
-            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": admins}},
-        },
-    ]
+    statements: list[dict[str, object]] = key_admin_statements(admins)
     if user_role_arns:
         statements.append(
             {

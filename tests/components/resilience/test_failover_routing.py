@@ -113,11 +113,22 @@ def test_us_zone_is_signed_with_an_asymmetric_key_in_us_east_1(prod):
 def test_signing_key_is_usable_by_route53_dnssec_of_this_account_only(prod):
     policy = json.loads(only(prod, KEY, "us-routing-dnssec-key").props["policy"])
     by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}
-    assert set(by_sid) == {"KeyAdministration", "Route53DnssecSign", "Route53DnssecGrant"}
-    assert by_sid["KeyAdministration"]["Principal"] == {
-        "AWS": ["arn:aws:iam::123456789012:role/trustfabric-prod-us-key-admin"]
+    assert set(by_sid) == {
+        "KeyAdministration",
+        "KeyPolicyChangeByKeyAdminOnly",
+        "DenyKeyPolicyChangeExceptKeyAdmin",
+        "Route53DnssecSign",
+        "Route53DnssecGrant",
     }
+    key_admin = "arn:aws:iam::123456789012:role/trustfabric-prod-us-key-admin"
+    assert by_sid["KeyAdministration"]["Principal"] == {"AWS": [key_admin]}
     assert "kms:Sign" not in by_sid["KeyAdministration"]["Action"]
+    # only the key-admin role may change the key policy, as for every key of the keyring
+    assert "kms:PutKeyPolicy" not in by_sid["KeyAdministration"]["Action"]
+    assert by_sid["KeyPolicyChangeByKeyAdminOnly"]["Principal"] == {"AWS": [key_admin]}
+    deny = by_sid["DenyKeyPolicyChangeExceptKeyAdmin"]
+    assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", {"AWS": "*"}, "kms:PutKeyPolicy")
+    assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": [key_admin]}}
     sign = by_sid["Route53DnssecSign"]
     assert sign["Principal"] == {"Service": "dnssec-route53.amazonaws.com"}
     assert sorted(sign["Action"]) == ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
