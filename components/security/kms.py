@@ -62,8 +62,11 @@ ADMIN_ACTIONS = (
     "kms:ScheduleKeyDeletion",
     "kms:CancelKeyDeletion",
     "kms:RotateKeyOnDemand",
+    "kms:ReplicateKey",
 )
-"""What the key-admin role may do besides changing the key policy: never use the key (no Encrypt/Decrypt)."""
+"""What the key-admin role may do besides changing the key policy: never use the key (no Encrypt/Decrypt).
+`kms:ReplicateKey` must be in the primary key's policy (no statement delegates to IAM), or the dr stack,
+deployed as key-admin, could not create its replicas."""
 KEY_POLICY_ACTION = "kms:PutKeyPolicy"
 """Changing the key policy: granted to the key-admin role alone, and denied to every other principal."""
 

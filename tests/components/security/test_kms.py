@@ -59,6 +59,8 @@ def test_key_policy_uses_named_roles_and_administers_through_key_admin_only(prod
     by_sid = statements(key, "policy")
     assert by_sid["KeyAdministration"]["Principal"] == {"AWS": [role_arn("prod", "uk", "key-admin")]}
     assert "kms:Decrypt" not in by_sid["KeyAdministration"]["Action"]
+    # the key policy grants no IAM delegation, so the dr replicas need ReplicateKey granted here
+    assert "kms:ReplicateKey" in by_sid["KeyAdministration"]["Action"]
     assert by_sid["KeyUse"]["Principal"] == {
         "AWS": [role_arn("prod", "uk", r) for r in ("deploy", "incident-responder", "config-recorder")]
     }
