@@ -146,6 +146,21 @@ def require_cmk(args: Any, report_violation: ReportViolation, *, kind: str, path
         report_violation(f"{kind} '{args.name}' {problem}")
 
 
+def flag_and_cmk_validator(
+    kind: str, *, flag_path: Path, flag_argument: str, key_path: Path = ("kmsKeyId",), key_argument: str = "kms_key_id"
+) -> Any:
+    """The validate of a resource encrypted by a boolean flag plus a key argument (EBS, EFS, RDS, DocumentDB):
+    the flag must be on, and for CMK-scoped data the key must be a customer-managed key."""
+
+    def validate(args: Any, report_violation: ReportViolation) -> None:
+        if require_enabled(
+            args, report_violation, kind=kind, path=flag_path, argument=flag_argument, key_argument=key_argument
+        ):
+            require_cmk(args, report_violation, kind=kind, path=key_path, argument=key_argument)
+
+    return validate
+
+
 def cmk_problem(props: Any, path: Path, argument: str, scope: str) -> str | None:
     """What is wrong with the key at `path` for CMK-scoped data, or None when it is a customer-managed key.
 

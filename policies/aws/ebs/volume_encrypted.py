@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
-
-from policies._helpers_encryption import require_cmk, require_enabled
+from policies._helpers_encryption import flag_and_cmk_validator
 from policies.base import PolicyMeta, resource_policy
 
 META = PolicyMeta(
@@ -27,16 +25,7 @@ META = PolicyMeta(
 KIND = "EBS volume"
 
 
-def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if require_enabled(
-        args,
-        report_violation,
-        kind=KIND,
-        path=("encrypted",),
-        argument="encrypted",
-        key_argument="kms_key_id",
-    ):
-        require_cmk(args, report_violation, kind=KIND, path=("kmsKeyId",), argument="kms_key_id")
+validate = flag_and_cmk_validator(KIND, flag_path=("encrypted",), flag_argument="encrypted")
 
 
 POLICY = resource_policy(META, validate, resource_types=("aws:ebs/volume:Volume",))
