@@ -199,10 +199,16 @@ def targets_bucket(resource: Any, bucket: Any) -> bool:
     """
     if any(dependency.urn == bucket.urn for dependency in resource.property_dependencies.get("bucket", [])):
         return True
-    if is_unknown(resource.props, "bucket") or is_unknown(bucket.props, "bucket"):
-        return False
-    name = get(bucket.props, "bucket")
-    return isinstance(name, str) and bool(name) and get(resource.props, "bucket") == name
+    name = _bucket_name(bucket.props)
+    return name is not None and _bucket_name(resource.props) == name
+
+
+def _bucket_name(props: Any) -> str | None:
+    """The literal, non-empty `bucket` input in `props`; None when absent, unknown or not a string."""
+    if is_unknown(props, "bucket"):
+        return None
+    name = get(props, "bucket")
+    return name if isinstance(name, str) and name else None
 
 
 class BucketTargets:
@@ -218,17 +224,14 @@ class BucketTargets:
         for index, resource in enumerate(self.resources):
             for dependency in resource.property_dependencies.get("bucket", []):
                 self._by_dependency.setdefault(dependency.urn, []).append(index)
-            if is_unknown(resource.props, "bucket"):
-                continue
-            name = get(resource.props, "bucket")
-            if isinstance(name, str) and name:
+            name = _bucket_name(resource.props)
+            if name is not None:
                 self._by_name.setdefault(name, []).append(index)
 
     def of(self, bucket: Any) -> list[Any]:
         """The resources targeting `bucket`, in their order in `resources`."""
         found = set(self._by_dependency.get(bucket.urn, ()))
-        if not is_unknown(bucket.props, "bucket"):
-            name = get(bucket.props, "bucket")
-            if isinstance(name, str) and name:
-                found.update(self._by_name.get(name, ()))
+        name = _bucket_name(bucket.props)
+        if name is not None:
+            found.update(self._by_name.get(name, ()))
         return [self.resources[index] for index in sorted(found)]

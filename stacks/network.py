@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from components.network.cell_network import CellNetwork, CellNetworkArgs, MovedFrom
 from stacks.context import CellContext
-from stacks.resilience import deployment
+from stacks.settings import deployment
 
 VPC_CIDRS = {"primary": "10.64.0.0/16", "standby": "10.65.0.0/16"}
 """Cell VPCs by footprint: the regions of a pair differ so they can be peered."""

@@ -16,7 +16,7 @@ from components.observability.collector_identity import CollectorIdentity, Colle
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
 from stacks.context import CellContext
-from stacks.resilience import deployment
+from stacks.settings import deployment
 
 SLO_DIR = Path(__file__).resolve().parents[1] / "slos"
 

@@ -39,19 +39,12 @@ from components.resilience.dynamodb import LedgerTable, LedgerTableArgs, table_a
 from components.resilience.failover_routing import FailoverRouting, FailoverRoutingArgs
 from components.resilience.records_bucket import RecordsBucket, RecordsBucketArgs, paired_key_arn
 from stacks.context import CellContext
-from stacks.settings import SIZE_PROFILES, StackSettings
+from stacks.settings import PRIMARY_STACK, SIZE_PROFILES, StackSettings, deployment
 
-PRIMARY_STACK = "prod"
-"""The stack of the primary footprint; dr (any standby-footprint stack) is its pair."""
 PRODUCTION_STACKS = (PRIMARY_STACK, "dr")
 """Stacks whose vaults are locked in compliance mode (irreversible once the grace period ends)."""
 DOMAIN = "trustfabric.example.com"
 """Parent domain of the cells' public zones: `<cell>.trustfabric.example.com` (prod and dr share it)."""
-
-
-def deployment(settings: StackSettings) -> str:
-    """The name a pair of stacks shares in every deterministic resource name (`prod` for prod and dr)."""
-    return PRIMARY_STACK if settings.is_standby_footprint else settings.stack
 
 
 def is_paired(settings: StackSettings) -> bool:

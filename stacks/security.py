@@ -30,11 +30,7 @@ from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
 from components.security.secrets import CellSecrets, CellSecretsArgs, SecretSpec
 from components.security.vault import CellVault, CellVaultArgs, VaultWorkload
 from stacks.context import CellContext
-from stacks.settings import StackSettings
-
-PRIMARY_STACK = "prod"
-"""The stack whose multi-Region primary keys the dr stack replicates."""
-
+from stacks.settings import PRIMARY_STACK, StackSettings
 
 CELL_SECRETS = (
     SecretSpec("ledger-db", "Ledger database credentials"),

@@ -119,6 +119,10 @@ class ObservabilitySettings:
     """CloudWatch/OpenSearch log retention; at least 365 (policy floor)."""
 
 
+PRIMARY_STACK = "prod"
+"""The stack of the primary footprint; dr (any standby-footprint stack) is its pair and replicates its keys."""
+
+
 @dataclass(frozen=True)
 class StackSettings:
     """Everything the program needs to know about this stack, typed and validated."""
@@ -302,10 +306,9 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
         data_class = reader.string(
             f"{key}.dataClassification", item.get("dataClassification", default_class), DATA_CLASSIFICATIONS
         )
-        kube_context = reader.string(
-            f"{key}.kubeContext", item.get("kubeContext", f"trustfabric-{stack}-{code.lower()}")
-        )
-        eks_cluster = reader.string(f"{key}.eksCluster", item.get("eksCluster", f"trustfabric-{stack}-{code.lower()}"))
+        cluster = f"trustfabric-{stack}-{code.lower()}"
+        kube_context = reader.string(f"{key}.kubeContext", item.get("kubeContext", cluster))
+        eks_cluster = reader.string(f"{key}.eksCluster", item.get("eksCluster", cluster))
         cells.append(CellSettings(jurisdiction, region, size, data_class, kube_context, eks_cluster))
 
     vault_value = reader.mapping("vault", _decode(own["vault"]))
@@ -387,3 +390,8 @@ def load_settings() -> StackSettings:
     stack = pulumi.get_stack()
     values = dict(runtime_config.CONFIG.get()) or dict(runtime_config.get_config_env())
     return parse_settings(values, project=project, stack=stack, source=f"Pulumi.{stack}.yaml")
+
+
+def deployment(settings: StackSettings) -> str:
+    """The name a pair of stacks shares in every deterministic resource name (`prod` for prod and dr)."""
+    return PRIMARY_STACK if settings.is_standby_footprint else settings.stack

@@ -243,10 +243,6 @@ class _ProviderLookup:
             self.cache[key] = _Provider(message)
         return self.cache[key]
 
-    def for_resource(self, resource: Resource) -> analyzer_pb2.AnalyzerProviderResource | None:
-        provider = self.provider(resource)
-        return provider.message if provider is not None else None
-
 
 class _Entry:
     """One custom resource's Analyze request, built once, plus what AnalyzeStack adds for it."""
@@ -322,10 +318,6 @@ class PreparedGraph:
     def stack_entries(self) -> list[_Entry]:
         """Every resource AnalyzeStack lists: custom resources, providers excluded, in graph order."""
         return [self.entry(resource) for resource in self.graph if resource.custom and not resource.is_provider]
-
-
-def analyze_request(resource: Resource, providers: _ProviderLookup) -> analyzer_pb2.AnalyzeRequest:
-    return _Entry(resource, providers).request
 
 
 def stack_request(prepared: PreparedGraph) -> analyzer_pb2.AnalyzeStackRequest:

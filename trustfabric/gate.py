@@ -458,13 +458,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@_collector_paused()
 def _analyze(analyzer: Analyzer, graph: ResourceGraph) -> list[Diagnostic]:
     """Resource policies per resource, then stack policies; a crashing policy is one clear error line."""
-    with _collector_paused():
-        return _analyze_all(analyzer, graph)
-
-
-def _analyze_all(analyzer: Analyzer, graph: ResourceGraph) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     prepared = analyzer.prepare(graph)  # each resource's request is built once, for both passes
     for resource in graph.custom_resources:

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 
 FLOW_LOG_TRAFFIC = "ALL"
@@ -135,22 +136,8 @@ def flow_log_role_name(deployment: str, cell: str, region: str) -> str:
 
 def flow_log_trust_policy(account_id: str, region: str) -> str:
     """Only this account's VPC flow logs in `region` may assume the role (no confused deputy)."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": FLOW_LOG_SERVICE},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": account_id},
-                        "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:{region}:{account_id}:vpc-flow-log/*"},
-                    },
-                }
-            ],
-        },
-        sort_keys=True,
+    return assume_role_policy(
+        FLOW_LOG_SERVICE, account_id, source_arn=("ArnLike", f"arn:aws:ec2:{region}:{account_id}:vpc-flow-log/*")
     )
 
 
@@ -177,6 +164,32 @@ def flow_log_delivery_policy(account_id: str, region: str, log_group_name: str) 
             ],
         },
         sort_keys=True,
+    )
+
+
+def service_security_group(
+    resource_name: str,
+    *,
+    name: str,
+    description: str,
+    rule_description: str,
+    port: int,
+    vpc_id: pulumi.Input[str],
+    vpc_cidr: str,
+    opts: pulumi.ResourceOptions,
+) -> aws.ec2.SecurityGroup:
+    """A service's own security group in the cell network: one TCP port, from the VPC's CIDR only."""
+    return aws.ec2.SecurityGroup(
+        resource_name,
+        name=name,
+        description=description,
+        vpc_id=vpc_id,
+        ingress=[
+            aws.ec2.SecurityGroupIngressArgs(
+                description=rule_description, protocol="tcp", from_port=port, to_port=port, cidr_blocks=[vpc_cidr]
+            )
+        ],
+        opts=opts,
     )
 
 

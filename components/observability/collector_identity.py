@@ -33,6 +33,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.trust import assume_role_policy
+
 POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
 WRITE_ACTIONS = ("es:ESHttpPost", "es:ESHttpPut")
 """Bulk indexing and index writes: the collector never reads, deletes or administers."""
@@ -77,23 +79,12 @@ def role_name(args: CollectorIdentityArgs) -> str:
 
 def trust_policy(account_id: str, region: str, cluster_name: str) -> str:
     """Only EKS Pod Identity, acting for this account's cluster, may assume the role (and tag the session)."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "EksPodIdentity",
-                    "Effect": "Allow",
-                    "Principal": {"Service": POD_IDENTITY_SERVICE},
-                    "Action": ["sts:AssumeRole", "sts:TagSession"],
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": account_id},
-                        "ArnEquals": {"aws:SourceArn": f"arn:aws:eks:{region}:{account_id}:cluster/{cluster_name}"},
-                    },
-                }
-            ],
-        },
-        sort_keys=True,
+    return assume_role_policy(
+        POD_IDENTITY_SERVICE,
+        account_id,
+        actions=("sts:AssumeRole", "sts:TagSession"),
+        source_arn=("ArnEquals", f"arn:aws:eks:{region}:{account_id}:cluster/{cluster_name}"),
+        sid="EksPodIdentity",
     )
 
 

@@ -41,7 +41,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.network.cell_network import require_vpc_cidr
+from components.network.cell_network import require_vpc_cidr, service_security_group
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
@@ -235,20 +235,14 @@ class LogDomain(pulumi.ComponentResource):
                 sort_keys=True,
             )
         )
-        security_group = aws.ec2.SecurityGroup(
+        security_group = service_security_group(
             f"{name}-sg",
             name=f"{domain_name}-opensearch",
             description=f"HTTPS to the {args.jurisdiction} log domain from inside the cell VPC only",
+            rule_description="HTTPS from the cell VPC",
+            port=HTTPS,
             vpc_id=args.vpc_id,
-            ingress=[
-                aws.ec2.SecurityGroupIngressArgs(
-                    description="HTTPS from the cell VPC",
-                    protocol="tcp",
-                    from_port=HTTPS,
-                    to_port=HTTPS,
-                    cidr_blocks=[args.vpc_cidr],
-                )
-            ],
+            vpc_cidr=args.vpc_cidr,
             opts=child,
         )
         domain = aws.opensearch.Domain(

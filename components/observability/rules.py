@@ -73,8 +73,6 @@ RECORDING_WINDOWS: tuple[str, ...] = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 EVALUATION_INTERVAL = "1m"
 PAGE_FOR = "0s"
 """No hold: the 5m/30m short windows stop flapping, and a 1m hold would cost a minute of the 2-minute MTTD."""
-FULL_OUTAGE_WINDOWS = ("1h", "5m")
-"""Long and short window of the full-outage page condition (those of the workbook's fastest page)."""
 TICKET_FOR = "15m"
 PAGE_SEVERITY_BY_TIER: dict[str, str] = {"tier0": "sev1", "tier1": "sev2", "records": "sev1"}
 """tier0 and records page at any hour (sev1); tier1 degrades gracefully and pages in business hours (sev2)."""
@@ -105,6 +103,8 @@ BURN_RATE_WINDOWS: tuple[BurnRateWindow, ...] = (
     BurnRateWindow("ticket", "1d", "2h", 3.0),  # 10% in 1 day
     BurnRateWindow("ticket", "3d", "6h", 1.0),  # 10% in 3 days
 )
+FULL_OUTAGE_WINDOWS = (BURN_RATE_WINDOWS[0].long_window, BURN_RATE_WINDOWS[0].short_window)
+"""Long and short window of the full-outage page condition: those of the workbook's fastest page."""
 
 
 def burn_factor(factor_30d: float, window_days: int) -> float:
@@ -233,11 +233,8 @@ class AlertCondition:
 def needs_full_outage_condition(slo: SloSpec) -> bool:
     """Whether the workbook's fastest page would see a full outage later than `PAGE_DETECTION_MINUTES`: its
     threshold, factor x budget, is not below what that much full outage shows in one of its windows."""
-    window, factor = burn_rate_windows(slo, "page")[0]
-    return any(
-        factor * slo.error_budget >= full_outage_cap(_minutes(span))
-        for span in (window.long_window, window.short_window)
-    )
+    _, factor = burn_rate_windows(slo, "page")[0]
+    return any(factor * slo.error_budget >= full_outage_cap(_minutes(span)) for span in FULL_OUTAGE_WINDOWS)
 
 
 def alert_conditions(slo: SloSpec, kind: str) -> list[AlertCondition]:
@@ -303,8 +300,9 @@ def alert_labels(slo: SloSpec, kind: str) -> dict[str, str]:
 def alert_annotations(slo: SloSpec, kind: str, base_url: str = "") -> dict[str, str]:
     """Summary, description and runbook_url; static text so promtool can check them exactly."""
     percent = number_text(round(slo.target * 100, 6))
-    burn_conditions = [condition for condition in alert_conditions(slo, kind) if condition.factor is not None]
-    outage_conditions = [condition for condition in alert_conditions(slo, kind) if condition.factor is None]
+    all_conditions = alert_conditions(slo, kind)
+    burn_conditions = [condition for condition in all_conditions if condition.factor is not None]
+    outage_conditions = [condition for condition in all_conditions if condition.factor is None]
     conditions = ", or ".join(condition_text(condition) for condition in burn_conditions)
     outage = "".join(f"; or {condition_text(condition)}" for condition in outage_conditions)
     fastest = max(factor for _, factor in burn_rate_windows(slo, kind))
@@ -409,13 +407,7 @@ def _gauge_values(values: Sequence[float]) -> str:
 
 def _bad_minutes(ratios: Sequence[float]) -> list[bool]:
     """Spread a per-minute error ratio over whole minutes: minute i is bad when the running sum crosses 1."""
-    bad: list[bool] = []
-    total = 0.0
-    for ratio in ratios:
-        before = math.floor(total + 1e-9)
-        total += ratio
-        bad.append(math.floor(total + 1e-9) > before)
-    return bad
+    return [count > 0 for count in _event_counts(ratios, 1)]
 
 
 def _event_counts(ratios: Sequence[float], per_minute: int) -> list[float]:

@@ -46,8 +46,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.network.cell_network import require_vpc_cidr
-from components.resilience.backup import assume_role_policy
+from components.network.cell_network import require_vpc_cidr, service_security_group
+from components.trust import assume_role_policy
 from components.validation import (
     require_choice,
     require_jurisdiction,
@@ -171,20 +171,14 @@ class LedgerDatabase(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         identifier = cluster_identifier(args.deployment, args.cell, args.region)
 
-        security_group = aws.ec2.SecurityGroup(
+        security_group = service_security_group(
             f"{name}-sg",
             name=f"{identifier}-db",
             description=f"PostgreSQL from inside the {args.jurisdiction} ledger VPC only",
+            rule_description="PostgreSQL from the VPC",
+            port=args.port,
             vpc_id=args.vpc_id,
-            ingress=[
-                aws.ec2.SecurityGroupIngressArgs(
-                    description="PostgreSQL from the VPC",
-                    protocol="tcp",
-                    from_port=args.port,
-                    to_port=args.port,
-                    cidr_blocks=[args.vpc_cidr],
-                )
-            ],
+            vpc_cidr=args.vpc_cidr,
             opts=child,
         )
         subnet_group = aws.rds.SubnetGroup(

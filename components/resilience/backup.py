@@ -43,6 +43,7 @@ from components.resilience.tiers import (
     rule_lifecycle,
     shortest_retention_days,
 )
+from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from trustfabric.residency import JURISDICTIONS
 
@@ -154,24 +155,6 @@ def vault_access_policy(vault_arn: str) -> str:
                     "Action": list(PROTECTED_ACTIONS),
                     "Resource": vault_arn,
                 }
-            ],
-        },
-        sort_keys=True,
-    )
-
-
-def assume_role_policy(service: str, account_id: str) -> str:
-    """Trust for an AWS service, bound to this account (no confused deputy from another account)."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                },
             ],
         },
         sort_keys=True,

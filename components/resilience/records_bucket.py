@@ -34,7 +34,6 @@ Usage::
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -53,6 +52,7 @@ from components.storage.secure_bucket import (
     private_bucket,
     tls_only_statement,
 )
+from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from trustfabric.residency import JURISDICTIONS
 
@@ -170,44 +170,40 @@ def records_bucket_policy(bucket: str) -> str:
 def replication_role_policy(source: str, destination: str, source_key: str, replica_key: str) -> str:
     """Least privilege for S3 replication: read the source's versions, write replicas, use the two keys."""
     source_arn, destination_arn = bucket_arn(source), bucket_arn(destination)
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ReadSourceConfiguration",
-                    "Effect": "Allow",
-                    "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                    "Resource": source_arn,
-                },
-                {
-                    "Sid": "ReadSourceVersions",
-                    "Effect": "Allow",
-                    "Action": [
-                        "s3:GetObjectVersionForReplication",
-                        "s3:GetObjectVersionAcl",
-                        "s3:GetObjectVersionTagging",
-                        "s3:GetObjectRetention",
-                        "s3:GetObjectLegalHold",
-                    ],
-                    "Resource": f"{source_arn}/*",
-                },
-                {
-                    "Sid": "WriteReplicas",
-                    "Effect": "Allow",
-                    "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
-                    "Resource": f"{destination_arn}/*",
-                },
-                {"Sid": "DecryptSource", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": source_key},
-                {
-                    "Sid": "EncryptReplicas",
-                    "Effect": "Allow",
-                    "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
-                    "Resource": replica_key,
-                },
-            ],
-        },
-        sort_keys=True,
+    return policy_document(
+        [
+            {
+                "Sid": "ReadSourceConfiguration",
+                "Effect": "Allow",
+                "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                "Resource": source_arn,
+            },
+            {
+                "Sid": "ReadSourceVersions",
+                "Effect": "Allow",
+                "Action": [
+                    "s3:GetObjectVersionForReplication",
+                    "s3:GetObjectVersionAcl",
+                    "s3:GetObjectVersionTagging",
+                    "s3:GetObjectRetention",
+                    "s3:GetObjectLegalHold",
+                ],
+                "Resource": f"{source_arn}/*",
+            },
+            {
+                "Sid": "WriteReplicas",
+                "Effect": "Allow",
+                "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+                "Resource": f"{destination_arn}/*",
+            },
+            {"Sid": "DecryptSource", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": source_key},
+            {
+                "Sid": "EncryptReplicas",
+                "Effect": "Allow",
+                "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
+                "Resource": replica_key,
+            },
+        ]
     )
 
 
@@ -299,7 +295,7 @@ class RecordsBucket(pulumi.ComponentResource):
             f"{name}-replication-role",
             name=f"trustfabric-{args.deployment}-{args.cell}-{args.region}-records-replication",
             description=f"S3 replication of the {args.jurisdiction} records bucket to {paired}",
-            assume_role_policy=account_id.apply(_s3_trust_policy),
+            assume_role_policy=account_id.apply(lambda account: assume_role_policy("s3.amazonaws.com", account)),
             permissions_boundary=args.permissions_boundary_arn,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -353,21 +349,3 @@ class RecordsBucket(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
-
-
-def _s3_trust_policy(account_id: str) -> str:
-    """S3 may assume the replication role only on behalf of this account's buckets."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "s3.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                }
-            ],
-        },
-        sort_keys=True,
-    )

@@ -188,15 +188,15 @@ def trail_topic_name(stack: str) -> str:
 
 def audit_bucket_policy(bucket: str, account_id: str, region: str, stack: str) -> str:
     """TLS only; CloudTrail may check the ACL and write its files, only for this stack's trail."""
-    trail = trail_arn(region, account_id, stack)
+    arn, trail = bucket_arn(bucket), trail_arn(region, account_id, stack)
     statements = [
-        tls_only_statement(bucket_arn(bucket)),
+        tls_only_statement(arn),
         {
             "Sid": "CloudTrailAclCheck",
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "s3:GetBucketAcl",
-            "Resource": f"arn:aws:s3:::{bucket}",
+            "Resource": arn,
             "Condition": {"StringEquals": {"aws:SourceArn": trail}},
         },
         {
@@ -204,7 +204,7 @@ def audit_bucket_policy(bucket: str, account_id: str, region: str, stack: str) -
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": f"arn:aws:s3:::{bucket}/cloudtrail/AWSLogs/{account_id}/*",
+            "Resource": f"{arn}/cloudtrail/AWSLogs/{account_id}/*",
             "Condition": {"StringEquals": {"aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control"}},
         },
     ]
@@ -284,7 +284,7 @@ def alert_topic_policy(topic_arn: str, account_id: str, rule_arns: Sequence[str]
             "Resource": topic_arn,
         },
     ]
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+    return policy_document(statements)
 
 
 def assume_role_pattern(role_arns: Sequence[str]) -> str:

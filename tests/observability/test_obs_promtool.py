@@ -6,6 +6,7 @@ suites fail when the alerting is wrong."""
 from __future__ import annotations
 
 import copy
+import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -75,11 +76,17 @@ def title_of(test: dict[str, Any]) -> str:
     return str(test["name"])
 
 
-def _run_suite(tmp_path: Path, promtool: str, slo: SloSpec, rule_file: dict[str, Any]) -> str:
-    suite = promtool_tests(slo, "rules.yml")
+def _promtool_test(
+    tmp_path: Path, promtool: str, rule_file: dict[str, Any], suite: dict[str, Any]
+) -> subprocess.CompletedProcess[str]:
+    """`promtool test rules` on `suite` (which reads `rules.yml`) against `rule_file`."""
     (tmp_path / "rules.yml").write_text(yaml.safe_dump(rule_file, sort_keys=False), encoding="utf-8")
     (tmp_path / "test.yml").write_text(yaml.safe_dump(suite, sort_keys=False), encoding="utf-8")
-    result = run_tool([promtool, "test", "rules", "test.yml"], cwd=tmp_path)
+    return run_tool([promtool, "test", "rules", "test.yml"], cwd=tmp_path)
+
+
+def _run_suite(tmp_path: Path, promtool: str, slo: SloSpec, rule_file: dict[str, Any]) -> str:
+    result = _promtool_test(tmp_path, promtool, rule_file, promtool_tests(slo, "rules.yml"))
     return ("PASS" if result.returncode == 0 else "FAIL") + "\n" + result.stdout + result.stderr
 
 
@@ -98,9 +105,7 @@ def _assert_case_fails(tmp_path: Path, promtool: str, suite: dict[str, Any], bro
     promtool names it; the other cases are left out to keep the run short."""
     selected = [test for test in suite["tests"] if test["name"].split(": ", 1)[1] == case]
     assert len(selected) == 1, [test["name"] for test in suite["tests"]]
-    (tmp_path / "rules.yml").write_text(yaml.safe_dump(broken, sort_keys=False), encoding="utf-8")
-    (tmp_path / "test.yml").write_text(yaml.safe_dump({**suite, "tests": selected}, sort_keys=False), encoding="utf-8")
-    result = run_tool([promtool, "test", "rules", "test.yml"], cwd=tmp_path)
+    result = _promtool_test(tmp_path, promtool, broken, {**suite, "tests": selected})
     assert result.returncode != 0, result.stdout
     assert f"name: {selected[0]['name']}," in result.stdout + result.stderr
 

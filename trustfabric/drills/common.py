@@ -35,7 +35,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from trustfabric.errors import TrustFabricError
 from trustfabric.residency import CODES, JURISDICTIONS, Jurisdiction
-from trustfabric.tiers import TIERS
+from trustfabric.tiers import TIERS, Tier
 
 
 @dataclass(frozen=True)
@@ -58,28 +58,23 @@ TIER_STORES: dict[str, tuple[str, ...]] = {"tier0": ("dynamodb", "rds"), "record
 """The store kinds a drill exercises in each tier (every tier of `trustfabric.tiers.TIERS`)."""
 
 
-def restore_targets() -> dict[str, TierTarget]:
-    """Each tier's restore objectives (recovering from a backup into new resources), in seconds."""
-    return {
-        name: TierTarget(name, TIERS[name].rpo_minutes * 60, TIERS[name].rto_minutes * 60, stores)
-        for name, stores in TIER_STORES.items()
-    }
+def _targets(objectives: Callable[[Tier], tuple[int, int]]) -> dict[str, TierTarget]:
+    """Each tier's (RPO, RTO) in minutes, as `objectives` picks them from `trustfabric.tiers`, in seconds."""
+    targets: dict[str, TierTarget] = {}
+    for name, stores in TIER_STORES.items():
+        rpo, rto = objectives(TIERS[name])
+        targets[name] = TierTarget(name, rpo * 60, rto * 60, stores)
+    return targets
 
 
-def failover_targets() -> dict[str, TierTarget]:
-    """Each tier's failover objectives (serving from the paired region), in seconds."""
-    return {
-        name: TierTarget(
-            name, TIERS[name].failover_rpo_minutes * 60, TIERS[name].failover_rto_minutes * 60, stores
-        )
-        for name, stores in TIER_STORES.items()
-    }
-
-
-RESTORE_TARGETS: dict[str, TierTarget] = restore_targets()
-"""Restore targets by tier (from trustfabric.tiers): tier0 RPO 5 min / RTO 4 h; records RPO 24 h / RTO 4 h."""
-FAILOVER_TARGETS: dict[str, TierTarget] = failover_targets()
-"""Failover targets by tier (from trustfabric.tiers): tier0 RPO 1 min / RTO 15 min; records 15 min / 1 h."""
+RESTORE_TARGETS: dict[str, TierTarget] = _targets(lambda tier: (tier.rpo_minutes, tier.rto_minutes))
+"""Restore targets by tier (recovering from a backup into new resources): tier0 RPO 5 min / RTO 4 h; records
+RPO 24 h / RTO 4 h."""
+FAILOVER_TARGETS: dict[str, TierTarget] = _targets(
+    lambda tier: (tier.failover_rpo_minutes, tier.failover_rto_minutes)
+)
+"""Failover targets by tier (serving from the paired region): tier0 RPO 1 min / RTO 15 min; records 15 min /
+1 h."""
 
 STORE_TIER: dict[str, str] = {store: tier for tier, stores in TIER_STORES.items() for store in stores}
 """The tier of each store kind."""

@@ -64,6 +64,11 @@ SCHEMA_FILES = {
     "component-definition": "oscal_component_schema.json",
     "assessment-results": "oscal_assessment-results_schema.json",
 }
+TRESTLE_MODELS: dict[str, Any] = {
+    "component-definition": comp.ComponentDefinition,
+    "assessment-results": ar.AssessmentResults,
+}
+"""The trestle model of each supported OSCAL model key (the same keys as `SCHEMA_FILES`)."""
 
 
 def stable_uuid(*parts: str) -> str:
@@ -330,11 +335,7 @@ def read_back(path: Path) -> Any:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise TrustFabricError(f"{path}: not readable as JSON: {error}") from None
-    models: dict[str, Any] = {
-        "component-definition": comp.ComponentDefinition,
-        "assessment-results": ar.AssessmentResults,
-    }
-    if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in models:
+    if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in TRESTLE_MODELS:
         raise TrustFabricError(f"{path}: not an OSCAL component definition or assessment results")
     key = next(iter(data))
     problems = schema_errors(data)
@@ -342,7 +343,7 @@ def read_back(path: Path) -> Any:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise TrustFabricError(f"{path}: not valid against the OSCAL {OSCAL_VERSION} {key} schema: {problems[0]}{more}")
     try:
-        return models[key].model_validate(data[key])
+        return TRESTLE_MODELS[key].model_validate(data[key])
     except Exception as error:
         message = " ".join(str(error).split())
         raise TrustFabricError(f"{path}: not valid OSCAL {key} (compliance-trestle): {message}") from None
