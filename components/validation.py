@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trustfabric.residency import CODES, JURISDICTIONS
+from domain.residency import CODES, JURISDICTIONS
 
 
 def require_jurisdiction(component: str, field: str, code: str) -> None:

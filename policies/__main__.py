@@ -6,7 +6,7 @@ This is the only place a PolicyPack is constructed: its constructor starts the a
 import sys
 from pathlib import Path
 
-# The pack imports `policies.*` and `trustfabric.residency` from the repository root.
+# The pack imports `policies.*` and `domain.residency` from the repository root.
 _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)

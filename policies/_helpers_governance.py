@@ -27,8 +27,8 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
+from domain.residency import JURISDICTIONS, as_policy_config
 from policies.base import effective_tags, get, is_unknown, provider_default_tags
-from trustfabric.residency import JURISDICTIONS, as_policy_config
 
 JURISDICTION_TAG = "jurisdiction"
 CLASSIFICATION_TAG = "data-classification"
@@ -68,7 +68,7 @@ def residency_config(config: Mapping[str, Any] | None) -> dict[str, tuple[str, .
 RESIDENCY_SCHEMA: dict[str, Any] = {
     "residency": {
         "type": "object",
-        "description": "Jurisdiction code -> {allowed_regions: [...]} (default: trustfabric.residency).",
+        "description": "Jurisdiction code -> {allowed_regions: [...]} (default: domain.residency).",
         "additionalProperties": {
             "type": "object",
             "properties": {"allowed_regions": {"type": "array", "items": {"type": "string"}}},

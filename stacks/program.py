@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pulumi
 import pulumi_aws as aws
 
+from domain import tags
 from stacks import network, observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
@@ -30,11 +31,11 @@ DOMAINS: tuple[Callable[[CellContext], None], ...] = (
 def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:
     """The tag contract every AWS resource of the cell carries (as the provider's default tags)."""
     return {
-        "jurisdiction": cell.code,
-        "data-classification": cell.data_classification,
-        "owner": settings.owner,
-        "stack": settings.stack,
-        "cell": cell.name,
+        tags.JURISDICTION: cell.code,
+        tags.DATA_CLASSIFICATION: cell.data_classification,
+        tags.OWNER: settings.owner,
+        tags.STACK: settings.stack,
+        tags.CELL: cell.name,
     }
 
 

@@ -43,11 +43,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from trustfabric.residency import CODES, JURISDICTIONS, Jurisdiction
+from domain.residency import CODES, JURISDICTIONS, Jurisdiction
+from domain.tags import CLASSIFICATIONS
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
-DATA_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+DATA_CLASSIFICATIONS = CLASSIFICATIONS
 DATADOG_SITES = ("datadoghq.com", "datadoghq.eu", "us3.datadoghq.com", "us5.datadoghq.com", "ap1.datadoghq.com")
 
 # Replica counts and instance classes per size: what "environment sizes" buy.

@@ -29,9 +29,10 @@ def security(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
 ) -> None:
     """Keys without rotation, unencrypted buckets, old access keys, trails without validation; exit 1 on any."""
+    from domain.residency import JURISDICTIONS
+
     from .audit import audit_security, catalog
     from .output import check_format, emit_report
-    from .residency import JURISDICTIONS
 
     check_format(output_format)
     regions = region or sorted(

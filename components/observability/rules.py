@@ -63,7 +63,7 @@ from components.observability.slo_spec import (
     load_slo_dir,
     number_text,
 )
-from trustfabric.residency import CODES
+from domain.residency import CODES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SLO_DIR = REPO_ROOT / "slos"

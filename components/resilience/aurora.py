@@ -54,6 +54,7 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.tags import BACKUP_TIER
 
 GLOBAL_ROLES = ("primary", "secondary", "standalone")
 ENGINE = "aurora-postgresql"
@@ -278,7 +279,7 @@ class LedgerDatabase(pulumi.ComponentResource):
             port=args.port,
             enabled_cloudwatch_logs_exports=["postgresql"],
             apply_immediately=False,
-            tags={"backup-tier": TIER, ROLE_TAG: "writer" if args.writer else "reader"},
+            tags={BACKUP_TIER: TIER, ROLE_TAG: "writer" if args.writer else "reader"},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group], ignore_changes=list(SWITCHOVER_FIELDS)),
             **credentials,
         )

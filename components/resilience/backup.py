@@ -7,7 +7,7 @@ One `CellBackup` per cell and stack declares, in the cell's region:
 - in production, a vault lock in compliance mode (`changeable_for_days` set) whose retention bounds the tiers'
   rules, and always a vault access policy denying everyone `backup:DeleteRecoveryPoint`,
   `backup:UpdateRecoveryPointLifecycle` and `backup:PutBackupVaultAccessPolicy`;
-- one plan per tier (`components/resilience/tiers.py`), each rule copying to the vault of the same cell in the
+- one plan per tier (`domain/tiers.py`), each rule copying to the vault of the same cell in the
   paired region (`copy_to_region`): `arn:aws:backup:<paired>:<account>:backup-vault:<name>`;
 - one selection per tier listing the stores' ARNs and restricted by tag conditions (`backup-tier` and the cell's
   `jurisdiction`), so a store of another cell in a shared region is never copied out of its jurisdiction;
@@ -36,16 +36,17 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.resilience.tiers import (
+from components.trust import assume_role_policy
+from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from domain.residency import JURISDICTIONS
+from domain.tags import BACKUP_TIER
+from domain.tiers import (
     TIER_NAMES,
     TIERS,
     longest_retention_days,
     rule_lifecycle,
     shortest_retention_days,
 )
-from components.trust import assume_role_policy
-from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
-from trustfabric.residency import JURISDICTIONS
 
 MANAGED = "arn:aws:iam::aws:policy/service-role"
 BACKUP_ROLE_POLICIES = (
@@ -63,7 +64,7 @@ PROTECTED_ACTIONS = (
 )
 """Denied to every principal by the vault access policy: recovery points outlive any compromised identity."""
 
-TIER_TAG = "backup-tier"
+TIER_TAG = BACKUP_TIER
 """The tag naming a store's tier; selections match it (with the cell's jurisdiction)."""
 
 

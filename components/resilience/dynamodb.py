@@ -31,7 +31,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.validation import require_jurisdiction, require_region_in_jurisdiction
-from trustfabric.residency import JURISDICTIONS
+from domain.residency import JURISDICTIONS
+from domain.tags import BACKUP_TIER
 
 TIER = "tier0"
 
@@ -124,7 +125,7 @@ class LedgerTable(pulumi.ComponentResource):
             stream_enabled=True,
             stream_view_type="NEW_AND_OLD_IMAGES",
             replicas=replicas,
-            tags={"backup-tier": TIER},
+            tags={BACKUP_TIER: TIER},
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.table_arn = table.arn

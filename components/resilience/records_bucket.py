@@ -54,7 +54,8 @@ from components.storage.secure_bucket import (
 )
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
-from trustfabric.residency import JURISDICTIONS
+from domain.residency import JURISDICTIONS
+from domain.tags import BACKUP_TIER
 
 TIER = "records"
 """The recovery tier of a records bucket (its `backup-tier` tag)."""
@@ -145,7 +146,7 @@ def validate_args(args: RecordsBucketArgs) -> None:
 
 
 def retention_days(years: int) -> int:
-    """Days in `years` years, counting every leap day the span can contain (as trustfabric.residency does)."""
+    """Days in `years` years, counting every leap day the span can contain (as domain.residency does)."""
     return years * 365 + (years + 3) // 4
 
 
@@ -221,7 +222,7 @@ class RecordsBucket(pulumi.ComponentResource):
         years = args.retention_years or JURISDICTIONS[args.jurisdiction].retention_years
         days = retention_days(years)
 
-        tags: dict[str, pulumi.Input[str]] = {"backup-tier": TIER}
+        tags: dict[str, pulumi.Input[str]] = {BACKUP_TIER: TIER}
         if args.replica_source_region is not None:
             source_region = args.replica_source_region
             tags[REPLICA_OF_TAG] = account_id.apply(

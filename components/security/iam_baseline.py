@@ -49,7 +49,7 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
-from trustfabric.residency import JURISDICTIONS
+from domain.residency import JURISDICTIONS
 
 HUMAN_ROLES = ("deploy", "read-only", "auditor", "incident-responder", "break-glass", "key-admin")
 SERVICE_ROLES = ("cloudtrail-logs", "config-recorder", "vault-broker")

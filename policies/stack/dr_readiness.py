@@ -30,9 +30,9 @@ from typing import Any
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
+from domain.residency import JURISDICTIONS
 from policies._helpers_encryption import BUCKET_TYPES, targets_bucket
 from policies.base import PolicyMeta, get, is_unknown, stack_policy
-from trustfabric.residency import JURISDICTIONS
 
 META = PolicyMeta(
     id="TF-STACK-DR-001",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.resilience.tiers import TIERS
+from domain.tiers import TIERS
 from trustfabric.drills.common import FAILOVER_TARGETS, RESTORE_TARGETS, TIER_STORES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,4 +89,4 @@ def test_the_runbooks_quote_the_objectives_the_drills_judge(path: str, kind: str
         )
         label = "tier0 (ledger)" if kind == "restore" and name == "tier0" else name
         assert f"{label} {kind} RPO {spoken(rpo)} / RTO {spoken(rto)}" in text, (path, name)
-    assert "trustfabric/tiers.py" in text
+    assert "domain/tiers.py" in text

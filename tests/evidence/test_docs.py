@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from domain.residency import JURISDICTIONS
 from trustfabric.evidence.controls import link_problem, load_catalog
 from trustfabric.evidence.docs import BEGIN, END, RETENTION_DOC, render_retention_section, retention_table
-from trustfabric.residency import JURISDICTIONS
 
 DOCUMENTS = (
     "information-security-policy.md",

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from components.observability.rules import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, RECEIVER_TICKET
-from trustfabric.residency import CODES
+from domain.residency import CODES
 
 from .conftest import run_tool
 

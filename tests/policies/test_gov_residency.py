@@ -1,9 +1,9 @@
 """Residency: resource regions and replication/copy destinations against the jurisdiction's allowed regions."""
 
+from domain.residency import as_policy_config
 from policies.aws.governance.resource_region_in_jurisdiction import POLICY as REGION
 from policies.stack.destination_region_in_jurisdiction import POLICY as DESTINATION
 from tests.policies.harness import UNKNOWN, evaluate, graph_of, resource, run_snippet
-from trustfabric.residency import as_policy_config
 
 PROVIDERS = """
 import pulumi, pulumi_aws as aws

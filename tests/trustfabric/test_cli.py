@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.residency import JURISDICTIONS
 from trustfabric.cli import main
-from trustfabric.residency import JURISDICTIONS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ failed, 2 for bad input.
 - `failover` / `failback` (`trustfabric.drills.failover`): readiness, Route53 failover records, promotion,
   RTO against the tiers' failover targets.
 - `seed` (`trustfabric.drills.seed`): the fixture environment a moto server lacks.
-- targets (read from `trustfabric.tiers`) and names (`trustfabric.drills.common`), reports
+- targets (read from `domain.tiers`) and names (`trustfabric.drills.common`), reports
   (`trustfabric.drills.report`), CLI (`.cli`).
 
 Usage::

@@ -1,6 +1,6 @@
 """What every drill shares: recovery targets, the AWS session for an endpoint, the cell's names.
 
-The targets are the tiers' objectives in `trustfabric.tiers` (the same data the backup plans are sized for),
+The targets are the tiers' objectives in `domain.tiers` (the same data the backup plans are sized for),
 read here, never restated: the restore drill judges against the restore RPO/RTO (`RESTORE_TARGETS`), the
 failover and failback drills against the failover RPO/RTO (`FAILOVER_TARGETS`):
 
@@ -32,10 +32,10 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from domain.residency import CODES, JURISDICTIONS, Jurisdiction
+from domain.tiers import TIERS, Tier
 
 from trustfabric.errors import TrustFabricError
-from trustfabric.residency import CODES, JURISDICTIONS, Jurisdiction
-from trustfabric.tiers import TIERS, Tier
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,11 @@ class TierTarget:
 
 
 TIER_STORES: dict[str, tuple[str, ...]] = {"tier0": ("dynamodb", "rds"), "records": ("s3",)}
-"""The store kinds a drill exercises in each tier (every tier of `trustfabric.tiers.TIERS`)."""
+"""The store kinds a drill exercises in each tier (every tier of `domain.tiers.TIERS`)."""
 
 
 def _targets(objectives: Callable[[Tier], tuple[int, int]]) -> dict[str, TierTarget]:
-    """Each tier's (RPO, RTO) in minutes, as `objectives` picks them from `trustfabric.tiers`, in seconds."""
+    """Each tier's (RPO, RTO) in minutes, as `objectives` picks them from `domain.tiers`, in seconds."""
     targets: dict[str, TierTarget] = {}
     for name, stores in TIER_STORES.items():
         rpo, rto = objectives(TIERS[name])

@@ -63,7 +63,7 @@ from .seed import seed_environment
 
 RECENT_BACKUP_SECONDS = 24 * 3600
 """A standby-region backup younger than this counts as a recent recovery point: the period of the daily
-statutory rule, the one every tier copies into the standby region (trustfabric.tiers)."""
+statutory rule, the one every tier copies into the standby region (domain.tiers)."""
 
 
 @dataclass(frozen=True)

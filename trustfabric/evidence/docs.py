@@ -1,4 +1,4 @@
-"""Generated sections of docs/compliance: the statutory retention table comes from trustfabric/residency.py.
+"""Generated sections of docs/compliance: the statutory retention table comes from domain/residency.py.
 
 The table sits between `<!-- BEGIN generated: retention -->` and `<!-- END generated: retention -->` in
 docs/compliance/data-retention-and-deletion.md; tests/evidence/test_docs.py fails when it is stale.
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..residency import JURISDICTIONS
+from domain.residency import JURISDICTIONS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RETENTION_DOC = REPO_ROOT / "docs" / "compliance" / "data-retention-and-deletion.md"

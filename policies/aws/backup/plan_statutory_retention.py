@@ -2,7 +2,7 @@
 
 Scope: `aws.backup.Plan`s whose effective `data-classification` (own tag over the provider's default tags) is
 confidential or restricted; a missing or unknown classification never exempts a plan. At least one rule must
-keep recovery points for the jurisdiction's statutory retention (`retention_days` from trustfabric.residency,
+keep recovery points for the jurisdiction's statutory retention (`retention_days` from domain.residency,
 configurable per jurisdiction as `retentionDays<CODE>` with the statutory value as floor): its lifecycle
 `delete_after` is at least that many days, or it has no `delete_after` (kept until deleted by hand). A plan with
 no or an unknown jurisdiction is held to the strictest period. Rules not known during preview are reported.
@@ -14,6 +14,7 @@ from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
+from domain.residency import JURISDICTIONS
 from policies._helpers_governance import (
     CLASSIFICATION_TAG,
     UNKNOWN_TAG,
@@ -22,7 +23,6 @@ from policies._helpers_governance import (
     unknown_itself,
 )
 from policies.base import PolicyMeta, get, resource_policy
-from trustfabric.residency import JURISDICTIONS
 
 STATUTORY_DAYS = {code: j.retention_days for code, j in JURISDICTIONS.items()}
 OUT_OF_SCOPE = ("public", "internal")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from components.network.cell_network import CellNetworkArgs, flow_log_delivery_policy, subnet_cidrs, validate_args
+from domain.residency import JURISDICTIONS
 from trustfabric.engine import ACCOUNT_ID, run_program
 from trustfabric.graph import Resource, ResourceGraph
-from trustfabric.residency import JURISDICTIONS
 
 NETWORK = "trustfabric:network:CellNetwork"
 VPC = "aws:ec2/vpc:Vpc"

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from components.resilience.aurora import SWITCHOVER_FIELDS, LedgerDatabaseArgs, validate_args
+from domain.residency import JURISDICTIONS
 from tests.components.resilience.conftest import CELLS, named, only, parent_type, provider_region
 from trustfabric.engine import ACCOUNT_ID
-from trustfabric.residency import JURISDICTIONS
 
 GLOBAL = "aws:rds/globalCluster:GlobalCluster"
 CLUSTER = "aws:rds/cluster:Cluster"

@@ -10,9 +10,9 @@ from components.resilience.backup import (
     CellBackupArgs,
     validate_args,
 )
+from domain.residency import JURISDICTIONS
 from tests.components.resilience.conftest import CELLS, document, only, parent_type, provider_region
 from trustfabric.engine import ACCOUNT_ID
-from trustfabric.residency import JURISDICTIONS
 
 VAULT = "aws:backup/vault:Vault"
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from components.resilience.dynamodb import LedgerTableArgs, table_arn, validate_args
+from domain.residency import JURISDICTIONS
 from tests.components.resilience.conftest import only, parent_type, provider_region
-from trustfabric.residency import JURISDICTIONS
 
 TABLE = "aws:dynamodb/table:Table"
 

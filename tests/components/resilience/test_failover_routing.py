@@ -7,9 +7,9 @@ import json
 import pytest
 
 from components.resilience.failover_routing import FailoverRoutingArgs, validate_args
+from domain.residency import JURISDICTIONS
 from tests.components.resilience.conftest import CELLS, only, parent_type
 from trustfabric.graph import UNKNOWN_VALUE
-from trustfabric.residency import JURISDICTIONS
 
 ZONE = "aws:route53/zone:Zone"
 CHECK = "aws:route53/healthCheck:HealthCheck"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.resilience.records_bucket import RecordsBucketArgs, paired_key_arn, validate_args
+from domain.residency import JURISDICTIONS
 from tests.components.resilience.conftest import document, named, only, parent_type, provider_region
 from trustfabric.engine import ACCOUNT_ID
-from trustfabric.residency import JURISDICTIONS
 
 BUCKET = "aws:s3/bucket:Bucket"
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"

@@ -8,9 +8,9 @@ import pytest
 
 from components.security.audit_trail import CONFIG_RULES, AuditTrailArgs, validate_args
 from components.storage.secure_bucket import attach_object_lock
+from domain.residency import JURISDICTIONS
 from tests.components.security.conftest import only, statements
 from trustfabric.engine import ACCOUNT_ID
-from trustfabric.residency import JURISDICTIONS
 
 LOGS_KEY = "urn:pulumi:{stack}::trust-fabric::trustfabric:stack:Cell$trustfabric:security:KmsKeyring$aws:kms/{kind}::{cell}-keyring-logs{suffix}"
 

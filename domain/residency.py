@@ -20,7 +20,7 @@ Sources of the statutory retention periods (the floor our backup plans and log r
 
 Usage::
 
-    from trustfabric.residency import JURISDICTIONS, jurisdiction
+    from domain.residency import JURISDICTIONS, jurisdiction
 
     uk = jurisdiction("UK")
     assert uk.primary_region == "eu-west-2" and uk.retention_days == 6 * 365 + 2

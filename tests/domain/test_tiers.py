@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.resilience.tiers import (
+from domain.residency import JURISDICTIONS
+from domain.tiers import (
     MIN_DAYS_IN_COLD_STORAGE,
     STATUTORY,
     TIERS,
@@ -12,7 +13,6 @@ from components.resilience.tiers import (
     longest_retention_days,
     rule_lifecycle,
 )
-from trustfabric.residency import JURISDICTIONS
 
 
 def test_every_tier_has_objectives_and_keeps_a_statutory_rule():

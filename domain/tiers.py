@@ -1,7 +1,7 @@
 """Recovery tiers as data: backup rules, recovery objectives per tier, and the lifecycle arithmetic AWS Backup requires.
 
 The one source of the tiers: `components/resilience/backup.py` turns each tier into one `aws.backup.Plan`
-(through `components.resilience.tiers`, which re-exports this module), the drills judge their measurements
+(through `domain.tiers`, which re-exports this module), the drills judge their measurements
 against the objectives (`trustfabric.drills.common`), and docs/compliance/backup-and-dr.md and the runbooks
 quote them. Pure data: no Pulumi import, so the toolchain can read it.
 
@@ -26,12 +26,12 @@ two pairs of recovery objectives:
   between recovery points. Failover rides on S3 replication with replication time control (15 minutes).
 
 The statutory rule moves recovery points to cold storage after 90 days and deletes them after the
-jurisdiction's statutory retention (`trustfabric.residency`), never earlier than AWS's minimum of 90 days in
+jurisdiction's statutory retention (`domain.residency`), never earlier than AWS's minimum of 90 days in
 cold storage. Every rule copies to the cell's vault in the paired region.
 
 Usage::
 
-    from trustfabric.tiers import TIERS, rule_lifecycle
+    from domain.tiers import TIERS, rule_lifecycle
 
     assert TIERS["tier0"].failover_rto_minutes == 15
     for rule in TIERS["records"].rules:

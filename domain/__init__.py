@@ -1,0 +1,9 @@
+"""The bottom layer: pure facts and rules every other layer shares, with no Pulumi and no toolchain import.
+
+- `domain.residency`: where each jurisdiction's data may live and its statutory record retention;
+- `domain.tiers`: recovery tiers, their backup rules and RPO/RTO objectives;
+- `domain.tags`: the tag contract every resource carries.
+
+The policy pack (`policies/`) does not import this package: it is self-contained, and these facts reach it as
+generated data (`python -m domain.export`), checked against this package by a test.
+"""

@@ -1,0 +1,35 @@
+"""The tag contract: the keys every taggable AWS resource carries (Kubernetes objects carry them as labels).
+
+Outside tests rely on these keys (see docs/architecture.md). The stack puts the contract on each cell's
+provider as default tags; the policy pack checks it (`aws-governance-tags-required`,
+`kubernetes-governance-labels-required`) and reads residency from `jurisdiction`.
+
+| key | values | set by |
+|---|---|---|
+| `jurisdiction` | UK, EU, US, CA (`domain.residency.CODES`) | the cell's provider |
+| `data-classification` | public, internal, confidential, restricted | the cell's provider; a store may narrow it |
+| `owner` | the team accountable for the resource | the cell's provider |
+| `stack`, `cell` | the Pulumi stack and the cell name | the cell's provider (informational) |
+| `backup-tier` | a tier of `domain.tiers.TIERS` | every data store a backup plan covers |
+
+Usage::
+
+    from domain.tags import REQUIRED_TAGS, CLASSIFICATIONS
+
+    assert REQUIRED_TAGS == ("jurisdiction", "data-classification", "owner")
+"""
+
+from __future__ import annotations
+
+JURISDICTION = "jurisdiction"
+DATA_CLASSIFICATION = "data-classification"
+OWNER = "owner"
+STACK = "stack"
+CELL = "cell"
+BACKUP_TIER = "backup-tier"
+"""The recovery tier of a data store: which backup plan covers it and which RPO/RTO it is held to."""
+
+REQUIRED_TAGS: tuple[str, ...] = (JURISDICTION, DATA_CLASSIFICATION, OWNER)
+"""Keys every taggable resource must carry, with a valid value."""
+CLASSIFICATIONS: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
+"""Data classifications, from least to most sensitive."""
