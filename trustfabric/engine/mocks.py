@@ -1,0 +1,143 @@
+"""The mocks' answers: deterministic, plausible ids, ARNs and invoke results for an offline run.
+
+Every answer is derived from the resource's URN, so two runs of one program give identical graphs.
+
+Usage::
+
+    from trustfabric.engine.mocks import RecordingMocks, mock_arn
+
+    mocks = RecordingMocks(default_region="eu-west-2")
+    mock_arn("aws:kms/key:Key", "key-1234", "eu-west-2")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+ACCOUNT_ID = "123456789012"
+"""The account every mocked AWS answer belongs to (AWS's documentation account id)."""
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def _aws_service(type_token: str) -> str:
+    module = type_token.split(":")[1] if type_token.count(":") >= 2 else "index"
+    return module.split("/")[0]
+
+
+def mock_arn(type_token: str, name: str, region: str | None) -> str:
+    """An ARN of the shape AWS gives the type: global services have no region, S3 no account."""
+    service = _aws_service(type_token)
+    kind = type_token.rsplit(":", 1)[-1]
+    resource_kind = kind[0].lower() + kind[1:]
+    if service == "s3":
+        return f"arn:aws:s3:::{name}"
+    if service in ("iam", "organizations", "route53", "cloudfront"):
+        return f"arn:aws:{service}::{ACCOUNT_ID}:{resource_kind}/{name}"
+    return f"arn:aws:{service}:{region or 'us-east-1'}:{ACCOUNT_ID}:{resource_kind}/{name}"
+
+
+def _render_policy_document(args: Mapping[str, Any]) -> str:
+    """What `aws.iam.get_policy_document` returns: the IAM JSON its statements describe."""
+    statements = []
+    for statement in args.get("statements") or []:
+        rendered: dict[str, Any] = {}
+        if statement.get("sid"):
+            rendered["Sid"] = statement["sid"]
+        rendered["Effect"] = statement.get("effect") or "Allow"
+        for source, target in (
+            ("actions", "Action"),
+            ("notActions", "NotAction"),
+            ("resources", "Resource"),
+            ("notResources", "NotResource"),
+        ):
+            values = statement.get(source)
+            if values:
+                rendered[target] = values[0] if len(values) == 1 else sorted(values)
+        for source, target in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            principals: dict[str, Any] = {}
+            for principal in statement.get(source) or []:
+                identifiers = principal.get("identifiers") or []
+                principals[principal.get("type", "AWS")] = identifiers[0] if len(identifiers) == 1 else identifiers
+            if principals:
+                rendered[target] = "*" if principals == {"*": "*"} else principals
+        conditions: dict[str, dict[str, Any]] = {}
+        for condition in statement.get("conditions") or []:
+            values = condition.get("values") or []
+            conditions.setdefault(condition["test"], {})[condition["variable"]] = (
+                values[0] if len(values) == 1 else values
+            )
+        if conditions:
+            rendered["Condition"] = conditions
+        statements.append(rendered)
+    return json.dumps({"Version": args.get("version") or "2012-10-17", "Statement": statements}, indent=2)
+
+
+class RecordingMocks:
+    """Answers for the mock monitor: ids, ARNs and names derived from the URN, so every run is identical."""
+
+    def __init__(self, default_region: str | None) -> None:
+        self.default_region = default_region
+        self.provider_regions: dict[str, str | None] = {}
+
+    def region_for(self, provider_ref: str | None) -> str | None:
+        if provider_ref:
+            urn = provider_ref.rsplit("::", 1)[0]
+            if urn in self.provider_regions:
+                return self.provider_regions[urn] or self.default_region
+        return self.default_region
+
+    def new_resource(self, args: Any, urn: str) -> tuple[str, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        typ: str = args.typ
+        suffix = _short_hash(urn)
+        if typ.startswith("pulumi:providers:"):
+            return f"{args.name}-{suffix}", inputs
+        given_name = inputs.get("name")
+        physical_name: str = given_name if isinstance(given_name, str) else f"{args.name}-{suffix}"
+        state = dict(inputs)
+        state.setdefault("name", physical_name)
+        if typ.startswith("aws:"):
+            own_region = inputs.get("region")
+            region = own_region if isinstance(own_region, str) else self.region_for(args.provider)
+            if typ.startswith("aws:s3/bucket"):
+                given_bucket = inputs.get("bucket")
+                physical_name = given_bucket if isinstance(given_bucket, str) else physical_name
+                state.setdefault("bucket", physical_name)
+            if typ == "aws:kms/key:Key":
+                state.setdefault("keyId", f"{suffix}-0000-4000-8000-{_short_hash(urn + 'k')}0000")
+                physical_name = str(state["keyId"])
+            state.setdefault("arn", mock_arn(typ, physical_name, region))
+            state.setdefault("region", region)
+        return physical_name, state
+
+    def call(self, args: Any) -> dict[str, Any]:
+        token: str = args.token
+        region = self.region_for(args.provider) or "us-east-1"
+        inputs = dict(args.args)
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/deployer/session",
+                "id": ACCOUNT_ID,
+                "userId": "AROAEXAMPLEDEPLOYER:session",
+            }
+        if token == "aws:index/getRegion:getRegion":
+            return {"id": region, "name": region, "region": region, "endpoint": f"ec2.{region}.amazonaws.com"}
+        if token == "aws:index/getPartition:getPartition":
+            return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            names = [f"{region}{letter}" for letter in "abc"]
+            return {"id": region, "names": names, "zoneIds": [f"{region[:3]}{region[-1]}-az{i}" for i in (1, 2, 3)]}
+        if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+            document = _render_policy_document(inputs)
+            return {"id": _short_hash(document), "json": document, "minifiedJson": json.dumps(json.loads(document))}
+        return inputs
+
+
+__all__ = ["ACCOUNT_ID", "RecordingMocks", "mock_arn"]
