@@ -35,7 +35,7 @@ test: setup
 lint: setup
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
-	@$(BIN)/mypy trustfabric/
+	@$(BIN)/mypy trustfabric/ bench/
 
 golden: setup
 	@$(BIN)/python -m trustfabric.golden

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from trustfabric.paths import REPO_ROOT
 
 _CHILD = """
 import gc, json, resource, sys, time
@@ -48,7 +48,8 @@ def measure(program_dir: Path, stack: str) -> dict[str, float]:
         check=True,
         cwd=REPO_ROOT,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    measured: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
 
 
 def main(argv: list[str] | None = None) -> int:

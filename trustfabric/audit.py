@@ -23,6 +23,7 @@ from typing import Any
 
 from .errors import TrustFabricError
 from .findings import Finding, ResourceRef
+from .gate.info import PolicyInfo, controls_by_framework
 
 ACCESS_KEY_MAX_AGE_DAYS = 90
 
@@ -72,19 +73,19 @@ CHECKS: dict[str, dict[str, Any]] = {
 }
 
 
-def catalog() -> list[dict[str, Any]]:
-    """The audit checks in the policy-catalog shape the SARIF reporter reads."""
+def catalog() -> list[PolicyInfo]:
+    """The audit checks as policy records (what the SARIF rules read)."""
     return [
-        {
-            "id": name,
-            "name": name,
-            "description": check["description"],
-            "severity": check["severity"],
-            "enforcement": check["enforcement"],
-            "controls": list(check["controls"]),
-            "remediation": check["remediation"],
-            "topics": ["audit"],
-        }
+        PolicyInfo(
+            name=name,
+            id=name,
+            description=check["description"],
+            severity=check["severity"],
+            enforcement=check["enforcement"],
+            controls=controls_by_framework(check["controls"]),
+            remediation=check["remediation"],
+            topics=("audit",),
+        )
         for name, check in CHECKS.items()
     ]
 

@@ -7,10 +7,22 @@ text, JSON, SARIF and evidence reporters handle them alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .graph import ResourceGraph
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+"""Every enforcement level a policy may have (CrossGuard's), the one list every part reads."""
+MANDATORY_LEVELS = frozenset({"mandatory", "remediate"})
+"""Levels that fail the gate: a remediation policy's violation counts as mandatory."""
 SEVERITIES = ("low", "medium", "high", "critical")
+"""Every severity, least severe first: the one list every part reads."""
+
+
+def counts_as_mandatory(enforcement: str) -> bool:
+    """True when a finding at this enforcement level fails the gate."""
+    return enforcement in MANDATORY_LEVELS
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ class Finding:
 
     @property
     def is_mandatory(self) -> bool:
-        return self.enforcement in ("mandatory", "remediate")
+        return counts_as_mandatory(self.enforcement)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -66,6 +78,38 @@ class Finding:
         if self.extra:
             data["extra"] = self.extra
         return data
+
+
+def stack_ref(graph: ResourceGraph) -> ResourceRef:
+    """The stack itself, for stack-wide findings."""
+    from .graph import STACK_TYPE
+
+    name = f"{graph.project}-{graph.stack}"
+    urn = graph.stack_urn or f"urn:pulumi:{graph.stack}::{graph.project}::{STACK_TYPE}::{name}"
+    return ResourceRef(urn=urn, type=STACK_TYPE, name=name)
+
+
+def resource_ref(graph: ResourceGraph, urn: str) -> ResourceRef:
+    """urn, type and name of a resource: from the graph, else parsed from the URN; the stack for ''."""
+    if not urn:
+        return stack_ref(graph)
+    resource = graph.get(urn)
+    if resource is not None:
+        return ResourceRef(urn=resource.urn, type=resource.type, name=resource.name)
+    parts = urn.split("::")
+    if len(parts) >= 4:
+        return ResourceRef(urn=urn, type=parts[2].split("$")[-1], name="::".join(parts[3:]))
+    return ResourceRef(urn=urn)
+
+
+def named_resource_ref(graph: ResourceGraph, urn_or_name: str) -> ResourceRef:
+    """The resource a reviewed entry names (by URN, else by logical name); the stack when none matches."""
+    if graph.get(urn_or_name) is not None:
+        return resource_ref(graph, urn_or_name)
+    for resource in graph.custom_resources:
+        if resource.name == urn_or_name:
+            return resource_ref(graph, resource.urn)
+    return stack_ref(graph)
 
 
 def sort_key(finding: Finding) -> tuple[int, str, str, str]:

@@ -18,9 +18,7 @@ from pathlib import Path
 
 from .engine import run_program
 from .graph import ResourceGraph
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
+from .paths import GOLDEN_DIR, REPO_ROOT
 
 
 def stacks(program_dir: Path = REPO_ROOT) -> list[str]:

@@ -10,19 +10,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from trustfabric.drills.cli import register
+from trustfabric.cli import app as main_app
 
 
 @pytest.fixture
 def app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """A stand-in for the main CLI."""
-
-    register(app)
-    return app
+    return main_app
 
 
 runner = CliRunner()

@@ -27,10 +27,11 @@ from typing import Any
 import pytest
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
+from policies.registry import all_policies
 from tests.gate.mutations import MUTATIONS, STACK, Mutation, Transformation, delete_resources, groups
 from trustfabric.engine import run_program
 from trustfabric.findings import Finding
-from trustfabric.gate import GateResult, registered_policies, run_gate
+from trustfabric.gate import GateResult, run_gate
 from trustfabric.graph import ResourceGraph
 
 STACKS = ("prod", "dr", "dev")
@@ -48,7 +49,7 @@ def baseline(repo_root: Path, stack_graph: Callable[[str], ResourceGraph]) -> Ca
 
     def get(stack: str) -> GateResult:
         if stack not in results:
-            results[stack] = run_gate(repo_root, stack, graph=stack_graph(stack))
+            results[stack] = run_gate(repo_root, stack, graph=stack_graph(stack), policies=all_policies())
         return results[stack]
 
     return get
@@ -68,7 +69,9 @@ def mutated(repo_root: Path) -> Callable[[str], GateResult]:
             if unapplied:
                 names = ", ".join(f"{m.policy} ({m.type} '{m.name}')" for m in unapplied)
                 raise AssertionError(f"mutations that did not match exactly one resource: {names}")
-            results[group] = run_gate(repo_root, mutations[0].stack, graph=delete_resources(graph, mutations))
+            results[group] = run_gate(
+                repo_root, mutations[0].stack, graph=delete_resources(graph, mutations), policies=all_policies()
+            )
         return results[group]
 
     return get
@@ -149,7 +152,7 @@ def applicable_mandatory_policies(graphs: Iterable[ResourceGraph]) -> dict[str, 
     found: dict[str, set[str]] = {}
     undeclared: dict[str, set[str]] = {}
     copies = []
-    for policy in registered_policies():
+    for policy in all_policies():
         if policy.meta.enforcement != "mandatory":
             continue
         if policy.resource_types is None:
@@ -174,7 +177,7 @@ def test_every_applicable_mandatory_policy_has_a_mutation(applicable: dict[str, 
     missing = {name: sorted(types)[:3] for name, types in applicable.items() if name not in covered}
     assert missing == {}, "mandatory policies reaching our stacks without a mutation in tests/gate/mutations.py"
     # The other way round: the table names only registered mandatory policies, each once.
-    mandatory = {p.name for p in registered_policies() if p.meta.enforcement == "mandatory"}
+    mandatory = {p.name for p in all_policies() if p.meta.enforcement == "mandatory"}
     names = [mutation.policy for mutation in MUTATIONS]
     assert sorted(set(names) - mandatory) == []
     assert len(names) == len(set(names))

@@ -22,8 +22,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from trustfabric.analyzer import Analyzer, Diagnostic
 from trustfabric.engine import run_program, secret_value
+from trustfabric.gate import Analyzer, Diagnostic
 from trustfabric.graph import UNKNOWN, Resource, ResourceGraph
 
 __all__ = ["UNKNOWN", "evaluate", "graph_of", "resource", "run_snippet", "secret"]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
+from tests.trustfabric.helpers import write_program
 from trustfabric.diff import diff_graphs
 from trustfabric.engine import run_program
 
@@ -47,17 +45,9 @@ AFTER = """
 """
 
 
-def _program(root: Path, main: str) -> Path:
-    root.mkdir()
-    (root / "Pulumi.yaml").write_text("name: movers\nruntime: python\n", encoding="utf-8")
-    (root / "Pulumi.test.yaml").write_text("config:\n  aws:region: eu-west-2\n", encoding="utf-8")
-    (root / "__main__.py").write_text(textwrap.dedent(main), encoding="utf-8")
-    return root
-
-
 def test_an_aliased_resource_is_a_move_with_its_own_property_changes(tmp_path):
-    before = run_program(_program(tmp_path / "before", BEFORE), "test")
-    after = run_program(_program(tmp_path / "after", AFTER), "test")
+    before = run_program(write_program(tmp_path / "before", BEFORE), "test")
+    after = run_program(write_program(tmp_path / "after", AFTER), "test")
     changes = diff_graphs(before, after)
 
     assert [(old.name, new.name) for old, new in changes.moved] == [("uk-ledger-vpc", "uk-network-vpc")]
@@ -74,8 +64,8 @@ def test_an_aliased_resource_is_a_move_with_its_own_property_changes(tmp_path):
 
 
 def test_without_the_alias_the_same_change_is_a_removal_and_an_addition(tmp_path):
-    before = run_program(_program(tmp_path / "before", BEFORE), "test")
-    after = run_program(_program(tmp_path / "after", AFTER.replace("aliases=[", "aliases=[] and [")), "test")
+    before = run_program(write_program(tmp_path / "before", BEFORE), "test")
+    after = run_program(write_program(tmp_path / "after", AFTER.replace("aliases=[", "aliases=[] and [")), "test")
     changes = diff_graphs(before, after)
     assert changes.moved == []
     assert [r.name for r in changes.removed] == ["uk-ledger-vpc"]

@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TrustFabricError
-from ..findings import SEVERITIES, Finding, ResourceRef, sort_key
-from ..graph import STACK_TYPE, ResourceGraph
+from ..findings import SEVERITIES, Finding, ResourceRef, named_resource_ref, resource_ref, sort_key, stack_ref
+from ..gate.info import PolicyInfo
+from ..graph import ResourceGraph
+from ..paths import CHECKOV_VENV
+from ..reviewed import EVERY_RESOURCE, ReviewedEntry
 from .k8s import write_manifests
-from .suppressions import EVERY_RESOURCE, Suppression
 from .tfplan import Unmapped, build_plan
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CHECKOV_ENV = "TRUSTFABRIC_CHECKOV"
 FRAMEWORKS = ("terraform_plan", "kubernetes")
 OFFLINE_ENV = {
@@ -152,7 +153,7 @@ class CheckovScan:
 def checkov_executable() -> Path:
     """`$TRUSTFABRIC_CHECKOV`, else `.venv-checkov/bin/checkov` of this repository; one-line error when absent."""
     configured = os.environ.get(CHECKOV_ENV)
-    path = Path(configured) if configured else REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
+    path = Path(configured) if configured else CHECKOV_VENV / "bin" / "checkov"
     if not path.is_file() or not os.access(path, os.X_OK):
         raise TrustFabricError(f"checkov not found at {path}; run `make setup` to create .venv-checkov")
     return path
@@ -238,19 +239,6 @@ def parsing_errors(reports: Sequence[Mapping[str, Any]]) -> list[str]:
 # Findings
 
 
-def _stack_ref(graph: ResourceGraph) -> ResourceRef:
-    name = f"{graph.project}-{graph.stack}"
-    urn = graph.stack_urn or f"urn:pulumi:{graph.stack}::{graph.project}::{STACK_TYPE}::{name}"
-    return ResourceRef(urn=urn, type=STACK_TYPE, name=name)
-
-
-def _ref(graph: ResourceGraph, urn: str | None) -> ResourceRef:
-    resource = graph.get(urn or "")
-    if resource is None:
-        return _stack_ref(graph)
-    return ResourceRef(urn=resource.urn, type=resource.type, name=resource.name)
-
-
 def failure_finding(result: CheckResult, resource: ResourceRef) -> Finding:
     """A failed check as a mandatory Finding about the graph resource it maps back to."""
     severity = result.severity if result.severity in SEVERITIES else "medium"
@@ -272,13 +260,10 @@ def failure_finding(result: CheckResult, resource: ResourceRef) -> Finding:
     )
 
 
-def expired_suppression_finding(suppression: Suppression, graph: ResourceGraph) -> Finding:
-    resource = _stack_ref(graph)
+def expired_suppression_finding(suppression: ReviewedEntry, graph: ResourceGraph) -> Finding:
+    resource = stack_ref(graph)
     if suppression.resource != EVERY_RESOURCE:
-        match = graph.get(suppression.resource) or next(
-            (r for r in graph.custom_resources if r.name == suppression.resource), None
-        )
-        resource = _ref(graph, match.urn if match else None)
+        resource = named_resource_ref(graph, suppression.resource)
     return Finding(
         policy=suppression.check,
         enforcement="mandatory",
@@ -312,7 +297,7 @@ def unmapped_findings(unmapped: Sequence[Unmapped], graph: ResourceGraph) -> lis
                 message=(
                     f"{len(items)} {resource_type} resource(s) not scanned by checkov ({items[0].reason}): {names}"
                 ),
-                resource=_stack_ref(graph),
+                resource=stack_ref(graph),
                 source="checkov",
                 remediation="Cover these with our own policies, or add the type to trustfabric/bridge/types.py.",
                 extra={"kind": "unmapped", "type": resource_type, "urns": [item.urn for item in items]},
@@ -325,7 +310,7 @@ def findings_from_results(
     results: Sequence[CheckResult],
     urn_of: Callable[[CheckResult], str | None],
     graph: ResourceGraph,
-    suppressions: Sequence[Suppression] = (),
+    suppressions: Sequence[ReviewedEntry] = (),
     today: dt.date | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     """(counted, suppressed) Findings for the failed results, with suppressions applied and expired ones added."""
@@ -336,7 +321,7 @@ def findings_from_results(
     for result in results:
         if result.passed:
             continue
-        finding = failure_finding(result, _ref(graph, urn_of(result)))
+        finding = failure_finding(result, resource_ref(graph, urn_of(result) or ""))
         suppression = next((s for s in live if s.matches(finding)), None)
         if suppression is None:
             counted.append(finding)
@@ -350,7 +335,7 @@ def findings_from_results(
 def scan_graph(
     graph: ResourceGraph,
     *,
-    suppressions: Sequence[Suppression] = (),
+    suppressions: Sequence[ReviewedEntry] = (),
     today: dt.date | None = None,
     progress: Progress | None = None,
     work_dir: Path | None = None,
@@ -425,21 +410,21 @@ def merge_findings(
     return sorted(merged, key=sort_key), sorted(exempted, key=sort_key)
 
 
-def catalog_entries(scan: CheckovScan) -> list[dict[str, Any]]:
-    """SARIF rule metadata for every check that failed (name as description, guideline as help link)."""
-    entries: dict[str, dict[str, Any]] = {}
+def catalog_entries(scan: CheckovScan) -> list[PolicyInfo]:
+    """Rule records for every check that failed (name as description, guideline as help link)."""
+    entries: dict[str, PolicyInfo] = {}
     for finding in [*scan.findings, *scan.suppressed]:
         if finding.policy in entries or finding.policy == UNMAPPED_POLICY:
             continue
-        entries[finding.policy] = {
-            "name": finding.policy,
-            "description": str(finding.extra.get("check_name") or finding.policy),
-            "severity": finding.severity,
-            "enforcement": "mandatory",
-            "remediation": finding.remediation,
-            "topics": ["checkov"],
-            "url": finding.extra.get("guideline") or "",
-        }
+        entries[finding.policy] = PolicyInfo(
+            name=finding.policy,
+            description=str(finding.extra.get("check_name") or finding.policy),
+            severity=finding.severity,
+            enforcement="mandatory",
+            remediation=finding.remediation,
+            topics=("checkov",),
+            url=str(finding.extra.get("guideline") or ""),
+        )
     return list(entries.values())
 
 

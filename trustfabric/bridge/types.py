@@ -147,7 +147,7 @@ TABLE: dict[str, str] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": "aws_vpc_endpoint",
     "aws:ec2/launchTemplate:LaunchTemplate": "aws_launch_template",
 }
-"""Maintained: Pulumi type token -> Terraform type. Checked by tests/bridge/test_types.py."""
+"""Maintained: Pulumi type token -> Terraform type. Checked by tests/trustfabric/bridge/test_types.py."""
 
 MODULE_ALIASES: dict[str, str] = {
     "cfg": "config",

@@ -12,15 +12,9 @@ failed, 2 for bad input.
   RTO against the tiers' failover targets.
 - `seed` (`trustfabric.drills.seed`): the fixture environment a moto server lacks.
 - targets (read from `domain.tiers`) and names (`trustfabric.drills.common`), reports
-  (`trustfabric.drills.report`), CLI (`.cli`).
+  (`trustfabric.drills.report`); the commands are in `trustfabric.cli.drills`.
 
 Usage::
-
-    import typer
-    from trustfabric.drills.cli import register
-
-    app = typer.Typer()
-    register(app)      # adds `drill restore|failover|failback|seed`
 
     from trustfabric.drills import run_restore
     outcome = run_restore("UK", endpoint_url="http://127.0.0.1:5000")
@@ -32,12 +26,14 @@ from __future__ import annotations
 from .common import FAILOVER_TARGETS, RESTORE_TARGETS, TierTarget
 from .failover import FailoverOptions, run_failback, run_failover
 from .report import DrillReport, Step
-from .restore import DrillOutcome, RestoreOptions, run_restore
+from .restore import DEFAULT_REPORTS_DIR, STORES, DrillOutcome, RestoreOptions, run_restore
 from .seed import seed_environment
 
 __all__ = [
+    "DEFAULT_REPORTS_DIR",
     "FAILOVER_TARGETS",
     "RESTORE_TARGETS",
+    "STORES",
     "DrillOutcome",
     "DrillReport",
     "FailoverOptions",

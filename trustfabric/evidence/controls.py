@@ -8,7 +8,7 @@ Usage::
 
     from trustfabric.evidence.controls import coverage, load_catalog
 
-    catalog = load_catalog()                      # compliance/controls.yaml, joined with the policy pack
+    catalog = load_catalog(policies=all_policies())  # compliance/controls.yaml, joined with the policies
     for control in catalog.controls:
         print(control.key, control.title, control.policies, control.is_manual)
     report = coverage(catalog)
@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import TrustFabricError
+from ..files import read_yaml
+from ..gate.info import policy_info
+from ..paths import CONTROL_CATALOG, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CATALOG_PATH = REPO_ROOT / "compliance" / "controls.yaml"
-DRILLS_DIR = REPO_ROOT / "trustfabric" / "drills"
+CATALOG_PATH = CONTROL_CATALOG
 FIELDS = ("title", "summary", "tests", "drills", "documents", "procedure")
 
 
@@ -117,31 +116,21 @@ def policy_references(policies: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     """Control key ("SOC2 CC6.1") -> names of the policies whose metadata names it."""
     references: dict[str, list[str]] = {}
     for policy in policies:
-        meta = getattr(policy, "meta", None)
-        for key in meta.control_ids if meta is not None else ():
+        for key in policy_info(policy).control_ids:
             references.setdefault(key, []).append(policy.name)
     return {key: tuple(sorted(names)) for key, names in references.items()}
 
 
-def load_catalog(path: Path | None = None, policies: Sequence[Any] | None = None) -> Catalog:
-    """Read the catalog YAML and join it with the policies (default: every registered policy).
+def load_catalog(path: Path | None = None, *, policies: Sequence[Any]) -> Catalog:
+    """Read the catalog YAML (default: compliance/controls.yaml) and join it with the policies.
 
     Raises TrustFabricError for an unreadable or malformed file (naming the file and key).
     """
     path = path or CATALOG_PATH
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TrustFabricError(f"{source}: cannot read: {error.strerror or error}") from None
-    except yaml.YAMLError as error:
-        raise TrustFabricError(f"{source}: not valid YAML: {' '.join(str(error).split())}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("controls"), dict):
         raise TrustFabricError(f"{source}: expected a mapping with 'controls' by framework")
-    if policies is None:
-        from ..gate import registered_policies
-
-        policies = registered_policies()
     references = policy_references(policies)
     frameworks = {str(name): dict(info or {}) for name, info in (data.get("frameworks") or {}).items()}
     controls: list[Control] = []

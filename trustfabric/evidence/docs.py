@@ -1,7 +1,7 @@
 """Generated sections of docs/compliance: the statutory retention table comes from domain/residency.py.
 
 The table sits between `<!-- BEGIN generated: retention -->` and `<!-- END generated: retention -->` in
-docs/compliance/data-retention-and-deletion.md; tests/evidence/test_docs.py fails when it is stale.
+docs/compliance/data-retention-and-deletion.md; tests/trustfabric/evidence/test_docs.py fails when it is stale.
 
 Usage::
 
@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from domain.residency import JURISDICTIONS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ..paths import REPO_ROOT
+
 RETENTION_DOC = REPO_ROOT / "docs" / "compliance" / "data-retention-and-deletion.md"
 BEGIN = "<!-- BEGIN generated: retention (python -m trustfabric.evidence.docs) -->"
 END = "<!-- END generated: retention -->"

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding
-from ..gate import GateResult, stack_ref
+from ..findings import Finding, stack_ref
+from ..gate import GateResult
+from ..gate.info import PolicyInfo, policy_info
 from .controls import Catalog, Control
 
 STATUSES = ("fail", "exempted", "pass", "not-applicable", "manual")
@@ -198,12 +199,12 @@ def load_junit(path: Path, root: Path) -> dict[str, RunRecord]:
 # Evaluation
 
 
-def evaluated_resources(policy: Any, gate: GateResult) -> tuple[EvaluatedResource, ...]:
+def evaluated_resources(info: PolicyInfo, gate: GateResult) -> tuple[EvaluatedResource, ...]:
     """The resources a policy judged: its resource types in the graph, every resource, or the stack itself."""
-    if type(policy).__name__ == "StackValidationPolicy":
+    if info.kind == "stack":
         ref = stack_ref(gate.graph)
         return (EvaluatedResource(ref.urn, ref.type, ref.name),)
-    types = getattr(policy, "resource_types", None)
+    types = info.resource_types
     return tuple(
         EvaluatedResource(resource.urn, resource.type, resource.name)
         for resource in sorted(gate.graph.custom_resources, key=lambda r: (r.type, r.name))
@@ -224,7 +225,7 @@ def evaluate_controls(
 
     `disabled` names policies a policy config turned off: they judged nothing.
     """
-    by_name = {policy.name: policy for policy in policies}
+    by_name = {policy.name: policy_info(policy) for policy in policies}
     drill_by_name: dict[str, RunRecord] = {}
     for record in drills:
         previous = drill_by_name.get(record.name)
@@ -234,8 +235,8 @@ def evaluate_controls(
     for control in catalog.controls:
         evaluations = []
         for name in control.policies:
-            policy = by_name.get(name)
-            resources = () if policy is None or name in disabled else evaluated_resources(policy, gate)
+            info = by_name.get(name)
+            resources = () if info is None or name in disabled else evaluated_resources(info, gate)
             evaluations.append(
                 PolicyEvaluation(
                     policy=name,

@@ -50,7 +50,9 @@ from trestle.oscal import common
 from trestle.oscal import component as comp
 
 from ..errors import TrustFabricError
-from .controls import REPO_ROOT, Catalog, oscal_control_id
+from ..gate.info import policy_info
+from ..paths import REPO_ROOT
+from .controls import Catalog, oscal_control_id
 from .matrix import ControlResult
 
 NAMESPACE = "https://github.com/trust-fabric/trust-fabric/ns/oscal"
@@ -101,7 +103,7 @@ def component_definition(
 ) -> comp.ComponentDefinition:
     """The policy pack as an OSCAL component definition (`policy_config`: effective config per policy)."""
     when = when or dt.datetime.now(dt.UTC)
-    by_name = {policy.name: policy for policy in policies}
+    by_name = {policy.name: policy_info(policy) for policy in policies}
     config = policy_config or {}
     implementations = []
     for framework, controls in catalog.by_framework().items():
@@ -122,9 +124,7 @@ def component_definition(
             props = [_prop("original-control-id", control.id)]
             props += [_prop("policy", name) for name in control.policies]
             links = [
-                common.Link(
-                    href=getattr(getattr(by_name.get(name), "meta", None), "url", "") or CATALOG_HREF, rel="policy"
-                )
+                common.Link(href=(by_name[name].url if name in by_name else "") or CATALOG_HREF, rel="policy")
                 for name in control.policies
             ]
             requirements.append(

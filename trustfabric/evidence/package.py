@@ -17,7 +17,7 @@ Usage::
 
     from trustfabric.evidence.package import build_package
 
-    manifest = build_package("prod", Path("evidence/prod"), progress=print)
+    manifest = build_package("prod", Path("evidence/prod"), policies=all_policies(), progress=print)
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TrustFabricError
+from ..gate.info import policy_info
+from ..paths import PYPROJECT, REPO_ROOT, REPORTS_DIR
 from .controls import CATALOG_PATH, coverage, load_catalog
 from .manifest import load_private_key, sign_package
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS = (
     "trust-fabric",
     "pulumi",
@@ -99,7 +100,7 @@ def generate_sbom(output: Path, *, python: Path | None = None, pyproject: Path |
     """
     interpreter = str(python or Path(sys.executable))
     command = [sys.executable, "-m", "cyclonedx_py", "environment", "--output-format", "JSON", "-o", str(output)]
-    project_file = pyproject or REPO_ROOT / "pyproject.toml"
+    project_file = pyproject or PYPROJECT
     if project_file.is_file():
         command += ["--pyproject", str(project_file)]
     command.append(interpreter)
@@ -116,7 +117,7 @@ def generate_sbom(output: Path, *, python: Path | None = None, pyproject: Path |
 class Inputs:
     """Where the package reads what the gate does not produce (defaults: this repository's reports/)."""
 
-    reports_dir: Path = REPO_ROOT / "reports"
+    reports_dir: Path = REPORTS_DIR
     catalog_path: Path = CATALOG_PATH
     sbom_file: Path | None = None
     """A SBOM already generated for this environment (reused as is; tests generate one per session)."""
@@ -166,19 +167,20 @@ def build_package(
     signing_key: Path | None = None,
     policy_config_file: Path | None = None,
     exemptions_file: Path | None = None,
-    policies: Sequence[Any] | None = None,
+    policies: Sequence[Any],
     inputs: Inputs | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Run the engine and gate once for `stack`, write the package into `out` (new or empty), sign it.
+    """Run the engine and gate once for `stack` with `policies`, write the package into `out` (new or empty),
+    sign it.
 
     Returns the manifest. Bad input (stack, program, config, key, non-empty `out`) raises TrustFabricError.
     """
-    from ..catalog import catalog as policy_catalog
-    from ..catalog import render_markdown as render_policies
-    from ..gate import PolicyConfig, load_policy_config, registered_policies, run_gate
+    from ..gate import PolicyConfig, load_policy_config, run_gate
     from ..report import component_sources, render_json, render_sarif
+    from ..report.catalog import catalog_records
+    from ..report.catalog import render_markdown as render_policies
     from .matrix import evaluate_controls, load_drill_reports, load_junit, render_html, render_markdown
     from .oscal import OSCAL_VERSION, assessment_results, component_definition, read_back, write_oscal
 
@@ -190,8 +192,8 @@ def build_package(
     if not program.is_dir():
         raise TrustFabricError(f"--program: {program} is not a directory")
     key, provenance = load_private_key(signing_key)
-    policy_list = list(policies) if policies is not None else registered_policies()
-    catalog = load_catalog(inputs.catalog_path, policy_list)
+    policy_list = list(policies)
+    catalog = load_catalog(inputs.catalog_path, policies=policy_list)
     config = load_policy_config(policy_config_file, policy_list) if policy_config_file else PolicyConfig()
 
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -215,7 +217,7 @@ def build_package(
     disabled = frozenset(
         policy.name
         for policy in policy_list
-        if config.levels.get(policy.name, getattr(getattr(policy, "meta", None), "enforcement", "")) == "disabled"
+        if config.levels.get(policy.name, policy_info(policy).enforcement) == "disabled"
     )
     report("evidence: writing the control matrix")
     results = evaluate_controls(catalog, gate, policy_list, drills=drills, tests=tests, disabled=disabled)
@@ -242,14 +244,14 @@ def build_package(
     for name in ("component-definition.json", "assessment-results.json"):
         read_back(out / name)
 
-    entries = policy_catalog(policy_list)
-    _write(out / "policies.md", render_policies(entries))
+    records = catalog_records(policy_list)
+    _write(out / "policies.md", render_policies([record.as_dict() for record in records]))
     _write(out / "gate.json", render_json(stack, gate.resources_evaluated, gate.findings, gate.exempted))
     _write(
         out / "gate.sarif",
         render_sarif(
             gate.findings,
-            entries,
+            records,
             stack=stack,
             exempted=gate.exempted,
             component_files=component_sources(gate.graph),

@@ -1,0 +1,60 @@
+"""The `trustfabric` command line: preview, diff and gate Pulumi stacks offline; audit, drills and evidence.
+
+Contract (outside tests call exactly this; extend it, never break it)::
+
+    trustfabric preview --stack NAME [--program DIR] [--format text|json]
+    trustfabric check   --stack NAME [--program DIR] [--policy-config FILE] [--format text|json|sarif]
+
+Exit codes: 0 success, 1 a mandatory violation (check) or a difference (diff --exit-code), 2 bad input, with one
+line on stderr naming what is wrong and no traceback.
+
+One module per command group, each adding its commands to the one app (`common.app`): `preview` (preview,
+diff), `check`, `audit`, `drills`, `evidence` (evidence, verify, controls); `catalog` writes docs/policies.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from ..errors import TrustFabricError
+from .common import app
+
+# isort: off
+# Importing a command group adds its commands to `app`, in this order in `--help` (the contract's first).
+from . import preview, check, audit, drills, evidence
+# isort: on
+
+COMMAND_GROUPS = (preview, check, audit, drills, evidence)
+"""The modules whose import adds their commands to `app`, in the order `--help` lists them."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry: one-line errors, exit 2 for bad input, never a traceback for user mistakes."""
+    try:
+        result = app(args=argv, prog_name="trustfabric", standalone_mode=False)
+    except typer.Abort:
+        print("error: aborted", file=sys.stderr)
+        sys.exit(130)
+    except typer.TyperException as error:
+        # Typer's own usage errors (missing option, bad choice, unknown command): one line, no usage box.
+        message = str(getattr(error, "format_message", error.__str__)()).replace("Value error, ", "")
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+    except TrustFabricError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except BrokenPipeError:
+        # A pager or `head` closed the pipe: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+__all__ = ["COMMAND_GROUPS", "app", "main"]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""`trustfabric drill ...`: the disaster-recovery drills on the command line.
+
+Each command prints one progress line per step on stderr, the verdict
+and the report paths on stdout, and exits 0 (drill passed), 1 (drill failed) or 2 (bad input: unknown
+jurisdiction, unreachable endpoint), with one line on stderr and no traceback for bad input.
+
+Usage::
+
+    trustfabric drill seed     -j UK --endpoint-url http://127.0.0.1:5000
+    trustfabric drill restore  -j UK --endpoint-url http://127.0.0.1:5000 [--keep] [--reports-dir DIR]
+    trustfabric drill failover -j UK --endpoint-url http://127.0.0.1:5000 [--seed] [--primary-down]
+    trustfabric drill failback -j UK --endpoint-url http://127.0.0.1:5000
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from ..drills import (
+    DEFAULT_REPORTS_DIR,
+    STORES,
+    DrillOutcome,
+    FailoverOptions,
+    RestoreOptions,
+    run_failover,
+    run_restore,
+    seed_environment,
+)
+from ..errors import TrustFabricError
+from .common import app
+
+T = TypeVar("T")
+
+drill_app = typer.Typer(
+    help="Disaster-recovery drills on an AWS account or a moto server: restore, failover, failback, seed.",
+    no_args_is_help=True,
+)
+app.add_typer(drill_app, name="drill")
+
+JurisdictionOption = Annotated[
+    str,
+    typer.Option("--jurisdiction", "-j", help="Jurisdiction cell: UK, EU, US or CA (the residency table)."),
+]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint-url",
+        envvar="AWS_ENDPOINT_URL",
+        help="AWS endpoint, e.g. a moto server; default: the real AWS endpoints of your credentials.",
+    ),
+]
+ReportsOption = Annotated[Path, typer.Option("--reports-dir", help="Folder for the JSON and Markdown reports.")]
+
+
+def _echo_stderr(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Bad input becomes one line on stderr and exit 2 (here, so it holds under any Typer app)."""
+    try:
+        return action()
+    except TrustFabricError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+
+
+def _conclude(outcome: DrillOutcome) -> None:
+    report = outcome.report
+    typer.echo(f"{report.drill} {report.jurisdiction}: {'PASSED' if report.passed else 'FAILED'}: {report.verdict}")
+    typer.echo(f"report: {outcome.json_path}")
+    typer.echo(f"report: {outcome.markdown_path}")
+    for command in report.next_steps:
+        typer.echo(f"next step (reconcile the declared state): {command}")
+    sys.stdout.flush()
+    raise typer.Exit(outcome.exit_code)
+
+
+@drill_app.command("restore")
+def restore_command(
+    jurisdiction: JurisdictionOption,
+    endpoint_url: EndpointOption = None,
+    reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the resources the drill created.")] = False,
+    objects: Annotated[int, typer.Option(help="S3 objects to write and restore.")] = 20,
+    items: Annotated[int, typer.Option(help="DynamoDB items to write and restore.")] = 20,
+    stores: Annotated[str, typer.Option(help=f"Comma-separated stores to drill: {','.join(STORES)}.")] = ",".join(
+        STORES
+    ),
+    inject_loss: Annotated[
+        int, typer.Option(help="Delete N restored objects before verification: proves loss is detected.")
+    ] = 0,
+    inject_corruption: Annotated[
+        int,
+        typer.Option(help="Overwrite N restored objects before verification: proves corruption is detected."),
+    ] = 0,
+    pitr_wait: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds to wait for the PITR window to cover the last write (default 0 on a stand-in "
+            "endpoint, 360 on AWS)."
+        ),
+    ] = None,
+) -> None:
+    """Write known data, back it up, restore into new resources, verify each record by SHA-256; 1 on loss."""
+    options = RestoreOptions(
+        objects=objects,
+        items=items,
+        stores=tuple(store.strip().lower() for store in stores.split(",") if store.strip()),
+        keep=keep,
+        inject_loss=inject_loss,
+        inject_corruption=inject_corruption,
+        pitr_wait_seconds=pitr_wait,
+    )
+    outcome = _guarded(
+        lambda: run_restore(jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, echo=_echo_stderr)
+    )
+    _conclude(outcome)
+
+
+def _failover(
+    direction: str,
+    jurisdiction: str,
+    endpoint_url: str | None,
+    reports_dir: Path,
+    seed: bool,
+    primary_down: bool,
+) -> None:
+    options = FailoverOptions(seed=seed, primary_down=primary_down)
+    outcome = _guarded(
+        lambda: run_failover(
+            jurisdiction,
+            endpoint_url,
+            options=options,
+            reports_dir=reports_dir,
+            direction=direction,
+            echo=_echo_stderr,
+        )
+    )
+    _conclude(outcome)
+
+
+SeedOption = Annotated[
+    bool, typer.Option("--seed", help="Create the fixture environment first (stand-in endpoints only).")
+]
+
+
+@drill_app.command("failover")
+def failover_command(
+    jurisdiction: JurisdictionOption,
+    endpoint_url: EndpointOption = None,
+    reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
+    seed: SeedOption = False,
+    primary_down: Annotated[
+        bool, typer.Option("--primary-down", help="Declare the primary region lost: never call it.")
+    ] = False,
+    failback: Annotated[
+        bool, typer.Option("--failback", help="Run the failback instead (same as `failback`).")
+    ] = False,
+) -> None:
+    """Readiness, Route53 failover records to the standby, promotion, RTO vs target; prints the reconcile."""
+    _failover("failback" if failback else "failover", jurisdiction, endpoint_url, reports_dir, seed, primary_down)
+
+
+@drill_app.command("failback")
+def failback_command(
+    jurisdiction: JurisdictionOption,
+    endpoint_url: EndpointOption = None,
+    reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
+    seed: SeedOption = False,
+) -> None:
+    """The reverse of failover: traffic and the writer back to the primary region, replica re-established."""
+    _failover("failback", jurisdiction, endpoint_url, reports_dir, seed, primary_down=False)
+
+
+@drill_app.command("seed")
+def seed_command(
+    jurisdiction: JurisdictionOption,
+    endpoint_url: EndpointOption = None,
+    allow_real_account: Annotated[
+        bool,
+        typer.Option("--allow-real-account", help="Seed even on the AWS default endpoints (production names)."),
+    ] = False,
+) -> None:
+    """Create a cell's fixture environment (buckets, tables, zone, health checks, database) on a stand-in."""
+    report = _guarded(
+        lambda: seed_environment(jurisdiction, endpoint_url, allow_real_account=allow_real_account, echo=_echo_stderr)
+    )
+    typer.echo(f"seed {report.jurisdiction}: {'done' if report.passed else 'FAILED'}: {report.verdict}")
+    raise typer.Exit(report.exit_code)
+
+
+__all__ = ["drill_app"]

@@ -1,0 +1,41 @@
+"""Reporters shared by every checker (the policy gate, the checkov bridge, the live-account audit).
+
+All read the one `Finding` type (and policy records, `trustfabric.gate.info.PolicyInfo`) and produce a
+deterministic document. Modules, one job each: `formats` (the `--format` Enum), `summary` (counts and order),
+`text`, `json_report`, `sarif` (with `locations`: where a resource is declared), `catalog` (the policy catalog
+and docs/policies.md), `write` (writing a report to stdout or a file).
+
+Usage::
+
+    from trustfabric.report import render_json, render_sarif, render_text
+
+    print(render_text(result.findings, exempted=result.exempted, stack="prod", resources_count=120))
+    document = render_json("prod", 120, result.findings, result.exempted)
+    sarif = render_sarif(result.findings, catalog_records(policies), stack="prod")
+"""
+
+from __future__ import annotations
+
+from .formats import OutputFormat, choose_format
+from .json_report import json_document, render_json
+from .locations import component_sources
+from .sarif import SARIF_SCHEMA, render_sarif, sarif_document, sarif_rule
+from .summary import summary, summary_line
+from .text import render_text
+from .write import write_report
+
+__all__ = [
+    "SARIF_SCHEMA",
+    "OutputFormat",
+    "choose_format",
+    "component_sources",
+    "json_document",
+    "render_json",
+    "render_sarif",
+    "render_text",
+    "sarif_document",
+    "sarif_rule",
+    "summary",
+    "summary_line",
+    "write_report",
+]

@@ -1,0 +1,50 @@
+"""The report formats every command's `--format` chooses from: one Enum, one error for a bad value.
+
+`check` and `audit security` take text, json or sarif; `preview`, `diff` and `controls` take text or json.
+Commands whose option is a plain string check it with `choose_format`, which raises the one-line error
+`--format: 'xml' is not allowed; allowed: text, json, sarif` (exit 2); `preview` and `diff` let Typer offer
+the choices (`choice_of`), whose error names them the same way.
+
+Usage::
+
+    from trustfabric.report.formats import FINDINGS_FORMATS, OutputFormat, choose_format
+
+    output_format = choose_format("json", FINDINGS_FORMATS)     # OutputFormat.json
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from ..errors import TrustFabricError
+
+
+class OutputFormat(StrEnum):
+    """What a command prints: a report for people, or a machine format."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+FINDINGS_FORMATS = (OutputFormat.text, OutputFormat.json, OutputFormat.sarif)
+"""Formats of a findings report (check, audit)."""
+DATA_FORMATS = (OutputFormat.text, OutputFormat.json)
+"""Formats of everything else (preview, diff, controls)."""
+
+
+def choose_format(value: str, allowed: Sequence[OutputFormat]) -> OutputFormat:
+    """The format `value` names; TrustFabricError naming the allowed ones when it is not one of `allowed`."""
+    for output_format in allowed:
+        if value == output_format.value:
+            return output_format
+    raise TrustFabricError(f"--format: {value!r} is not allowed; allowed: {', '.join(allowed)}")
+
+
+def choice_of(allowed: Sequence[OutputFormat]) -> list[str]:
+    """The choices Typer offers for a `--format` limited to `allowed`."""
+    return [output_format.value for output_format in allowed]
+
+
+__all__ = ["DATA_FORMATS", "FINDINGS_FORMATS", "OutputFormat", "choice_of", "choose_format"]
