@@ -21,7 +21,6 @@ from typing import Any
 from ..errors import TrustFabricError
 from ..reviewed import EVERY_RESOURCE, SUPPRESSIONS, ReviewedEntry, load_entries, parse_entries
 
-FIELDS = SUPPRESSIONS.fields
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 
 
@@ -40,4 +39,4 @@ def load_suppressions(path: Path) -> list[ReviewedEntry]:
     return load_entries(path, SUPPRESSIONS, _check_id)
 
 
-__all__ = ["EVERY_RESOURCE", "FIELDS", "load_suppressions", "parse_suppressions"]
+__all__ = ["EVERY_RESOURCE", "load_suppressions", "parse_suppressions"]

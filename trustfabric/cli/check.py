@@ -26,7 +26,7 @@ import typer
 
 from ..errors import TrustFabricError
 from ..paths import DEFAULT_CHECKOV_SUPPRESSIONS
-from ..report.formats import FINDINGS_FORMATS, choose_format
+from ..report.formats import FINDINGS_FORMATS, OutputFormat, choose_format
 from . import common
 from .common import (
     ExemptionsOption,
@@ -124,7 +124,7 @@ def check(
         output_format=chosen,
         output=output,
         rules=rules,
-        component_files=component_sources(result.graph) if chosen == "sarif" else None,
+        component_files=component_sources(result.graph) if chosen is OutputFormat.sarif else None,
         json_extra=_checkov_json(scan) if scan is not None else None,
         text_footer=scan.summary_line() + "\n" if scan is not None else "",
     )

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..paths import default_program_dir
-from ..report.formats import OutputFormat
+from ..report.formats import OutputFormat, find_format
 
 if TYPE_CHECKING:
     from ..graph import ResourceGraph
-
 
 
 def command_group(name: str, help_text: str, *, no_args_is_help: bool = True, **options: Any) -> typer.Typer:
@@ -36,7 +35,9 @@ def command_group(name: str, help_text: str, *, no_args_is_help: bool = True, **
     )
 
 
-app = command_group("trustfabric", "Preview, diff and policy-gate Pulumi stacks offline: no cloud account, no Pulumi CLI.")
+app = command_group(
+    "trustfabric", "Preview, diff and policy-gate Pulumi stacks offline: no cloud account, no Pulumi CLI."
+)
 
 Progress = Callable[[str], None]
 
@@ -59,12 +60,12 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write
 def format_choice(allowed: Sequence[OutputFormat], help_text: str) -> Any:
     """A `--format` option Typer parses into an OutputFormat among `allowed` (a usage error names them)."""
 
-    def parse(value: str | OutputFormat) -> OutputFormat:
-        for output_format in allowed:
-            if value == output_format.value:
-                return output_format
-        choices = ", ".join(repr(output_format.value) for output_format in allowed)
-        raise typer.BadParameter(f"{value!r} is not one of {choices}.")
+    def parse(value: str) -> OutputFormat:
+        output_format = find_format(value, allowed)
+        if output_format is None:
+            choices = ", ".join(repr(output_format.value) for output_format in allowed)
+            raise typer.BadParameter(f"{value!r} is not one of {choices}.")
+        return output_format
 
     metavar = f"[{'|'.join(output_format.value for output_format in allowed)}]"
     return typer.Option("--format", parser=parse, metavar=metavar, help=help_text)

@@ -33,6 +33,7 @@ from pulumi_policy import EnforcementLevel
 from ..findings import ENFORCEMENT_LEVELS, SEVERITIES
 from ..graph import Resource, ResourceGraph
 from .fast import FastEvaluation
+from .info import policy_info
 from .requests import PreparedGraph, stack_request
 from .sdk import Servicer, fast_path_supported
 
@@ -103,8 +104,8 @@ class Analyzer:
                 config.enforcementLevel = ENFORCEMENT_VALUES[str(level)]
             else:
                 policy = next((p for p in self.policies if p.name == name), None)
-                default = policy.enforcement_level if policy is not None else None
-                config.enforcementLevel = ENFORCEMENT_VALUES[default.value if default else "mandatory"]
+                default = policy_info(policy).enforcement if policy is not None else "mandatory"
+                config.enforcementLevel = ENFORCEMENT_VALUES[default]
             config.properties.update(properties)
             request.policyConfig[name].CopyFrom(config)
         self.servicer.Configure(request)

@@ -20,8 +20,6 @@ from typing import Any
 from ..errors import TrustFabricError
 from ..reviewed import EXEMPTIONS, CheckValidator, ReviewedEntry, load_entries, parse_entries
 
-FIELDS = EXEMPTIONS.fields
-
 
 def _known(known_policies: Collection[str] | None) -> CheckValidator | None:
     if known_policies is None:
@@ -44,4 +42,4 @@ def load_exemptions(path: Path, known_policies: Collection[str] | None = None) -
     return load_entries(path, EXEMPTIONS, _known(known_policies))
 
 
-__all__ = ["FIELDS", "load_exemptions", "parse_exemptions"]
+__all__ = ["load_exemptions", "parse_exemptions"]
