@@ -41,3 +41,25 @@ def exemptions_file(tmp_path: Path) -> Callable[[list[dict[str, Any]]], Path]:
 def cli() -> Callable[..., CliResult]:
     """Invoke `check` like the real CLI's main(): TrustFabricError becomes `error: <message>` and exit 2."""
     return lambda *args: invoke("check", *args)
+
+
+@pytest.fixture
+def run_check(program, isolated_config, exemptions_file, cli) -> Callable[..., CliResult]:
+    """`check --stack test` on a foreign program with `--policy-config` (the KMS policy isolated, plus
+    `config` entries; the whole pack when `isolated` is False) and `--exemptions` (`exemptions` entries),
+    then `extra` arguments."""
+
+    def run(
+        code: str,
+        *extra: str | Path,
+        config: dict[str, Any] | None = None,
+        exemptions: list[dict[str, Any]] | None = None,
+        isolated: bool = True,
+    ) -> CliResult:
+        args: list[str | Path] = ["--stack", "test", "--program", program(code)]
+        if isolated:
+            args += ["--policy-config", isolated_config(config)]
+        args += ["--exemptions", exemptions_file(exemptions or [])]
+        return cli(*args, *extra)
+
+    return run

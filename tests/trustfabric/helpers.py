@@ -54,6 +54,18 @@ def kms_policy() -> Any:
     return next(p for p in all_policies() if p.name == KMS_POLICY)
 
 
+def exemption_entry(**overrides: Any) -> dict[str, Any]:
+    """A live exemption of the KMS rotation policy on ledger-key (the seeded violation), with `overrides`."""
+    return {
+        "policy": KMS_POLICY,
+        "resource": "ledger-key",
+        "reason": "Imported key material cannot rotate; replaced in TF-123.",
+        "approver": "security@example.com",
+        "expires": "2999-12-31",
+        **overrides,
+    }
+
+
 def write_program(root: Path, code: str, *, config: dict[str, Any] | None = None, stack: str = STACK) -> Path:
     """A Pulumi Python program dir (Pulumi.yaml, __main__.py, Pulumi.<stack>.yaml) under `root`."""
     program = root / "program"

@@ -9,19 +9,8 @@ from tests.trustfabric.helpers import CLEAN_PROGRAM, KMS_POLICY, SEEDED_PROGRAM,
 LEDGER_URN = "urn:pulumi:test::foreign::aws:kms/key:Key::ledger-key"
 
 
-def test_clean_program_exits_0_with_no_violations(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(CLEAN_PROGRAM),
-        "--policy-config",
-        isolated_config(),
-        "--exemptions",
-        exemptions_file([]),
-        "--format",
-        "json",
-    )
+def test_clean_program_exits_0_with_no_violations(run_check):
+    result = run_check(CLEAN_PROGRAM, "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
         "stack": "test",
@@ -32,18 +21,9 @@ def test_clean_program_exits_0_with_no_violations(program, isolated_config, exem
     }
 
 
-def test_seeded_violation_exits_1_with_the_json_contract(program, exemptions_file, cli):
+def test_seeded_violation_exits_1_with_the_json_contract(run_check):
     # Every registered policy runs here (no isolation): the seeded violation must be among what they find.
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--exemptions",
-        exemptions_file([]),
-        "--format",
-        "json",
-    )
+    result = run_check(SEEDED_PROGRAM, "--format", "json", isolated=False)
     assert result.exit_code == 1
     document = json.loads(result.stdout)
     assert list(document)[:3] == ["stack", "resources", "violations"]
@@ -78,17 +58,8 @@ def test_json_output_is_deterministic(program, isolated_config, exemptions_file,
     assert cli(*args).stdout == cli(*args).stdout
 
 
-def test_text_report_names_resource_policy_fix_and_controls(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--policy-config",
-        isolated_config(),
-        "--exemptions",
-        exemptions_file([]),
-    )
+def test_text_report_names_resource_policy_fix_and_controls(run_check):
+    result = run_check(SEEDED_PROGRAM)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "stack test (2 resources evaluated)",
@@ -105,24 +76,9 @@ def test_text_report_names_resource_policy_fix_and_controls(program, isolated_co
     assert result.stderr == ""  # progress only on a terminal; never on stdout
 
 
-def test_output_file_receives_the_report_and_stdout_stays_empty(
-    program, isolated_config, exemptions_file, cli, tmp_path
-):
+def test_output_file_receives_the_report_and_stdout_stays_empty(run_check, tmp_path):
     report = tmp_path / "report.json"
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--policy-config",
-        isolated_config(),
-        "--exemptions",
-        exemptions_file([]),
-        "--format",
-        "json",
-        "--output",
-        report,
-    )
+    result = run_check(SEEDED_PROGRAM, "--format", "json", "--output", report)
     assert result.exit_code == 1
     assert result.stdout == ""
     assert [v["resource"]["name"] for v in json.loads(report.read_text())["violations"]] == ["ledger-key"]

@@ -18,6 +18,7 @@ from tests.trustfabric.helpers import (
     CLEAN_PROGRAM,
     KMS_POLICY,
     SEEDED_PROGRAM,
+    exemption_entry,
     invoke,
     pack_policies,
     write_isolated_config,
@@ -192,13 +193,7 @@ def test_the_same_program_without_the_seed_passes(tmp_path: Path, sbom_file: Pat
 
 def test_an_exemption_shows_approver_and_expiry(tmp_path: Path, sbom_file: Path) -> None:
     exemptions = tmp_path / "exemptions.yaml"
-    entry = {
-        "policy": KMS_POLICY,
-        "resource": "ledger-key",
-        "reason": "Imported key material cannot rotate; replaced in TF-123.",
-        "approver": "security@example.com",
-        "expires": "2999-12-31",
-    }
+    entry = exemption_entry()
     exemptions.write_text(yaml.safe_dump({"exemptions": [entry]}))
     out = _build(
         tmp_path,

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.trustfabric.helpers import KMS_POLICY, SEEDED_PROGRAM, kms_policy, pack_policies
+from tests.trustfabric.helpers import KMS_POLICY, SEEDED_PROGRAM, exemption_entry, kms_policy, pack_policies
 from trustfabric.errors import TrustFabricError
 from trustfabric.gate import DEFAULT_EXEMPTIONS, run_gate
 from trustfabric.gate.exemptions import load_exemptions
@@ -15,52 +15,20 @@ from trustfabric.gate.exemptions import load_exemptions
 LEDGER_URN = "urn:pulumi:test::foreign::aws:kms/key:Key::ledger-key"
 
 
-def _entry(**overrides):
-    entry = {
-        "policy": KMS_POLICY,
-        "resource": "ledger-key",
-        "reason": "Imported key material cannot rotate; replaced in TF-123.",
-        "approver": "security@example.com",
-        "expires": "2999-12-31",
-    }
-    entry.update(overrides)
-    return entry
-
-
 @pytest.mark.parametrize("resource", ["ledger-key", LEDGER_URN])
-def test_live_exemption_moves_the_finding_to_exempted(program, isolated_config, exemptions_file, cli, resource):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--policy-config",
-        isolated_config(),
-        "--exemptions",
-        exemptions_file([_entry(resource=resource)]),
-        "--format",
-        "json",
-    )
+def test_live_exemption_moves_the_finding_to_exempted(run_check, resource):
+    result = run_check(SEEDED_PROGRAM, "--format", "json", exemptions=[exemption_entry(resource=resource)])
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["violations"] == []
     [exempted] = document["exempted"]
     assert exempted["resource"]["urn"] == LEDGER_URN
-    assert exempted["extra"]["exemption"] == {**_entry(resource=resource)}
+    assert exempted["extra"]["exemption"] == {**exemption_entry(resource=resource)}
     assert document["summary"]["exempted"] == 1
 
 
-def test_exempted_findings_are_shown_in_text(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--policy-config",
-        isolated_config(),
-        "--exemptions",
-        exemptions_file([_entry()]),
-    )
+def test_exempted_findings_are_shown_in_text(run_check):
+    result = run_check(SEEDED_PROGRAM, exemptions=[exemption_entry()])
     assert result.exit_code == 0
     assert "EXEMPTED (1, not counted)" in result.stdout
     assert (
@@ -70,19 +38,8 @@ def test_exempted_findings_are_shown_in_text(program, isolated_config, exemption
     assert result.stdout.splitlines()[-1] == "0 mandatory, 0 advisory violations in 0 resources (1 exempted)"
 
 
-def test_expired_exemption_is_a_mandatory_finding(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--policy-config",
-        isolated_config(),
-        "--exemptions",
-        exemptions_file([_entry(expires="2024-01-31")]),
-        "--format",
-        "json",
-    )
+def test_expired_exemption_is_a_mandatory_finding(run_check):
+    result = run_check(SEEDED_PROGRAM, "--format", "json", exemptions=[exemption_entry(expires="2024-01-31")])
     assert result.exit_code == 1
     violations = json.loads(result.stdout)["violations"]
     assert sorted(v["message"] for v in violations) == [
@@ -94,7 +51,7 @@ def test_expired_exemption_is_a_mandatory_finding(program, isolated_config, exem
 
 def test_an_exemption_applies_through_its_expiry_day(program, tmp_path, exemptions_file):
     directory = program(SEEDED_PROGRAM)
-    path = exemptions_file([_entry(expires="2030-06-30")])
+    path = exemptions_file([exemption_entry(expires="2030-06-30")])
     kms = [kms_policy()]
     on_the_day = run_gate(directory, "test", exemptions_file=path, policies=kms, today=dt.date(2030, 6, 30))
     assert (on_the_day.exit_code, len(on_the_day.exempted)) == (0, 1)
@@ -105,12 +62,12 @@ def test_an_exemption_applies_through_its_expiry_day(program, tmp_path, exemptio
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        ([{k: v for k, v in _entry().items() if k != "approver"}], "exemptions[0].approver: required"),
-        ([_entry(), _entry(reason="  ")], "exemptions[1].reason: required"),
-        ([_entry(expires="next year")], "exemptions[0].expires: 'next year' is not a date (YYYY-MM-DD)"),
-        ([_entry(policy="no-such-policy")], "exemptions[0].policy: unknown policy 'no-such-policy'"),
+        ([{k: v for k, v in exemption_entry().items() if k != "approver"}], "exemptions[0].approver: required"),
+        ([exemption_entry(), exemption_entry(reason="  ")], "exemptions[1].reason: required"),
+        ([exemption_entry(expires="next year")], "exemptions[0].expires: 'next year' is not a date (YYYY-MM-DD)"),
+        ([exemption_entry(policy="no-such-policy")], "exemptions[0].policy: unknown policy 'no-such-policy'"),
         (
-            [_entry(expiry="2030-01-01")],
+            [exemption_entry(expiry="2030-01-01")],
             "exemptions[0].expiry: unknown key; allowed: policy, resource, reason, approver, expires",
         ),
         (

@@ -23,19 +23,8 @@ def _violations(result):
     return [(v["policy"], v["enforcement"], v["resource"]["name"]) for v in json.loads(result.stdout)["violations"]]
 
 
-def test_lowering_enforcement_to_advisory_turns_exit_1_into_0(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--exemptions",
-        exemptions_file([]),
-        "--policy-config",
-        isolated_config({KMS_POLICY: {"enforcementLevel": "advisory"}}),
-        "--format",
-        "json",
-    )
+def test_lowering_enforcement_to_advisory_turns_exit_1_into_0(run_check):
+    result = run_check(SEEDED_PROGRAM, "--format", "json", config={KMS_POLICY: {"enforcementLevel": "advisory"}})
     assert result.exit_code == 0
     assert _violations(result) == [(KMS_POLICY, "advisory", "ledger-key")]
 
@@ -60,36 +49,14 @@ def test_short_form_level_and_json_config_files_work(program, isolated_config, e
     assert _violations(result) == [(KMS_POLICY, "advisory", "ledger-key")]
 
 
-def test_disabled_removes_the_violation(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--exemptions",
-        exemptions_file([]),
-        "--policy-config",
-        isolated_config({KMS_POLICY: "disabled"}),
-        "--format",
-        "json",
-    )
+def test_disabled_removes_the_violation(run_check):
+    result = run_check(SEEDED_PROGRAM, "--format", "json", config={KMS_POLICY: "disabled"})
     assert result.exit_code == 0
     assert _violations(result) == []
 
 
-def test_remediate_reports_as_mandatory(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--exemptions",
-        exemptions_file([]),
-        "--policy-config",
-        isolated_config({KMS_POLICY: {"enforcementLevel": "remediate"}}),
-        "--format",
-        "json",
-    )
+def test_remediate_reports_as_mandatory(run_check):
+    result = run_check(SEEDED_PROGRAM, "--format", "json", config={KMS_POLICY: {"enforcementLevel": "remediate"}})
     assert result.exit_code == 1
     assert _violations(result) == [(KMS_POLICY, "mandatory", "ledger-key")]
 

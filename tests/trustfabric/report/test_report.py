@@ -343,18 +343,7 @@ def test_json_keeps_the_contract_keys_first_and_sorts_findings():
     assert document["summary"] == {"mandatory": 1, "advisory": 1, "resources": 1, "exempted": 0}
 
 
-def test_seeded_text_goes_to_stdout_only(program, isolated_config, exemptions_file, cli):
-    result = cli(
-        "--stack",
-        "test",
-        "--program",
-        program(SEEDED_PROGRAM),
-        "--policy-config",
-        isolated_config(),
-        "--exemptions",
-        exemptions_file([]),
-        "--format",
-        "sarif",
-    )
+def test_seeded_text_goes_to_stdout_only(run_check):
+    result = run_check(SEEDED_PROGRAM, "--format", "sarif")
     assert result.stderr == ""
     assert_valid_sarif(json.loads(result.stdout))
