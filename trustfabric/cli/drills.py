@@ -1,8 +1,9 @@
 """`trustfabric drill ...`: the disaster-recovery drills on the command line.
 
-Each command prints one progress line per step on stderr, the verdict
-and the report paths on stdout, and exits 0 (drill passed), 1 (drill failed) or 2 (bad input: unknown
-jurisdiction, unreachable endpoint), with one line on stderr and no traceback for bad input.
+Each command prints one progress line per step on stderr, the verdict and the report paths on stdout, and exits
+0 (drill passed), 1 (drill failed) or 2 (bad input: unknown jurisdiction, unreachable endpoint), with one line on
+stderr and no traceback for bad input. The drills themselves are `trustfabric.drills`; only its public API is
+used here.
 
 Usage::
 

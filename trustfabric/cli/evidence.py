@@ -11,7 +11,6 @@ Exit codes: `evidence` 0 when the package is written (whatever the controls' res
 gate); `verify` 0 valid, 1 tampered (one line per problem on stdout), 2 bad input; `controls` 0 when every
 claimed control has a check or a documented manual procedure and every link resolves, 1 otherwise (naming
 them). Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
-
 """
 
 from __future__ import annotations
