@@ -1,4 +1,4 @@
-"""Running a program: any Pulumi Python program under the SDK's own mock runtime and record its graph.
+"""Running a program: any Pulumi Python program, under the SDK's own mock runtime, recorded as a ResourceGraph.
 
 The program runs exactly as the Python language host runs it (`runpy` of `main:` inside `run_in_stack`), with
 its `Pulumi.<stack>.yaml` config set the way the CLI sets it; only the resource monitor is the SDK's

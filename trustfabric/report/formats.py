@@ -1,4 +1,4 @@
-"""The report formats every command's `--format` chooses from: one Enum, one error for a bad value.
+"""The report formats every command's `--format` chooses from: one Enum, shared by every command.
 
 `check` and `audit security` take text, json or sarif; `preview`, `diff` and `controls` take text or json.
 Commands whose option is a plain string check it with `choose_format`, which raises the one-line error
