@@ -250,3 +250,14 @@ def test_the_clock_table_is_checked_against_its_schema() -> None:
         with pytest.raises(TrustFabricError) as error:
             rules_from_data({"clocks": rows}, where="clocks.yaml")
         assert str(error.value) == f"clocks.yaml: {message}"
+
+
+def test_the_documented_clock_table_is_the_data() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "incidents.md").read_text()
+    section = text.split("## Breach-notification clocks", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 5 and cells[0] not in ("Clock", "State"):
+            rows[cells[0]] = (cells[1], cells[2], cells[3])
+    assert rows == {rule.id: (rule.law, rule.notify, rule.deadline_text) for rule in clock_rules()}

@@ -232,3 +232,22 @@ def test_the_repository_holds_no_invented_incidents(run) -> None:
     folder = REPO_ROOT / "incidents"
     code, report = metrics(run, folder)
     assert (code, report["incidents"]) == (0, 0)
+
+
+def test_the_documented_targets_are_the_code() -> None:
+    import datetime as dt
+
+    from trustfabric.incident.targets import TARGETS
+
+    def spoken(value: dt.timedelta) -> str:
+        seconds = int(value.total_seconds())
+        if seconds % 86400 == 0 and seconds >= 2 * 86400:
+            return f"under {seconds // 86400} days"
+        if seconds % 3600 == 0:
+            return f"under {seconds // 3600} h"
+        return f"under {seconds // 60} min"
+
+    text = (REPO_ROOT / "docs" / "incidents.md").read_text()
+    for severity, targets in TARGETS.items():
+        row = f"| {severity} | {spoken(targets.detect)} | {spoken(targets.acknowledge)} | {spoken(targets.resolve)} |"
+        assert row in text, row
