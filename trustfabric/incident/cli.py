@@ -174,7 +174,7 @@ def status_command(
     output_format: FormatOption = "text",
 ) -> None:
     """The breach-notification clocks of the incident: deadline, elapsed, remaining, met or overdue; 1 if one failed."""
-    from .clocks import evaluate_clocks, unmatched_notifications
+    from .clocks import evaluate_clocks, unmatched_notifications, us_states_without_clock
     from .record import find_record, load_incident
     from .render import status_text
 
@@ -197,6 +197,7 @@ def status_command(
                 "clocks_start": format_timestamp(incident.aware_at) if incident.personal_data else None,
                 "clocks": [clock.as_dict() for clock in clocks],
                 "unmatched_notifications": unmatched_notifications(incident, clocks),
+                "us_states_without_clock": us_states_without_clock(incident),
                 "failed": failed,
             }
         )

@@ -221,6 +221,14 @@ def unmatched_notifications(incident: Incident, clocks: list[Clock]) -> list[str
     ]
 
 
+def us_states_without_clock(incident: Incident, rules: tuple[ClockRule, ...] | None = None) -> list[str]:
+    """Affected US states the table has no row for: their laws still apply, and the DPO checks them."""
+    if not incident.personal_data or "US" not in incident.jurisdictions:
+        return []
+    covered = {rule.us_state for rule in (rules if rules is not None else clock_rules()) if rule.us_state}
+    return [state for state in incident.us_states if state not in covered]
+
+
 def us_states_unrecorded(incident: Incident) -> bool:
     """True when US personal data is involved but the affected states are not recorded yet."""
     return incident.personal_data and "US" in incident.jurisdictions and not incident.us_states

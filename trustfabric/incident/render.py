@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from .clocks import Clock, ClockState, unmatched_notifications, us_states_unrecorded
+from .clocks import Clock, ClockState, unmatched_notifications, us_states_unrecorded, us_states_without_clock
 from .metrics import MetricsReport
 from .record import BREACH_AWARE, LIFECYCLE, Incident
 from .tabletop import MAX_AGE_DAYS, ScenarioStatus
@@ -59,6 +59,9 @@ def status_text(incident: Incident, clocks: Sequence[Clock], now: dt.datetime) -
     lines.append(f"clocks start at {format_timestamp(incident.aware_at)} ({source})")
     if us_states_unrecorded(incident):
         lines.append("affected US states not recorded: every state of the table is shown; list them in us_states")
+    uncovered = us_states_without_clock(incident)
+    if uncovered:
+        lines.append(f"US states with no row in the clock table (check their statutes): {', '.join(uncovered)}")
     lines.append("")
     rows = []
     for clock in clocks:

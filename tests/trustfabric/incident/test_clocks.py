@@ -192,8 +192,12 @@ def test_us_thresholds_and_unknown_states(run, tmp_path: Path) -> None:
     text = run("status", ID, "--dir", tmp_path, "--now", "2026-03-03T00:00:00Z").stdout
     assert "affected US states not recorded: every state of the table is shown; list them in us_states" in text
 
-    write_record(tmp_path, record(jurisdictions=["US"], us_states=["NY"], personal_data=True))
-    assert set(clocks_by_id(status_json(run, tmp_path, "2026-03-03T00:00:00Z")[1])) == {"FTC"}
+    write_record(tmp_path, record(jurisdictions=["US"], us_states=["NY", "TX"], personal_data=True))
+    data = status_json(run, tmp_path, "2026-03-03T00:00:00Z")[1]
+    assert set(clocks_by_id(data)) == {"FTC", "US-TX", "US-TX-AG"}
+    assert data["us_states_without_clock"] == ["NY"]
+    text = run("status", ID, "--dir", tmp_path, "--now", "2026-03-03T00:00:00Z").stdout
+    assert "US states with no row in the clock table (check their statutes): NY" in text
 
 
 def test_no_personal_data_no_clock(run, tmp_path: Path) -> None:
