@@ -1,0 +1,5 @@
+"""`python -m trustfabric.cli`: the same as the `trustfabric` console script."""
+
+from trustfabric.cli import main
+
+main()
