@@ -6,7 +6,7 @@ from typing import Any
 
 from pulumi_policy import StackValidationPolicy
 
-from policies._helpers_encryption import BucketTargets, targets_bucket
+from policies.lib.s3 import BucketTargets, targets_bucket
 from tests.policies.harness import UNKNOWN, evaluate, graph_of, resource
 
 BUCKET = "aws:s3/bucket:Bucket"
