@@ -12,7 +12,7 @@ from tests.policies.harness import UNKNOWN, evaluate, graph_of, resource
 from trustfabric.engine import run_program
 from trustfabric.graph import ResourceGraph
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
