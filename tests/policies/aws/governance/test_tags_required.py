@@ -38,3 +38,14 @@ def test_unknown_values_are_never_a_pass():
         "AWS resource 'q' breaks the tag contract: 'data-classification' is missing; 'owner' is not known during "
         f"preview; {CONTRACT}"
     ]
+
+
+def test_a_type_the_shipped_list_does_not_know_is_judged_when_it_carries_tags():
+    widget = resource("aws:newservice/widget:Widget", {"tags": {"owner": "platform"}}, name="w")
+    assert [d.detail for d in evaluate(TAGS, widget)] == [
+        f"AWS resource 'w' breaks the tag contract: 'jurisdiction' is missing; 'data-classification' is missing; "
+        f"{CONTRACT}"
+    ]
+    assert evaluate(TAGS, resource("aws:newservice/widget:Widget", {"name": "w"}, name="w")) == []
+    policy = resource("aws:s3/bucketPolicy:BucketPolicy", {"bucket": "b", "policy": "{}"}, name="p")
+    assert evaluate(TAGS, policy) == []  # listed as not taggable
