@@ -94,3 +94,14 @@ def test_requirements_are_pinned_as_pyproject_pins_the_project():
 def test_the_pack_does_not_need_pulumi_aws_at_run_time():
     assert "pulumi_aws" not in pack_imports()
     assert "pulumi-aws" not in requirements()
+
+
+def test_the_cli_runs_the_pack_in_a_virtualenv_inside_it_built_from_its_requirements():
+    import yaml
+
+    project = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    assert project["runtime"]["name"] == "python"
+    virtualenv = Path(project["runtime"]["options"]["virtualenv"])
+    assert not virtualenv.is_absolute() and ".." not in virtualenv.parts  # a published pack has no parent to use
+    ignored = (PACK / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert f"{virtualenv}/" in ignored  # kept out of git and of the archive `pulumi policy publish` uploads
