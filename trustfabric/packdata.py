@@ -72,21 +72,21 @@ def aws_resource_classes() -> dict[str, type]:
     import pulumi_aws
 
     found: dict[str, type] = {}
-    for info in pkgutil.walk_packages(pulumi_aws.__path__, "pulumi_aws."):
-        parts = info.name.split(".")
-        if info.ispkg or parts[1] == "config" or any(part.startswith("_") for part in parts[1:]):
+    for info in pkgutil.iter_modules(pulumi_aws.__path__, "pulumi_aws."):
+        if not info.ispkg or info.name.rsplit(".", 1)[-1].startswith("_") or info.name == "pulumi_aws.config":
             continue
-        module = importlib.import_module(info.name)
-        for value in list(vars(module).values()):
+        package = importlib.import_module(info.name)
+        getattr(package, "__all__", None)  # pulumi_aws imports its packages lazily: the first attribute loads one
+        for value in list(vars(package).values()):
             if (
                 inspect.isclass(value)
-                and value.__module__ == info.name
+                and value.__module__.startswith(f"{info.name}.")
                 and issubclass(value, pulumi.CustomResource)
                 and not issubclass(value, pulumi.ProviderResource)
             ):
                 token = pulumi.get_type_token(value)
                 if token is None:
-                    raise RuntimeError(f"{info.name}.{value.__qualname__}: no type token")
+                    raise RuntimeError(f"{value.__module__}.{value.__qualname__}: no type token")
                 found[token] = value
     if not found:
         raise RuntimeError("pulumi_aws: no resource classes found")

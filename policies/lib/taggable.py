@@ -11,7 +11,7 @@ Usage::
 
     from policies.lib.taggable import is_taggable
 
-    if is_taggable(args.resource_type, args.props):
+    if is_taggable(args):
         ...  # judge the tag contract
 """
 
@@ -34,11 +34,13 @@ PULUMI_AWS_VERSION, TAGGABLE_TYPES = _load(TAGGABLE_FILE)
 """The pulumi-aws version the list was generated from, and the taggable resource types."""
 
 
-def is_taggable(resource_type: str, props: Any) -> bool:
-    """True when an `aws:` resource of `resource_type` takes tags: listed, or (an unlisted type) it carries a
-    `tags` input. Other providers' types are never taggable here (Kubernetes objects carry labels)."""
+def is_taggable(resource: Any) -> bool:
+    """True when an `aws:` resource (validation args or a stack policy's PolicyResource) takes tags: its type is
+    listed, or (a type the list does not know) it carries a `tags` input. Other providers' types are never
+    taggable here (Kubernetes objects carry labels). Only an unlisted type's inputs are read."""
+    resource_type = resource.resource_type
     if not resource_type.startswith("aws:"):
         return False
     if resource_type in TAGGABLE_TYPES:
         return True
-    return "tags" in props
+    return "tags" in resource.props

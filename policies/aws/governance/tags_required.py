@@ -56,7 +56,7 @@ def problems(resource: ResourceValidationArgs) -> list[str]:
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if not is_taggable(args.resource_type, args.props):
+    if not is_taggable(args):
         return
     found = problems(args)
     if found:

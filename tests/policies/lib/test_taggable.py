@@ -45,22 +45,40 @@ def test_every_listed_type_has_a_tags_argument_in_its_args_class():
     assert len(TAGGABLE_TYPES) > 500 and len(classes) - len(TAGGABLE_TYPES) > 500
 
 
-def test_known_types_are_decided_by_the_list():
+class Resource:
+    """What `is_taggable` reads of a resource; `props` raises when read, unless given."""
+
+    def __init__(self, resource_type: str, props: dict[str, object] | None = None) -> None:
+        self.resource_type = resource_type
+        self._props = props
+
+    @property
+    def props(self) -> dict[str, object]:
+        if self._props is None:
+            raise AssertionError(f"{self.resource_type}: inputs read, though the type decides")
+        return self._props
+
+
+def test_listed_types_are_taggable_without_reading_inputs():
     for token in ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:rds/cluster:Cluster", "aws:sqs/queue:Queue"):
-        assert is_taggable(token, {}), token
+        assert is_taggable(Resource(token)), token
+
+
+def test_types_that_take_no_tags_are_not_listed_and_carry_none():
     for token in ("aws:s3/bucketPolicy:BucketPolicy", "aws:ec2/routeTableAssociation:RouteTableAssociation"):
-        assert not is_taggable(token, {}), token
+        assert token in installed_classes() and token not in TAGGABLE_TYPES
+        assert not is_taggable(Resource(token, {"bucket": "b", "policy": "{}"})), token
 
 
 def test_an_unlisted_aws_type_is_taggable_when_it_carries_tags():
-    assert is_taggable("aws:newservice/widget:Widget", {"tags": {"owner": "platform"}})
-    assert is_taggable("aws:newservice/widget:Widget", {"tags": {}})
-    assert not is_taggable("aws:newservice/widget:Widget", {"name": "w"})
+    assert is_taggable(Resource("aws:newservice/widget:Widget", {"tags": {"owner": "platform"}}))
+    assert is_taggable(Resource("aws:newservice/widget:Widget", {"tags": {}}))
+    assert not is_taggable(Resource("aws:newservice/widget:Widget", {"name": "w"}))
 
 
-def test_other_providers_are_never_taggable_here():
-    assert not is_taggable("kubernetes:core/v1:ConfigMap", {"tags": {}})
-    assert not is_taggable("vault:index/policy:Policy", {"tags": {}})
+def test_other_providers_are_never_taggable_here_and_their_inputs_are_not_read():
+    assert not is_taggable(Resource("kubernetes:core/v1:ConfigMap"))
+    assert not is_taggable(Resource("vault:index/policy:Policy"))
 
 
 def test_the_file_is_plain_sorted_data():
