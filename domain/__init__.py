@@ -5,5 +5,5 @@
 - `domain.tags`: the tag contract every resource carries.
 
 The policy pack (`policies/`) does not import this package: it is self-contained, and these facts reach it as
-generated data (`python -m domain.export`), checked against this package by a test.
+generated data (`python -m trustfabric.packdata`), checked against this package by a test.
 """

@@ -1,4 +1,5 @@
-"""What every policy module shares: its metadata record and helpers for reading resource arguments.
+"""What every policy module shares: its metadata record, the constructors of its policy, and (re-exported from
+`policies.lib.props`) the helpers for reading resource arguments.
 
 A policy module defines exactly one policy and exposes it as `POLICY` (a `pulumi_policy` object built with
 `resource_policy` or `stack_policy` below) and its metadata as `META`. The metadata names every control the
@@ -6,7 +7,9 @@ policy evidences, by framework, and fills the SDK's own severity, framework, rem
 
 Usage (a whole policy module)::
 
-    from policies.base import PolicyMeta, resource_policy, violation_resource_name
+    from pulumi_policy import ResourceValidationArgs
+
+    from policies.base import PolicyMeta, ReportViolation, resource_policy
 
     META = PolicyMeta(
         id="TF-AWS-KMS-001",
@@ -18,7 +21,7 @@ Usage (a whole policy module)::
         remediation="Set enable_key_rotation=True on the aws.kms.Key.",
     )
 
-    def validate(args, report_violation):
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if args.props.get("enableKeyRotation") is not True:
             report_violation(f"KMS key '{args.name}' does not rotate; set enable_key_rotation=True.")
 
@@ -27,8 +30,7 @@ Usage (a whole policy module)::
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,14 +38,15 @@ from pulumi_policy import (
     EnforcementLevel,
     PolicyComplianceFramework,
     PolicyConfigSchema,
-    ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
-    StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy import ReportViolation as SdkReportViolation
+
+from policies.lib.props import effective_tags, get, is_unknown, provider_default_tags, unknown_itself
+from policies.lib.validation import ReportViolation, ResourceValidator, StackValidator
 
 FRAMEWORKS = ("SOC2", "ISO27001:2022", "GDPR", "CIS-AWS-3.0", "CIS-K8S", "NIST-800-53")
 SEVERITIES = {
@@ -121,20 +124,21 @@ class PolicyMeta:
         }
 
 
-ResourceValidator = Callable[[ResourceValidationArgs, ReportViolation], None]
-StackValidator = Callable[[StackValidationArgs, ReportViolation], None]
-
-
 def resource_policy(
     meta: PolicyMeta, validate: ResourceValidator, resource_types: Iterable[str] | None = None
 ) -> ResourceValidationPolicy:
-    """A CrossGuard resource policy carrying our metadata (`policy.meta`); filters by type when given."""
+    """A CrossGuard resource policy carrying our metadata (`policy.meta`); filters by type when given.
+
+    Contract: `policy.resource_types`, when not None, is every type `validate` looks at; a resource of another
+    type returns at once without a report (the offline gate relies on it to skip such calls)."""
     types = frozenset(resource_types) if resource_types is not None else None
 
-    def run(args: ResourceValidationArgs, report_violation: ReportViolation) -> Any:
+    def run(args: ResourceValidationArgs, report_violation: SdkReportViolation) -> Any:
         if types is not None and args.resource_type not in types:
             return None
-        return validate(args, report_violation)  # an async validator's coroutine is awaited by the SDK
+        # The SDK's callback takes the urn as optional, as ReportViolation says; an async validator's coroutine
+        # is awaited by the SDK.
+        return validate(args, report_violation)  # type: ignore[arg-type]
 
     policy = ResourceValidationPolicy(validate=run, **meta.sdk_fields())
     policy.meta = meta  # type: ignore[attr-defined]
@@ -144,106 +148,25 @@ def resource_policy(
 
 def stack_policy(meta: PolicyMeta, validate: StackValidator) -> StackValidationPolicy:
     """A CrossGuard stack policy carrying our metadata (`policy.meta`)."""
-    policy = StackValidationPolicy(validate=validate, **meta.sdk_fields())
+    policy = StackValidationPolicy(validate=validate, **meta.sdk_fields())  # type: ignore[arg-type]
     policy.meta = meta  # type: ignore[attr-defined]
     policy.resource_types = None  # type: ignore[attr-defined]
     return policy
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Reading arguments. Properties arrive through the SDK's unknown-checking proxy: touching a value that is not
-# known during a preview raises UnknownValueError. Helpers here let a policy ask first and decide.
-
-
-def is_unknown(props: Any, *path: str | int) -> bool:
-    """True when the value at `path` (or anything inside it) is not known yet."""
-    try:
-        value = props
-        for key in path:
-            value = value[key]
-        _touch(value)
-    except UnknownValueError:
-        return True
-    except (KeyError, IndexError, TypeError):
-        return False
-    return False
-
-
-def _touch(value: Any) -> None:
-    if isinstance(value, Mapping):
-        for key in value:
-            _touch(value[key])
-    elif isinstance(value, (list, tuple)) or (hasattr(value, "__len__") and hasattr(value, "__getitem__")):
-        if isinstance(value, (str, bytes)):
-            return
-        for index in range(len(value)):
-            _touch(value[index])
-
-
-def get(props: Any, *path: str | int, default: Any = None) -> Any:
-    """The value at `path`, or `default` when absent. Raises UnknownValueError for unknown values."""
-    value = props
-    for key in path:
-        try:
-            value = value[key]
-        except (KeyError, IndexError, TypeError):
-            return default
-    return default if value is None else value
-
-
-def provider_default_tags(provider: Any) -> dict[str, Any]:
-    """A provider's `defaultTags.tags`. Provider inputs reach analyzers as JSON text for nested values
-    (`"defaultTags": "{\"tags\": {...}}"`), from an explicit provider's inputs and from `aws:defaultTags`
-    config alike; both forms are read. Unknown or malformed values give {}."""
-    if provider is None or is_unknown(provider.props, "defaultTags"):
-        return {}
-    default_tags = get(provider.props, "defaultTags", default={})
-    if isinstance(default_tags, str):
-        try:
-            default_tags = json.loads(default_tags)
-        except ValueError:
-            return {}
-    if not isinstance(default_tags, Mapping):
-        return {}
-    inner = default_tags.get("tags") or {}
-    return {str(key): inner[key] for key in inner} if isinstance(inner, Mapping) else {}
-
-
-def effective_tags(args: ResourceValidationArgs) -> dict[str, Any]:
-    """The resource's tags merged over its provider's default tags (what AWS will actually apply).
-
-    A tag whose own value is unknown during preview is left out (it is neither the default nor a known
-    override); the resource's other tags still count."""
-    tags = provider_default_tags(args.provider)
-    try:
-        own = args.props["tags"]
-    except (KeyError, UnknownValueError):
-        return tags  # no own tags, or the whole map is unknown: only the defaults are certain
-    if isinstance(own, Mapping):
-        for key in list(own.keys()):
-            if is_unknown(own, key):
-                tags.pop(str(key), None)
-                continue
-            tags[str(key)] = own[key]
-    return tags
-
-
-def provider_region(args: ResourceValidationArgs) -> str | None:
-    """The region the resource is created in: its provider's `region` (explicit or default provider)."""
-    provider = args.provider
-    if provider is None or is_unknown(provider.props, "region"):
-        return None
-    region = get(provider.props, "region")
-    return region if isinstance(region, str) else None
-
-
-def resource_region(args: ResourceValidationArgs) -> str | None:
-    """The region the resource lives in: its own `region` input (pulumi-aws 7 allows a per-resource override),
-    else its provider's region. None when unknown during preview."""
-    if "region" in args.props:
-        if is_unknown(args.props, "region"):
-            return None
-        own = get(args.props, "region")
-        if isinstance(own, str):
-            return own
-    return provider_region(args)
+__all__ = [
+    "ENFORCEMENT",
+    "FRAMEWORKS",
+    "SEVERITIES",
+    "PolicyMeta",
+    "ReportViolation",
+    "ResourceValidator",
+    "StackValidator",
+    "effective_tags",
+    "get",
+    "is_unknown",
+    "provider_default_tags",
+    "resource_policy",
+    "stack_policy",
+    "unknown_itself",
+]

@@ -21,10 +21,11 @@ import fnmatch
 from collections.abc import Sequence
 from typing import Any
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from policies._helpers_governance import arn_resource_name, as_list, unknown_itself
-from policies.base import PolicyMeta, effective_tags, get, is_unknown, stack_policy
+from policies.base import PolicyMeta, ReportViolation, effective_tags, get, is_unknown, stack_policy
+from policies.lib.props import as_list, unknown_itself
+from policies.lib.residency import arn_resource_name
 
 META = PolicyMeta(
     id="TF-AWS-BAK-001",

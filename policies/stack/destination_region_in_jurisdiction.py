@@ -23,21 +23,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from policies._helpers_encryption import BUCKET_TYPES, targets_bucket
-from policies._helpers_governance import (
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
+from policies.lib.props import region_of, unknown_itself
+from policies.lib.residency import (
     RESIDENCY_SCHEMA,
     arn_region,
     arn_resource_name,
-    jurisdiction_of,
     names_match,
     region_in_name,
-    region_of,
     residency_config,
-    unknown_itself,
 )
-from policies.base import PolicyMeta, get, is_unknown, stack_policy
+from policies.lib.s3 import BUCKET_TYPES, targets_bucket
+from policies.lib.tags import jurisdiction_of
 
 META = PolicyMeta(
     id="TF-AWS-GOV-004",

@@ -28,11 +28,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from domain.residency import JURISDICTIONS
-from policies._helpers_encryption import BUCKET_TYPES, targets_bucket
-from policies.base import PolicyMeta, get, is_unknown, stack_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
+from policies.lib.facts import JURISDICTIONS
+from policies.lib.s3 import BUCKET_TYPES, targets_bucket
 
 META = PolicyMeta(
     id="TF-STACK-DR-001",

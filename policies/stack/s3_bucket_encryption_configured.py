@@ -8,10 +8,11 @@ aws-s3-bucket-sse-kms-cmk judges. The deprecated inline `server_side_encryption_
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from policies._helpers_encryption import BUCKET_TYPES, BucketTargets, requires_cmk, scope_label
-from policies.base import PolicyMeta, stack_policy
+from policies.base import PolicyMeta, ReportViolation, stack_policy
+from policies.lib.encryption import requires_cmk, scope_label
+from policies.lib.s3 import BUCKET_TYPES, BucketTargets
 
 META = PolicyMeta(
     id="TF-AWS-S3-ENC-002",

@@ -7,10 +7,10 @@ block's own flags are also reported by aws-s3-public-access-block-all-enabled, a
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from policies._helpers_encryption import BUCKET_TYPES, BucketTargets
-from policies.base import PolicyMeta, get, is_unknown, stack_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
+from policies.lib.s3 import BUCKET_TYPES, BucketTargets
 
 META = PolicyMeta(
     id="TF-AWS-S3-PUB-001",

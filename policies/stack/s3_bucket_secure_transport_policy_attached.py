@@ -7,10 +7,10 @@ judges. The deprecated inline `policy` argument of the bucket does not count.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from policies._helpers_encryption import BUCKET_TYPES, BucketTargets
-from policies.base import PolicyMeta, stack_policy
+from policies.base import PolicyMeta, ReportViolation, stack_policy
+from policies.lib.s3 import BUCKET_TYPES, BucketTargets
 
 META = PolicyMeta(
     id="TF-AWS-S3-TLS-002",

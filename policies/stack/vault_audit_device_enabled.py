@@ -6,9 +6,9 @@ Vault it configures is logged. A stack with no Vault resources is not applicable
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from policies.base import PolicyMeta, stack_policy
+from policies.base import PolicyMeta, ReportViolation, stack_policy
 
 META = PolicyMeta(
     id="TF-VAULT-AUD-001",

@@ -2,7 +2,7 @@
 
 Scope: `aws.backup.Plan`s whose effective `data-classification` (own tag over the provider's default tags) is
 confidential or restricted; a missing or unknown classification never exempts a plan. At least one rule must
-keep recovery points for the jurisdiction's statutory retention (`retention_days` from domain.residency,
+keep recovery points for the jurisdiction's statutory retention (`retention_days` from the residency table,
 configurable per jurisdiction as `retentionDays<CODE>` with the statutory value as floor): its lifecycle
 `delete_after` is at least that many days, or it has no `delete_after` (kept until deleted by hand). A plan with
 no or an unknown jurisdiction is held to the strictest period. Rules not known during preview are reported.
@@ -12,17 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from domain.residency import JURISDICTIONS
-from policies._helpers_governance import (
-    CLASSIFICATION_TAG,
-    UNKNOWN_TAG,
-    jurisdiction_of,
-    tag_value,
-    unknown_itself,
-)
-from policies.base import PolicyMeta, get, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, resource_policy
+from policies.lib.facts import JURISDICTIONS
+from policies.lib.props import unknown_itself
+from policies.lib.tags import CLASSIFICATION_TAG, UNKNOWN_TAG, jurisdiction_of, tag_value
 
 STATUTORY_DAYS = {code: j.retention_days for code, j in JURISDICTIONS.items()}
 OUT_OF_SCOPE = ("public", "internal")

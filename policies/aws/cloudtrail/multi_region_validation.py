@@ -7,9 +7,10 @@ cannot be detected. Each missing setting is its own violation; a value not known
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.checks import require_true
 
 META = PolicyMeta(
     id="TF-AWS-CT-001",
@@ -34,12 +35,7 @@ SETTINGS = (
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     for key, argument, problem in SETTINGS:
-        if is_unknown(args.props, key):
-            report_violation(
-                f"CloudTrail trail '{args.name}': {argument} is not known during preview; set it to True literally."
-            )
-        elif get(args.props, key) is not True:
-            report_violation(f"CloudTrail trail '{args.name}' {problem}; set {argument}=True.")
+        require_true(args, report_violation, kind="CloudTrail trail", path=(key,), argument=argument, problem=problem)
 
 
 POLICY = resource_policy(META, validate, resource_types=("aws:cloudtrail/trail:Trail",))

@@ -7,10 +7,11 @@ Global table replicas (`replicas`) are encrypted with their own region's key: ea
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_encryption import cmk_problem, is_unknown_itself, requires_cmk, scope_label
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.encryption import cmk_problem, requires_cmk, scope_label
+from policies.lib.props import unknown_itself
 
 META = PolicyMeta(
     id="TF-AWS-DYNAMODB-ENC-001",
@@ -51,7 +52,7 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
         problem = cmk_problem(props, ("serverSideEncryption", "kmsKeyArn"), argument, scope)
         if problem is not None:
             report_violation(f"DynamoDB table '{name}' {problem}")
-    if is_unknown_itself(props, "replicas"):
+    if unknown_itself(props, "replicas"):
         report_violation(
             f"DynamoDB table '{name}': replicas are not known during preview; declare them literally, "
             "each with kms_key_arn set to the data key in its region."

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import as_list, unknown_itself
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.props import as_list, unknown_itself
 
 META = PolicyMeta(
     id="TF-AWS-EC2-001",

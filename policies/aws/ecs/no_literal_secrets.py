@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import as_list, secret_reason, unknown_itself
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.props import as_list, unknown_itself
+from policies.lib.secrets import secret_reason
 
 META = PolicyMeta(
     id="TF-AWS-ECS-001",

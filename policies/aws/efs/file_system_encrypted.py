@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies._helpers_encryption import flag_and_cmk_validator
 from policies.base import PolicyMeta, resource_policy
+from policies.lib.encryption import flag_and_cmk_validator
 
 META = PolicyMeta(
     id="TF-AWS-EFS-ENC-001",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
-
-from policies._helpers_encryption import require_cmk, require_enabled
 from policies.base import PolicyMeta, resource_policy
+from policies.lib.encryption import flag_and_cmk_validator
 
 META = PolicyMeta(
     id="TF-AWS-ELASTICACHE-ENC-001",
@@ -30,16 +28,9 @@ META = PolicyMeta(
 KIND = "ElastiCache replication group"
 
 
-def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if require_enabled(
-        args,
-        report_violation,
-        kind=KIND,
-        path=("atRestEncryptionEnabled",),
-        argument="at_rest_encryption_enabled",
-        key_argument="kms_key_id",
-    ):
-        require_cmk(args, report_violation, kind=KIND, path=("kmsKeyId",), argument="kms_key_id")
+validate = flag_and_cmk_validator(
+    KIND, flag_path=("atRestEncryptionEnabled",), flag_argument="at_rest_encryption_enabled"
+)
 
 
 POLICY = resource_policy(META, validate, resource_types=("aws:elasticache/replicationGroup:ReplicationGroup",))

@@ -6,9 +6,9 @@ it does not count as encryption in transit; absent, the mode is "required".
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 META = PolicyMeta(
     id="TF-AWS-ELASTICACHE-TLS-001",

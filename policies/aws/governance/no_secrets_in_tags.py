@@ -8,10 +8,11 @@ computed references, not literals: they pass.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import secret_reason, unknown_itself
-from policies.base import PolicyMeta, get, provider_default_tags, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, provider_default_tags, resource_policy
+from policies.lib.props import unknown_itself
+from policies.lib.secrets import secret_reason
 
 META = PolicyMeta(
     id="TF-AWS-GOV-003",

@@ -8,16 +8,12 @@ violation saying what could not be proven, never a pass.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
-    RESIDENCY_SCHEMA,
-    UNKNOWN_TAG,
-    jurisdiction_of,
-    region_of,
-    residency_config,
-)
-from policies.base import PolicyMeta, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.props import region_of
+from policies.lib.residency import RESIDENCY_SCHEMA, residency_config
+from policies.lib.tags import UNKNOWN_TAG, jurisdiction_of
 
 META = PolicyMeta(
     id="TF-AWS-GOV-001",

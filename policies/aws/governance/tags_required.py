@@ -1,26 +1,26 @@
 """aws-governance-tags-required: every taggable AWS resource carries the tag contract.
 
-Taggable means the pulumi_aws resource class for the type takes a `tags` input (read from the installed SDK
-once). The effective tags are the provider's default tags merged with the resource's own. Required:
-`jurisdiction` (UK|EU|US|CA), `data-classification` (public|internal|confidential|restricted) and a non-empty
-`owner`. A tag whose own value is not known during preview is reported as unproven, never a pass.
+Taggable means the pulumi-aws resource class for the type takes a `tags` input (the list shipped with the pack,
+`policies/lib/aws_taggable.json`); a type the list does not know is judged when the resource carries `tags`.
+The effective tags are the provider's default tags merged with the resource's own. Required: `jurisdiction`
+(UK|EU|US|CA), `data-classification` (public|internal|confidential|restricted) and a non-empty `owner`. A tag whose own value is not known during preview is reported as unproven, never a pass.
 """
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.taggable import is_taggable
+from policies.lib.tags import (
     CLASSIFICATION_TAG,
     CLASSIFICATIONS,
     JURISDICTION_CODES,
     JURISDICTION_TAG,
     OWNER_TAG,
     UNKNOWN_TAG,
-    is_taggable,
     tag_value,
 )
-from policies.base import PolicyMeta, resource_policy
 
 META = PolicyMeta(
     id="TF-AWS-GOV-002",
@@ -56,7 +56,7 @@ def problems(resource: ResourceValidationArgs) -> list[str]:
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if not args.resource_type.startswith("aws:") or not is_taggable(args.resource_type):
+    if not is_taggable(args):
         return
     found = problems(args)
     if found:

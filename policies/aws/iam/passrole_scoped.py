@@ -11,19 +11,19 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.iam import (
     IAM_POLICY_TYPES,
     IAM_ROLE,
     UNKNOWN_DOCUMENT,
-    as_list,
     iam_kind,
     identity_documents,
     is_allow,
     policy_statements,
 )
-from policies.base import PolicyMeta, resource_policy
+from policies.lib.props import as_list
 
 META = PolicyMeta(
     id="TF-AWS-IAM-004",

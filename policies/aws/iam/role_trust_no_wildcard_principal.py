@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import IAM_ROLE, as_list, is_allow, policy_statements, unknown_itself
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.iam import IAM_ROLE, is_allow, policy_statements
+from policies.lib.props import as_list, unknown_itself
 
 META = PolicyMeta(
     id="TF-AWS-IAM-002",

@@ -6,9 +6,9 @@ SSO. Any `aws.iam.AccessKey` is a violation.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 META = PolicyMeta(
     id="TF-AWS-IAM-003",

@@ -6,9 +6,9 @@ integrations (an SMTP credential for SES, a legacy partner) still need one, so t
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
 
 META = PolicyMeta(
     id="TF-AWS-IAM-005",

@@ -7,9 +7,9 @@ have the same window.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 AWS_DEFAULT_DAYS = 30
 FLOOR_DAYS = 7

@@ -9,10 +9,11 @@ Variables holding a reference (an ARN, or a name ending in _ARN, _NAME, _ID ...)
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import is_secret_name, secret_reason, unknown_itself
-from policies.base import PolicyMeta, get, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, resource_policy
+from policies.lib.props import unknown_itself
+from policies.lib.secrets import is_secret_name, secret_reason
 
 META = PolicyMeta(
     id="TF-AWS-LAMBDA-001",

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 TLS_12_SSL_POLICIES = (
     "ELBSecurityPolicy-TLS13-1-3-2021-06",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
-
-from policies._helpers_encryption import require_cmk, require_enabled
 from policies.base import PolicyMeta, resource_policy
+from policies.lib.encryption import flag_and_cmk_validator
 
 META = PolicyMeta(
     id="TF-AWS-OPENSEARCH-ENC-001",
@@ -30,22 +28,13 @@ META = PolicyMeta(
 KIND = "OpenSearch domain"
 
 
-def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if require_enabled(
-        args,
-        report_violation,
-        kind=KIND,
-        path=("encryptAtRest", "enabled"),
-        argument="encrypt_at_rest.enabled",
-        key_argument="encrypt_at_rest.kms_key_id",
-    ):
-        require_cmk(
-            args,
-            report_violation,
-            kind=KIND,
-            path=("encryptAtRest", "kmsKeyId"),
-            argument="encrypt_at_rest.kms_key_id",
-        )
+validate = flag_and_cmk_validator(
+    KIND,
+    flag_path=("encryptAtRest", "enabled"),
+    flag_argument="encrypt_at_rest.enabled",
+    key_path=("encryptAtRest", "kmsKeyId"),
+    key_argument="encrypt_at_rest.kms_key_id",
+)
 
 
 POLICY = resource_policy(

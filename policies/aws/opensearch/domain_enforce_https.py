@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.checks import require_true
 
 META = PolicyMeta(
     id="TF-AWS-OPENSEARCH-TLS-002",
@@ -24,13 +25,14 @@ KIND = "OpenSearch domain"
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if is_unknown(args.props, "domainEndpointOptions", "enforceHttps"):
-        report_violation(
-            f"{KIND} '{args.name}': domain_endpoint_options.enforce_https is not known during preview; "
-            "set it to True literally."
-        )
-    elif get(args.props, "domainEndpointOptions", "enforceHttps") is not True:
-        report_violation(f"{KIND} '{args.name}' accepts plain HTTP; set domain_endpoint_options.enforce_https=True.")
+    require_true(
+        args,
+        report_violation,
+        kind=KIND,
+        path=("domainEndpointOptions", "enforceHttps"),
+        argument="domain_endpoint_options.enforce_https",
+        problem="accepts plain HTTP",
+    )
 
 
 POLICY = resource_policy(

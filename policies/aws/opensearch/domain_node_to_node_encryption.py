@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.checks import require_true
 
 META = PolicyMeta(
     id="TF-AWS-OPENSEARCH-TLS-001",
@@ -24,16 +25,14 @@ KIND = "OpenSearch domain"
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if is_unknown(args.props, "nodeToNodeEncryption", "enabled"):
-        report_violation(
-            f"{KIND} '{args.name}': node_to_node_encryption.enabled is not known during preview; "
-            "set it to True literally."
-        )
-    elif get(args.props, "nodeToNodeEncryption", "enabled") is not True:
-        report_violation(
-            f"{KIND} '{args.name}' does not encrypt traffic between its nodes; "
-            "set node_to_node_encryption.enabled=True."
-        )
+    require_true(
+        args,
+        report_violation,
+        kind=KIND,
+        path=("nodeToNodeEncryption", "enabled"),
+        argument="node_to_node_encryption.enabled",
+        problem="does not encrypt traffic between its nodes",
+    )
 
 
 POLICY = resource_policy(

@@ -6,10 +6,10 @@ created from an existing cluster (`source_db_cluster_identifier`) inherits that 
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_encryption import require_cmk, require_enabled
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.encryption import flag_and_cmk_validator, require_enabled
 
 META = PolicyMeta(
     id="TF-AWS-RDS-ENC-002",
@@ -37,6 +37,11 @@ CLUSTER = "aws:rds/cluster:Cluster"
 GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster"
 
 
+validate_cluster = flag_and_cmk_validator(
+    "RDS cluster", flag_path=("storageEncrypted",), flag_argument="storage_encrypted"
+)
+
+
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type == GLOBAL_CLUSTER:
         # An unknown source is still a source: the global cluster inherits the source cluster's encryption.
@@ -51,15 +56,7 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
             key_argument=None,
         )
         return
-    if require_enabled(
-        args,
-        report_violation,
-        kind="RDS cluster",
-        path=("storageEncrypted",),
-        argument="storage_encrypted",
-        key_argument="kms_key_id",
-    ):
-        require_cmk(args, report_violation, kind="RDS cluster", path=("kmsKeyId",), argument="kms_key_id")
+    validate_cluster(args, report_violation)
 
 
 POLICY = resource_policy(META, validate, resource_types=(CLUSTER, GLOBAL_CLUSTER))

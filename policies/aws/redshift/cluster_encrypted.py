@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
-
-from policies._helpers_encryption import require_cmk, require_enabled
 from policies.base import PolicyMeta, resource_policy
+from policies.lib.encryption import flag_and_cmk_validator
 
 META = PolicyMeta(
     id="TF-AWS-REDSHIFT-ENC-001",
@@ -29,18 +27,9 @@ META = PolicyMeta(
 KIND = "Redshift cluster"
 
 
-def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if require_enabled(
-        args,
-        report_violation,
-        kind=KIND,
-        path=("encrypted",),
-        argument="encrypted",
-        key_argument="kms_key_id",
-        default=True,
-        literal="'true'",
-    ):
-        require_cmk(args, report_violation, kind=KIND, path=("kmsKeyId",), argument="kms_key_id")
+validate = flag_and_cmk_validator(
+    KIND, flag_path=("encrypted",), flag_argument="encrypted", default=True, literal="'true'"
+)
 
 
 POLICY = resource_policy(META, validate, resource_types=("aws:redshift/cluster:Cluster",))

@@ -6,9 +6,9 @@ an ACL not known during preview is reported as unproven.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 META = PolicyMeta(
     id="TF-AWS-S3-PUB-003",

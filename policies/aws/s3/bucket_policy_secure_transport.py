@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 META = PolicyMeta(
     id="TF-AWS-S3-TLS-001",

@@ -8,10 +8,11 @@ That every bucket has such a resource is the stack policy aws-s3-bucket-encrypti
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_encryption import cmk_problem, is_unknown_itself, requires_cmk, scope_label
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.encryption import cmk_problem, requires_cmk, scope_label
+from policies.lib.props import unknown_itself
 
 META = PolicyMeta(
     id="TF-AWS-S3-ENC-001",
@@ -36,7 +37,7 @@ KIND = "S3 encryption configuration"
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     props, name = args.props, args.name
-    if is_unknown_itself(props, "rules"):
+    if unknown_itself(props, "rules"):
         report_violation(f"{KIND} '{name}': rules are not known during preview; declare them literally.")
         return
     rules = get(props, "rules", default=[])

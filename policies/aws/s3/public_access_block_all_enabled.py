@@ -7,9 +7,9 @@ aws-s3-bucket-public-access-block. A flag not known during preview is reported.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 META = PolicyMeta(
     id="TF-AWS-S3-PUB-002",

@@ -6,10 +6,10 @@ and internal secrets pass.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_encryption import require_cmk
-from policies.base import PolicyMeta, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.encryption import require_cmk
 
 META = PolicyMeta(
     id="TF-AWS-SECRETSMANAGER-ENC-001",

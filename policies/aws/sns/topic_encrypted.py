@@ -5,10 +5,10 @@ SNS does not encrypt topics unless a KMS key is named; public and internal topic
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_encryption import require_cmk, requires_cmk
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.encryption import require_cmk, requires_cmk
 
 META = PolicyMeta(
     id="TF-AWS-SNS-ENC-001",

@@ -8,18 +8,12 @@ unproven.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
-    CLASSIFICATION_TAG,
-    CLASSIFICATIONS,
-    JURISDICTION_CODES,
-    JURISDICTION_TAG,
-    OWNER_TAG,
-    kind_of,
-    unknown_itself,
-)
-from policies.base import PolicyMeta, get, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, resource_policy
+from policies.lib.kubernetes import kind_of
+from policies.lib.props import unknown_itself
+from policies.lib.tags import CLASSIFICATION_TAG, CLASSIFICATIONS, JURISDICTION_CODES, JURISDICTION_TAG, OWNER_TAG
 
 META = PolicyMeta(
     id="TF-K8S-GOV-001",

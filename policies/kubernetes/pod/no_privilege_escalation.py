@@ -6,17 +6,10 @@ CronJob), for containers and init containers. Kubernetes allows escalation unles
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
-    POD_SPEC_PATHS,
-    container_label,
-    pod_containers,
-    pod_subject,
-    unknown_itself,
-    unknown_pod_message,
-)
-from policies.base import PolicyMeta, get, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.kubernetes import UNKNOWN_VALUE, WORKLOAD_TYPES, security_context, workload_containers
 
 META = PolicyMeta(
     id="TF-K8S-POD-002",
@@ -30,25 +23,21 @@ META = PolicyMeta(
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    path = POD_SPEC_PATHS[args.resource_type]
-    containers = pod_containers(args.props, path)
-    if containers is None:
-        report_violation(unknown_pod_message(args.resource_type, args.name, "allowPrivilegeEscalation=false"))
+    found = workload_containers(args, report_violation, "allowPrivilegeEscalation=false")
+    if found is None:
         return
-    for list_name, name, container in containers:
-        label = container_label(list_name, name)
-        if unknown_itself(container, "securityContext") or unknown_itself(
-            container, "securityContext", "allowPrivilegeEscalation"
-        ):
+    subject, containers = found
+    for label, container in containers:
+        escalation = security_context(container, "allowPrivilegeEscalation")
+        if escalation is UNKNOWN_VALUE:
             report_violation(
-                f"{pod_subject(args.resource_type, args.name)}: {label} securityContext.allowPrivilegeEscalation "
-                "is not known during preview; set it to False literally."
+                f"{subject}: {label} securityContext.allowPrivilegeEscalation is not known during preview; set "
+                "it to False literally."
             )
-        elif get(container, "securityContext", "allowPrivilegeEscalation") is not False:
+        elif escalation is not False:
             report_violation(
-                f"{pod_subject(args.resource_type, args.name)}: {label} may escalate privileges; set "
-                "securityContext.allowPrivilegeEscalation=False."
+                f"{subject}: {label} may escalate privileges; set securityContext.allowPrivilegeEscalation=False."
             )
 
 
-POLICY = resource_policy(META, validate, resource_types=tuple(POD_SPEC_PATHS))
+POLICY = resource_policy(META, validate, resource_types=WORKLOAD_TYPES)

@@ -6,17 +6,10 @@ CronJob), for containers and init containers. A value not known during preview i
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
-    POD_SPEC_PATHS,
-    container_label,
-    pod_containers,
-    pod_subject,
-    unknown_itself,
-    unknown_pod_message,
-)
-from policies.base import PolicyMeta, get, resource_policy
+from policies.base import PolicyMeta, ReportViolation, resource_policy
+from policies.lib.kubernetes import UNKNOWN_VALUE, WORKLOAD_TYPES, security_context, workload_containers
 
 META = PolicyMeta(
     id="TF-K8S-POD-001",
@@ -30,23 +23,21 @@ META = PolicyMeta(
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    path = POD_SPEC_PATHS[args.resource_type]
-    containers = pod_containers(args.props, path)
-    if containers is None:
-        report_violation(unknown_pod_message(args.resource_type, args.name, "privilege"))
+    found = workload_containers(args, report_violation, "privilege")
+    if found is None:
         return
-    for list_name, name, container in containers:
-        label = container_label(list_name, name)
-        if unknown_itself(container, "securityContext") or unknown_itself(container, "securityContext", "privileged"):
+    subject, containers = found
+    for label, container in containers:
+        privileged = security_context(container, "privileged")
+        if privileged is UNKNOWN_VALUE:
             report_violation(
-                f"{pod_subject(args.resource_type, args.name)}: {label} securityContext.privileged is not known "
-                "during preview; set it to False literally."
+                f"{subject}: {label} securityContext.privileged is not known during preview; set it to False literally."
             )
-        elif get(container, "securityContext", "privileged") is True:
+        elif privileged is True:
             report_violation(
-                f"{pod_subject(args.resource_type, args.name)}: {label} runs privileged; remove "
-                "securityContext.privileged and grant only the capabilities it needs."
+                f"{subject}: {label} runs privileged; remove securityContext.privileged and grant only the "
+                "capabilities it needs."
             )
 
 
-POLICY = resource_policy(META, validate, resource_types=tuple(POD_SPEC_PATHS))
+POLICY = resource_policy(META, validate, resource_types=WORKLOAD_TYPES)

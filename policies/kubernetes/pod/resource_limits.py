@@ -6,17 +6,11 @@ CronJob), for containers and init containers. A limit not known during preview i
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
-    POD_SPEC_PATHS,
-    container_label,
-    pod_containers,
-    pod_subject,
-    unknown_itself,
-    unknown_pod_message,
-)
-from policies.base import PolicyMeta, get, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, resource_policy
+from policies.lib.kubernetes import WORKLOAD_TYPES, workload_containers
+from policies.lib.props import unknown_itself
 
 META = PolicyMeta(
     id="TF-K8S-POD-004",
@@ -33,23 +27,12 @@ RESOURCES = ("cpu", "memory")
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    path = POD_SPEC_PATHS[args.resource_type]
-    subject = pod_subject(args.resource_type, args.name)
-    containers = pod_containers(args.props, path)
-    if containers is None:
-        report_violation(unknown_pod_message(args.resource_type, args.name, "resource limits"))
+    found = workload_containers(args, report_violation, "resource limits")
+    if found is None:
         return
-    for list_name, name, container in containers:
-        label = container_label(list_name, name)
-        if any(
-            unknown_itself(container, *keys)
-            for keys in (
-                ("resources",),
-                ("resources", "limits"),
-                ("resources", "limits", "cpu"),
-                ("resources", "limits", "memory"),
-            )
-        ):
+    subject, containers = found
+    for label, container in containers:
+        if any(unknown_itself(container, "resources", "limits", kind) for kind in RESOURCES):
             report_violation(
                 f"{subject}: {label} resources.limits are not known during preview; set cpu and memory literally."
             )
@@ -61,4 +44,4 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
             )
 
 
-POLICY = resource_policy(META, validate, resource_types=tuple(POD_SPEC_PATHS))
+POLICY = resource_policy(META, validate, resource_types=WORKLOAD_TYPES)

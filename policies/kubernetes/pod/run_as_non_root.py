@@ -6,17 +6,16 @@ CronJob), for containers and init containers. A container passes when its own se
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies._helpers_governance import (
+from policies.base import PolicyMeta, ReportViolation, get, resource_policy
+from policies.lib.kubernetes import (
     POD_SPEC_PATHS,
-    container_label,
-    pod_containers,
-    pod_subject,
-    unknown_itself,
-    unknown_pod_message,
+    UNKNOWN_VALUE,
+    WORKLOAD_TYPES,
+    security_context,
+    workload_containers,
 )
-from policies.base import PolicyMeta, get, resource_policy
 
 META = PolicyMeta(
     id="TF-K8S-POD-003",
@@ -30,35 +29,28 @@ META = PolicyMeta(
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    path = POD_SPEC_PATHS[args.resource_type]
-    subject = pod_subject(args.resource_type, args.name)
-    containers = pod_containers(args.props, path)
-    if containers is None:
-        report_violation(unknown_pod_message(args.resource_type, args.name, "runAsNonRoot"))
+    found = workload_containers(args, report_violation, "runAsNonRoot")
+    if found is None:
         return
-    if unknown_itself(args.props, *path, "securityContext") or unknown_itself(
-        args.props, *path, "securityContext", "runAsNonRoot"
-    ):
+    subject, containers = found
+    pod_level = security_context(get(args.props, *POD_SPEC_PATHS[args.resource_type], default={}), "runAsNonRoot")
+    if pod_level is UNKNOWN_VALUE:
         report_violation(
             f"{subject}: the pod's securityContext.runAsNonRoot is not known during preview; set it to True literally."
         )
         return
-    pod_level = get(args.props, *path, "securityContext", "runAsNonRoot")
-    for list_name, name, container in containers:
-        label = container_label(list_name, name)
-        if unknown_itself(container, "securityContext") or unknown_itself(container, "securityContext", "runAsNonRoot"):
+    for label, container in containers:
+        own = security_context(container, "runAsNonRoot")
+        if own is UNKNOWN_VALUE:
             report_violation(
                 f"{subject}: {label} securityContext.runAsNonRoot is not known during preview; set it to True "
                 "literally."
             )
-            continue
-        own = get(container, "securityContext", "runAsNonRoot")
-        if own is True or (own is None and pod_level is True):
-            continue
-        report_violation(
-            f"{subject}: {label} may run as root; set securityContext.runAsNonRoot=True on the pod spec or the "
-            "container."
-        )
+        elif not (own is True or (own is None and pod_level is True)):
+            report_violation(
+                f"{subject}: {label} may run as root; set securityContext.runAsNonRoot=True on the pod spec or the "
+                "container."
+            )
 
 
-POLICY = resource_policy(META, validate, resource_types=tuple(POD_SPEC_PATHS))
+POLICY = resource_policy(META, validate, resource_types=WORKLOAD_TYPES)
