@@ -7,6 +7,7 @@ collector's pods receive through EKS Pod Identity on the cell's cluster (`cells[
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pulumi
@@ -15,6 +16,8 @@ import pulumi_kubernetes as k8s
 from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
+from slogen.datadog import DatadogDefinition
+from slogen.documents import generate
 from stacks.context import CellContext
 from stacks.settings import deployment
 
@@ -31,17 +34,7 @@ def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
     )
 
 
-def generated_artifacts(ctx: CellContext) -> dict[str, str]:
-    """Rules, dashboards, Alertmanager and Datadog definitions generated from `slos/` (once per stack)."""
-    if "slo_artifacts" not in ctx.shared:
-        from components.observability.rules import generate_all
-
-        ctx.shared["slo_artifacts"] = generate_all(SLO_DIR)
-    artifacts: dict[str, str] = ctx.shared["slo_artifacts"]
-    return artifacts
-
-
-def declare_datadog(ctx: CellContext, artifacts: dict[str, str]) -> None:
+def declare_datadog(ctx: CellContext, definitions: Mapping[str, DatadogDefinition]) -> None:
     """Datadog is one SaaS account for the whole stack: declared once, with its own provider."""
     import pulumi_datadog as datadog
 
@@ -53,16 +46,14 @@ def declare_datadog(ctx: CellContext, artifacts: dict[str, str]) -> None:
     )
     DatadogSlos(
         "datadog-slos",
-        DatadogSlosArgs(
-            definitions={k: v for k, v in artifacts.items() if k.startswith("datadog/")},
-            environment=ctx.settings.stack,
-        ),
+        DatadogSlosArgs(definitions=definitions, environment=ctx.settings.stack),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
     )
 
 
 def declare(ctx: CellContext) -> None:
-    artifacts = generated_artifacts(ctx)
+    # Generated again for every cell; the same documents for each.
+    slos = generate(SLO_DIR)
     key_arns = ctx.shared["key_arns"]
     collector = CollectorIdentity(
         f"{ctx.name}-collector",
@@ -104,20 +95,12 @@ def declare(ctx: CellContext) -> None:
             owner=ctx.settings.owner,
             opensearch_endpoint=log_domain.endpoint,
             collector_replicas=max(2, ctx.cell.profile["replicas"]),
-            alertmanager_config=artifacts["alertmanager/alertmanager.yml"],
-            rule_groups={
-                path.split("/")[-1].removesuffix(".rules.yml"): text
-                for path, text in artifacts.items()
-                if path.startswith("prometheus/") and path.endswith(".rules.yml")
-            },
-            dashboards={
-                path.split("/")[-1].removesuffix(".json"): text
-                for path, text in artifacts.items()
-                if path.startswith("grafana/")
-            },
+            alertmanager_config=slos.alertmanager,
+            rule_groups=slos.rule_files,
+            dashboards=slos.dashboards,
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes_provider(ctx)),
     )
     ctx.shared["log_domain_endpoint"] = log_domain.endpoint
     if ctx.cell is ctx.settings.cells[0]:
-        declare_datadog(ctx, artifacts)
+        declare_datadog(ctx, slos.datadog)
