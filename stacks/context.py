@@ -5,11 +5,20 @@ explicitly by `stacks.program.declare_cell`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from stacks.settings import CellSettings, StackSettings
+
+
+class Placement(TypedDict):
+    """Where a component of the cell lives, in the argument names most cell components share."""
+
+    cell: str
+    jurisdiction: str
+    region: str
 
 
 @dataclass(frozen=True)
@@ -31,3 +40,8 @@ class CellContext:
     @property
     def name(self) -> str:
         return self.cell.name
+
+    @property
+    def placement(self) -> Placement:
+        """`cell`, `jurisdiction` and `region` of a component's arguments: `XArgs(**ctx.placement, ...)`."""
+        return {"cell": self.cell.name, "jurisdiction": self.cell.code, "region": self.cell.region}

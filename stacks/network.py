@@ -42,14 +42,12 @@ class NetworkOutputs:
 
 
 def declare(ctx: CellContext, security: SecurityOutputs) -> NetworkOutputs:
-    settings, cell = ctx.settings, ctx.cell
+    settings = ctx.settings
     network = CellNetwork(
         f"{ctx.name}-network",
         CellNetworkArgs(
             deployment=deployment(settings),
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             vpc_cidr=VPC_CIDRS["standby" if settings.is_standby_footprint else "primary"],
             logs_kms_key_arn=security.key_arns["logs"],
             permissions_boundary_arn=security.permission_boundary_arn,

@@ -99,9 +99,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         f"{ctx.name}-ledger",
         LedgerDatabaseArgs(
             deployment=name,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             kms_key_arn=data_key,
             logs_kms_key_arn=key_arns["logs"],
             secrets_kms_key_arn=None if standby else key_arns["secrets"],
@@ -123,9 +121,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         f"{ctx.name}-records",
         RecordsBucketArgs(
             deployment=name,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             kms_key_arn=data_key,
             replicate_to_region=cell.paired_region if paired and not standby else None,
             replica_kms_key_arn=paired_data_key if paired and not standby else None,
@@ -145,9 +141,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
             f"{ctx.name}-ledger-events",
             LedgerTableArgs(
                 deployment=name,
-                cell=ctx.name,
-                jurisdiction=cell.code,
-                region=cell.region,
+                **ctx.placement,
                 kms_key_arn=data_key,
                 replica_region=cell.paired_region if paired else None,
                 replica_kms_key_arn=paired_data_key if paired else None,
@@ -161,9 +155,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         f"{ctx.name}-backup",
         CellBackupArgs(
             deployment=name,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             kms_key_arn=key_arns["backups"],
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
@@ -183,18 +175,14 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
             opts=pulumi.ResourceOptions(parent=ctx.parent),
         )
         routing_args = FailoverRoutingArgs(
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             zone_name=zone,
             zone_id=reference.get_output(f"{ctx.name}_zone_id"),
             failover_type="PRIMARY" if settings.is_active else "SECONDARY",
         )
     else:
         routing_args = FailoverRoutingArgs(
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             zone_name=zone,
             create_zone=True,
             failover_type="PRIMARY",

@@ -91,9 +91,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         f"{ctx.name}-iam",
         IamBaselineArgs(
             stack=stack,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             manage_password_policy=first_cell and settings.role == "primary",
             create_access_analyzer=owns_region,
             vault_oidc_provider_host=vault_oidc_provider_host(settings),
@@ -134,9 +132,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         f"{ctx.name}-audit",
         AuditTrailArgs(
             stack=stack,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             logs_key_arn=keyring.key_arns["logs"],
             cloudtrail_logs_role_arn=iam.role_arns["cloudtrail-logs"],
             config_recorder_role_arn=iam.role_arns["config-recorder"],

@@ -7,20 +7,22 @@ from pathlib import Path
 import pytest
 
 import slogen.documents
+from slogen.spec import SloSpec
 from trustfabric.engine import run_program
 
 
 def test_slo_documents_are_generated_once_per_stack(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[Path | str] = []
-    generate = slogen.documents.generate
+    # Counted where every generation starts, so it holds whenever the stack's modules were first imported.
+    loaded: list[Path] = []
+    load_slo_dir = slogen.documents.load_slo_dir
 
-    def counting(slo_dir: Path | str = slogen.documents.DEFAULT_SLO_DIR, runbook_base_url: str = "") -> object:
-        calls.append(slo_dir)
-        return generate(slo_dir, runbook_base_url)
+    def counting(slo_dir: Path) -> list[SloSpec]:
+        loaded.append(slo_dir)
+        return load_slo_dir(slo_dir)
 
-    monkeypatch.setattr(slogen.documents, "generate", counting)
+    monkeypatch.setattr(slogen.documents, "load_slo_dir", counting)
     graph = run_program(repo_root, "prod")
     cells = [r for r in graph.resources.values() if r.type == "trustfabric:stack:Cell"]
     telemetry = [r for r in graph.resources.values() if r.type == "trustfabric:observability:TelemetryStack"]
     assert len(cells) == len(telemetry) == 4
-    assert calls == [repo_root / "slos"]
+    assert loaded == [repo_root / "slos"]
