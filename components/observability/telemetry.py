@@ -200,6 +200,67 @@ def collector_deployment(args: TelemetryArgs, labels: Mapping[str, str], selecto
     }
 
 
+def kube_prometheus_values(args: TelemetryArgs, labels: Mapping[str, str]) -> WireObject:
+    """Values of the kube-prometheus-stack chart: hardened pods, our Alertmanager Secret, the dashboard sidecar."""
+    return {
+        "commonLabels": labels,
+        "prometheus": {
+            "prometheusSpec": {
+                "retention": f"{args.prometheus_retention_days}d",
+                "ruleSelectorNilUsesHelmValues": False,
+                "securityContext": HARDENED_POD,
+            }
+        },
+        "alertmanager": {
+            "alertmanagerSpec": {
+                "configSecret": "alertmanager-trustfabric",
+                "securityContext": HARDENED_POD,
+                # PagerDuty routing keys arrive as files from a secret synced out of Vault.
+                "secrets": ["pagerduty-routing-keys"],
+            }
+        },
+        "grafana": {
+            "admin": {"existingSecret": "grafana-admin"},
+            "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard"}},
+            "securityContext": HARDENED_POD,
+            "containerSecurityContext": HARDENED_CONTAINER,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class ChartArgs:
+    """A pinned chart and where it is installed."""
+
+    chart: str
+    """The chart, also the release's name."""
+    version: str
+    repository: str
+    namespace: str
+
+
+def chart_release(
+    resource_name: str,
+    chart: ChartArgs,
+    values: WireObject,
+    opts: pulumi.ResourceOptions,
+    cleanup_on_fail: bool | None = None,
+) -> k8s.helm.v3.Release:
+    """An atomic Helm release of a pinned chart version: a failed install or upgrade rolls back."""
+    return k8s.helm.v3.Release(
+        resource_name,
+        name=chart.chart,
+        chart=chart.chart,
+        version=chart.version,
+        namespace=chart.namespace,
+        repository_opts={"repo": chart.repository},
+        atomic=True,
+        cleanup_on_fail=cleanup_on_fail,
+        values=values,
+        opts=opts,
+    )
+
+
 class TelemetryStack(pulumi.ComponentResource):
     """Metrics, dashboards, alert rules, traces and redacted logs for one cell's cluster."""
 
@@ -243,40 +304,12 @@ class TelemetryStack(pulumi.ComponentResource):
             },
             opts=in_namespace,
         )
-        k8s.helm.v3.Release(
+        chart_release(
             f"{name}-kube-prometheus-stack",
-            name="kube-prometheus-stack",
-            chart="kube-prometheus-stack",
-            version=KUBE_PROMETHEUS_STACK_VERSION,
-            namespace=args.namespace,
-            repository_opts={"repo": PROMETHEUS_COMMUNITY},
-            atomic=True,
+            ChartArgs("kube-prometheus-stack", KUBE_PROMETHEUS_STACK_VERSION, PROMETHEUS_COMMUNITY, args.namespace),
+            kube_prometheus_values(args, labels),
+            pulumi.ResourceOptions(parent=self, depends_on=[namespace, alertmanager_secret]),
             cleanup_on_fail=True,
-            values={
-                "commonLabels": labels,
-                "prometheus": {
-                    "prometheusSpec": {
-                        "retention": f"{args.prometheus_retention_days}d",
-                        "ruleSelectorNilUsesHelmValues": False,
-                        "securityContext": HARDENED_POD,
-                    }
-                },
-                "alertmanager": {
-                    "alertmanagerSpec": {
-                        "configSecret": "alertmanager-trustfabric",
-                        "securityContext": HARDENED_POD,
-                        # PagerDuty routing keys arrive as files from a secret synced out of Vault.
-                        "secrets": ["pagerduty-routing-keys"],
-                    }
-                },
-                "grafana": {
-                    "admin": {"existingSecret": "grafana-admin"},
-                    "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard"}},
-                    "securityContext": HARDENED_POD,
-                    "containerSecurityContext": HARDENED_CONTAINER,
-                },
-            },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, alertmanager_secret]),
         )
         for rule_name, rule_file in sorted(args.rule_groups.items()):
             k8s.apiextensions.CustomResource(
@@ -294,16 +327,11 @@ class TelemetryStack(pulumi.ComponentResource):
                 data={f"{dashboard_name}.json": json_text(dashboard)},
                 opts=in_namespace,
             )
-        k8s.helm.v3.Release(
+        chart_release(
             f"{name}-tempo",
-            name="tempo",
-            chart="tempo",
-            version=TEMPO_VERSION,
-            namespace=args.namespace,
-            repository_opts={"repo": GRAFANA_CHARTS},
-            atomic=True,
-            values={"securityContext": HARDENED_POD, "tempo": {"securityContext": HARDENED_CONTAINER}},
-            opts=in_namespace,
+            ChartArgs("tempo", TEMPO_VERSION, GRAFANA_CHARTS, args.namespace),
+            {"securityContext": HARDENED_POD, "tempo": {"securityContext": HARDENED_CONTAINER}},
+            in_namespace,
         )
 
         config = pulumi.Output.from_input(args.opensearch_endpoint).apply(
