@@ -1,9 +1,11 @@
-"""What the stack hands each domain when it declares a cell: settings, the cell's provider, and shared outputs."""
+"""What the stack hands each domain when it declares a cell: settings, the cell, its grouping component and
+provider. What one domain gives the next is its own typed output (`SecurityOutputs`, `NetworkOutputs`), passed
+explicitly by `stacks.program.declare_cell`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -11,11 +13,17 @@ import pulumi_aws as aws
 from stacks.settings import CellSettings, StackSettings
 
 
-@dataclass
+class Placement(TypedDict):
+    """Where a component of the cell lives, in the argument names most cell components share."""
+
+    cell: str
+    jurisdiction: str
+    region: str
+
+
+@dataclass(frozen=True)
 class CellContext:
-    """One cell being declared. Domains run in order (security, network, resilience, observability) and publish
-    what later domains need into `shared` (e.g. key ARNs by purpose and the permission boundary from security;
-    the VPC id, its private subnet ids and CIDR from network)."""
+    """One cell being declared."""
 
     settings: StackSettings
     cell: CellSettings
@@ -23,7 +31,6 @@ class CellContext:
     """The cell's grouping component: every domain component is its child."""
     provider: aws.Provider
     """The explicit provider of (cell, cell.region), with the tag contract as default tags."""
-    shared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def opts(self) -> pulumi.ResourceOptions:
@@ -33,3 +40,8 @@ class CellContext:
     @property
     def name(self) -> str:
         return self.cell.name
+
+    @property
+    def placement(self) -> Placement:
+        """`cell`, `jurisdiction` and `region` of a component's arguments: `XArgs(**ctx.placement, ...)`."""
+        return {"cell": self.cell.name, "jurisdiction": self.cell.code, "region": self.cell.region}

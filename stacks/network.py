@@ -9,13 +9,19 @@ tooling.
 The VPC, its default security group and its subnets were first declared by the ledger database; they are
 aliased to those earlier URNs (`MovedFrom`) so an update moves them rather than replacing them.
 
-Publishes in `ctx.shared`: `vpc_id`, `subnet_ids` (private, one per zone), `vpc_cidr`.
+Returns `NetworkOutputs`: the VPC id, its private subnet ids (one per zone) and its CIDR.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+
 from components.network.cell_network import CellNetwork, CellNetworkArgs, MovedFrom
 from stacks.context import CellContext
+from stacks.security import SecurityOutputs
 from stacks.settings import deployment
 
 VPC_CIDRS = {"primary": "10.64.0.0/16", "standby": "10.65.0.0/16"}
@@ -24,23 +30,30 @@ LEDGER_TYPE = "trustfabric:resilience:LedgerDatabase"
 """The component that declared the cell's VPC before the network layer existed."""
 
 
-def declare(ctx: CellContext) -> None:
-    settings, cell = ctx.settings, ctx.cell
+@dataclass(frozen=True)
+class NetworkOutputs:
+    """Where the cell's data stores and log domain live."""
+
+    vpc_id: pulumi.Output[str]
+    subnet_ids: Sequence[pulumi.Output[str]]
+    """Private subnets, one per availability zone."""
+    vpc_cidr: str
+    """The only source the stores' security groups admit."""
+
+
+def declare(ctx: CellContext, security: SecurityOutputs) -> NetworkOutputs:
+    settings = ctx.settings
     network = CellNetwork(
         f"{ctx.name}-network",
         CellNetworkArgs(
             deployment=deployment(settings),
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             vpc_cidr=VPC_CIDRS["standby" if settings.is_standby_footprint else "primary"],
-            logs_kms_key_arn=ctx.shared["key_arns"]["logs"],
-            permissions_boundary_arn=ctx.shared["permission_boundary_arn"],
+            logs_kms_key_arn=security.key_arns["logs"],
+            permissions_boundary_arn=security.permission_boundary_arn,
             flow_log_retention_days=settings.observability.log_retention_days,
             moved_from=MovedFrom(type_=LEDGER_TYPE, name=f"{ctx.name}-ledger"),
         ),
         opts=ctx.opts,
     )
-    ctx.shared["vpc_id"] = network.vpc_id
-    ctx.shared["subnet_ids"] = network.subnet_ids
-    ctx.shared["vpc_cidr"] = network.vpc_cidr
+    return NetworkOutputs(vpc_id=network.vpc_id, subnet_ids=network.subnet_ids, vpc_cidr=network.vpc_cidr)

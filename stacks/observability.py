@@ -1,12 +1,15 @@
-"""The observability layer of a cell: the log domain, and telemetry on the cell's Kubernetes cluster.
+"""The observability layer of a cell: the log domain, telemetry on the cell's Kubernetes cluster, and Datadog.
 
-The log domain lives in the cell's network (`stacks/network.py`: `vpc_id`, `subnet_ids`, `vpc_cidr` in
-`ctx.shared`) and admits HTTPS from inside that VPC only. Its one writer is the collector's role, which the
-collector's pods receive through EKS Pod Identity on the cell's cluster (`cells[].eksCluster`).
+The log domain lives in the cell's network (`NetworkOutputs`) and admits HTTPS from inside that VPC only. Its one
+writer is the collector's role, which the collector's pods receive through EKS Pod Identity on the cell's cluster
+(`cells[].eksCluster`). Telemetry and Datadog declare what `slogen` generates from `slos/`: the program generates
+it once per stack (`slo_documents`) and hands the same documents to every cell. Datadog is one account for the
+whole stack, declared with the first cell.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pulumi
@@ -15,10 +18,20 @@ import pulumi_kubernetes as k8s
 from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
+from slogen.datadog import DatadogDefinition
+from slogen.documents import SloDocuments, generate
 from stacks.context import CellContext
+from stacks.network import NetworkOutputs
+from stacks.security import SecurityOutputs
 from stacks.settings import deployment
 
 SLO_DIR = Path(__file__).resolve().parents[1] / "slos"
+
+
+def slo_documents() -> SloDocuments:
+    """Rules, dashboards, Alertmanager and Datadog definitions generated from `slos/`; a bad spec raises
+    `SloSpecError`. The program calls this once per stack and passes the result to every cell."""
+    return generate(SLO_DIR)
 
 
 def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
@@ -31,17 +44,7 @@ def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
     )
 
 
-def generated_artifacts(ctx: CellContext) -> dict[str, str]:
-    """Rules, dashboards, Alertmanager and Datadog definitions generated from `slos/` (once per stack)."""
-    if "slo_artifacts" not in ctx.shared:
-        from components.observability.rules import generate_all
-
-        ctx.shared["slo_artifacts"] = generate_all(SLO_DIR)
-    artifacts: dict[str, str] = ctx.shared["slo_artifacts"]
-    return artifacts
-
-
-def declare_datadog(ctx: CellContext, artifacts: dict[str, str]) -> None:
+def declare_datadog(ctx: CellContext, definitions: Mapping[str, DatadogDefinition]) -> None:
     """Datadog is one SaaS account for the whole stack: declared once, with its own provider."""
     import pulumi_datadog as datadog
 
@@ -53,17 +56,12 @@ def declare_datadog(ctx: CellContext, artifacts: dict[str, str]) -> None:
     )
     DatadogSlos(
         "datadog-slos",
-        DatadogSlosArgs(
-            definitions={k: v for k, v in artifacts.items() if k.startswith("datadog/")},
-            environment=ctx.settings.stack,
-        ),
+        DatadogSlosArgs(definitions=definitions, environment=ctx.settings.stack),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
     )
 
 
-def declare(ctx: CellContext) -> None:
-    artifacts = generated_artifacts(ctx)
-    key_arns = ctx.shared["key_arns"]
+def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs, slos: SloDocuments) -> None:
     collector = CollectorIdentity(
         f"{ctx.name}-collector",
         CollectorIdentityArgs(
@@ -71,7 +69,7 @@ def declare(ctx: CellContext) -> None:
             cell=ctx.name,
             region=ctx.cell.region,
             cluster_name=ctx.cell.eks_cluster,
-            permissions_boundary_arn=ctx.shared["permission_boundary_arn"],
+            permissions_boundary_arn=security.permission_boundary_arn,
         ),
         opts=ctx.opts,
     )
@@ -80,14 +78,14 @@ def declare(ctx: CellContext) -> None:
         LogDomainArgs(
             jurisdiction=ctx.cell.code,
             region=ctx.cell.region,
-            kms_key_arn=key_arns["logs"],
+            kms_key_arn=security.key_arns["logs"],
             instance_count=3 if ctx.cell.size != "large" else 6,
             log_retention_days=ctx.settings.observability.log_retention_days,
-            vpc_id=ctx.shared["vpc_id"],
-            subnet_ids=ctx.shared["subnet_ids"],
-            vpc_cidr=ctx.shared["vpc_cidr"],
+            vpc_id=network.vpc_id,
+            subnet_ids=network.subnet_ids,
+            vpc_cidr=network.vpc_cidr,
             writer_role_arns=[collector.role_arn],
-            admin_role_arn=ctx.shared["role_arns"]["deploy"],
+            admin_role_arn=security.deploy_role_arn,
         ),
         opts=ctx.opts,
     )
@@ -104,20 +102,11 @@ def declare(ctx: CellContext) -> None:
             owner=ctx.settings.owner,
             opensearch_endpoint=log_domain.endpoint,
             collector_replicas=max(2, ctx.cell.profile["replicas"]),
-            alertmanager_config=artifacts["alertmanager/alertmanager.yml"],
-            rule_groups={
-                path.split("/")[-1].removesuffix(".rules.yml"): text
-                for path, text in artifacts.items()
-                if path.startswith("prometheus/") and path.endswith(".rules.yml")
-            },
-            dashboards={
-                path.split("/")[-1].removesuffix(".json"): text
-                for path, text in artifacts.items()
-                if path.startswith("grafana/")
-            },
+            alertmanager_config=slos.alertmanager,
+            rule_groups=slos.rule_files,
+            dashboards=slos.dashboards,
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes_provider(ctx)),
     )
-    ctx.shared["log_domain_endpoint"] = log_domain.endpoint
     if ctx.cell is ctx.settings.cells[0]:
-        declare_datadog(ctx, artifacts)
+        declare_datadog(ctx, slos.datadog)

@@ -3,29 +3,21 @@
 Components never build providers: this module builds one explicit `aws.Provider` per (cell, region) with the
 tag contract as default tags (`jurisdiction`, `data-classification`, `owner`, `stack`, `cell`) and passes it
 down through `opts`. Each domain module (`stacks/security.py`, `stacks/network.py`, ...) declares its
-components for the cell, in order, through a `CellContext`.
+components for the cell, in order, through a `CellContext`; what a later domain needs from an earlier one is the
+earlier one's typed output, passed explicitly.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pulumi
 import pulumi_aws as aws
 
 from domain import tags
+from slogen.documents import SloDocuments
 from stacks import network, observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
-
-# Domains declare in this order: later ones use what earlier ones publish in CellContext.shared.
-DOMAINS: tuple[Callable[[CellContext], None], ...] = (
-    security.declare,
-    network.declare,
-    resilience.declare,
-    observability.declare,
-)
 
 
 def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:
@@ -48,12 +40,14 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
     )
 
 
-def declare_cell(settings: StackSettings, cell: CellSettings) -> CellContext:
+def declare_cell(settings: StackSettings, cell: CellSettings, slos: SloDocuments) -> None:
+    """Declare one cell, domain by domain: security, network, resilience, observability."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
-    for declare in DOMAINS:
-        declare(ctx)
-    return ctx
+    security_outputs = security.declare(ctx)
+    network_outputs = network.declare(ctx, security_outputs)
+    resilience.declare(ctx, security_outputs, network_outputs)
+    observability.declare(ctx, security_outputs, network_outputs, slos)
 
 
 def main() -> None:
@@ -64,5 +58,6 @@ def main() -> None:
         raise pulumi.RunError(str(error)) from None
     pulumi.export("role", settings.role)
     pulumi.export("cells", {cell.code: cell.region for cell in settings.cells})
+    slos = observability.slo_documents()
     for cell in settings.cells:
-        declare_cell(settings, cell)
+        declare_cell(settings, cell, slos)

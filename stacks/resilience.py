@@ -17,11 +17,9 @@ Active scales the dr ledger to the primary footprint's size (read from `Pulumi.p
 set) and makes it the writer in code. Other primary-role stacks (dev) are single-region: no global database,
 no replicas, no copies, no vault lock (compliance mode cannot be undone).
 
-The ledger database lives in the cell's network (`stacks/network.py`: `vpc_id`, `subnet_ids`, `vpc_cidr` in
-`ctx.shared`).
-
-Publishes in `ctx.shared`: `protected_arns` (tier -> ARNs of the cell's stores), `backup_vault_arn`.
-Exports `<cell>_zone_id` from the stack that owns the zone.
+Reads the security layer's keys, boundary and audit buckets (`SecurityOutputs`), and the cell's network
+(`NetworkOutputs`), where the ledger database lives. Exports `<cell>_zone_id` from the stack that owns the zone;
+later layers use nothing of it.
 """
 
 from __future__ import annotations
@@ -39,6 +37,8 @@ from components.resilience.dynamodb import LedgerTable, LedgerTableArgs, table_a
 from components.resilience.failover_routing import FailoverRouting, FailoverRoutingArgs
 from components.resilience.records_bucket import RecordsBucket, RecordsBucketArgs, paired_key_arn
 from stacks.context import CellContext
+from stacks.network import NetworkOutputs
+from stacks.security import SecurityOutputs
 from stacks.settings import PRIMARY_STACK, SIZE_PROFILES, StackSettings, deployment
 
 PRODUCTION_STACKS = (PRIMARY_STACK, "dr")
@@ -82,14 +82,14 @@ def data_key_purpose(classification: str) -> str:
     return "data-restricted" if classification == "restricted" else "data-confidential"
 
 
-def declare(ctx: CellContext) -> None:
+def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs) -> None:
     settings, cell = ctx.settings, ctx.cell
-    key_arns = ctx.shared["key_arns"]
+    key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
     paired = is_paired(settings)
     standby = settings.is_standby_footprint
     name = deployment(settings)
-    boundary = ctx.shared.get("permission_boundary_arn")
+    boundary = security.permission_boundary_arn
     paired_data_key = pulumi.Output.from_input(data_key).apply(lambda arn: paired_key_arn(arn, cell.paired_region))
 
     profile = cell.profile
@@ -99,9 +99,7 @@ def declare(ctx: CellContext) -> None:
         f"{ctx.name}-ledger",
         LedgerDatabaseArgs(
             deployment=name,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             kms_key_arn=data_key,
             logs_kms_key_arn=key_arns["logs"],
             secrets_kms_key_arn=None if standby else key_arns["secrets"],
@@ -111,10 +109,10 @@ def declare(ctx: CellContext) -> None:
             instance_class=profile["db_instance_class"],
             backup_retention_days=35 if settings.is_active and paired else 7,
             log_retention_days=settings.observability.log_retention_days,
-            vpc_id=ctx.shared["vpc_id"],
-            subnet_ids=ctx.shared["subnet_ids"],
-            vpc_cidr=ctx.shared["vpc_cidr"],
-            permissions_boundary_arn=ctx.shared["permission_boundary_arn"],
+            vpc_id=network.vpc_id,
+            subnet_ids=network.subnet_ids,
+            vpc_cidr=network.vpc_cidr,
+            permissions_boundary_arn=boundary,
         ),
         opts=ctx.opts,
     )
@@ -123,9 +121,7 @@ def declare(ctx: CellContext) -> None:
         f"{ctx.name}-records",
         RecordsBucketArgs(
             deployment=name,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             kms_key_arn=data_key,
             replicate_to_region=cell.paired_region if paired and not standby else None,
             replica_kms_key_arn=paired_data_key if paired and not standby else None,
@@ -145,9 +141,7 @@ def declare(ctx: CellContext) -> None:
             f"{ctx.name}-ledger-events",
             LedgerTableArgs(
                 deployment=name,
-                cell=ctx.name,
-                jurisdiction=cell.code,
-                region=cell.region,
+                **ctx.placement,
                 kms_key_arn=data_key,
                 replica_region=cell.paired_region if paired else None,
                 replica_kms_key_arn=paired_data_key if paired else None,
@@ -156,19 +150,17 @@ def declare(ctx: CellContext) -> None:
         )
         tier0.append(table.table_arn)
 
-    protected = {"tier0": tier0, "records": [records.bucket_arn]}
-    backup = CellBackup(
+    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn]}
+    CellBackup(
         f"{ctx.name}-backup",
         CellBackupArgs(
             deployment=name,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             kms_key_arn=key_arns["backups"],
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
             # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
-            untagged={"records": [records.log_bucket_arn, *ctx.shared.get("audit_bucket_arns", [])]},
+            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns]},
             enable_vault_lock=settings.stack in PRODUCTION_STACKS,
             permissions_boundary_arn=boundary,
         ),
@@ -183,27 +175,20 @@ def declare(ctx: CellContext) -> None:
             opts=pulumi.ResourceOptions(parent=ctx.parent),
         )
         routing_args = FailoverRoutingArgs(
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             zone_name=zone,
             zone_id=reference.get_output(f"{ctx.name}_zone_id"),
             failover_type="PRIMARY" if settings.is_active else "SECONDARY",
         )
     else:
         routing_args = FailoverRoutingArgs(
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             zone_name=zone,
             create_zone=True,
             failover_type="PRIMARY",
             query_log_kms_key_arn=key_arns["logs"],
-            key_admin_role_arn=ctx.shared["role_arns"]["key-admin"],
+            key_admin_role_arn=security.key_admin_role_arn,
         )
     routing = FailoverRouting(f"{ctx.name}-routing", routing_args, opts=ctx.opts)
     if not standby:
         pulumi.export(f"{ctx.name}_zone_id", routing.zone_id)
-
-    ctx.shared["protected_arns"] = protected
-    ctx.shared["backup_vault_arn"] = backup.vault_arn

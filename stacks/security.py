@@ -12,12 +12,14 @@ what the keys protect. Singletons are owned by one cell (see each component's do
 In dr the keyring declares replica keys of prod's multi-Region primaries, read from the prod stack's
 `<cell>_key_arns` output (docs/adr/0002-key-hierarchy.md).
 
-Publishes in `ctx.shared`: `key_arns` (purpose -> key ARN in this cell's region), `security_alert_topic_arn`,
-`role_arns` (role -> ARN), `permission_boundary_arn`.
+Returns `SecurityOutputs` for the layers declared after it: key ARNs by purpose, the permission boundary, the
+two roles they name, and the audit buckets the backup layer covers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -47,6 +49,22 @@ WORKLOADS = (
 """Kubernetes workloads of a cell that read Vault."""
 
 
+@dataclass(frozen=True)
+class SecurityOutputs:
+    """What the security layer of a cell gives the layers declared after it."""
+
+    key_arns: Mapping[str, pulumi.Output[str]]
+    """The keyring's key ARN in the cell's region, by purpose (`components.security.kms.PURPOSES`)."""
+    permission_boundary_arn: pulumi.Output[str]
+    """The boundary every role a later layer creates carries."""
+    deploy_role_arn: pulumi.Output[str]
+    """The deploy role: the log domain's master user."""
+    key_admin_role_arn: pulumi.Output[str]
+    """key-admin: administers the key that signs the cell's zone (DNSSEC)."""
+    audit_bucket_arns: Sequence[pulumi.Output[str]]
+    """The audit and access-log buckets: backed up with the records tier, selected by ARN."""
+
+
 def vault_namespace(settings: StackSettings, cell: str) -> str:
     """The cell's Vault namespace, e.g. `trustfabric/uk` (under the configured namespace when one is set)."""
     return f"{settings.vault.namespace or 'trustfabric'}/{cell}"
@@ -63,7 +81,7 @@ def primary_key_arn(primaries: pulumi.Output[Any], purpose: str) -> pulumi.Outpu
     return primaries.apply(lambda arns: str(arns[purpose]))
 
 
-def declare(ctx: CellContext) -> None:
+def declare(ctx: CellContext) -> SecurityOutputs:
     settings, cell = ctx.settings, ctx.cell
     first_cell = settings.cells[0] == cell
     owns_region = next(c for c in settings.cells if c.region == cell.region) == cell
@@ -73,9 +91,7 @@ def declare(ctx: CellContext) -> None:
         f"{ctx.name}-iam",
         IamBaselineArgs(
             stack=stack,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             manage_password_policy=first_cell and settings.role == "primary",
             create_access_analyzer=owns_region,
             vault_oidc_provider_host=vault_oidc_provider_host(settings),
@@ -116,9 +132,7 @@ def declare(ctx: CellContext) -> None:
         f"{ctx.name}-audit",
         AuditTrailArgs(
             stack=stack,
-            cell=ctx.name,
-            jurisdiction=cell.code,
-            region=cell.region,
+            **ctx.placement,
             logs_key_arn=keyring.key_arns["logs"],
             cloudtrail_logs_role_arn=iam.role_arns["cloudtrail-logs"],
             config_recorder_role_arn=iam.role_arns["config-recorder"],
@@ -189,9 +203,11 @@ def declare(ctx: CellContext) -> None:
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=vault_provider),
     )
 
-    ctx.shared["key_arns"] = keyring.key_arns
-    ctx.shared["security_alert_topic_arn"] = audit.alert_topic_arn
-    ctx.shared["audit_bucket_arns"] = audit.bucket_arns
-    ctx.shared["role_arns"] = iam.role_arns
-    ctx.shared["permission_boundary_arn"] = iam.boundary_arn
     pulumi.export(f"{ctx.name}_key_arns", keyring.key_arns)
+    return SecurityOutputs(
+        key_arns=keyring.key_arns,
+        permission_boundary_arn=iam.boundary_arn,
+        deploy_role_arn=iam.role_arns["deploy"],
+        key_admin_role_arn=iam.role_arns["key-admin"],
+        audit_bucket_arns=audit.bucket_arns,
+    )

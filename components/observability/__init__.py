@@ -1,4 +1,4 @@
-"""Observability as code: SLOs are data in `slos/`; `slo_spec` loads and validates them, `rules` generates the
-Prometheus recording and alerting rules, promtool test suites, Alertmanager routes, Datadog SLOs and monitors, and
-Grafana dashboards from them (`python -m components.observability.rules --out build/observability`).
+"""Observability components: the log domain and its writer's identity, PII redaction, telemetry on each cell's
+cluster, and Datadog SLOs. They declare what `slogen` generates from the SLO specs in `slos/` (rule files,
+dashboards, the Alertmanager configuration, Datadog definitions); they generate nothing themselves.
 """

@@ -1,4 +1,4 @@
-"""Datadog SLOs and burn-rate monitors, from the definitions the SLO generator writes (`rules.datadog_definitions`).
+"""Datadog SLOs and burn-rate monitors, declared from the definitions `slogen.datadog` generates.
 
 The same objectives and burn-rate factors as the Prometheus alerts, in Datadog: one metric SLO per objective and
 one `slo alert` monitor per burn-rate window, notifying by severity (`@pagerduty-trustfabric-sev1`, ...). API and
@@ -9,25 +9,26 @@ when it declares Datadog resources.
 
 Usage::
 
-    DatadogSlos("datadog-slos", DatadogSlosArgs(definitions=generated, environment="prod"),
+    documents = slogen.documents.generate(Path("slos"))
+    DatadogSlos("datadog-slos", DatadogSlosArgs(definitions=documents.datadog, environment="prod"),
                 opts=pulumi.ResourceOptions(provider=datadog_provider))
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_datadog as datadog
 
+from slogen.datadog import SLO_ID, DatadogDefinition, DatadogRatioQuery, DatadogSliSpecification, DatadogThreshold
+
 
 @dataclass(frozen=True)
 class DatadogSlosArgs:
-    definitions: Mapping[str, str]
-    """Generated files `datadog/slo-<name>.json` (name -> JSON with `slo` and `monitors`)."""
+    definitions: Mapping[str, DatadogDefinition]
+    """Generated definitions by artefact name `slo-<name>` (`SloDocuments.datadog`): an SLO and its monitors."""
     environment: str
     """The stack: tags every SLO and monitor `env:<stack>`."""
 
@@ -35,10 +36,56 @@ class DatadogSlosArgs:
 def validate_args(args: DatadogSlosArgs) -> None:
     if not args.definitions:
         raise ValueError("DatadogSlos: definitions: must not be empty")
-    for name, text in args.definitions.items():
-        document = json.loads(text)
+    for name, document in args.definitions.items():
         if not isinstance(document, dict) or "slo" not in document or "monitors" not in document:
             raise ValueError(f"DatadogSlos: definitions[{name!r}]: expected an object with slo and monitors")
+
+
+def ratio_query(query: DatadogRatioQuery | None) -> datadog.ServiceLevelObjectiveQueryArgsDict | None:
+    if query is None:
+        return None
+    return datadog.ServiceLevelObjectiveQueryArgsDict(numerator=query["numerator"], denominator=query["denominator"])
+
+
+def sli_specification(
+    specification: DatadogSliSpecification | None,
+) -> datadog.ServiceLevelObjectiveSliSpecificationArgsDict | None:
+    if specification is None:
+        return None
+    time_slice = specification["time_slice"]
+    queries = [
+        datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryQueryArgsDict(
+            metric_query=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryQueryMetricQueryArgsDict(
+                name=query["metric_query"]["name"],
+                data_source=query["metric_query"]["data_source"],
+                query=query["metric_query"]["query"],
+            )
+        )
+        for query in time_slice["query"]["queries"]
+    ]
+    formula = datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryFormulaArgsDict(
+        formula_expression=time_slice["query"]["formula"]["formula_expression"]
+    )
+    return datadog.ServiceLevelObjectiveSliSpecificationArgsDict(
+        time_slice=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceArgsDict(
+            comparator=time_slice["comparator"],
+            threshold=time_slice["threshold"],
+            query_interval_seconds=time_slice["query_interval_seconds"],
+            query=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryArgsDict(formula=formula, queries=queries),
+        )
+    )
+
+
+def thresholds(items: list[DatadogThreshold]) -> list[datadog.ServiceLevelObjectiveThresholdArgsDict]:
+    return [
+        datadog.ServiceLevelObjectiveThresholdArgsDict(timeframe=item["timeframe"], target=item["target"])
+        for item in items
+    ]
+
+
+def watching(query: str, slo_id: pulumi.Output[str]) -> pulumi.Output[str]:
+    """A monitor's query with its `SLO_ID` placeholder replaced by the id of the SLO it watches."""
+    return slo_id.apply(lambda identifier: query.replace(SLO_ID, identifier))
 
 
 class DatadogSlos(pulumi.ComponentResource):
@@ -49,30 +96,32 @@ class DatadogSlos(pulumi.ComponentResource):
         env_tag = f"env:{args.environment}"
         self.slo_ids: dict[str, pulumi.Output[str]] = {}
         for key in sorted(args.definitions):
-            document: dict[str, Any] = json.loads(args.definitions[key])
-            slug = key.rsplit("/", 1)[-1].removesuffix(".json").removeprefix("slo-")
-            spec = document["slo"]
+            definition = args.definitions[key]
+            slug = key.removeprefix("slo-")
+            spec = definition["slo"]
             slo = datadog.ServiceLevelObjective(
                 f"{name}-{slug}",
                 name=spec["name"],
                 description=spec["description"],
                 type=spec["type"],
-                query=spec.get("query"),
-                sli_specification=spec.get("sli_specification"),
-                thresholds=spec["thresholds"],
+                query=ratio_query(spec.get("query")),
+                sli_specification=sli_specification(spec.get("sli_specification")),
+                thresholds=thresholds(spec["thresholds"]),
                 tags=[*spec["tags"], env_tag],
                 opts=child,
             )
             self.slo_ids[slug] = slo.id
-            for index, monitor in enumerate(document["monitors"]):
+            for index, monitor in enumerate(definition["monitors"]):
                 datadog.Monitor(
                     f"{name}-{slug}-burn-{index}",
                     name=monitor["name"],
                     type=monitor["type"],
                     message=monitor["message"],
                     priority=monitor["priority"],
-                    query=slo.id.apply(lambda slo_id, q=monitor["query"]: q.replace("{slo_id}", slo_id)),
-                    monitor_thresholds=monitor["monitor_thresholds"],
+                    query=watching(monitor["query"], slo.id),
+                    monitor_thresholds=datadog.MonitorMonitorThresholdsArgsDict(
+                        critical=monitor["monitor_thresholds"]["critical"]
+                    ),
                     tags=[*monitor["tags"], env_tag],
                     opts=child,
                 )

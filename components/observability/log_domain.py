@@ -245,6 +245,13 @@ class LogDomain(pulumi.ComponentResource):
             vpc_cidr=args.vpc_cidr,
             opts=child,
         )
+        advanced_security: aws.opensearch.DomainAdvancedSecurityOptionsArgsDict = {
+            "enabled": True,
+            "internal_user_database_enabled": False,
+            "anonymous_auth_enabled": False,
+        }
+        if args.admin_role_arn:
+            advanced_security["master_user_options"] = {"master_user_arn": args.admin_role_arn}
         domain = aws.opensearch.Domain(
             f"{name}-domain",
             domain_name=domain_name,
@@ -263,12 +270,7 @@ class LogDomain(pulumi.ComponentResource):
             node_to_node_encryption={"enabled": True},
             vpc_options={"subnet_ids": list(args.subnet_ids), "security_group_ids": [security_group.id]},
             domain_endpoint_options={"enforce_https": True, "tls_security_policy": TLS_POLICY},
-            advanced_security_options={
-                "enabled": True,
-                "internal_user_database_enabled": False,
-                "anonymous_auth_enabled": False,
-                **({"master_user_options": {"master_user_arn": args.admin_role_arn}} if args.admin_role_arn else {}),
-            },
+            advanced_security_options=advanced_security,
             snapshot_options={"automated_snapshot_start_hour": 2},
             log_publishing_options=[
                 {"log_type": kind, "cloudwatch_log_group_arn": group.arn, "enabled": True}

@@ -5,7 +5,7 @@ Declares, in one namespace that enforces the `restricted` Pod Security Standard:
 - kube-prometheus-stack (Prometheus, Alertmanager, Grafana) from a pinned chart, hardened, with Alertmanager's
   config from a Secret this component writes (routes only: PagerDuty keys are mounted files, never config);
 - Grafana dashboards as ConfigMaps the Grafana sidecar loads;
-- PrometheusRule objects holding the recording and burn-rate alert rules generated from the SLOs;
+- PrometheusRule objects holding the recording and burn-rate alert rules generated from the SLOs (`slogen`);
 - Tempo (traces) from a pinned chart;
 - an OpenTelemetry collector (Deployment, hardened) whose pipeline redacts PII from log bodies and span
   attributes before exporting logs to the cell's OpenSearch domain and traces to Tempo. Its image is pinned by
@@ -39,6 +39,10 @@ import yaml
 from components.observability.log_domain import write_alias
 from components.observability.redaction import collector_config
 from components.validation import require_choice, require_jurisdiction, require_range
+from slogen.alertmanager import AlertmanagerConfig
+from slogen.grafana import Dashboard
+from slogen.prometheus import RuleFile
+from slogen.render import json_text, yaml_text
 
 KUBE_PROMETHEUS_STACK_VERSION = "75.15.1"
 TEMPO_VERSION = "1.23.2"
@@ -52,6 +56,13 @@ HEALTH_PORT = 13133
 TEMPO_OTLP_PORT = 4317
 PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts"
 GRAFANA_CHARTS = "https://grafana.github.io/helm-charts"
+NULL_ROUTE = "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n"
+"""Alertmanager's configuration when none is generated: every alert to a receiver that sends nothing."""
+
+WireObject = Any
+"""Fields of a Kubernetes object in their wire (camelCase) names, as the API reference spells them. pulumi-kubernetes
+passes plain dicts through unchanged; its `...ArgsDict` types spell the fields in snake_case and cannot describe
+these, so they are typed as what they are to the SDK: any value."""
 
 # The restricted Pod Security Standard, as a container security context.
 HARDENED_CONTAINER = {
@@ -88,12 +99,12 @@ class TelemetryArgs:
     """OpenTelemetry collector replicas (2..10)."""
     prometheus_retention_days: int = 15
     """Local Prometheus retention (long-term metrics live in Datadog)."""
-    alertmanager_config: str = ""
-    """Alertmanager configuration (YAML) generated from the SLOs; empty keeps the chart's null route."""
-    rule_groups: Mapping[str, str] = field(default_factory=dict)
-    """Prometheus rule files (name -> YAML with `groups:`), one PrometheusRule object each."""
-    dashboards: Mapping[str, str] = field(default_factory=dict)
-    """Grafana dashboards (name -> JSON), one ConfigMap each."""
+    alertmanager_config: AlertmanagerConfig | None = None
+    """Alertmanager configuration generated from the SLOs (`SloDocuments.alertmanager`); None keeps a null route."""
+    rule_groups: Mapping[str, RuleFile] = field(default_factory=dict)
+    """Prometheus rule files by name (`SloDocuments.rule_files`), one PrometheusRule object each."""
+    dashboards: Mapping[str, Dashboard] = field(default_factory=dict)
+    """Grafana dashboards by name (`SloDocuments.dashboards`), one ConfigMap each."""
 
 
 def validate_args(args: TelemetryArgs) -> None:
@@ -103,9 +114,8 @@ def validate_args(args: TelemetryArgs) -> None:
     )
     require_range("TelemetryStack", "collector_replicas", args.collector_replicas, 2, 10)
     require_range("TelemetryStack", "prometheus_retention_days", args.prometheus_retention_days, 1, 90)
-    for name, text in args.rule_groups.items():
-        document = yaml.safe_load(text) or {}
-        if not isinstance(document, dict) or not isinstance(document.get("groups"), list):
+    for name, rule_file in args.rule_groups.items():
+        if not isinstance(rule_file, dict) or not isinstance(rule_file.get("groups"), list):
             raise ValueError(f"TelemetryStack: rule_groups[{name!r}]: expected a Prometheus rule file with groups:")
 
 
@@ -119,7 +129,7 @@ def collector_pipeline(args: TelemetryArgs, opensearch_endpoint: str) -> dict[st
     )
 
 
-def collector_network_policy(selector: Mapping[str, str]) -> dict[str, object]:
+def collector_network_policy(selector: Mapping[str, str]) -> WireObject:
     """The collector's NetworkPolicy spec: what may reach it, and the only places it may reach.
 
     In: OTLP (gRPC, HTTP) from pods of any namespace (workloads send their telemetry), and the health port from
@@ -156,6 +166,101 @@ def collector_network_policy(selector: Mapping[str, str]) -> dict[str, object]:
     }
 
 
+def collector_deployment(args: TelemetryArgs, labels: Mapping[str, str], selector: Mapping[str, str]) -> WireObject:
+    """The collector Deployment's spec: hardened pod and container, no API token, config from its ConfigMap."""
+    return {
+        "replicas": args.collector_replicas,
+        "selector": {"matchLabels": selector},
+        "template": {
+            "metadata": {"labels": {**labels, **selector}},
+            "spec": {
+                "serviceAccountName": "otel-collector",
+                "automountServiceAccountToken": False,
+                "securityContext": HARDENED_POD,
+                "containers": [
+                    {
+                        "name": "collector",
+                        "image": OTEL_COLLECTOR_IMAGE,
+                        "imagePullPolicy": "IfNotPresent",
+                        "args": ["--config=/conf/collector.yaml"],
+                        "ports": [{"containerPort": port, "name": port_name} for port_name, port in OTLP_PORTS.items()],
+                        "securityContext": HARDENED_CONTAINER,
+                        "resources": {
+                            "requests": {"cpu": "200m", "memory": "256Mi"},
+                            "limits": {"cpu": "1", "memory": "1Gi"},
+                        },
+                        "livenessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
+                        "readinessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
+                        "volumeMounts": [{"name": "config", "mountPath": "/conf", "readOnly": True}],
+                    }
+                ],
+                "volumes": [{"name": "config", "configMap": {"name": "otel-collector"}}],
+            },
+        },
+    }
+
+
+def kube_prometheus_values(args: TelemetryArgs, labels: Mapping[str, str]) -> WireObject:
+    """Values of the kube-prometheus-stack chart: hardened pods, our Alertmanager Secret, the dashboard sidecar."""
+    return {
+        "commonLabels": labels,
+        "prometheus": {
+            "prometheusSpec": {
+                "retention": f"{args.prometheus_retention_days}d",
+                "ruleSelectorNilUsesHelmValues": False,
+                "securityContext": HARDENED_POD,
+            }
+        },
+        "alertmanager": {
+            "alertmanagerSpec": {
+                "configSecret": "alertmanager-trustfabric",
+                "securityContext": HARDENED_POD,
+                # PagerDuty routing keys arrive as files from a secret synced out of Vault.
+                "secrets": ["pagerduty-routing-keys"],
+            }
+        },
+        "grafana": {
+            "admin": {"existingSecret": "grafana-admin"},
+            "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard"}},
+            "securityContext": HARDENED_POD,
+            "containerSecurityContext": HARDENED_CONTAINER,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class ChartArgs:
+    """A pinned chart and where it is installed."""
+
+    chart: str
+    """The chart, also the release's name."""
+    version: str
+    repository: str
+    namespace: str
+
+
+def chart_release(
+    resource_name: str,
+    chart: ChartArgs,
+    values: WireObject,
+    opts: pulumi.ResourceOptions,
+    cleanup_on_fail: bool | None = None,
+) -> k8s.helm.v3.Release:
+    """An atomic Helm release of a pinned chart version: a failed install or upgrade rolls back."""
+    return k8s.helm.v3.Release(
+        resource_name,
+        name=chart.chart,
+        chart=chart.chart,
+        version=chart.version,
+        namespace=chart.namespace,
+        repository_opts={"repo": chart.repository},
+        atomic=True,
+        cleanup_on_fail=cleanup_on_fail,
+        values=values,
+        opts=opts,
+    )
+
+
 class TelemetryStack(pulumi.ComponentResource):
     """Metrics, dashboards, alert rules, traces and redacted logs for one cell's cluster."""
 
@@ -172,7 +277,7 @@ class TelemetryStack(pulumi.ComponentResource):
         }
         child = pulumi.ResourceOptions(parent=self)
 
-        def meta(object_name: str, extra: Mapping[str, str] | None = None) -> dict[str, object]:
+        def meta(object_name: str, extra: Mapping[str, str] | None = None) -> k8s.meta.v1.ObjectMetaArgsDict:
             return {"name": object_name, "namespace": args.namespace, "labels": {**labels, **(extra or {})}}
 
         namespace = k8s.core.v1.Namespace(
@@ -193,72 +298,40 @@ class TelemetryStack(pulumi.ComponentResource):
             f"{name}-alertmanager-config",
             metadata=meta("alertmanager-trustfabric"),
             string_data={
-                "alertmanager.yaml": args.alertmanager_config
-                or "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n"
+                "alertmanager.yaml": NULL_ROUTE
+                if args.alertmanager_config is None
+                else yaml_text(args.alertmanager_config)
             },
             opts=in_namespace,
         )
-        k8s.helm.v3.Release(
+        chart_release(
             f"{name}-kube-prometheus-stack",
-            name="kube-prometheus-stack",
-            chart="kube-prometheus-stack",
-            version=KUBE_PROMETHEUS_STACK_VERSION,
-            namespace=args.namespace,
-            repository_opts={"repo": PROMETHEUS_COMMUNITY},
-            atomic=True,
+            ChartArgs("kube-prometheus-stack", KUBE_PROMETHEUS_STACK_VERSION, PROMETHEUS_COMMUNITY, args.namespace),
+            kube_prometheus_values(args, labels),
+            pulumi.ResourceOptions(parent=self, depends_on=[namespace, alertmanager_secret]),
             cleanup_on_fail=True,
-            values={
-                "commonLabels": labels,
-                "prometheus": {
-                    "prometheusSpec": {
-                        "retention": f"{args.prometheus_retention_days}d",
-                        "ruleSelectorNilUsesHelmValues": False,
-                        "securityContext": HARDENED_POD,
-                    }
-                },
-                "alertmanager": {
-                    "alertmanagerSpec": {
-                        "configSecret": "alertmanager-trustfabric",
-                        "securityContext": HARDENED_POD,
-                        # PagerDuty routing keys arrive as files from a secret synced out of Vault.
-                        "secrets": ["pagerduty-routing-keys"],
-                    }
-                },
-                "grafana": {
-                    "admin": {"existingSecret": "grafana-admin"},
-                    "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard"}},
-                    "securityContext": HARDENED_POD,
-                    "containerSecurityContext": HARDENED_CONTAINER,
-                },
-            },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, alertmanager_secret]),
         )
-        for rule_name, text in sorted(args.rule_groups.items()):
+        for rule_name, rule_file in sorted(args.rule_groups.items()):
             k8s.apiextensions.CustomResource(
                 f"{name}-rules-{rule_name}",
                 api_version="monitoring.coreos.com/v1",
                 kind="PrometheusRule",
                 metadata=meta(rule_name, {"release": "kube-prometheus-stack"}),
-                spec=yaml.safe_load(text),
+                spec=rule_file,
                 opts=in_namespace,
             )
-        for dashboard_name, text in sorted(args.dashboards.items()):
+        for dashboard_name, dashboard in sorted(args.dashboards.items()):
             k8s.core.v1.ConfigMap(
                 f"{name}-dashboard-{dashboard_name}",
                 metadata=meta(f"dashboard-{dashboard_name}", {"grafana_dashboard": "1"}),
-                data={f"{dashboard_name}.json": text},
+                data={f"{dashboard_name}.json": json_text(dashboard)},
                 opts=in_namespace,
             )
-        k8s.helm.v3.Release(
+        chart_release(
             f"{name}-tempo",
-            name="tempo",
-            chart="tempo",
-            version=TEMPO_VERSION,
-            namespace=args.namespace,
-            repository_opts={"repo": GRAFANA_CHARTS},
-            atomic=True,
-            values={"securityContext": HARDENED_POD, "tempo": {"securityContext": HARDENED_CONTAINER}},
-            opts=in_namespace,
+            ChartArgs("tempo", TEMPO_VERSION, GRAFANA_CHARTS, args.namespace),
+            {"securityContext": HARDENED_POD, "tempo": {"securityContext": HARDENED_CONTAINER}},
+            in_namespace,
         )
 
         config = pulumi.Output.from_input(args.opensearch_endpoint).apply(
@@ -277,38 +350,7 @@ class TelemetryStack(pulumi.ComponentResource):
         k8s.apps.v1.Deployment(
             f"{name}-collector",
             metadata=meta("otel-collector", selector),
-            spec={
-                "replicas": args.collector_replicas,
-                "selector": {"matchLabels": selector},
-                "template": {
-                    "metadata": {"labels": {**labels, **selector}},
-                    "spec": {
-                        "serviceAccountName": "otel-collector",
-                        "automountServiceAccountToken": False,
-                        "securityContext": HARDENED_POD,
-                        "containers": [
-                            {
-                                "name": "collector",
-                                "image": OTEL_COLLECTOR_IMAGE,
-                                "imagePullPolicy": "IfNotPresent",
-                                "args": ["--config=/conf/collector.yaml"],
-                                "ports": [
-                                    {"containerPort": port, "name": port_name} for port_name, port in OTLP_PORTS.items()
-                                ],
-                                "securityContext": HARDENED_CONTAINER,
-                                "resources": {
-                                    "requests": {"cpu": "200m", "memory": "256Mi"},
-                                    "limits": {"cpu": "1", "memory": "1Gi"},
-                                },
-                                "livenessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
-                                "readinessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
-                                "volumeMounts": [{"name": "config", "mountPath": "/conf", "readOnly": True}],
-                            }
-                        ],
-                        "volumes": [{"name": "config", "configMap": {"name": "otel-collector"}}],
-                    },
-                },
-            },
+            spec=collector_deployment(args, labels, selector),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map]),
         )
         k8s.core.v1.ServiceAccount(
@@ -323,14 +365,15 @@ class TelemetryStack(pulumi.ComponentResource):
             spec=collector_network_policy(selector),
             opts=in_namespace,
         )
+        service_spec: WireObject = {
+            "selector": selector,
+            "ports": [{"name": port_name, "port": port} for port_name, port in OTLP_PORTS.items()],
+            "type": "ClusterIP",
+        }
         k8s.core.v1.Service(
             f"{name}-collector-service",
             metadata=meta("otel-collector", selector),
-            spec={
-                "selector": selector,
-                "ports": [{"name": port_name, "port": port} for port_name, port in OTLP_PORTS.items()],
-                "type": "ClusterIP",
-            },
+            spec=service_spec,
             opts=in_namespace,
         )
         self.namespace = namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)

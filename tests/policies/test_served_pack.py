@@ -30,8 +30,8 @@ from tests.policies.served import (
     served_pack,
     start_pack,
 )
-from trustfabric.gate.requests import PreparedGraph, stack_request
 from trustfabric.engine import run_program
+from trustfabric.gate.requests import PreparedGraph, stack_request
 from trustfabric.graph import ResourceGraph
 
 PROJECT, STACK = "fixture", "test"

@@ -133,7 +133,7 @@ def test_telemetry_validation(changes, message):
 
 
 def test_generated_slo_rules_dashboards_and_routes_reach_the_cluster(dev):
-    from components.observability.rules import generate_all
+    from slogen.render import generate_all
 
     artifacts = generate_all()
     rules = {

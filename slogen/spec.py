@@ -6,7 +6,7 @@ One file holds one objective. Every problem raises `SloSpecError` naming the fil
 Usage::
 
     from pathlib import Path
-    from components.observability.slo_spec import load_slo_dir
+    from slogen.spec import load_slo_dir
 
     for slo in load_slo_dir(Path("slos")):
         print(slo.name, slo.service, slo.target, slo.window)
@@ -36,14 +36,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 
-from trustfabric.errors import TrustFabricError
+from domain.errors import InputError
+from slogen.promql import Selector, number_text, parse_selector
 
 API_VERSION = "openslo/v1"
 TIERS: tuple[str, ...] = ("tier0", "tier1", "records")
@@ -72,64 +72,10 @@ def full_outage_cap(window_minutes: int) -> float:
 _NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 _WINDOW = re.compile(r"^([1-9][0-9]*)([dw])$")
 _RUNBOOK = re.compile(r"^runbooks/[a-z0-9][a-z0-9-]*\.md$")
-_METRIC = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
-_SELECTOR = re.compile(rf"^\s*({_METRIC})\s*(?:\{{(.*)\}})?\s*$", re.DOTALL)
-_MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
 
 
-class SloSpecError(TrustFabricError):
+class SloSpecError(InputError):
     """An SLO file is unreadable or holds a missing, mistyped or out-of-range field."""
-
-
-@dataclass(frozen=True)
-class Matcher:
-    """One PromQL label matcher, such as `code=~"5.."`."""
-
-    label: str
-    """The label name."""
-    operator: str
-    """One of `=`, `!=`, `=~`, `!~`."""
-    value: str
-    """The unescaped value (a fully anchored regular expression for `=~` and `!~`)."""
-
-    def matches(self, labels: Mapping[str, str]) -> bool:
-        """Whether a series with these labels is selected (a missing label reads as the empty string)."""
-        actual = labels.get(self.label, "")
-        if self.operator == "=":
-            return actual == self.value
-        if self.operator == "!=":
-            return actual != self.value
-        found = re.fullmatch(self.value, actual) is not None
-        return found if self.operator == "=~" else not found
-
-    def render(self) -> str:
-        """The matcher as PromQL text."""
-        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'{self.label}{self.operator}"{escaped}"'
-
-
-@dataclass(frozen=True)
-class Selector:
-    """A PromQL instant vector selector: a metric name and label matchers, no functions."""
-
-    metric: str
-    """The metric name."""
-    matchers: tuple[Matcher, ...] = ()
-    """The label matchers, in the order written."""
-
-    def render(self, metric: str | None = None, extra: tuple[Matcher, ...] = ()) -> str:
-        """PromQL text, optionally for another metric name (`_bucket`, `_count`) and with extra matchers."""
-        all_matchers = self.matchers + extra
-        inner = ",".join(matcher.render() for matcher in all_matchers)
-        return f"{metric or self.metric}{{{inner}}}" if all_matchers else (metric or self.metric)
-
-    def equality_labels(self) -> dict[str, str]:
-        """Labels pinned by `=` matchers: every synthetic test series carries them."""
-        return {m.label: m.value for m in self.matchers if m.operator == "="}
-
-    def matches(self, labels: Mapping[str, str]) -> bool:
-        """Whether a series of this metric with these labels is selected."""
-        return all(matcher.matches(labels) for matcher in self.matchers)
 
 
 @dataclass(frozen=True)
@@ -308,31 +254,6 @@ def parse_slo(document: object, source: str) -> SloSpec:
     )
 
 
-def parse_selector(text: str) -> Selector:
-    """Parse `metric{label="v",other=~"re"}`; raises ValueError saying what is wrong."""
-    found = _SELECTOR.match(text)
-    if not found:
-        raise ValueError(f"must be a PromQL selector like 'metric{{label=\"value\"}}', got {text!r}")
-    metric, body = found.group(1), found.group(2) or ""
-    matchers: list[Matcher] = []
-    position = 0
-    body = body.strip()
-    while position < len(body):
-        matched = _MATCHER.match(body, position)
-        if not matched:
-            raise ValueError(f"has a malformed label matcher at {body[position:]!r}")
-        label, operator, raw = matched.groups()
-        value = re.sub(r"\\(.)", r"\1", raw)
-        if operator in ("=~", "!~"):
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"has an invalid regular expression for {label}: {value!r} ({error})") from None
-        matchers.append(Matcher(label, operator, value))
-        position = matched.end()
-    return Selector(metric, tuple(matchers))
-
-
 def _parse_indicator(reader: _Reader, indicator: dict[str, Any]) -> Indicator:
     kinds = [kind for kind in INDICATOR_KINDS if kind in indicator]
     unknown = sorted(set(indicator) - set(INDICATOR_KINDS))
@@ -503,8 +424,3 @@ def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     return f"{type(value).__name__} {value!r}"
-
-
-def number_text(value: float) -> str:
-    """A number as Prometheus and people write it: 60.0 -> "60", 0.5 -> "0.5"."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from components.observability import rules
-from components.observability.rules import BurnRateWindow, prometheus_rule_file, promtool_tests
-from components.observability.slo_spec import SloSpec, load_slo_dir, parse_slo
+from slogen import alerts
+from slogen.alerts import BurnRateWindow
+from slogen.prometheus import prometheus_rule_file
+from slogen.promtool import promtool_tests
+from slogen.spec import SloSpec, load_slo_dir, parse_slo
 
 from .conftest import run_tool
 
@@ -55,7 +57,7 @@ def test_suites_cover_the_required_scenarios(generated_dir: Path) -> None:
             ("362m", "Page", 1),
             ("362m", "cket", 0),
         ]
-        assert steady["alert_rule_test"][2]["exp_alerts"][0]["exp_labels"]["severity"] == rules.severity(slo, "page")
+        assert steady["alert_rule_test"][2]["exp_alerts"][0]["exp_labels"]["severity"] == alerts.severity(slo, "page")
         cold = tests["a full outage with no earlier traffic pages within 2 minutes"]["alert_rule_test"]
         assert [(c["eval_time"], len(c["exp_alerts"])) for c in cold] == [("2m", 1), ("2m", 0)]
         blips = [t for title, t in tests.items() if title.startswith("one minute of full outage")]
@@ -120,7 +122,7 @@ def test_a_page_hold_breaks_the_two_minute_proof(
     # At 99% the full-outage condition holds only from minute 2, so even the former 1m hold pages at minute 3.
     slo = SLOS[name]
     suite = promtool_tests(slo, "rules.yml")
-    monkeypatch.setattr(rules, "PAGE_FOR", hold)
+    monkeypatch.setattr(alerts, "PAGE_FOR", hold)
     _assert_case_fails(tmp_path, promtool, suite, prometheus_rule_file(slo), STEADY_OUTAGE)
 
 
@@ -154,9 +156,9 @@ def test_a_too_eager_page_breaks_the_slow_burn_proof(
     eager = (
         BurnRateWindow("page", "1h", "5m", 14.4),
         BurnRateWindow("page", "6h", "30m", 2.0),
-        *rules.BURN_RATE_WINDOWS[2:],
+        *alerts.BURN_RATE_WINDOWS[2:],
     )
-    monkeypatch.setattr(rules, "BURN_RATE_WINDOWS", eager)
+    monkeypatch.setattr(alerts, "BURN_RATE_WINDOWS", eager)
     _assert_case_fails(
         tmp_path, promtool, suite, prometheus_rule_file(slo), "a slow burn at 4.5x the budget tickets and does not page"
     )

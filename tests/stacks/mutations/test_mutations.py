@@ -1,10 +1,10 @@
 """Mutation tests on the real stacks: every mandatory policy that reaches our resources catches a real change.
 
 Fixture programs prove a policy judges what it should; these prove it reaches *our* resources, as the stacks
-declare them. For each mandatory policy that applies to a resource type in prod, dr or dev, tests/gate/mutations.py
-holds one mutation of a real resource; the mutated stack must make the gate report a mandatory violation of exactly
-that policy on exactly the mutated (or, for stack policies, the affected) resource, while the unmutated stack has no
-violation of that policy at all.
+declare them. For each mandatory policy that applies to a resource type in prod, dr or dev, a domain module of
+tests/stacks/mutations holds one mutation of a real resource; the mutated stack must make the gate report a
+mandatory violation of exactly that policy on exactly the mutated (or, for stack policies, the affected)
+resource, while the unmutated stack has no violation of that policy at all.
 
 A stack's mutations share one program run (a mutation whose violation another policy of that run would also
 report names its own group), so the module runs each stack once as declared plus three mutated programs; each
@@ -28,14 +28,14 @@ import pytest
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
 from policies.registry import all_policies
-from tests.gate.mutations import MUTATIONS, STACK, Mutation, Transformation, delete_resources, groups
+from tests.stacks.mutations import MUTATIONS, STACK, Mutation, Transformation, delete_resources, groups
 from trustfabric.engine import run_program
 from trustfabric.findings import Finding
 from trustfabric.gate import GateResult, run_gate
 from trustfabric.graph import ResourceGraph
 
 STACKS = ("prod", "dr", "dev")
-GROUPS = groups()
+GROUPS = groups(MUTATIONS)
 
 
 def findings_of(result: GateResult, policy: str) -> list[Finding]:
@@ -175,7 +175,7 @@ def applicable(stack_graph: Callable[[str], ResourceGraph]) -> dict[str, set[str
 def test_every_applicable_mandatory_policy_has_a_mutation(applicable: dict[str, set[str]]) -> None:
     covered = {mutation.policy for mutation in MUTATIONS}
     missing = {name: sorted(types)[:3] for name, types in applicable.items() if name not in covered}
-    assert missing == {}, "mandatory policies reaching our stacks without a mutation in tests/gate/mutations.py"
+    assert missing == {}, "mandatory policies reaching our stacks without a mutation in tests/stacks/mutations"
     # The other way round: the table names only registered mandatory policies, each once.
     mandatory = {p.name for p in all_policies() if p.meta.enforcement == "mandatory"}
     names = [mutation.policy for mutation in MUTATIONS]

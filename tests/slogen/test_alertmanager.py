@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.observability.rules import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, RECEIVER_TICKET
 from domain.residency import CODES
+from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, RECEIVER_TICKET
 
 from .conftest import run_tool
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from components.observability.rules import alert_conditions, alert_name
-from components.observability.slo_spec import load_slo_dir, number_text
+from slogen.alerts import alert_conditions, alert_name
+from slogen.promql import number_text
+from slogen.spec import load_slo_dir
 
 REPO = Path(__file__).resolve().parents[2]
 SECTIONS = ("Trigger", "Impact", "Diagnosis", "Steps", "Verification", "Rollback")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.observability.rules import write_all
+from slogen.render import write_all
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_HINT = {

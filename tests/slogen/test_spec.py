@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 import yaml
 
-from components.observability.slo_spec import (
+from domain.errors import InputError
+from slogen.promql import parse_selector
+from slogen.spec import (
     LatencyIndicator,
     RatioIndicator,
     SloSpecError,
     TimesliceIndicator,
     load_slo,
     load_slo_dir,
-    parse_selector,
 )
-from trustfabric.errors import TrustFabricError
 
 REPO = Path(__file__).resolve().parents[2]
 BASE: dict[str, Any] = yaml.safe_load((REPO / "slos" / "ingestion-availability.yaml").read_text())
@@ -217,7 +217,7 @@ def test_bad_spec_names_file_and_field(
     with pytest.raises(SloSpecError) as caught:
         load_slo(path)
     assert str(caught.value) == PREFIX + message
-    assert isinstance(caught.value, TrustFabricError) and caught.value.exit_code == 2
+    assert isinstance(caught.value, InputError) and caught.value.exit_code == 2
 
 
 def test_bad_latency_and_timeslice_fields(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,5 @@
+"""`python -m slogen`: see `slogen.cli`."""
+
+from slogen.cli import main
+
+raise SystemExit(main())

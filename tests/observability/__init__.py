@@ -1,1 +1,0 @@
-"""Tests of the SLO specs and the generators of alerting artefacts (promtool and amtool, not imitations)."""
