@@ -43,13 +43,9 @@ def test_unknown_jurisdiction_is_bad_input_in_one_line(app: typer.Typer, endpoin
     assert "Traceback" not in result.output
 
 
-def test_unreachable_endpoint_is_bad_input_in_one_line(
-    app: typer.Typer, endpoint: str, tmp_path: Path
-) -> None:
+def test_unreachable_endpoint_is_bad_input_in_one_line(app: typer.Typer, endpoint: str, tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
-    result = runner.invoke(
-        app, ["drill", "restore", "-j", "UK", "--endpoint-url", url, "--reports-dir", str(tmp_path)]
-    )
+    result = runner.invoke(app, ["drill", "restore", "-j", "UK", "--endpoint-url", url, "--reports-dir", str(tmp_path)])
 
     assert result.exit_code == 2
     lines = result.stderr.splitlines()

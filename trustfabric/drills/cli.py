@@ -44,9 +44,7 @@ EndpointOption = Annotated[
         help="AWS endpoint, e.g. a moto server; default: the real AWS endpoints of your credentials.",
     ),
 ]
-ReportsOption = Annotated[
-    Path, typer.Option("--reports-dir", help="Folder for the JSON and Markdown reports.")
-]
+ReportsOption = Annotated[Path, typer.Option("--reports-dir", help="Folder for the JSON and Markdown reports.")]
 
 
 def _echo_stderr(line: str) -> None:
@@ -64,9 +62,7 @@ def _guarded(action: Callable[[], T]) -> T:
 
 def _conclude(outcome: DrillOutcome) -> None:
     report = outcome.report
-    typer.echo(
-        f"{report.drill} {report.jurisdiction}: {'PASSED' if report.passed else 'FAILED'}: {report.verdict}"
-    )
+    typer.echo(f"{report.drill} {report.jurisdiction}: {'PASSED' if report.passed else 'FAILED'}: {report.verdict}")
     typer.echo(f"report: {outcome.json_path}")
     typer.echo(f"report: {outcome.markdown_path}")
     for command in report.next_steps:
@@ -83,9 +79,9 @@ def restore_command(
     keep: Annotated[bool, typer.Option("--keep", help="Keep the resources the drill created.")] = False,
     objects: Annotated[int, typer.Option(help="S3 objects to write and restore.")] = 20,
     items: Annotated[int, typer.Option(help="DynamoDB items to write and restore.")] = 20,
-    stores: Annotated[
-        str, typer.Option(help=f"Comma-separated stores to drill: {','.join(STORES)}.")
-    ] = ",".join(STORES),
+    stores: Annotated[str, typer.Option(help=f"Comma-separated stores to drill: {','.join(STORES)}.")] = ",".join(
+        STORES
+    ),
     inject_loss: Annotated[
         int, typer.Option(help="Delete N restored objects before verification: proves loss is detected.")
     ] = 0,
@@ -114,9 +110,7 @@ def restore_command(
         pitr_wait_seconds=pitr_wait,
     )
     outcome = _guarded(
-        lambda: run_restore(
-            jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, echo=_echo_stderr
-        )
+        lambda: run_restore(jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, echo=_echo_stderr)
     )
     _conclude(outcome)
 
@@ -164,9 +158,7 @@ def failover_command(
     ] = False,
 ) -> None:
     """Readiness, Route53 failover records to the standby, promotion, RTO vs target; prints the reconcile."""
-    _failover(
-        "failback" if failback else "failover", jurisdiction, endpoint_url, reports_dir, seed, primary_down
-    )
+    _failover("failback" if failback else "failover", jurisdiction, endpoint_url, reports_dir, seed, primary_down)
 
 
 @drill_app.command("failback")
@@ -186,18 +178,14 @@ def seed_command(
     endpoint_url: EndpointOption = None,
     allow_real_account: Annotated[
         bool,
-        typer.Option(
-            "--allow-real-account", help="Seed even on the AWS default endpoints (production names)."
-        ),
+        typer.Option("--allow-real-account", help="Seed even on the AWS default endpoints (production names)."),
     ] = False,
 ) -> None:
     """Create a cell's fixture environment (buckets, tables, zone, health checks, database) on a stand-in."""
     from .seed import seed_environment
 
     report = _guarded(
-        lambda: seed_environment(
-            jurisdiction, endpoint_url, allow_real_account=allow_real_account, echo=_echo_stderr
-        )
+        lambda: seed_environment(jurisdiction, endpoint_url, allow_real_account=allow_real_account, echo=_echo_stderr)
     )
     typer.echo(f"seed {report.jurisdiction}: {'done' if report.passed else 'FAILED'}: {report.verdict}")
     raise typer.Exit(report.exit_code)

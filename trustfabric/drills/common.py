@@ -32,9 +32,9 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tiers import TIERS, Tier
-
 from trustfabric.errors import TrustFabricError
 
 
@@ -70,9 +70,7 @@ def _targets(objectives: Callable[[Tier], tuple[int, int]]) -> dict[str, TierTar
 RESTORE_TARGETS: dict[str, TierTarget] = _targets(lambda tier: (tier.rpo_minutes, tier.rto_minutes))
 """Restore targets by tier (recovering from a backup into new resources): tier0 RPO 5 min / RTO 4 h; records
 RPO 24 h / RTO 4 h."""
-FAILOVER_TARGETS: dict[str, TierTarget] = _targets(
-    lambda tier: (tier.failover_rpo_minutes, tier.failover_rto_minutes)
-)
+FAILOVER_TARGETS: dict[str, TierTarget] = _targets(lambda tier: (tier.failover_rpo_minutes, tier.failover_rto_minutes))
 """Failover targets by tier (serving from the paired region): tier0 RPO 1 min / RTO 15 min; records 15 min /
 1 h."""
 
@@ -86,9 +84,7 @@ DOMAIN = "trustfabric.example.com"
 SERVICE = "api"
 """The service whose failover records the drills move."""
 RECONCILE_FAILOVER = "pulumi config set trust-fabric:role active -s dr && pulumi up -s dr"
-RECONCILE_FAILBACK = (
-    "pulumi config set trust-fabric:role standby -s dr && pulumi up -s dr && pulumi preview -s prod"
-)
+RECONCILE_FAILBACK = "pulumi config set trust-fabric:role standby -s dr && pulumi up -s dr && pulumi preview -s prod"
 
 
 def resolve_jurisdiction(code: str) -> Jurisdiction:
@@ -109,9 +105,7 @@ class CellNames:
     deployment: str = DEFAULT_DEPLOYMENT
 
     @classmethod
-    def of(
-        cls, jurisdiction: Jurisdiction, account_id: str, deployment: str = DEFAULT_DEPLOYMENT
-    ) -> CellNames:
+    def of(cls, jurisdiction: Jurisdiction, account_id: str, deployment: str = DEFAULT_DEPLOYMENT) -> CellNames:
         return cls(jurisdiction.code.lower(), jurisdiction, account_id, deployment)
 
     @property
@@ -192,9 +186,7 @@ class Aws:
             ) from None
         except (BotoCoreError, ClientError) as error:
             where = endpoint or "the AWS default endpoint"
-            raise TrustFabricError(
-                f"endpoint {where} unreachable or refused the credentials: {error}"
-            ) from None
+            raise TrustFabricError(f"endpoint {where} unreachable or refused the credentials: {error}") from None
         except ValueError as error:  # a malformed --endpoint-url
             raise TrustFabricError(f"--endpoint-url {endpoint!r} is not a URL: {error}") from None
         return cls(endpoint_url=endpoint, account_id=account, session=session)
@@ -205,9 +197,7 @@ class Aws:
         return self.endpoint_url is not None
 
     def client(self, service: str, region: str) -> Any:
-        return self.session.client(
-            service, region_name=region, endpoint_url=self.endpoint_url, config=_CALL_CONFIG
-        )
+        return self.session.client(service, region_name=region, endpoint_url=self.endpoint_url, config=_CALL_CONFIG)
 
     def route53(self) -> Any:
         """Route53 is global; its API is served from us-east-1."""

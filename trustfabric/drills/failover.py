@@ -125,9 +125,7 @@ class FailoverDrill:
 
     def source_lost(self) -> str:
         """The skip reason for calls to the region being left, when it is declared lost."""
-        return (
-            f"{self.source} declared lost (--primary-down); not called" if self.options.primary_down else ""
-        )
+        return f"{self.source} declared lost (--primary-down); not called" if self.options.primary_down else ""
 
     # --- readiness ----------------------------------------------------------------------------------------
     def ready_table(self, step: Step) -> None:
@@ -184,9 +182,7 @@ class FailoverDrill:
         rules = config["ReplicationConfiguration"].get("Rules", [])
         destinations = [rule["Destination"]["Bucket"] for rule in rules if rule.get("Status") == "Enabled"]
         if f"arn:aws:s3:::{target_bucket}" not in destinations:
-            raise StepFailed(
-                f"{source_bucket} does not replicate to {target_bucket} (rules to {destinations})"
-            )
+            raise StepFailed(f"{source_bucket} does not replicate to {target_bucket} (rules to {destinations})")
         step.details.update(source_bucket=source_bucket, replicates_to=destinations)
 
     def ready_recovery_points(self, step: Step) -> None:
@@ -219,8 +215,7 @@ class FailoverDrill:
             )
         self.recovery_point_age = min(ages.values())
         step.details["note"] = (
-            "AWS Backup recovery points are not listed on a stand-in endpoint; "
-            "used DynamoDB native backups and PITR"
+            "AWS Backup recovery points are not listed on a stand-in endpoint; used DynamoDB native backups and PITR"
             if self.aws.is_custom_endpoint
             else "DynamoDB native backups and PITR (AWS Backup recovery points: see runbooks/restore.md)"
         )
@@ -262,9 +257,7 @@ class FailoverDrill:
             )
         if self.direction == "failback":
             if instance is None and self.global_cluster is None:
-                raise StepFailed(
-                    f"no database {self.names.database} in {self.target} to take the writer role back"
-                )
+                raise StepFailed(f"no database {self.names.database} in {self.target} to take the writer role back")
             return
         if self.global_cluster is None and (
             instance is None or not instance.get("ReadReplicaSourceDBInstanceIdentifier")
@@ -291,9 +284,7 @@ class FailoverDrill:
         wanted = {self.names.set_identifier(self.source), self.names.set_identifier(self.target)}
         missing = sorted(wanted - set(self.records))
         if missing:
-            raise StepFailed(
-                f"no failover record {', '.join(missing)} for {self.names.record} in {self.names.zone}"
-            )
+            raise StepFailed(f"no failover record {', '.join(missing)} for {self.names.record} in {self.names.zone}")
         checks: dict[str, str] = {}
         for set_id in sorted(wanted):
             check_id = self.records[set_id].get("HealthCheckId")
@@ -333,9 +324,7 @@ class FailoverDrill:
         synced = poll(in_sync, self.options.change_timeout_seconds, self.aws.wait_delay(5))
         step.details.update(change_id=change["Id"], primary=self.target, secondary=self.source, insync=synced)
         if not synced:
-            raise StepFailed(
-                f"change {change['Id']} not INSYNC within {self.options.change_timeout_seconds}s"
-            )
+            raise StepFailed(f"change {change['Id']} not INSYNC within {self.options.change_timeout_seconds}s")
 
     def verify_traffic(self, step: Step) -> None:
         records = self._find_records()
@@ -370,10 +359,7 @@ class FailoverDrill:
 
         def standalone() -> bool:
             now = rds.describe_db_instances(DBInstanceIdentifier=self.names.database)["DBInstances"][0]
-            return bool(
-                now["DBInstanceStatus"] == "available"
-                and not now.get("ReadReplicaSourceDBInstanceIdentifier")
-            )
+            return bool(now["DBInstanceStatus"] == "available" and not now.get("ReadReplicaSourceDBInstanceIdentifier"))
 
         timeout = 0.0 if self.aws.is_custom_endpoint else self.options.promote_timeout_seconds
         if not self.aws.is_custom_endpoint:
@@ -408,9 +394,7 @@ class FailoverDrill:
             raise StepSkipped(reason)
         rds = self.client("rds", self.target)
         member = next(
-            m["DBClusterArn"]
-            for m in cluster["GlobalClusterMembers"]
-            if f":{self.target}:" in m["DBClusterArn"]
+            m["DBClusterArn"] for m in cluster["GlobalClusterMembers"] if f":{self.target}:" in m["DBClusterArn"]
         )
         try:
             if self.options.primary_down:
@@ -427,9 +411,7 @@ class FailoverDrill:
                 step.details["call"] = "switchover_global_cluster (planned, no data loss)"
         except (ClientError, BotoCoreError) as error:
             if isinstance(error, BotoCoreError) or unsupported(error):
-                raise StepSkipped(
-                    f"global cluster failover not supported on this endpoint: {error}"
-                ) from None
+                raise StepSkipped(f"global cluster failover not supported on this endpoint: {error}") from None
             raise
         step.details["target_cluster"] = member
         self.serving_at["rds"] = self.run_log.elapsed()
@@ -461,9 +443,7 @@ class FailoverDrill:
         try:
             instance = rds.describe_db_instances(DBInstanceIdentifier=self.names.database)["DBInstances"][0]
             if instance["DBInstanceStatus"] != "available":
-                raise StepFailed(
-                    f"database {self.names.database} in {self.target} is {instance['DBInstanceStatus']}"
-                )
+                raise StepFailed(f"database {self.names.database} in {self.target} is {instance['DBInstanceStatus']}")
             details["rds"] = f"{self.names.database} {instance['DBInstanceStatus']}"
             self.serving_at["rds"] = max(self.serving_at.get("rds", 0.0), self.run_log.elapsed())
         except ClientError as error:
@@ -478,26 +458,19 @@ class FailoverDrill:
         standby = self.client("rds", standby_region)
         primary = self.client("rds", self.names.primary)
         if getattr(self, "global_cluster", None) is not None:
-            raise StepSkipped(
-                "Aurora global cluster: the switchover made the primary region the writer again"
-            )
+            raise StepSkipped("Aurora global cluster: the switchover made the primary region the writer again")
         source = primary.describe_db_instances(DBInstanceIdentifier=self.names.database)["DBInstances"][0]
         try:
-            current = standby.describe_db_instances(DBInstanceIdentifier=self.names.database)["DBInstances"][
-                0
-            ]
+            current = standby.describe_db_instances(DBInstanceIdentifier=self.names.database)["DBInstances"][0]
         except ClientError as error:
             if not not_found(error):
                 raise
             current = None
         if current is not None and current.get("ReadReplicaSourceDBInstanceIdentifier"):
             if not self.aws.is_custom_endpoint:
-                raise StepSkipped(
-                    f"{self.names.database} in {standby_region} is still a read replica: nothing to do"
-                )
+                raise StepSkipped(f"{self.names.database} in {standby_region} is still a read replica: nothing to do")
             step.details["note"] = (
-                "this endpoint (moto) reports a replication source even after promotion; "
-                "re-created the replica"
+                "this endpoint (moto) reports a replication source even after promotion; re-created the replica"
             )
         final_snapshot = ""
         if current is not None:
@@ -520,9 +493,7 @@ class FailoverDrill:
         )
         replica = standby.describe_db_instances(DBInstanceIdentifier=self.names.database)["DBInstances"][0]
         if not replica.get("ReadReplicaSourceDBInstanceIdentifier"):
-            raise StepFailed(
-                f"{self.names.database} in {standby_region} is not a read replica after re-creation"
-            )
+            raise StepFailed(f"{self.names.database} in {standby_region} is not a read replica after re-creation")
         step.details.update(
             replica=self.names.database,
             region=standby_region,
@@ -555,9 +526,7 @@ class FailoverDrill:
         run.step("data plane: verify answering record in the hosted zone", self.verify_traffic, needs=[moved])
         if self.direction == "failover":
             run.step(f"promote: rds read replica in {self.target}", self.promote_database, needs=[moved])
-            run.step(
-                f"promote: aurora global cluster to {self.target}", self.promote_global_cluster, needs=[moved]
-            )
+            run.step(f"promote: aurora global cluster to {self.target}", self.promote_global_cluster, needs=[moved])
             run.step("promote: dynamodb global table replica", self.promote_table, needs=[moved])
             run.step("promote: s3 records bucket replica", self.promote_bucket, needs=[moved])
         else:
@@ -617,9 +586,7 @@ class FailoverDrill:
         passed = not problems
         reconcile = RECONCILE_FAILOVER if self.direction == "failover" else RECONCILE_FAILBACK
         verdict = (
-            f"traffic answers from {self.target}; every tier within its RTO target"
-            if passed
-            else "; ".join(problems)
+            f"traffic answers from {self.target}; every tier within its RTO target" if passed else "; ".join(problems)
         )
         report = run.finish(passed, verdict, next_steps=[reconcile] if passed else [])
         json_path, markdown_path = report.write(self.reports_dir)

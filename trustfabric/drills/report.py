@@ -252,11 +252,7 @@ class DrillReport:
             lines.append(f"| {number} | {step.name} | {label} | {step.duration_seconds:.3f} |")
         lines += ["", "## Measurements", "", "| Measurement | Value |", "|---|---|"]
         for key, value in self.measurements.items():
-            text = (
-                json.dumps(value, sort_keys=True, default=str)
-                if isinstance(value, dict | list)
-                else str(value)
-            )
+            text = json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else str(value)
             escaped = text.replace("|", "\\|")
             lines.append(f"| {key} | {escaped} |")
         if self.notes:

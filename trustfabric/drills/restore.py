@@ -184,12 +184,8 @@ class RestoreDrill:
         self.incident_at: dt.datetime | None = None
         self.incident_monotonic = 0.0
         kinds = {"s3": options.objects, "dynamodb": options.items}
-        self.data = {
-            kind: known_records(self.cell.code, kind, count, self.drill_id) for kind, count in kinds.items()
-        }
-        self.expected = {
-            kind: {key: sha256(body) for key, body in data.items()} for kind, data in self.data.items()
-        }
+        self.data = {kind: known_records(self.cell.code, kind, count, self.drill_id) for kind, count in kinds.items()}
+        self.expected = {kind: {key: sha256(body) for key, body in data.items()} for kind, data in self.data.items()}
 
     # names
     @property
@@ -214,15 +210,11 @@ class RestoreDrill:
     # --- S3 -----------------------------------------------------------------------------------------------
     def s3_create(self, step: Step) -> None:
         config = (
-            {}
-            if self.region == "us-east-1"
-            else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
+            {} if self.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
         )
         self.s3.create_bucket(Bucket=self.source_bucket, **config)
         self.created["buckets"].append(self.source_bucket)
-        self.s3.put_bucket_versioning(
-            Bucket=self.source_bucket, VersioningConfiguration={"Status": "Enabled"}
-        )
+        self.s3.put_bucket_versioning(Bucket=self.source_bucket, VersioningConfiguration={"Status": "Enabled"})
         status = self.s3.get_bucket_versioning(Bucket=self.source_bucket).get("Status")
         if status != "Enabled":
             raise StepFailed(f"versioning is {status!r} on {self.source_bucket}, not Enabled")
@@ -230,9 +222,7 @@ class RestoreDrill:
 
     def s3_write(self, step: Step) -> None:
         for key, body in self.data["s3"].items():
-            self.s3.put_object(
-                Bucket=self.source_bucket, Key=key, Body=body, Metadata={"sha256": sha256(body)}
-            )
+            self.s3.put_object(Bucket=self.source_bucket, Key=key, Body=body, Metadata={"sha256": sha256(body)})
         self.last_write_monotonic = time.monotonic()
         step.details.update(objects=len(self.data["s3"]))
 
@@ -263,9 +253,7 @@ class RestoreDrill:
     def s3_restore(self, step: Step) -> None:
         start = time.monotonic()
         config = (
-            {}
-            if self.region == "us-east-1"
-            else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
+            {} if self.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
         )
         self.s3.create_bucket(Bucket=self.restored_bucket, **config)
         self.created["buckets"].append(self.restored_bucket)
@@ -301,9 +289,7 @@ class RestoreDrill:
         for key in removed:
             self.s3.delete_object(Bucket=self.restored_bucket, Key=key)
         for key in corrupted:
-            self.s3.put_object(
-                Bucket=self.restored_bucket, Key=key, Body=b"corrupted by the drill's fault injection"
-            )
+            self.s3.put_object(Bucket=self.restored_bucket, Key=key, Body=b"corrupted by the drill's fault injection")
         step.details.update(deleted=removed, corrupted=corrupted)
 
     def s3_verify(self, step: Step) -> None:
@@ -314,9 +300,7 @@ class RestoreDrill:
             except ClientError as error:
                 if not not_found(error):
                     raise
-        self._record(
-            "s3: new bucket from object versions", self.expected["s3"], actual, self.s3_restore_started, step
-        )
+        self._record("s3: new bucket from object versions", self.expected["s3"], actual, self.s3_restore_started, step)
 
     # --- DynamoDB -----------------------------------------------------------------------------------------
     def _wait_table(self, table: str) -> None:
@@ -340,9 +324,7 @@ class RestoreDrill:
         self.ddb.update_continuous_backups(
             TableName=self.table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
         )
-        description = self.ddb.describe_continuous_backups(TableName=self.table)[
-            "ContinuousBackupsDescription"
-        ]
+        description = self.ddb.describe_continuous_backups(TableName=self.table)["ContinuousBackupsDescription"]
         status = description["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
         if status != "ENABLED":
             raise StepFailed(f"point-in-time recovery is {status} on {self.table}")
@@ -350,11 +332,7 @@ class RestoreDrill:
 
     def ddb_write(self, step: Step) -> None:
         requests = [
-            {
-                "PutRequest": {
-                    "Item": {"pk": {"S": key}, "body": {"S": body.decode()}, "sha256": {"S": sha256(body)}}
-                }
-            }
+            {"PutRequest": {"Item": {"pk": {"S": key}, "body": {"S": body.decode()}, "sha256": {"S": sha256(body)}}}}
             for key, body in self.data["dynamodb"].items()
         ]
         for start in range(0, len(requests), 25):
@@ -372,16 +350,12 @@ class RestoreDrill:
         step.details.update(items=len(requests))
 
     def ddb_backup(self, step: Step) -> None:
-        details = self.ddb.create_backup(TableName=self.table, BackupName=f"{self.prefix}-backup")[
-            "BackupDetails"
-        ]
+        details = self.ddb.create_backup(TableName=self.table, BackupName=f"{self.prefix}-backup")["BackupDetails"]
         arn = details["BackupArn"]
         self.created["backups"].append(arn)
 
         def available() -> bool:
-            status = self.ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"][
-                "BackupStatus"
-            ]
+            status = self.ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"]
             return bool(status == "AVAILABLE")
 
         if not poll(available, timeout_seconds=600, interval_seconds=self.aws.wait_delay(10)):
@@ -396,16 +370,12 @@ class RestoreDrill:
             wait = 0.0 if self.aws.is_custom_endpoint else 360.0
 
         def latest() -> dt.datetime:
-            description = self.ddb.describe_continuous_backups(TableName=self.table)[
-                "ContinuousBackupsDescription"
-            ]
+            description = self.ddb.describe_continuous_backups(TableName=self.table)["ContinuousBackupsDescription"]
             return description["PointInTimeRecoveryDescription"]["LatestRestorableDateTime"]
 
         covered = poll(lambda: latest() >= self.last_ddb_write, timeout_seconds=wait, interval_seconds=10)
         restorable = latest()
-        step.details.update(
-            latest_restorable=iso(restorable), last_write=iso(self.last_ddb_write), waited_up_to=wait
-        )
+        step.details.update(latest_restorable=iso(restorable), last_write=iso(self.last_ddb_write), waited_up_to=wait)
         if not covered:
             step.details["note"] = (
                 "the endpoint's latest restorable time precedes the last write; the restore uses the latest "
@@ -427,9 +397,7 @@ class RestoreDrill:
         self.created["tables"].append(target)
         self._wait_table(target)
         step.details.update(target_table=target, backup_arn=self.backup_arn)
-        self._record(
-            "dynamodb: new table from backup", self.expected["dynamodb"], self._scan(target), start, step
-        )
+        self._record("dynamodb: new table from backup", self.expected["dynamodb"], self._scan(target), start, step)
 
     def ddb_restore_pitr(self, step: Step) -> None:
         start = time.monotonic()
@@ -519,9 +487,7 @@ class RestoreDrill:
         )
         self.rds_time_to_restore = elapsed
         if fingerprint != self.source_fingerprint:
-            raise StepFailed(
-                f"restored instance {target} differs from the source (attribute checksum mismatch)"
-            )
+            raise StepFailed(f"restored instance {target} differs from the source (attribute checksum mismatch)")
 
     # --- shared -------------------------------------------------------------------------------------------
     def _record(
@@ -630,10 +596,7 @@ class RestoreDrill:
         if self.selected("s3"):
             run.step("incident: overwrite and delete source objects", self.s3_incident, needs=[s3_steps])
         incident = self.incident_at or utc_now()
-        rpo = {
-            store: round((incident - point).total_seconds(), 3)
-            for store, point in self.recovery_points.items()
-        }
+        rpo = {store: round((incident - point).total_seconds(), 3) for store, point in self.recovery_points.items()}
         # Restore into new resources and verify.
         if self.selected("s3"):
             run.step("s3: restore object versions into a new bucket", self.s3_restore, needs=[s3_steps])
@@ -669,9 +632,7 @@ class RestoreDrill:
                 skip=unselected,
             )
         if self.selected("rds"):
-            run.step(
-                "rds: restore_db_instance_from_db_snapshot + verify", self.rds_restore, needs=[rds_steps]
-            )
+            run.step("rds: restore_db_instance_from_db_snapshot + verify", self.rds_restore, needs=[rds_steps])
         else:
             run.step("rds: restore_db_instance_from_db_snapshot + verify", self.rds_restore, skip=unselected)
         restore_finished = time.monotonic()
@@ -684,14 +645,10 @@ class RestoreDrill:
         lost = sum(result.lost for result in self.verifications.values())
         restored = sum(result.restored for result in self.verifications.values())
         run.measure("records_written", written)
-        run.measure(
-            "records_expected_across_restore_targets", sum(r.written for r in self.verifications.values())
-        )
+        run.measure("records_expected_across_restore_targets", sum(r.written for r in self.verifications.values()))
         run.measure("records_restored", restored)
         run.measure("records_lost", lost)
-        run.measure(
-            "restore_targets", {name: result.as_dict() for name, result in self.verifications.items()}
-        )
+        run.measure("restore_targets", {name: result.as_dict() for name, result in self.verifications.items()})
         run.measure("rpo_seconds", rpo)
         times: dict[str, float] = {}
         for name, result in self.verifications.items():
@@ -701,9 +658,7 @@ class RestoreDrill:
             times["rds"] = self.rds_time_to_restore
         run.measure("time_to_restore_seconds", {store: round(value, 3) for store, value in times.items()})
         if self.incident_monotonic:
-            run.measure(
-                "incident_to_all_restored_seconds", round(restore_finished - self.incident_monotonic, 3)
-            )
+            run.measure("incident_to_all_restored_seconds", round(restore_finished - self.incident_monotonic, 3))
         judged: dict[str, dict[str, Any]] = {}
         problems: list[str] = []
         for tier, target in RESTORE_TARGETS.items():
@@ -739,8 +694,7 @@ class RestoreDrill:
             problems.append(f"{len(failed)} step(s) failed, first: {failed[0].name}: {failed[0].reason}")
         passed = not problems
         verdict = (
-            f"{restored} records restored and verified by SHA-256, 0 lost; "
-            "RPO and time to restore within targets"
+            f"{restored} records restored and verified by SHA-256, 0 lost; RPO and time to restore within targets"
             if passed
             else "; ".join(problems)
         )

@@ -59,18 +59,16 @@ def seed_buckets(aws: Aws, names: CellNames, step: Step) -> None:
     iam = aws.client("iam", "us-east-1")
     trust = {
         "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}],
     }
     try:
         role_arn = iam.get_role(RoleName=names.replication_role)["Role"]["Arn"]
     except ClientError as error:
         if not not_found(error):
             raise
-        role_arn = iam.create_role(
-            RoleName=names.replication_role, AssumeRolePolicyDocument=json.dumps(trust)
-        )["Role"]["Arn"]
+        role_arn = iam.create_role(RoleName=names.replication_role, AssumeRolePolicyDocument=json.dumps(trust))["Role"][
+            "Arn"
+        ]
     created = []
     for region in (names.standby, names.primary):
         s3 = aws.client("s3", region)
@@ -133,9 +131,7 @@ def seed_tables(aws: Aws, names: CellNames, step: Step) -> None:
         _create_table(aws, primary, names.table)
     if not _table_exists(standby, names.table):
         try:
-            primary.update_table(
-                TableName=names.table, ReplicaUpdates=[{"Create": {"RegionName": names.standby}}]
-            )
+            primary.update_table(TableName=names.table, ReplicaUpdates=[{"Create": {"RegionName": names.standby}}])
         except ClientError as error:
             step.details["replica_updates_error"] = str(error)
         if _table_exists(standby, names.table):
@@ -166,9 +162,7 @@ def seed_routing(aws: Aws, names: CellNames, step: Step) -> None:
     if zones and zones[0]["Name"].rstrip(".") == names.zone:
         zone_id = zones[0]["Id"]
     else:
-        zone_id = route53.create_hosted_zone(Name=names.zone, CallerReference=str(uuid.uuid4()))[
-            "HostedZone"
-        ]["Id"]
+        zone_id = route53.create_hosted_zone(Name=names.zone, CallerReference=str(uuid.uuid4()))["HostedZone"]["Id"]
     changes = []
     checks = {}
     for region, failover in ((names.primary, "PRIMARY"), (names.standby, "SECONDARY")):
@@ -207,9 +201,7 @@ def seed_routing(aws: Aws, names: CellNames, step: Step) -> None:
                 },
             }
         )
-    route53.change_resource_record_sets(
-        HostedZoneId=zone_id, ChangeBatch={"Comment": "drill seed", "Changes": changes}
-    )
+    route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Comment": "drill seed", "Changes": changes})
     step.details.update(zone_id=zone_id, health_checks=checks, record=names.record)
 
 
@@ -275,16 +267,10 @@ def seed_environment(
     aws = aws or Aws.connect(endpoint_url)
     names = CellNames.of(cell, aws.account_id)
     run = DrillRun("seed", cell.code, aws.endpoint_url, echo=echo)
-    run.step(
-        f"s3: records buckets {names.primary} -> {names.standby}", lambda step: seed_buckets(aws, names, step)
-    )
-    run.step(
-        f"dynamodb: ledger table and standby {names.standby}", lambda step: seed_tables(aws, names, step)
-    )
+    run.step(f"s3: records buckets {names.primary} -> {names.standby}", lambda step: seed_buckets(aws, names, step))
+    run.step(f"dynamodb: ledger table and standby {names.standby}", lambda step: seed_tables(aws, names, step))
     run.step("route53: zone, health checks, failover records", lambda step: seed_routing(aws, names, step))
-    run.step(
-        f"rds: instance and read replica in {names.standby}", lambda step: seed_database(aws, names, step)
-    )
+    run.step(f"rds: instance and read replica in {names.standby}", lambda step: seed_database(aws, names, step))
     failed = run.failed_steps
     if failed:
         return run.finish(False, f"{len(failed)} seed step(s) failed: {failed[0].name}: {failed[0].reason}")
