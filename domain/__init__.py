@@ -2,7 +2,8 @@
 
 - `domain.residency`: where each jurisdiction's data may live and its statutory record retention;
 - `domain.tiers`: recovery tiers, their backup rules and RPO/RTO objectives;
-- `domain.tags`: the tag contract every resource carries.
+- `domain.tags`: the tag contract every resource carries;
+- `domain.naming`: the deterministic resource names the components declare and the drills look up again.
 
 The policy pack (`policies/`) does not import this package: it is self-contained, and these facts reach it as
 generated data (`python -m domain.export`), checked against this package by a test.

@@ -41,6 +41,7 @@ import pulumi_aws as aws
 
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from domain.naming import flow_log_group_name, flow_log_role_name
 
 FLOW_LOG_TRAFFIC = "ALL"
 """Accepted and rejected traffic: rejected flows are what an investigation of probing needs."""
@@ -123,15 +124,6 @@ def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
     """`count` equal private subnets carved from the VPC (two bits more than the VPC's prefix), in order."""
     network = ipaddress.ip_network(vpc_cidr)
     return [str(subnet) for subnet in list(network.subnets(prefixlen_diff=2))[:count]]
-
-
-def flow_log_group_name(deployment: str, cell: str, region: str) -> str:
-    return f"/trustfabric/{deployment}/{cell}/{region}/vpc-flow-logs"
-
-
-def flow_log_role_name(deployment: str, cell: str, region: str) -> str:
-    """IAM names are account-wide: the region keeps prod's and dr's roles apart."""
-    return f"trustfabric-{deployment}-{cell}-{region}-flow-logs"
 
 
 def flow_log_trust_policy(account_id: str, region: str) -> str:

@@ -49,6 +49,7 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.naming import API_SERVICE, query_log_group_name, regional_endpoint, regional_label, service_record_name
 
 FAILOVER_TYPES = ("PRIMARY", "SECONDARY")
 HEALTH_CHECK_PATH = "/healthz"
@@ -77,7 +78,7 @@ class FailoverRoutingArgs:
     """Id of the hosted zone; None with `create_zone`."""
     create_zone: bool = False
     """Declare the (public) hosted zone here: only the primary footprint owns it."""
-    services: Sequence[str] = ("api",)
+    services: Sequence[str] = (API_SERVICE,)
     """Service endpoints of the cell, as DNS labels."""
     health_check_path: str = HEALTH_CHECK_PATH
     """HTTPS path the health checkers request."""
@@ -165,10 +166,6 @@ def dnssec_key_policy(account_id: str, key_admin_role_arn: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def query_log_group_name(zone_name: str) -> str:
-    return f"/aws/route53/{zone_name}"
-
-
 def query_log_policy(account_id: str, zone_name: str) -> str:
     """Resource policy letting Route53 write this zone's query-log group only, on behalf of this account."""
     group = f"arn:aws:logs:{ROUTE53_CONTROL_REGION}:{account_id}:log-group:{query_log_group_name(zone_name)}:*"
@@ -184,10 +181,6 @@ def query_log_policy(account_id: str, zone_name: str) -> str:
         },
     }
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
-
-
-def regional_endpoint(service: str, region: str, zone_name: str) -> str:
-    return f"{service}.{region}.{zone_name}"
 
 
 class FailoverRouting(pulumi.ComponentResource):
@@ -230,17 +223,17 @@ class FailoverRouting(pulumi.ComponentResource):
                 request_interval=args.request_interval,
                 failure_threshold=args.failure_threshold,
                 measure_latency=True,
-                tags={"Name": f"{service}-{args.region}", "failover": args.failover_type.lower()},
+                tags={"Name": regional_label(service, args.region), "failover": args.failover_type.lower()},
                 opts=child,
             )
             aws.route53.Record(
                 f"{name}-{service}-record",
                 zone_id=zone_id,
-                name=f"{service}.{args.zone_name}",
+                name=service_record_name(service, args.zone_name),
                 type="CNAME",
                 ttl=args.ttl,
                 records=[endpoint],
-                set_identifier=f"{service}-{args.region}",
+                set_identifier=regional_label(service, args.region),
                 failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type=args.failover_type)],
                 health_check_id=check.id,
                 opts=child,

@@ -46,7 +46,6 @@ from components.storage.secure_bucket import (
     attach_lifecycle,
     attach_object_lock,
     attach_policy,
-    bucket_arn,
     lifecycle_rule,
     policy_document,
     private_bucket,
@@ -54,6 +53,7 @@ from components.storage.secure_bucket import (
 )
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from domain.naming import bucket_arn, records_bucket_name, records_log_bucket_name, records_replication_role_name
 from domain.residency import JURISDICTIONS
 from domain.tags import BACKUP_TIER
 
@@ -65,15 +65,6 @@ LOG_NONCURRENT_DAYS = 30
 """Days a noncurrent access-log object version is kept (log objects are never overwritten in normal use)."""
 
 _KMS_REGION = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
-
-
-def records_bucket_name(deployment: str, cell: str, region: str, account_id: str) -> str:
-    """The records bucket of a cell in a region (S3 names are global: region and account are part of it)."""
-    return f"trustfabric-{deployment}-{cell}-records-{region}-{account_id}"
-
-
-def log_bucket_name(deployment: str, cell: str, region: str, account_id: str) -> str:
-    return f"trustfabric-{deployment}-{cell}-records-logs-{region}-{account_id}"
 
 
 def paired_key_arn(key_arn: str, region: str) -> str:
@@ -257,7 +248,7 @@ class RecordsBucket(pulumi.ComponentResource):
         logs = access_log_bucket(
             f"{name}-logs",
             bucket_name=account_id.apply(
-                lambda account: log_bucket_name(args.deployment, args.cell, args.region, account)
+                lambda account: records_log_bucket_name(args.deployment, args.cell, args.region, account)
             ),
             source=bucket,
             account_id=account_id,
@@ -294,7 +285,7 @@ class RecordsBucket(pulumi.ComponentResource):
         destination = account_id.apply(lambda account: records_bucket_name(args.deployment, args.cell, paired, account))
         role = aws.iam.Role(
             f"{name}-replication-role",
-            name=f"trustfabric-{args.deployment}-{args.cell}-{args.region}-records-replication",
+            name=records_replication_role_name(args.deployment, args.cell, args.region),
             description=f"S3 replication of the {args.jurisdiction} records bucket to {paired}",
             assume_role_policy=account_id.apply(lambda account: assume_role_policy("s3.amazonaws.com", account)),
             permissions_boundary=args.permissions_boundary_arn,

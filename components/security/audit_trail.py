@@ -47,14 +47,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.security.iam_baseline import audit_bucket_prefix, cloudtrail_log_group_name
 from components.storage.secure_bucket import (
     access_log_bucket,
     attach_access_logging,
     attach_lifecycle,
     attach_object_lock,
     attach_policy,
-    bucket_arn,
     lifecycle_rule,
     policy_document,
     private_bucket,
@@ -65,6 +63,17 @@ from components.validation import (
     require_non_empty,
     require_range,
     require_region_in_jurisdiction,
+)
+from domain.naming import (
+    audit_bucket_name,
+    bucket_arn,
+    cloudtrail_log_group_name,
+    config_recorder_name,
+    config_rule_name,
+    security_alert_topic_name,
+    trail_arn,
+    trail_name,
+    trail_topic_name,
 )
 
 CONFIG_RULES: dict[str, dict[str, str]] = {
@@ -166,24 +175,6 @@ def validate_args(args: AuditTrailArgs) -> None:
     require_range("AuditTrail", "object_lock_retention_days", args.object_lock_retention_days, 365, 3653)
     require_range("AuditTrail", "access_log_retention_days", args.access_log_retention_days, 365, 3653)
     require_range("AuditTrail", "finding_severity_floor", args.finding_severity_floor, 1, 8)
-
-
-def bucket_name(stack: str, cell: str, kind: str, account_id: str, region: str) -> str:
-    """Globally unique, deterministic bucket names, e.g. `tf-prod-uk-audit-trail-123456789012-eu-west-2`."""
-    return f"{audit_bucket_prefix(stack, cell)}-{kind}-{account_id}-{region}"
-
-
-def trail_name(stack: str) -> str:
-    return f"trustfabric-{stack}"
-
-
-def trail_arn(region: str, account_id: str, stack: str) -> str:
-    """The ARN of the stack's trail (its home region is the region of the cell that declares it)."""
-    return f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name(stack)}"
-
-
-def trail_topic_name(stack: str) -> str:
-    return f"trustfabric-{stack}-cloudtrail-log-files"
 
 
 def audit_bucket_policy(bucket: str, account_id: str, region: str, stack: str) -> str:
@@ -344,7 +335,7 @@ class AuditTrail(pulumi.ComponentResource):
 
         audit = private_bucket(
             f"{name}-bucket",
-            bucket_name=account_id.apply(lambda a: bucket_name(args.stack, args.cell, "trail", a, args.region)),
+            bucket_name=account_id.apply(lambda a: audit_bucket_name(args.stack, args.cell, "trail", a, args.region)),
             parent=self,
             kms_key_arn=args.logs_key_arn,
             object_lock=True,
@@ -352,7 +343,7 @@ class AuditTrail(pulumi.ComponentResource):
         )
         access_logs = access_log_bucket(
             f"{name}-access-logs",
-            bucket_name=account_id.apply(lambda a: bucket_name(args.stack, args.cell, "access", a, args.region)),
+            bucket_name=account_id.apply(lambda a: audit_bucket_name(args.stack, args.cell, "access", a, args.region)),
             source=audit.bucket,
             account_id=account_id,
             retention_days=args.access_log_retention_days,
@@ -430,7 +421,7 @@ class AuditTrail(pulumi.ComponentResource):
 
         self.alert_topic = aws.sns.Topic(
             f"{name}-alerts",
-            name=f"trustfabric-{args.stack}-{args.cell}-security-alerts",
+            name=security_alert_topic_name(args.stack, args.cell),
             kms_master_key_id=args.logs_key_arn,
             opts=child,
         )
@@ -477,7 +468,7 @@ class AuditTrail(pulumi.ComponentResource):
     ) -> list[aws.cloudwatch.EventRule]:
         recorder = aws.cfg.Recorder(
             f"{name}-config-recorder",
-            name=f"trustfabric-{args.stack}",
+            name=config_recorder_name(args.stack),
             role_arn=args.config_recorder_role_arn,
             recording_group=aws.cfg.RecorderRecordingGroupArgs(
                 all_supported=True, include_global_resource_types=args.include_global_resource_types
@@ -486,7 +477,7 @@ class AuditTrail(pulumi.ComponentResource):
         )
         channel = aws.cfg.DeliveryChannel(
             f"{name}-config-delivery",
-            name=f"trustfabric-{args.stack}",
+            name=config_recorder_name(args.stack),
             s3_bucket_name=audit.bucket,
             s3_key_prefix="config",
             s3_kms_key_arn=args.logs_key_arn,
@@ -504,7 +495,7 @@ class AuditTrail(pulumi.ComponentResource):
         for identifier, parameters in CONFIG_RULES.items():
             aws.cfg.Rule(
                 f"{name}-rule-{identifier.lower().replace('_', '-')}",
-                name=f"trustfabric-{identifier.lower().replace('_', '-')}",
+                name=config_rule_name(identifier),
                 source=aws.cfg.RuleSourceArgs(owner="AWS", source_identifier=identifier),
                 input_parameters=json.dumps(parameters, sort_keys=True) if parameters else None,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[recorder]),

@@ -49,6 +49,17 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.naming import (
+    access_analyzer_name,
+    audit_bucket_prefix,
+    boundary_arn,
+    boundary_name,
+    bucket_arn,
+    cloudtrail_log_group_name,
+    permission_set_name,
+    role_arn,
+    role_name,
+)
 from domain.residency import JURISDICTIONS
 
 HUMAN_ROLES = ("deploy", "read-only", "auditor", "incident-responder", "break-glass", "key-admin")
@@ -155,28 +166,6 @@ GLOBAL_SERVICE_ACTIONS = (
 )
 
 
-def role_name(stack: str, cell: str, role: str) -> str:
-    """The IAM name of a cell's role, e.g. `trustfabric-prod-uk-break-glass` (deterministic, for ARNs)."""
-    return f"trustfabric-{stack}-{cell}-{role}"
-
-
-def role_arn(account_id: str, stack: str, cell: str, role: str) -> str:
-    return f"arn:aws:iam::{account_id}:role/{role_name(stack, cell, role)}"
-
-
-def boundary_name(stack: str, cell: str) -> str:
-    return f"trustfabric-{stack}-{cell}-boundary"
-
-
-def audit_bucket_prefix(stack: str, cell: str) -> str:
-    """Prefix of the cell's audit and access-log bucket names (the audit trail names its buckets with it)."""
-    return f"tf-{stack}-{cell}-audit"
-
-
-def cloudtrail_log_group_name(stack: str, cell: str) -> str:
-    return f"/trustfabric/{stack}/{cell}/cloudtrail"
-
-
 @dataclass(frozen=True)
 class IamBaselineArgs:
     """Arguments of a cell's IAM baseline."""
@@ -258,7 +247,7 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
     boundary, stopping the audit trail, disabling detectors, scheduling key deletion (key-admin only).
     """
     allowed_regions = list(JURISDICTIONS[args.jurisdiction].allowed_regions)
-    boundary_arn = f"arn:aws:iam::{account_id}:policy/{boundary_name(args.stack, args.cell)}"
+    boundary = boundary_arn(account_id, args.stack, args.cell)
     # IAM is granted by named actions below, never `iam:*`: that would pass any role to any service.
     services = sorted({*BOUNDARY_SERVICES, *args.extra_boundary_services} - {"iam"})
     key_admin = role_arn(account_id, args.stack, args.cell, "key-admin")
@@ -281,7 +270,7 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
                 "Sid": "AllowPassProjectRolesOnly",
                 "Effect": "Allow",
                 "Action": "iam:PassRole",
-                "Resource": f"arn:aws:iam::{account_id}:role/trustfabric-{args.stack}-{args.cell}-*",
+                "Resource": role_arn(account_id, args.stack, args.cell, "*"),
             },
             {
                 "Sid": "DenyOutsideJurisdictionRegions",
@@ -311,14 +300,14 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
                     "iam:DeletePolicyVersion",
                     "iam:SetDefaultPolicyVersion",
                 ],
-                "Resource": boundary_arn,
+                "Resource": boundary,
             },
             {
                 "Sid": "DenyRoleWithoutBoundary",
                 "Effect": "Deny",
                 "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
                 "Resource": "*",
-                "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary_arn}},
+                "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary}},
             },
             {
                 "Sid": "DenyBoundaryRemoval",
@@ -447,12 +436,12 @@ def broker_trust_policy(account_id: str, provider_host: str | None, audience: st
 
 def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | None:
     """The role's own least-privilege statements (beyond its AWS managed policies), or None."""
-    prefix = f"arn:aws:iam::{account_id}:role/{role_name(args.stack, args.cell, '')}"
-    buckets = f"arn:aws:s3:::{audit_bucket_prefix(args.stack, args.cell)}"
+    cell_roles = role_arn(account_id, args.stack, args.cell, "*")
+    buckets = bucket_arn(audit_bucket_prefix(args.stack, args.cell))
     regions = JURISDICTIONS[args.jurisdiction].allowed_regions
     keys = [f"arn:aws:kms:{region}:{account_id}:key/*" for region in regions]
     if role == "deploy":
-        boundary_arn = f"arn:aws:iam::{account_id}:policy/{boundary_name(args.stack, args.cell)}"
+        boundary = boundary_arn(account_id, args.stack, args.cell)
         return _document(
             [
                 {
@@ -462,8 +451,8 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
                         "iam:CreateRole",
                         "iam:PutRolePermissionsBoundary",
                     ],
-                    "Resource": f"{prefix}*",
-                    "Condition": {"StringEquals": {"iam:PermissionsBoundary": boundary_arn}},
+                    "Resource": cell_roles,
+                    "Condition": {"StringEquals": {"iam:PermissionsBoundary": boundary}},
                 },
                 {
                     "Sid": "MaintainCellRoles",
@@ -479,7 +468,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
                         "iam:UntagRole",
                         "iam:DeleteRole",
                     ],
-                    "Resource": f"{prefix}*",
+                    "Resource": cell_roles,
                 },
                 {
                     "Sid": "PassOnlyCellServiceRoles",
@@ -650,7 +639,7 @@ class IamBaseline(pulumi.ComponentResource):
         if args.create_access_analyzer:
             aws.accessanalyzer.Analyzer(
                 f"{name}-access-analyzer",
-                analyzer_name=f"trustfabric-{args.stack}-{args.region}",
+                analyzer_name=access_analyzer_name(args.stack, args.region),
                 type="ACCOUNT",
                 opts=child,
             )
@@ -724,7 +713,7 @@ class IamBaseline(pulumi.ComponentResource):
         for role in ("read-only", "auditor", "incident-responder", "break-glass"):
             permission_set = aws.ssoadmin.PermissionSet(
                 f"{name}-{role}-permission-set",
-                name=f"tf-{args.stack}-{args.cell}-{role}"[:32],
+                name=permission_set_name(args.stack, args.cell, role),
                 instance_arn=args.sso_instance_arn,
                 session_duration="PT1H",
                 description=f"trustfabric {args.stack} {args.cell} {role}",

@@ -42,6 +42,7 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.naming import key_alias_name
 
 PURPOSES = ("data-confidential", "data-restricted", "logs", "backups", "secrets", "state")
 """Every purpose a cell keeps a key for. `state` encrypts the Pulumi state and secrets provider."""
@@ -338,15 +339,10 @@ class KmsKeyring(pulumi.ComponentResource):
                 )
             aws.kms.Alias(
                 f"{name}-{purpose}-alias",
-                name=alias_name(args.jurisdiction, purpose),
+                name=key_alias_name(args.jurisdiction, purpose),
                 target_key_id=key.key_id,
                 opts=child,
             )
             self.key_arns[purpose] = key.arn
             self.key_ids[purpose] = key.key_id
         self.register_outputs({"key_arns": self.key_arns})
-
-
-def alias_name(jurisdiction: str, purpose: str) -> str:
-    """The alias of a cell's key for a purpose, the same in every region (replicas carry the same alias)."""
-    return f"alias/trustfabric/{jurisdiction.lower()}/{purpose}"

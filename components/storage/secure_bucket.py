@@ -33,14 +33,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from domain.naming import bucket_arn
+
 ACCESS_LOG_CLASSIFICATION = "internal"
 """Data classification of server access-log buckets: request metadata, no record content."""
 ABORT_INCOMPLETE_UPLOADS_DAYS = 7
 """Days after which every lifecycle rule aborts an incomplete multipart upload (its parts cost storage)."""
-
-
-def bucket_arn(name: str) -> str:
-    return f"arn:aws:s3:::{name}"
 
 
 def tls_only_statement(arn: str) -> dict[str, Any]:

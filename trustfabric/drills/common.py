@@ -8,8 +8,8 @@ failover and failback drills against the failover RPO/RTO (`FAILOVER_TARGETS`):
   1 min / RTO 15 min;
 - **records** (the records bucket): restore RPO 24 h / RTO 4 h; failover RPO 15 min / RTO 1 h.
 
-Names follow the stacks' deterministic naming (`components/resilience/`), so a drill against a real account
-acts on what `prod` and `dr` declared, and `drill seed` builds the same names on a moto server.
+Names come from `domain.naming`, the functions the components declare their resources with, so a drill against a
+real account acts on what `prod` and `dr` declared, and `drill seed` builds the same names on a moto server.
 
 Usage::
 
@@ -33,6 +33,18 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from domain.naming import (
+    API_SERVICE,
+    PRIMARY_DEPLOYMENT,
+    global_cluster_identifier,
+    ledger_table_name,
+    records_bucket_name,
+    records_replication_role_name,
+    regional_endpoint,
+    regional_label,
+    service_record_name,
+    zone_name,
+)
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tiers import TIERS, Tier
 from trustfabric.errors import TrustFabricError
@@ -77,12 +89,6 @@ FAILOVER_TARGETS: dict[str, TierTarget] = _targets(lambda tier: (tier.failover_r
 STORE_TIER: dict[str, str] = {store: tier for tier, stores in TIER_STORES.items() for store in stores}
 """The tier of each store kind."""
 
-DEFAULT_DEPLOYMENT = "prod"
-"""Name the prod/dr pair shares in every deterministic resource name."""
-DOMAIN = "trustfabric.example.com"
-"""Parent domain of the cells' zones (as in `stacks/resilience.py`)."""
-SERVICE = "api"
-"""The service whose failover records the drills move."""
 RECONCILE_FAILOVER = "pulumi config set trust-fabric:role active -s dr && pulumi up -s dr"
 RECONCILE_FAILBACK = "pulumi config set trust-fabric:role standby -s dr && pulumi up -s dr && pulumi preview -s prod"
 
@@ -97,15 +103,15 @@ def resolve_jurisdiction(code: str) -> Jurisdiction:
 
 @dataclass(frozen=True)
 class CellNames:
-    """Deterministic names of a cell's resources (the same functions the components use)."""
+    """A cell's deterministic resource names, from `domain.naming`: the functions the components declare them with."""
 
     cell: str
     jurisdiction: Jurisdiction
     account_id: str
-    deployment: str = DEFAULT_DEPLOYMENT
+    deployment: str = PRIMARY_DEPLOYMENT
 
     @classmethod
-    def of(cls, jurisdiction: Jurisdiction, account_id: str, deployment: str = DEFAULT_DEPLOYMENT) -> CellNames:
+    def of(cls, jurisdiction: Jurisdiction, account_id: str, deployment: str = PRIMARY_DEPLOYMENT) -> CellNames:
         return cls(jurisdiction.code.lower(), jurisdiction, account_id, deployment)
 
     @property
@@ -117,42 +123,40 @@ class CellNames:
         return self.jurisdiction.standby_region
 
     def records_bucket(self, region: str) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-records-{region}-{self.account_id}"
+        return records_bucket_name(self.deployment, self.cell, region, self.account_id)
+
+    def replication_role(self, region: str) -> str:
+        """The role S3 assumes to replicate the records bucket of `region`."""
+        return records_replication_role_name(self.deployment, self.cell, region)
 
     @property
     def table(self) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger-events"
-
-    @property
-    def database(self) -> str:
-        """RDS instance identifier (primary and its cross-region read replica share it)."""
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger"
+        return ledger_table_name(self.deployment, self.cell)
 
     @property
     def global_cluster(self) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger"
+        return global_cluster_identifier(self.deployment, self.cell)
 
-    def cluster(self, region: str) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger-{region}"
+    @property
+    def database(self) -> str:
+        """RDS instance identifier of the ledger where an endpoint has no Aurora global database (moto): the
+        instance stands in for the global database under its name; primary and cross-region read replica share it."""
+        return self.global_cluster
 
     @property
     def zone(self) -> str:
-        suffix = "" if self.deployment == DEFAULT_DEPLOYMENT else f".{self.deployment}"
-        return f"{self.cell}{suffix}.{DOMAIN}"
+        return zone_name(self.deployment, self.cell)
 
     @property
     def record(self) -> str:
-        return f"{SERVICE}.{self.zone}"
+        return service_record_name(API_SERVICE, self.zone)
 
     def endpoint(self, region: str) -> str:
-        return f"{SERVICE}.{region}.{self.zone}"
+        return regional_endpoint(API_SERVICE, region, self.zone)
 
     def set_identifier(self, region: str) -> str:
-        return f"{SERVICE}-{region}"
-
-    @property
-    def replication_role(self) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-records-replication"
+        """The set identifier of the region's failover record, also the Name of its health check."""
+        return regional_label(API_SERVICE, region)
 
 
 _CALL_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60)

@@ -44,6 +44,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from domain.naming import PRIMARY_DEPLOYMENT
 from trustfabric.errors import TrustFabricError
 
 from .common import (
@@ -74,7 +75,7 @@ class FailoverOptions:
     """Seed the fixture environment first (stand-in endpoints; see `trustfabric.drills.seed`)."""
     primary_down: bool = False
     """Treat the primary region as lost: never call it (readiness checks that need it are skipped)."""
-    deployment: str = "prod"
+    deployment: str = PRIMARY_DEPLOYMENT
     """The name the prod/dr pair shares in resource names."""
     change_timeout_seconds: float = 300.0
     """How long to wait for Route53 to report the change INSYNC."""

@@ -44,6 +44,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from domain.naming import drill_prefix
 from trustfabric.errors import TrustFabricError
 
 from .common import RESTORE_TARGETS, Aws, not_found, poll, resolve_jurisdiction
@@ -167,7 +168,7 @@ class RestoreDrill:
         self.run_log = DrillRun("restore", self.cell.code, aws.endpoint_url, echo=echo)
         stamp = utc_now().strftime("%Y%m%dt%H%M%S")
         self.drill_id = f"{stamp}-{secrets.token_hex(3)}"
-        self.prefix = f"tf-drill-{self.cell.code.lower()}-{self.drill_id}"
+        self.prefix = drill_prefix(self.cell.code, self.drill_id)
         self.s3 = aws.client("s3", self.region)
         self.ddb = aws.client("dynamodb", self.region)
         self.rds = aws.client("rds", self.region)

@@ -62,13 +62,13 @@ def seed_buckets(aws: Aws, names: CellNames, step: Step) -> None:
         "Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}],
     }
     try:
-        role_arn = iam.get_role(RoleName=names.replication_role)["Role"]["Arn"]
+        role_arn = iam.get_role(RoleName=names.replication_role(names.primary))["Role"]["Arn"]
     except ClientError as error:
         if not not_found(error):
             raise
-        role_arn = iam.create_role(RoleName=names.replication_role, AssumeRolePolicyDocument=json.dumps(trust))["Role"][
-            "Arn"
-        ]
+        role_arn = iam.create_role(
+            RoleName=names.replication_role(names.primary), AssumeRolePolicyDocument=json.dumps(trust)
+        )["Role"]["Arn"]
     created = []
     for region in (names.standby, names.primary):
         s3 = aws.client("s3", region)
@@ -182,7 +182,7 @@ def seed_routing(aws: Aws, names: CellNames, step: Step) -> None:
             ResourceType="healthcheck",
             ResourceId=check_id,
             AddTags=[
-                {"Key": "Name", "Value": f"api-{region}"},
+                {"Key": "Name", "Value": names.set_identifier(region)},
                 {"Key": "failover", "Value": failover.lower()},
             ],
         )
