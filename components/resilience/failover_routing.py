@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.security.kms import key_admin_statements
+from components.security.kms_policy import key_admin_statements
 from components.validation import (
     require_choice,
     require_jurisdiction,

@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-from components.security.kms import PURPOSES, KmsKeyringArgs, key_policy, replica_key_arn, validate_args
+from components.security.kms import PURPOSES, KmsKeyringArgs, replica_key_arn, validate_args
+from components.security.kms_policy import key_policy
 from domain.residency import JURISDICTIONS
 from tests.components.security.conftest import only, provider_region, provider_tags, role_arn, statements
 from trustfabric.engine import ACCOUNT_ID, run_program
