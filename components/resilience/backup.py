@@ -29,13 +29,13 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from domain.naming import (
@@ -142,20 +142,16 @@ def validate_args(args: CellBackupArgs) -> None:
 
 def vault_access_policy(vault_arn: str) -> str:
     """Deny everyone the calls that would shorten, delete or unprotect recovery points."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DenyRecoveryPointTampering",
-                    "Effect": "Deny",
-                    "Principal": {"AWS": "*"},
-                    "Action": list(PROTECTED_ACTIONS),
-                    "Resource": vault_arn,
-                }
-            ],
-        },
-        sort_keys=True,
+    return policy_document(
+        [
+            {
+                "Sid": "DenyRecoveryPointTampering",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": list(PROTECTED_ACTIONS),
+                "Resource": vault_arn,
+            }
+        ]
     )
 
 

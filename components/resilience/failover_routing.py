@@ -33,7 +33,6 @@ Usage::
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from components.security.kms_policy import key_admin_statements
 from components.validation import (
     require_choice,
@@ -163,7 +163,7 @@ def dnssec_key_policy(account_id: str, key_admin_role_arn: str) -> str:
             },
         },
     ]
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+    return policy_document(statements)
 
 
 def query_log_policy(account_id: str, zone_name: str) -> str:
@@ -180,7 +180,7 @@ def query_log_policy(account_id: str, zone_name: str) -> str:
             "ArnLike": {"aws:SourceArn": "arn:aws:route53:::hostedzone/*"},
         },
     }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+    return policy_document([statement])
 
 
 class FailoverRouting(pulumi.ComponentResource):

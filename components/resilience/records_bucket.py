@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from components.storage.secure_bucket import (
     access_log_bucket,
     attach_access_logging,
@@ -47,7 +48,6 @@ from components.storage.secure_bucket import (
     attach_object_lock,
     attach_policy,
     lifecycle_rule,
-    policy_document,
     private_bucket,
     tls_only_statement,
 )

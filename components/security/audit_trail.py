@@ -47,6 +47,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from components.storage.secure_bucket import (
     access_log_bucket,
     attach_access_logging,
@@ -54,7 +55,6 @@ from components.storage.secure_bucket import (
     attach_object_lock,
     attach_policy,
     lifecycle_rule,
-    policy_document,
     private_bucket,
     tls_only_statement,
 )

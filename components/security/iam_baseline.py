@@ -35,7 +35,6 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +42,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
@@ -235,10 +235,6 @@ def validate_args(args: IamBaselineArgs) -> None:
             )
 
 
-def _document(statements: list[dict[str, Any]]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
-
-
 def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
     """The permission boundary every role carries.
 
@@ -252,7 +248,7 @@ def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
     services = sorted({*BOUNDARY_SERVICES, *args.extra_boundary_services} - {"iam"})
     key_admin = role_arn(account_id, args.stack, args.cell, "key-admin")
     deploy_role = role_arn(account_id, args.stack, args.cell, "deploy")
-    return _document(
+    return policy_document(
         [
             {
                 "Sid": "AllowPlatformServices",
@@ -375,12 +371,12 @@ def human_trust_policy(account_id: str, trusted_account_id: str, broker_arn: str
                 "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}},
             }
         )
-    return _document(statements)
+    return policy_document(statements)
 
 
 def deploy_trust_policy(trusted_account_id: str, tag_key: str) -> str:
     """The pipeline's role: principals of the trusted account tagged as deployers."""
-    return _document(
+    return policy_document(
         [
             {
                 "Sid": "TaggedDeployers",
@@ -395,7 +391,7 @@ def deploy_trust_policy(trusted_account_id: str, tag_key: str) -> str:
 
 def service_trust_policy(service: str, account_id: str) -> str:
     """A service role: only the named service, acting for this account (confused-deputy guard)."""
-    return _document(
+    return policy_document(
         [
             {
                 "Effect": "Allow",
@@ -411,7 +407,7 @@ def broker_trust_policy(account_id: str, provider_host: str | None, audience: st
     """vault-broker: web identity from Vault's plugin identity tokens only; without a provider, nobody."""
     if provider_host is None:
         # A role must trust something; trusting only a service that never assumes it keeps it unusable.
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "UnusableUntilVaultIsFederated",
@@ -421,7 +417,7 @@ def broker_trust_policy(account_id: str, provider_host: str | None, audience: st
                 }
             ]
         )
-    return _document(
+    return policy_document(
         [
             {
                 "Sid": "VaultPluginIdentity",
@@ -442,7 +438,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
     keys = [f"arn:aws:kms:{region}:{account_id}:key/*" for region in regions]
     if role == "deploy":
         boundary = boundary_arn(account_id, args.stack, args.cell)
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "ManageCellRolesUnderBoundary",
@@ -479,7 +475,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
             ]
         )
     if role == "auditor":
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "ReadEvidenceBuckets",
@@ -497,7 +493,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
             ]
         )
     if role == "incident-responder":
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "Containment",
@@ -519,7 +515,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
             ]
         )
     if role == "key-admin":
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "AdministerCellKeys",
@@ -547,7 +543,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
             ]
         )
     if role == "cloudtrail-logs":
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "DeliverTrailToLogGroup",
@@ -559,7 +555,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
             ]
         )
     if role == "config-recorder":
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "DeliverToAuditBucket",
@@ -576,7 +572,7 @@ def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | No
             ]
         )
     if role == "vault-broker":
-        return _document(
+        return policy_document(
             [
                 {
                     "Sid": "AssumeVendedRoles",

@@ -13,8 +13,10 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from typing import Any
+
+from components.documents import policy_document
 
 USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 ADMIN_ACTIONS = (
@@ -41,7 +43,7 @@ KEY_POLICY_ACTION = "kms:PutKeyPolicy"
 """Changing the key policy: granted to the key-admin role alone, and denied to every other principal."""
 
 
-def key_admin_statements(admins: Sequence[str]) -> list[dict[str, object]]:
+def key_admin_statements(admins: Sequence[str]) -> list[dict[str, Any]]:
     """Administration of a key by the key-admin roles, without use: every admin action, and `kms:PutKeyPolicy`
     allowed to them and denied to every other principal (any key policy of ours starts with these)."""
     return [
@@ -86,7 +88,7 @@ def key_policy(
     them to this account.
     """
     admins = list(admin_role_arns) or [f"arn:aws:iam::{account_id}:role/trustfabric-key-admin"]
-    statements: list[dict[str, object]] = key_admin_statements(admins)
+    statements: list[dict[str, Any]] = key_admin_statements(admins)
     if user_role_arns:
         statements.append(
             {
@@ -160,4 +162,4 @@ def key_policy(
                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
             }
         )
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+    return policy_document(statements)

@@ -25,7 +25,6 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +32,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from domain.naming import bucket_arn
 
 ACCESS_LOG_CLASSIFICATION = "internal"
@@ -51,10 +51,6 @@ def tls_only_statement(arn: str) -> dict[str, Any]:
         "Resource": [arn, f"{arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
-
-
-def policy_document(statements: Sequence[Mapping[str, Any]]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
 def server_access_log_statement(target_bucket: str, source_bucket: str, account_id: str) -> dict[str, Any]:
