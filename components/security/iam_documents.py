@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.documents import policy_document
+from components.security.kms_policy import ADMIN_ACTIONS, KEY_POLICY_ACTION
 from domain.naming import audit_bucket_prefix, boundary_arn, bucket_arn, cloudtrail_log_group_name, role_arn
 from domain.residency import JURISDICTIONS
 
@@ -237,29 +238,13 @@ def _incident_responder(scope: CellScope) -> list[Statement]:
 
 
 def _key_admin(scope: CellScope) -> list[Statement]:
-    """Administer (never use) the keys in the jurisdiction's regions."""
+    """Administer (never use) the keys in the jurisdiction's regions: what the key policies grant key-admin,
+    the administration actions and the key policy change (named, never `kms:Put*`), no more."""
     return [
         {
             "Sid": "AdministerCellKeys",
             "Effect": "Allow",
-            "Action": [
-                "kms:Create*",
-                "kms:Describe*",
-                "kms:Enable*",
-                "kms:List*",
-                "kms:Put*",
-                "kms:Update*",
-                "kms:Revoke*",
-                "kms:Disable*",
-                "kms:Get*",
-                "kms:Delete*",
-                "kms:TagResource",
-                "kms:UntagResource",
-                "kms:ScheduleKeyDeletion",
-                "kms:CancelKeyDeletion",
-                "kms:RotateKeyOnDemand",
-                "kms:ReplicateKey",
-            ],
+            "Action": [*ADMIN_ACTIONS, KEY_POLICY_ACTION],
             "Resource": scope.keys,
         },
     ]

@@ -38,7 +38,9 @@ ADMIN_ACTIONS = (
 )
 """What the key-admin role may do besides changing the key policy: never use the key (no Encrypt/Decrypt).
 `kms:ReplicateKey` must be in the primary key's policy (no statement delegates to IAM), or the dr stack,
-deployed as key-admin, could not create its replicas."""
+deployed as key-admin, could not create its replicas. The one list: the key policies grant it to key-admin
+(`key_admin_statements`), and key-admin's own IAM policy grants it with KEY_POLICY_ACTION
+(`components.security.iam_documents`)."""
 KEY_POLICY_ACTION = "kms:PutKeyPolicy"
 """Changing the key policy: granted to the key-admin role alone, and denied to every other principal."""
 

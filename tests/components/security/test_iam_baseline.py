@@ -174,3 +174,12 @@ def test_only_the_deploy_role_may_configure_the_trail_and_object_lock(prod):
     assert reconfigure["Condition"] == {
         "ArnNotEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT_ID}:role/trustfabric-prod-uk-deploy"}
     }
+
+
+def test_key_admin_may_do_in_iam_what_the_key_policies_grant_it_and_no_more(prod):
+    inline = statements(only(prod, "aws:iam/rolePolicy:RolePolicy", "uk-iam-key-admin-inline"), "policy")
+    key = statements(only(prod, "aws:kms/key:Key", "uk-keyring-data-restricted"), "policy")
+    granted = inline["AdministerCellKeys"]["Action"]
+    assert set(granted) == {*key["KeyAdministration"]["Action"], key["KeyPolicyChangeByKeyAdminOnly"]["Action"]}
+    assert "kms:PutKeyPolicy" in granted and "kms:Put*" not in granted
+    assert not {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"} & set(granted)
