@@ -9,7 +9,8 @@ from pathlib import Path
 import boto3
 
 from trustfabric.drills.common import Aws
-from trustfabric.drills.restore import RestoreOptions, known_records, run_restore, sha256, verify
+from trustfabric.drills.records import known_records, sha256, verify
+from trustfabric.drills.restore import RestoreOptions, run_restore
 
 SMALL = {"objects": 6, "items": 5}
 

@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,6 +160,9 @@ class CellNames:
         return regional_label(API_SERVICE, region)
 
 
+SMALL_INSTANCE_CLASS = "db.t4g.micro"
+"""Instance class of every RDS instance (and read replica) a drill creates."""
+
 _CALL_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60)
 _PROBE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10)
 
@@ -211,6 +215,35 @@ class Aws:
         """Waiter delay: short on a stand-in endpoint (answers at once), the service's pace on AWS."""
         return 1 if self.is_custom_endpoint else real_seconds
 
+    def wait(self, client: Any, waiter: str, *, delay_seconds: int, max_attempts: int, **params: Any) -> None:
+        """Block on a boto3 waiter, polling every `delay_seconds` on AWS (every second on a stand-in endpoint)."""
+        client.get_waiter(waiter).wait(
+            **params, WaiterConfig={"Delay": self.wait_delay(delay_seconds), "MaxAttempts": max_attempts}
+        )
+
+
+def bucket_location(region: str) -> dict[str, Any]:
+    """`create_bucket` arguments placing a bucket in `region` (us-east-1 is the default and takes none)."""
+    return {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+
+
+def small_postgres(
+    identifier: str, *, master_username: str, backup_retention_days: int, tags: dict[str, str]
+) -> dict[str, Any]:
+    """`create_db_instance` arguments of the smallest encrypted PostgreSQL instance, with a throwaway password
+    (the drills never connect to it)."""
+    return {
+        "DBInstanceIdentifier": identifier,
+        "Engine": "postgres",
+        "DBInstanceClass": SMALL_INSTANCE_CLASS,
+        "AllocatedStorage": 20,
+        "MasterUsername": master_username,
+        "MasterUserPassword": secrets.token_urlsafe(24),
+        "StorageEncrypted": True,
+        "BackupRetentionPeriod": backup_retention_days,
+        "Tags": [{"Key": key, "Value": value} for key, value in tags.items()],
+    }
+
 
 def poll(check: Callable[[], bool], timeout_seconds: float, interval_seconds: float) -> bool:
     """Call `check` until it returns True or the timeout passes; True when it held."""
@@ -239,6 +272,16 @@ def not_found(error: ClientError) -> bool:
         "NoSuchHealthCheck",
         "NotFound",
     } or code.endswith(("NotFound", "NotFoundFault", "NotFoundException"))
+
+
+def describe_instance(rds: Any, identifier: str) -> dict[str, Any] | None:
+    """The RDS instance `identifier`, or None when it does not exist."""
+    try:
+        return rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+    except ClientError as error:
+        if not not_found(error):
+            raise
+        return None
 
 
 def unsupported(error: ClientError) -> bool:
