@@ -6,7 +6,7 @@ import pytest
 
 from components.resilience.dynamodb import LedgerTableArgs, validate_args
 from domain.residency import JURISDICTIONS
-from tests.components.resilience.conftest import only, parent_type, provider_region
+from tests.components.helpers import only, parent_type, provider_region, refusal
 
 TABLE = "aws:dynamodb/table:Table"
 
@@ -74,6 +74,4 @@ ARGS = {
     ],
 )
 def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
-    with pytest.raises(ValueError) as error:
-        validate_args(LedgerTableArgs(**{**ARGS, **overrides}))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(LedgerTableArgs(**{**ARGS, **overrides}))) == message
