@@ -41,16 +41,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.documents import policy_document
-from components.storage.secure_bucket import (
-    access_log_bucket,
-    attach_access_logging,
-    attach_lifecycle,
-    attach_object_lock,
-    attach_policy,
-    lifecycle_rule,
-    private_bucket,
-    tls_only_statement,
-)
+from components.storage.bucket_policies import tls_only_statement
+from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from domain.naming import bucket_arn, records_bucket_name, records_log_bucket_name, records_replication_role_name
@@ -219,44 +211,34 @@ class RecordsBucket(pulumi.ComponentResource):
             tags[REPLICA_OF_TAG] = account_id.apply(
                 lambda account: bucket_arn(records_bucket_name(args.deployment, args.cell, source_region, account))
             )
-        records = private_bucket(
+        records = locked_bucket(
             f"{name}-bucket",
             bucket_name=account_id.apply(
                 lambda account: records_bucket_name(args.deployment, args.cell, args.region, account)
             ),
-            parent=self,
             kms_key_arn=args.kms_key_arn,
-            object_lock=True,
+            policy=lambda bucket: bucket.bucket.apply(records_bucket_policy),
+            lifecycle=lifecycle_rule(
+                "records-retention",
+                expiration_days=days,
+                noncurrent_days=days,
+                noncurrent_to_glacier_days=args.noncurrent_to_glacier_days,
+            ),
+            logs=AccessLogs(
+                f"{name}-logs",
+                bucket_name=account_id.apply(
+                    lambda account: records_log_bucket_name(args.deployment, args.cell, args.region, account)
+                ),
+                account_id=account_id,
+                retention_days=args.access_log_retention_days,
+                noncurrent_days=LOG_NONCURRENT_DAYS,
+                prefix=f"records/{args.region}/",
+            ),
+            parent=self,
+            years=years,
             tags=tags,
         )
-        bucket, versioning = records.bucket, records.versioning
-        attach_policy(f"{name}-bucket", bucket, bucket.bucket.apply(records_bucket_policy), parent=self)
-        attach_object_lock(f"{name}-bucket", records, years=years, parent=self)
-        attach_lifecycle(
-            f"{name}-bucket",
-            records,
-            [
-                lifecycle_rule(
-                    "records-retention",
-                    expiration_days=days,
-                    noncurrent_days=days,
-                    noncurrent_to_glacier_days=args.noncurrent_to_glacier_days,
-                )
-            ],
-            parent=self,
-        )
-        logs = access_log_bucket(
-            f"{name}-logs",
-            bucket_name=account_id.apply(
-                lambda account: records_log_bucket_name(args.deployment, args.cell, args.region, account)
-            ),
-            source=bucket,
-            account_id=account_id,
-            retention_days=args.access_log_retention_days,
-            noncurrent_days=LOG_NONCURRENT_DAYS,
-            parent=self,
-        ).bucket
-        attach_access_logging(f"{name}-bucket", bucket, logs, prefix=f"records/{args.region}/", parent=self)
+        bucket, versioning, logs = records.bucket, records.versioning, records.log_bucket
 
         if args.replicate_to_region is not None and args.replica_kms_key_arn is not None:
             self._replication(name, args, args.replica_kms_key_arn, bucket, versioning, account_id)
