@@ -13,9 +13,10 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
+
+from components.documents import policy_document
 
 
 def assume_role_policy(
@@ -39,4 +40,4 @@ def assume_role_policy(
     }
     if sid is not None:
         statement["Sid"] = sid
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+    return policy_document([statement])

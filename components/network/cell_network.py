@@ -33,14 +33,15 @@ Usage::
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from domain.naming import flow_log_group_name, flow_log_role_name
 
 FLOW_LOG_TRAFFIC = "ALL"
 """Accepted and rejected traffic: rejected flows are what an investigation of probing needs."""
@@ -125,15 +126,6 @@ def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
     return [str(subnet) for subnet in list(network.subnets(prefixlen_diff=2))[:count]]
 
 
-def flow_log_group_name(deployment: str, cell: str, region: str) -> str:
-    return f"/trustfabric/{deployment}/{cell}/{region}/vpc-flow-logs"
-
-
-def flow_log_role_name(deployment: str, cell: str, region: str) -> str:
-    """IAM names are account-wide: the region keeps prod's and dr's roles apart."""
-    return f"trustfabric-{deployment}-{cell}-{region}-flow-logs"
-
-
 def flow_log_trust_policy(account_id: str, region: str) -> str:
     """Only this account's VPC flow logs in `region` may assume the role (no confused deputy)."""
     return assume_role_policy(
@@ -144,26 +136,22 @@ def flow_log_trust_policy(account_id: str, region: str) -> str:
 def flow_log_delivery_policy(account_id: str, region: str, log_group_name: str) -> str:
     """Write to the flow log group (and its streams) only; read nothing but log group metadata."""
     group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{log_group_name}"
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DeliverFlowLogs",
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                    "Resource": [group_arn, f"{group_arn}:*"],
-                },
-                {
-                    # DescribeLogGroups authorises on the account's log groups in the region, not on one group.
-                    "Sid": "FindTheLogGroup",
-                    "Effect": "Allow",
-                    "Action": "logs:DescribeLogGroups",
-                    "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:*",
-                },
-            ],
-        },
-        sort_keys=True,
+    return policy_document(
+        [
+            {
+                "Sid": "DeliverFlowLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                "Resource": [group_arn, f"{group_arn}:*"],
+            },
+            {
+                # DescribeLogGroups authorises on the account's log groups in the region, not on one group.
+                "Sid": "FindTheLogGroup",
+                "Effect": "Allow",
+                "Action": "logs:DescribeLogGroups",
+                "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:*",
+            },
+        ]
     )
 
 

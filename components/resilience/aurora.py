@@ -54,6 +54,7 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.naming import cluster_identifier, global_cluster_identifier
 from domain.tags import BACKUP_TIER
 
 GLOBAL_ROLES = ("primary", "secondary", "standalone")
@@ -68,15 +69,6 @@ MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
 LOG_STATEMENT_LEVELS = ("ddl", "mod", "all")
 """PostgreSQL `log_statement` levels offered (`none` turns statement logging off and is not)."""
 MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-
-
-def global_cluster_identifier(deployment: str, cell: str) -> str:
-    """The global database of a cell, shared by both stacks of the pair."""
-    return f"trustfabric-{deployment}-{cell}-ledger"
-
-
-def cluster_identifier(deployment: str, cell: str, region: str) -> str:
-    return f"trustfabric-{deployment}-{cell}-ledger-{region}"
 
 
 @dataclass(frozen=True)

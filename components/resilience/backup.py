@@ -29,15 +29,22 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
+from components.documents import policy_document
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from domain.naming import (
+    backup_plan_name,
+    backup_role_name,
+    backup_selection_name,
+    backup_vault_arn,
+    backup_vault_name,
+)
 from domain.residency import JURISDICTIONS
 from domain.tags import BACKUP_TIER
 from domain.tiers import (
@@ -66,16 +73,6 @@ PROTECTED_ACTIONS = (
 
 TIER_TAG = BACKUP_TIER
 """The tag naming a store's tier; selections match it (with the cell's jurisdiction)."""
-
-
-def vault_name(deployment: str, cell: str, region: str) -> str:
-    """The vault of a cell in a region, e.g. `trustfabric-prod-uk-eu-west-2` (prod and dr share `prod`)."""
-    return f"trustfabric-{deployment}-{cell}-{region}"
-
-
-def vault_arn(account_id: str, deployment: str, cell: str, region: str) -> str:
-    """The ARN of a cell's vault in a region (the copy target the other stack of the pair declares)."""
-    return f"arn:aws:backup:{region}:{account_id}:backup-vault:{vault_name(deployment, cell, region)}"
 
 
 @dataclass(frozen=True)
@@ -145,20 +142,16 @@ def validate_args(args: CellBackupArgs) -> None:
 
 def vault_access_policy(vault_arn: str) -> str:
     """Deny everyone the calls that would shorten, delete or unprotect recovery points."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DenyRecoveryPointTampering",
-                    "Effect": "Deny",
-                    "Principal": {"AWS": "*"},
-                    "Action": list(PROTECTED_ACTIONS),
-                    "Resource": vault_arn,
-                }
-            ],
-        },
-        sort_keys=True,
+    return policy_document(
+        [
+            {
+                "Sid": "DenyRecoveryPointTampering",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": list(PROTECTED_ACTIONS),
+                "Resource": vault_arn,
+            }
+        ]
     )
 
 
@@ -179,7 +172,7 @@ class CellBackup(pulumi.ComponentResource):
 
         vault = aws.backup.Vault(
             f"{name}-vault",
-            name=vault_name(args.deployment, args.cell, args.region),
+            name=backup_vault_name(args.deployment, args.cell, args.region),
             kms_key_arn=args.kms_key_arn,
             force_destroy=False,
             opts=child,
@@ -202,7 +195,7 @@ class CellBackup(pulumi.ComponentResource):
 
         role = aws.iam.Role(
             f"{name}-role",
-            name=args.role_name or f"trustfabric-{args.deployment}-{args.cell}-{args.region}-backup",
+            name=args.role_name or backup_role_name(args.deployment, args.cell, args.region),
             description=f"AWS Backup for the {args.jurisdiction} cell in {args.region}",
             assume_role_policy=aws.get_caller_identity_output(
                 opts=pulumi.InvokeOutputOptions(parent=self)
@@ -218,7 +211,9 @@ class CellBackup(pulumi.ComponentResource):
         copy_target: pulumi.Output[str] | None = None
         if args.copy_to_region is not None:
             paired = args.copy_to_region
-            copy_target = account_id.apply(lambda account: vault_arn(account, args.deployment, args.cell, paired))
+            copy_target = account_id.apply(
+                lambda account: backup_vault_arn(account, args.deployment, args.cell, paired)
+            )
 
         self.plan_ids = {}
         for tier_name in tiers:
@@ -258,7 +253,7 @@ class CellBackup(pulumi.ComponentResource):
                 )
             plan = aws.backup.Plan(
                 f"{name}-{tier_name}",
-                name=f"trustfabric-{args.deployment}-{args.cell}-{args.region}-{tier_name}",
+                name=backup_plan_name(args.deployment, args.cell, args.region, tier_name),
                 rules=rules,
                 tags={TIER_TAG: tier_name},
                 opts=child,
@@ -277,7 +272,7 @@ class CellBackup(pulumi.ComponentResource):
                 # Resources and Conditions combine with AND: a listed ARN of another cell is never selected.
                 aws.backup.Selection(
                     f"{name}-{tier_name}-{suffix}",
-                    name=f"trustfabric-{args.cell}-{tier_name}-{suffix}",
+                    name=backup_selection_name(args.cell, tier_name, suffix),
                     plan_id=plan.id,
                     iam_role_arn=role.arn,
                     resources=list(stores),

@@ -31,20 +31,14 @@ import pulumi
 import pulumi_aws as aws
 
 from components.validation import require_jurisdiction, require_region_in_jurisdiction
+from domain.naming import ledger_table_arn, ledger_table_name
 from domain.residency import JURISDICTIONS
 from domain.tags import BACKUP_TIER
 
 TIER = "tier0"
 
-
-def table_name(deployment: str, cell: str) -> str:
-    """The table's name, the same in every region of the global table."""
-    return f"trustfabric-{deployment}-{cell}-ledger-events"
-
-
-def table_arn(account_id: str, deployment: str, cell: str, region: str) -> str:
-    """The ARN of the table (or its replica) in a region."""
-    return f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name(deployment, cell)}"
+table_arn = ledger_table_arn
+"""The ARN of the table (or its replica) in a region: the dr stack backs the replica up by it."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +103,7 @@ class LedgerTable(pulumi.ComponentResource):
             ]
         table = aws.dynamodb.Table(
             f"{name}-table",
-            name=table_name(args.deployment, args.cell),
+            name=ledger_table_name(args.deployment, args.cell),
             billing_mode="PAY_PER_REQUEST",
             hash_key="pk",
             range_key="sk",

@@ -33,7 +33,6 @@ Usage::
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +40,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.security.kms import key_admin_statements
+from components.documents import policy_document
+from components.security.kms_policy import key_admin_statements
 from components.validation import (
     require_choice,
     require_jurisdiction,
@@ -49,6 +49,7 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.naming import API_SERVICE, query_log_group_name, regional_endpoint, regional_label, service_record_name
 
 FAILOVER_TYPES = ("PRIMARY", "SECONDARY")
 HEALTH_CHECK_PATH = "/healthz"
@@ -77,7 +78,7 @@ class FailoverRoutingArgs:
     """Id of the hosted zone; None with `create_zone`."""
     create_zone: bool = False
     """Declare the (public) hosted zone here: only the primary footprint owns it."""
-    services: Sequence[str] = ("api",)
+    services: Sequence[str] = (API_SERVICE,)
     """Service endpoints of the cell, as DNS labels."""
     health_check_path: str = HEALTH_CHECK_PATH
     """HTTPS path the health checkers request."""
@@ -162,11 +163,7 @@ def dnssec_key_policy(account_id: str, key_admin_role_arn: str) -> str:
             },
         },
     ]
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
-
-
-def query_log_group_name(zone_name: str) -> str:
-    return f"/aws/route53/{zone_name}"
+    return policy_document(statements)
 
 
 def query_log_policy(account_id: str, zone_name: str) -> str:
@@ -183,11 +180,7 @@ def query_log_policy(account_id: str, zone_name: str) -> str:
             "ArnLike": {"aws:SourceArn": "arn:aws:route53:::hostedzone/*"},
         },
     }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
-
-
-def regional_endpoint(service: str, region: str, zone_name: str) -> str:
-    return f"{service}.{region}.{zone_name}"
+    return policy_document([statement])
 
 
 class FailoverRouting(pulumi.ComponentResource):
@@ -230,17 +223,17 @@ class FailoverRouting(pulumi.ComponentResource):
                 request_interval=args.request_interval,
                 failure_threshold=args.failure_threshold,
                 measure_latency=True,
-                tags={"Name": f"{service}-{args.region}", "failover": args.failover_type.lower()},
+                tags={"Name": regional_label(service, args.region), "failover": args.failover_type.lower()},
                 opts=child,
             )
             aws.route53.Record(
                 f"{name}-{service}-record",
                 zone_id=zone_id,
-                name=f"{service}.{args.zone_name}",
+                name=service_record_name(service, args.zone_name),
                 type="CNAME",
                 ttl=args.ttl,
                 records=[endpoint],
-                set_identifier=f"{service}-{args.region}",
+                set_identifier=regional_label(service, args.region),
                 failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type=args.failover_type)],
                 health_check_id=check.id,
                 opts=child,

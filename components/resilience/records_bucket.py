@@ -40,20 +40,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.storage.secure_bucket import (
-    access_log_bucket,
-    attach_access_logging,
-    attach_lifecycle,
-    attach_object_lock,
-    attach_policy,
-    bucket_arn,
-    lifecycle_rule,
-    policy_document,
-    private_bucket,
-    tls_only_statement,
-)
+from components.documents import policy_document
+from components.storage.bucket_policies import tls_only_statement
+from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
+from domain.naming import bucket_arn, records_bucket_name, records_log_bucket_name, records_replication_role_name
 from domain.residency import JURISDICTIONS
 from domain.tags import BACKUP_TIER
 
@@ -65,15 +57,6 @@ LOG_NONCURRENT_DAYS = 30
 """Days a noncurrent access-log object version is kept (log objects are never overwritten in normal use)."""
 
 _KMS_REGION = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
-
-
-def records_bucket_name(deployment: str, cell: str, region: str, account_id: str) -> str:
-    """The records bucket of a cell in a region (S3 names are global: region and account are part of it)."""
-    return f"trustfabric-{deployment}-{cell}-records-{region}-{account_id}"
-
-
-def log_bucket_name(deployment: str, cell: str, region: str, account_id: str) -> str:
-    return f"trustfabric-{deployment}-{cell}-records-logs-{region}-{account_id}"
 
 
 def paired_key_arn(key_arn: str, region: str) -> str:
@@ -228,44 +211,34 @@ class RecordsBucket(pulumi.ComponentResource):
             tags[REPLICA_OF_TAG] = account_id.apply(
                 lambda account: bucket_arn(records_bucket_name(args.deployment, args.cell, source_region, account))
             )
-        records = private_bucket(
+        records = locked_bucket(
             f"{name}-bucket",
             bucket_name=account_id.apply(
                 lambda account: records_bucket_name(args.deployment, args.cell, args.region, account)
             ),
-            parent=self,
             kms_key_arn=args.kms_key_arn,
-            object_lock=True,
+            policy=lambda bucket: bucket.bucket.apply(records_bucket_policy),
+            lifecycle=lifecycle_rule(
+                "records-retention",
+                expiration_days=days,
+                noncurrent_days=days,
+                noncurrent_to_glacier_days=args.noncurrent_to_glacier_days,
+            ),
+            logs=AccessLogs(
+                f"{name}-logs",
+                bucket_name=account_id.apply(
+                    lambda account: records_log_bucket_name(args.deployment, args.cell, args.region, account)
+                ),
+                account_id=account_id,
+                retention_days=args.access_log_retention_days,
+                noncurrent_days=LOG_NONCURRENT_DAYS,
+                prefix=f"records/{args.region}/",
+            ),
+            parent=self,
+            years=years,
             tags=tags,
         )
-        bucket, versioning = records.bucket, records.versioning
-        attach_policy(f"{name}-bucket", bucket, bucket.bucket.apply(records_bucket_policy), parent=self)
-        attach_object_lock(f"{name}-bucket", records, years=years, parent=self)
-        attach_lifecycle(
-            f"{name}-bucket",
-            records,
-            [
-                lifecycle_rule(
-                    "records-retention",
-                    expiration_days=days,
-                    noncurrent_days=days,
-                    noncurrent_to_glacier_days=args.noncurrent_to_glacier_days,
-                )
-            ],
-            parent=self,
-        )
-        logs = access_log_bucket(
-            f"{name}-logs",
-            bucket_name=account_id.apply(
-                lambda account: log_bucket_name(args.deployment, args.cell, args.region, account)
-            ),
-            source=bucket,
-            account_id=account_id,
-            retention_days=args.access_log_retention_days,
-            noncurrent_days=LOG_NONCURRENT_DAYS,
-            parent=self,
-        ).bucket
-        attach_access_logging(f"{name}-bucket", bucket, logs, prefix=f"records/{args.region}/", parent=self)
+        bucket, versioning, logs = records.bucket, records.versioning, records.log_bucket
 
         if args.replicate_to_region is not None and args.replica_kms_key_arn is not None:
             self._replication(name, args, args.replica_kms_key_arn, bucket, versioning, account_id)
@@ -294,7 +267,7 @@ class RecordsBucket(pulumi.ComponentResource):
         destination = account_id.apply(lambda account: records_bucket_name(args.deployment, args.cell, paired, account))
         role = aws.iam.Role(
             f"{name}-replication-role",
-            name=f"trustfabric-{args.deployment}-{args.cell}-{args.region}-records-replication",
+            name=records_replication_role_name(args.deployment, args.cell, args.region),
             description=f"S3 replication of the {args.jurisdiction} records bucket to {paired}",
             assume_role_policy=account_id.apply(lambda account: assume_role_policy("s3.amazonaws.com", account)),
             permissions_boundary=args.permissions_boundary_arn,

@@ -15,11 +15,13 @@ Account- and region-singletons are flags the stack sets for one cell only (the d
 eu-west-1, and prod and dr share one account):
 
 - `create_trail`: the stack's one multi-Region trail (management events and S3 object-level events of every
-  bucket but the audit bucket, log file validation, KMS, CloudWatch Logs delivery with retention >= 365 days, and an SNS topic encrypted with the logs key on which CloudTrail announces every log
-  file it delivers, for a log-processing subscriber). One per stack keeps the account under CloudTrail's five
-  trails per region.
+  bucket but the audit bucket, log file validation, KMS, CloudWatch Logs delivery with retention >= 365 days,
+  and an SNS topic encrypted with the logs key on which CloudTrail announces every log file it delivers, for a
+  log-processing subscriber). One per stack keeps the account under CloudTrail's five trails per region.
 - `create_regional_services`: the region's AWS Config recorder, delivery channel and managed rules, GuardDuty
   detector, Security Hub with the FSBP and CIS 3.0 standards, and the high-severity finding rules.
+
+The bucket and topic policies and the alert event patterns are documents in `components.security.audit_documents`.
 
 Usage::
 
@@ -42,29 +44,35 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.security.iam_baseline import audit_bucket_prefix, cloudtrail_log_group_name
-from components.storage.secure_bucket import (
-    access_log_bucket,
-    attach_access_logging,
-    attach_lifecycle,
-    attach_object_lock,
-    attach_policy,
-    bucket_arn,
-    lifecycle_rule,
-    policy_document,
-    private_bucket,
-    tls_only_statement,
+from components.security.audit_documents import (
+    alert_topic_policy,
+    assume_role_pattern,
+    audit_bucket_policy,
+    guardduty_pattern,
+    securityhub_pattern,
+    standards_arns,
+    trail_topic_policy,
 )
+from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
     require_range,
     require_region_in_jurisdiction,
+)
+from domain.naming import (
+    audit_bucket_name,
+    cloudtrail_log_group_name,
+    config_recorder_name,
+    config_rule_name,
+    security_alert_topic_name,
+    trail_arn,
+    trail_name,
+    trail_topic_name,
 )
 
 CONFIG_RULES: dict[str, dict[str, str]] = {
@@ -109,14 +117,6 @@ NONCURRENT_AUDIT_VERSION_DAYS = 30
 
 FINDING_SEVERITY_FLOOR = 7
 """GuardDuty severities at or above this are high (7.0-8.9) or critical (9.0+) and page."""
-
-
-def standards_arns(region: str) -> dict[str, str]:
-    """Security Hub standards we subscribe to, by short name, for a region."""
-    return {
-        "fsbp": f"arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
-        "cis-3-0": f"arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/3.0.0",
-    }
 
 
 @dataclass(frozen=True)
@@ -168,49 +168,6 @@ def validate_args(args: AuditTrailArgs) -> None:
     require_range("AuditTrail", "finding_severity_floor", args.finding_severity_floor, 1, 8)
 
 
-def bucket_name(stack: str, cell: str, kind: str, account_id: str, region: str) -> str:
-    """Globally unique, deterministic bucket names, e.g. `tf-prod-uk-audit-trail-123456789012-eu-west-2`."""
-    return f"{audit_bucket_prefix(stack, cell)}-{kind}-{account_id}-{region}"
-
-
-def trail_name(stack: str) -> str:
-    return f"trustfabric-{stack}"
-
-
-def trail_arn(region: str, account_id: str, stack: str) -> str:
-    """The ARN of the stack's trail (its home region is the region of the cell that declares it)."""
-    return f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name(stack)}"
-
-
-def trail_topic_name(stack: str) -> str:
-    return f"trustfabric-{stack}-cloudtrail-log-files"
-
-
-def audit_bucket_policy(bucket: str, account_id: str, region: str, stack: str) -> str:
-    """TLS only; CloudTrail may check the ACL and write its files, only for this stack's trail."""
-    arn, trail = bucket_arn(bucket), trail_arn(region, account_id, stack)
-    statements = [
-        tls_only_statement(arn),
-        {
-            "Sid": "CloudTrailAclCheck",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-            "Action": "s3:GetBucketAcl",
-            "Resource": arn,
-            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
-        },
-        {
-            "Sid": "CloudTrailWrite",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-            "Action": "s3:PutObject",
-            "Resource": f"{arn}/cloudtrail/AWSLogs/{account_id}/*",
-            "Condition": {"StringEquals": {"aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control"}},
-        },
-    ]
-    return policy_document(statements)
-
-
 def trail_event_selectors(audit_bucket_arn: pulumi.Input[str]) -> list[aws.cloudtrail.TrailAdvancedEventSelectorArgs]:
     """Every management event, and every S3 object-level (data) event, read and write, of every bucket in the
     account except the trail's own audit bucket: object access to records is audited (CIS AWS 3.0 3.8 and 3.9),
@@ -235,101 +192,6 @@ def trail_event_selectors(audit_bucket_arn: pulumi.Input[str]) -> list[aws.cloud
     ]
 
 
-def topic_tls_only_statement(topic_arn: str) -> dict[str, Any]:
-    """Nobody may publish to the topic over plain HTTP."""
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "sns:Publish",
-        "Resource": topic_arn,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
-def trail_topic_policy(topic_arn: str, trail: str) -> str:
-    """CloudTrail may publish, only for this stack's trail; TLS only. No other principal is named: subscribers
-    are this account's roles, through their IAM policies."""
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "CloudTrailPublish",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
-        },
-        topic_tls_only_statement(topic_arn),
-    ]
-    return policy_document(statements)
-
-
-def alert_topic_policy(topic_arn: str, account_id: str, rule_arns: Sequence[str]) -> str:
-    """EventBridge may publish, only from our rules; nobody outside the account may subscribe."""
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "EventBridgePublish",
-            "Effect": "Allow",
-            "Principal": {"Service": "events.amazonaws.com"},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
-        },
-        topic_tls_only_statement(topic_arn),
-        {
-            "Sid": "AccountOnlySubscriptions",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-            "Action": ["sns:Subscribe", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"],
-            "Resource": topic_arn,
-        },
-    ]
-    return policy_document(statements)
-
-
-def assume_role_pattern(role_arns: Sequence[str]) -> str:
-    return json.dumps(
-        {
-            "source": ["aws.sts"],
-            "detail-type": ["AWS API Call via CloudTrail"],
-            "detail": {
-                "eventSource": ["sts.amazonaws.com"],
-                "eventName": ["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"],
-                "requestParameters": {"roleArn": sorted(role_arns)},
-            },
-        },
-        sort_keys=True,
-    )
-
-
-def guardduty_pattern(severity_floor: int) -> str:
-    return json.dumps(
-        {
-            "source": ["aws.guardduty"],
-            "detail-type": ["GuardDuty Finding"],
-            "detail": {"severity": [{"numeric": [">=", severity_floor]}]},
-        },
-        sort_keys=True,
-    )
-
-
-def securityhub_pattern() -> str:
-    return json.dumps(
-        {
-            "source": ["aws.securityhub"],
-            "detail-type": ["Security Hub Findings - Imported"],
-            "detail": {
-                "findings": {
-                    "Severity": {"Label": ["HIGH", "CRITICAL"]},
-                    "Workflow": {"Status": ["NEW"]},
-                    "RecordState": ["ACTIVE"],
-                }
-            },
-        },
-        sort_keys=True,
-    )
-
-
 class AuditTrail(pulumi.ComponentResource):
     """Locked audit bucket, trail, Config, GuardDuty, Security Hub and high-severity alert routing."""
 
@@ -342,51 +204,36 @@ class AuditTrail(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
-        audit = private_bucket(
-            f"{name}-bucket",
-            bucket_name=account_id.apply(lambda a: bucket_name(args.stack, args.cell, "trail", a, args.region)),
-            parent=self,
-            kms_key_arn=args.logs_key_arn,
-            object_lock=True,
-            protect=True,
-        )
-        access_logs = access_log_bucket(
-            f"{name}-access-logs",
-            bucket_name=account_id.apply(lambda a: bucket_name(args.stack, args.cell, "access", a, args.region)),
-            source=audit.bucket,
-            account_id=account_id,
-            retention_days=args.access_log_retention_days,
-            noncurrent_days=args.access_log_retention_days,
-            parent=self,
-        )
-        audit_policy = attach_policy(
-            f"{name}-bucket",
-            audit.bucket,
-            pulumi.Output.all(audit.bucket.bucket, account_id).apply(
-                lambda v: audit_bucket_policy(v[0], v[1], args.region, args.stack)
-            ),
-            parent=self,
-        )
-        attach_object_lock(f"{name}-bucket", audit, days=args.object_lock_retention_days, parent=self)
         # Objects stay locked for the statutory period; then lifecycle expires them (docs/compliance/
         # data-retention-and-deletion.md). A version made noncurrent is deleted once its lock has passed.
-        attach_lifecycle(
+        audit = locked_bucket(
             f"{name}-bucket",
-            audit,
-            [
-                lifecycle_rule(
-                    "audit-retention",
-                    expiration_days=args.object_lock_retention_days,
-                    noncurrent_days=NONCURRENT_AUDIT_VERSION_DAYS,
-                )
-            ],
+            bucket_name=account_id.apply(lambda a: audit_bucket_name(args.stack, args.cell, "trail", a, args.region)),
+            kms_key_arn=args.logs_key_arn,
+            policy=lambda bucket: pulumi.Output.all(bucket.bucket, account_id).apply(
+                lambda v: audit_bucket_policy(v[0], v[1], args.region, args.stack)
+            ),
+            lifecycle=lifecycle_rule(
+                "audit-retention",
+                expiration_days=args.object_lock_retention_days,
+                noncurrent_days=NONCURRENT_AUDIT_VERSION_DAYS,
+            ),
+            logs=AccessLogs(
+                f"{name}-access-logs",
+                bucket_name=account_id.apply(
+                    lambda a: audit_bucket_name(args.stack, args.cell, "access", a, args.region)
+                ),
+                account_id=account_id,
+                retention_days=args.access_log_retention_days,
+                noncurrent_days=args.access_log_retention_days,
+                prefix=f"{args.cell}/trail/",
+            ),
             parent=self,
-        )
-        attach_access_logging(
-            f"{name}-bucket", audit.bucket, access_logs.bucket, prefix=f"{args.cell}/trail/", parent=self
+            days=args.object_lock_retention_days,
+            protect=True,
         )
         self.audit_bucket_name = audit.bucket.bucket
-        self.bucket_arns = [audit.bucket.arn, access_logs.bucket.arn]
+        self.bucket_arns = [audit.bucket.arn, audit.log_bucket.arn]
         """The trail and access-log buckets: the backup layer covers them (records tier)."""
 
         if args.create_trail:
@@ -425,12 +272,12 @@ class AuditTrail(pulumi.ComponentResource):
                 cloud_watch_logs_group_arn=log_group.arn.apply(lambda arn: f"{arn}:*"),
                 cloud_watch_logs_role_arn=args.cloudtrail_logs_role_arn,
                 advanced_event_selectors=trail_event_selectors(audit.bucket.arn),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[audit_policy, notifications_policy]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[audit.policy, notifications_policy]),
             )
 
         self.alert_topic = aws.sns.Topic(
             f"{name}-alerts",
-            name=f"trustfabric-{args.stack}-{args.cell}-security-alerts",
+            name=security_alert_topic_name(args.stack, args.cell),
             kms_master_key_id=args.logs_key_arn,
             opts=child,
         )
@@ -477,7 +324,7 @@ class AuditTrail(pulumi.ComponentResource):
     ) -> list[aws.cloudwatch.EventRule]:
         recorder = aws.cfg.Recorder(
             f"{name}-config-recorder",
-            name=f"trustfabric-{args.stack}",
+            name=config_recorder_name(args.stack),
             role_arn=args.config_recorder_role_arn,
             recording_group=aws.cfg.RecorderRecordingGroupArgs(
                 all_supported=True, include_global_resource_types=args.include_global_resource_types
@@ -486,7 +333,7 @@ class AuditTrail(pulumi.ComponentResource):
         )
         channel = aws.cfg.DeliveryChannel(
             f"{name}-config-delivery",
-            name=f"trustfabric-{args.stack}",
+            name=config_recorder_name(args.stack),
             s3_bucket_name=audit.bucket,
             s3_key_prefix="config",
             s3_kms_key_arn=args.logs_key_arn,
@@ -504,7 +351,7 @@ class AuditTrail(pulumi.ComponentResource):
         for identifier, parameters in CONFIG_RULES.items():
             aws.cfg.Rule(
                 f"{name}-rule-{identifier.lower().replace('_', '-')}",
-                name=f"trustfabric-{identifier.lower().replace('_', '-')}",
+                name=config_rule_name(identifier),
                 source=aws.cfg.RuleSourceArgs(owner="AWS", source_identifier=identifier),
                 input_parameters=json.dumps(parameters, sort_keys=True) if parameters else None,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[recorder]),

@@ -35,146 +35,34 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from components.security.iam_boundary import boundary_policy
+from components.security.iam_documents import (
+    INLINE_STATEMENTS,
+    MANAGED_POLICIES,
+    ROLES,
+    SERVICE_PRINCIPALS,
+    SERVICE_ROLES,
+    VAULT_VENDED_ROLES,
+    CellScope,
+    broker_trust_policy,
+    deploy_trust_policy,
+    human_trust_policy,
+    role_policy,
+)
+from components.trust import assume_role_policy
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
     require_range,
     require_region_in_jurisdiction,
 )
-from domain.residency import JURISDICTIONS
-
-HUMAN_ROLES = ("deploy", "read-only", "auditor", "incident-responder", "break-glass", "key-admin")
-SERVICE_ROLES = ("cloudtrail-logs", "config-recorder", "vault-broker")
-ROLES = HUMAN_ROLES + SERVICE_ROLES
-"""Every role a cell's baseline declares."""
-
-VAULT_VENDED_ROLES = ("read-only", "auditor", "incident-responder")
-"""Roles Vault's AWS secrets engine may vend (through vault-broker). Never break-glass, never deploy."""
-
-MANAGED = "arn:aws:iam::aws:policy"
-MANAGED_POLICIES: dict[str, tuple[str, ...]] = {
-    "deploy": (f"{MANAGED}/PowerUserAccess",),
-    "read-only": (f"{MANAGED}/ReadOnlyAccess",),
-    "auditor": (f"{MANAGED}/ReadOnlyAccess", f"{MANAGED}/SecurityAudit"),
-    "incident-responder": (f"{MANAGED}/ReadOnlyAccess", f"{MANAGED}/SecurityAudit"),
-    "break-glass": (f"{MANAGED}/AdministratorAccess",),
-    "key-admin": (),
-    "cloudtrail-logs": (),
-    "config-recorder": (f"{MANAGED}/service-role/AWS_ConfigRole",),
-    "vault-broker": (),
-}
-
-# Services the boundary lets any role use at all; everything else is out of reach whatever a role's policies say.
-BOUNDARY_IAM_ACTIONS = (
-    "iam:Get*",
-    "iam:List*",
-    "iam:GenerateServiceLastAccessedDetails",
-    "iam:SimulatePrincipalPolicy",
-    "iam:CreateRole",
-    "iam:DeleteRole",
-    "iam:UpdateRole",
-    "iam:UpdateRoleDescription",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:TagRole",
-    "iam:UntagRole",
-    "iam:PutRolePolicy",
-    "iam:DeleteRolePolicy",
-    "iam:AttachRolePolicy",
-    "iam:DetachRolePolicy",
-    "iam:PutRolePermissionsBoundary",
-    "iam:CreatePolicy",
-    "iam:CreatePolicyVersion",
-    "iam:DeletePolicy",
-    "iam:DeletePolicyVersion",
-    "iam:TagPolicy",
-    "iam:UntagPolicy",
-    "iam:CreateServiceLinkedRole",
-    "iam:UpdateAccountPasswordPolicy",
-)
-"""IAM actions the boundary allows (role and policy management, never users, keys or PassRole to `*`)."""
-
-BOUNDARY_SERVICES = (
-    "access-analyzer",
-    "acm",
-    "application-autoscaling",
-    "autoscaling",
-    "backup",
-    "cloudformation",
-    "cloudtrail",
-    "cloudwatch",
-    "config",
-    "dynamodb",
-    "ec2",
-    "ecr",
-    "eks",
-    "elasticache",
-    "elasticloadbalancing",
-    "es",
-    "events",
-    "guardduty",
-    "health",
-    "iam",
-    "kms",
-    "lambda",
-    "logs",
-    "rds",
-    "route53",
-    "route53-recovery-control-config",
-    "route53-recovery-cluster",
-    "s3",
-    "secretsmanager",
-    "securityhub",
-    "sns",
-    "sqs",
-    "ssm",
-    "sso",
-    "sts",
-    "support",
-    "tag",
-)
-
-# Global services whose API endpoints live outside the cell's regions; excluded from the region guard.
-GLOBAL_SERVICE_ACTIONS = (
-    "iam:*",
-    "sts:*",
-    "organizations:*",
-    "route53:*",
-    "cloudfront:*",
-    "support:*",
-    "health:*",
-    "sso:*",
-    "access-analyzer:*",
-)
-
-
-def role_name(stack: str, cell: str, role: str) -> str:
-    """The IAM name of a cell's role, e.g. `trustfabric-prod-uk-break-glass` (deterministic, for ARNs)."""
-    return f"trustfabric-{stack}-{cell}-{role}"
-
-
-def role_arn(account_id: str, stack: str, cell: str, role: str) -> str:
-    return f"arn:aws:iam::{account_id}:role/{role_name(stack, cell, role)}"
-
-
-def boundary_name(stack: str, cell: str) -> str:
-    return f"trustfabric-{stack}-{cell}-boundary"
-
-
-def audit_bucket_prefix(stack: str, cell: str) -> str:
-    """Prefix of the cell's audit and access-log bucket names (the audit trail names its buckets with it)."""
-    return f"tf-{stack}-{cell}-audit"
-
-
-def cloudtrail_log_group_name(stack: str, cell: str) -> str:
-    return f"/trustfabric/{stack}/{cell}/cloudtrail"
+from domain.naming import access_analyzer_name, boundary_name, permission_set_name, role_name
 
 
 @dataclass(frozen=True)
@@ -246,358 +134,9 @@ def validate_args(args: IamBaselineArgs) -> None:
             )
 
 
-def _document(statements: list[dict[str, Any]]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
-
-
-def boundary_policy(account_id: str, args: IamBaselineArgs) -> str:
-    """The permission boundary every role carries.
-
-    It allows only the services the platform uses, keeps every regional call inside the jurisdiction's regions,
-    and denies what would undo the controls: creating users or access keys, loosening or removing the
-    boundary, stopping the audit trail, disabling detectors, scheduling key deletion (key-admin only).
-    """
-    allowed_regions = list(JURISDICTIONS[args.jurisdiction].allowed_regions)
-    boundary_arn = f"arn:aws:iam::{account_id}:policy/{boundary_name(args.stack, args.cell)}"
-    # IAM is granted by named actions below, never `iam:*`: that would pass any role to any service.
-    services = sorted({*BOUNDARY_SERVICES, *args.extra_boundary_services} - {"iam"})
-    key_admin = role_arn(account_id, args.stack, args.cell, "key-admin")
-    deploy_role = role_arn(account_id, args.stack, args.cell, "deploy")
-    return _document(
-        [
-            {
-                "Sid": "AllowPlatformServices",
-                "Effect": "Allow",
-                "Action": [f"{service}:*" for service in services],
-                "Resource": "*",
-            },
-            {
-                "Sid": "AllowIamRoleAndPolicyManagement",
-                "Effect": "Allow",
-                "Action": list(BOUNDARY_IAM_ACTIONS),
-                "Resource": "*",
-            },
-            {
-                "Sid": "AllowPassProjectRolesOnly",
-                "Effect": "Allow",
-                "Action": "iam:PassRole",
-                "Resource": f"arn:aws:iam::{account_id}:role/trustfabric-{args.stack}-{args.cell}-*",
-            },
-            {
-                "Sid": "DenyOutsideJurisdictionRegions",
-                "Effect": "Deny",
-                "NotAction": list(GLOBAL_SERVICE_ACTIONS),
-                "Resource": "*",
-                "Condition": {"StringNotEquals": {"aws:RequestedRegion": allowed_regions}},
-            },
-            {
-                "Sid": "DenyLongLivedCredentials",
-                "Effect": "Deny",
-                "Action": [
-                    "iam:CreateUser",
-                    "iam:CreateAccessKey",
-                    "iam:CreateLoginProfile",
-                    "iam:UpdateLoginProfile",
-                    "iam:CreateServiceSpecificCredential",
-                ],
-                "Resource": "*",
-            },
-            {
-                "Sid": "DenyBoundaryChanges",
-                "Effect": "Deny",
-                "Action": [
-                    "iam:CreatePolicyVersion",
-                    "iam:DeletePolicy",
-                    "iam:DeletePolicyVersion",
-                    "iam:SetDefaultPolicyVersion",
-                ],
-                "Resource": boundary_arn,
-            },
-            {
-                "Sid": "DenyRoleWithoutBoundary",
-                "Effect": "Deny",
-                "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
-                "Resource": "*",
-                "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary_arn}},
-            },
-            {
-                "Sid": "DenyBoundaryRemoval",
-                "Effect": "Deny",
-                "Action": "iam:DeleteRolePermissionsBoundary",
-                "Resource": "*",
-            },
-            {
-                "Sid": "DenyAuditTampering",
-                "Effect": "Deny",
-                "Action": [
-                    "cloudtrail:StopLogging",
-                    "cloudtrail:DeleteTrail",
-                    "config:StopConfigurationRecorder",
-                    "config:DeleteConfigurationRecorder",
-                    "config:DeleteDeliveryChannel",
-                    "guardduty:DeleteDetector",
-                    "guardduty:DisassociateFromMasterAccount",
-                    "securityhub:DisableSecurityHub",
-                    "s3:BypassGovernanceRetention",
-                ],
-                "Resource": "*",
-            },
-            {
-                # Declaring the trail and the locked buckets needs these; only the deploy role (the reviewed
-                # pipeline) may call them.
-                "Sid": "DenyAuditReconfigurationExceptDeploy",
-                "Effect": "Deny",
-                "Action": ["cloudtrail:PutEventSelectors", "s3:PutBucketObjectLockConfiguration"],
-                "Resource": "*",
-                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deploy_role}},
-            },
-            {
-                "Sid": "DenyKeyDeletionExceptKeyAdmin",
-                "Effect": "Deny",
-                "Action": ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"],
-                "Resource": "*",
-                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": key_admin}},
-            },
-        ]
-    )
-
-
-def human_trust_policy(account_id: str, trusted_account_id: str, broker_arn: str | None) -> str:
-    """Human roles: principals of the trusted account with MFA, and (for vended roles) Vault's broker role."""
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "MfaAuthenticatedPrincipals",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{trusted_account_id}:root"},
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "Bool": {"aws:MultiFactorAuthPresent": "true"},
-                "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"},
-            },
-        }
-    ]
-    if broker_arn is not None:
-        statements.append(
-            {
-                "Sid": "VaultBroker",
-                "Effect": "Allow",
-                "Principal": {"AWS": broker_arn},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-                "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}},
-            }
-        )
-    return _document(statements)
-
-
-def deploy_trust_policy(trusted_account_id: str, tag_key: str) -> str:
-    """The pipeline's role: principals of the trusted account tagged as deployers."""
-    return _document(
-        [
-            {
-                "Sid": "TaggedDeployers",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{trusted_account_id}:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {f"aws:PrincipalTag/{tag_key}": "true"}},
-            }
-        ]
-    )
-
-
-def service_trust_policy(service: str, account_id: str) -> str:
-    """A service role: only the named service, acting for this account (confused-deputy guard)."""
-    return _document(
-        [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ]
-    )
-
-
-def broker_trust_policy(account_id: str, provider_host: str | None, audience: str) -> str:
-    """vault-broker: web identity from Vault's plugin identity tokens only; without a provider, nobody."""
-    if provider_host is None:
-        # A role must trust something; trusting only a service that never assumes it keeps it unusable.
-        return _document(
-            [
-                {
-                    "Sid": "UnusableUntilVaultIsFederated",
-                    "Effect": "Deny",
-                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                    "Action": "sts:AssumeRole",
-                }
-            ]
-        )
-    return _document(
-        [
-            {
-                "Sid": "VaultPluginIdentity",
-                "Effect": "Allow",
-                "Principal": {"Federated": f"arn:aws:iam::{account_id}:oidc-provider/{provider_host}"},
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": {"StringEquals": {f"{provider_host}:aud": audience}},
-            }
-        ]
-    )
-
-
-def inline_policy(role: str, account_id: str, args: IamBaselineArgs) -> str | None:
-    """The role's own least-privilege statements (beyond its AWS managed policies), or None."""
-    prefix = f"arn:aws:iam::{account_id}:role/{role_name(args.stack, args.cell, '')}"
-    buckets = f"arn:aws:s3:::{audit_bucket_prefix(args.stack, args.cell)}"
-    regions = JURISDICTIONS[args.jurisdiction].allowed_regions
-    keys = [f"arn:aws:kms:{region}:{account_id}:key/*" for region in regions]
-    if role == "deploy":
-        boundary_arn = f"arn:aws:iam::{account_id}:policy/{boundary_name(args.stack, args.cell)}"
-        return _document(
-            [
-                {
-                    "Sid": "ManageCellRolesUnderBoundary",
-                    "Effect": "Allow",
-                    "Action": [
-                        "iam:CreateRole",
-                        "iam:PutRolePermissionsBoundary",
-                    ],
-                    "Resource": f"{prefix}*",
-                    "Condition": {"StringEquals": {"iam:PermissionsBoundary": boundary_arn}},
-                },
-                {
-                    "Sid": "MaintainCellRoles",
-                    "Effect": "Allow",
-                    "Action": [
-                        "iam:AttachRolePolicy",
-                        "iam:DetachRolePolicy",
-                        "iam:PutRolePolicy",
-                        "iam:DeleteRolePolicy",
-                        "iam:UpdateAssumeRolePolicy",
-                        "iam:UpdateRole",
-                        "iam:TagRole",
-                        "iam:UntagRole",
-                        "iam:DeleteRole",
-                    ],
-                    "Resource": f"{prefix}*",
-                },
-                {
-                    "Sid": "PassOnlyCellServiceRoles",
-                    "Effect": "Allow",
-                    "Action": "iam:PassRole",
-                    "Resource": [role_arn(account_id, args.stack, args.cell, r) for r in SERVICE_ROLES],
-                },
-            ]
-        )
-    if role == "auditor":
-        return _document(
-            [
-                {
-                    "Sid": "ReadEvidenceBuckets",
-                    "Effect": "Allow",
-                    "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
-                    "Resource": [f"{buckets}-*", f"{buckets}-*/*"],
-                },
-                {
-                    "Sid": "DecryptEvidence",
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt", "kms:DescribeKey"],
-                    "Resource": keys,
-                    "Condition": {"StringEquals": {"kms:ViaService": [f"s3.{r}.amazonaws.com" for r in regions]}},
-                },
-            ]
-        )
-    if role == "incident-responder":
-        return _document(
-            [
-                {
-                    "Sid": "Containment",
-                    "Effect": "Allow",
-                    "Action": [
-                        "ec2:CreateSnapshot",
-                        "ec2:ModifyInstanceAttribute",
-                        "ec2:CreateTags",
-                        "secretsmanager:RotateSecret",
-                        "secretsmanager:CancelRotateSecret",
-                        "guardduty:UpdateFindingsFeedback",
-                        "guardduty:ArchiveFindings",
-                        "securityhub:BatchUpdateFindings",
-                        "iam:PutRolePolicy",
-                    ],
-                    "Resource": "*",
-                    "Condition": {"StringEquals": {"aws:RequestedRegion": list(regions)}},
-                },
-            ]
-        )
-    if role == "key-admin":
-        return _document(
-            [
-                {
-                    "Sid": "AdministerCellKeys",
-                    "Effect": "Allow",
-                    "Action": [
-                        "kms:Create*",
-                        "kms:Describe*",
-                        "kms:Enable*",
-                        "kms:List*",
-                        "kms:Put*",
-                        "kms:Update*",
-                        "kms:Revoke*",
-                        "kms:Disable*",
-                        "kms:Get*",
-                        "kms:Delete*",
-                        "kms:TagResource",
-                        "kms:UntagResource",
-                        "kms:ScheduleKeyDeletion",
-                        "kms:CancelKeyDeletion",
-                        "kms:RotateKeyOnDemand",
-                        "kms:ReplicateKey",
-                    ],
-                    "Resource": keys,
-                },
-            ]
-        )
-    if role == "cloudtrail-logs":
-        return _document(
-            [
-                {
-                    "Sid": "DeliverTrailToLogGroup",
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    "Resource": f"arn:aws:logs:{args.region}:{account_id}:log-group:"
-                    f"{cloudtrail_log_group_name(args.stack, args.cell)}:*",
-                }
-            ]
-        )
-    if role == "config-recorder":
-        return _document(
-            [
-                {
-                    "Sid": "DeliverToAuditBucket",
-                    "Effect": "Allow",
-                    "Action": ["s3:PutObject", "s3:GetBucketAcl"],
-                    "Resource": [f"{buckets}-*", f"{buckets}-*/config/AWSLogs/{account_id}/Config/*"],
-                },
-                {
-                    "Sid": "EncryptWithLogsKey",
-                    "Effect": "Allow",
-                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-                    "Resource": keys,
-                },
-            ]
-        )
-    if role == "vault-broker":
-        return _document(
-            [
-                {
-                    "Sid": "AssumeVendedRoles",
-                    "Effect": "Allow",
-                    "Action": ["sts:AssumeRole", "sts:TagSession"],
-                    "Resource": [role_arn(account_id, args.stack, args.cell, r) for r in VAULT_VENDED_ROLES],
-                }
-            ]
-        )
-    return None
+def cell_scope(args: IamBaselineArgs, account_id: str) -> CellScope:
+    """What the cell's boundary and role policies are scoped to."""
+    return CellScope(account_id, args.stack, args.cell, args.jurisdiction, args.region)
 
 
 class IamBaseline(pulumi.ComponentResource):
@@ -620,7 +159,9 @@ class IamBaseline(pulumi.ComponentResource):
             f"{name}-boundary",
             name=boundary_name(args.stack, args.cell),
             description=f"Permission boundary of every {args.jurisdiction} cell role ({args.stack})",
-            policy=account_id.apply(lambda account: boundary_policy(account, args)),
+            policy=account_id.apply(
+                lambda account: boundary_policy(cell_scope(args, account), args.extra_boundary_services)
+            ),
             opts=child,
         )
         self.boundary_arn = boundary.arn
@@ -650,7 +191,7 @@ class IamBaseline(pulumi.ComponentResource):
         if args.create_access_analyzer:
             aws.accessanalyzer.Analyzer(
                 f"{name}-access-analyzer",
-                analyzer_name=f"trustfabric-{args.stack}-{args.region}",
+                analyzer_name=access_analyzer_name(args.stack, args.region),
                 type="ACCOUNT",
                 opts=child,
             )
@@ -673,10 +214,8 @@ class IamBaseline(pulumi.ComponentResource):
         if role == "deploy":
             assert trusted is not None
             trust = trusted.apply(lambda account: deploy_trust_policy(account, args.admin_tag_key))
-        elif role == "cloudtrail-logs":
-            trust = account_id.apply(lambda account: service_trust_policy("cloudtrail.amazonaws.com", account))
-        elif role == "config-recorder":
-            trust = account_id.apply(lambda account: service_trust_policy("config.amazonaws.com", account))
+        elif role in SERVICE_PRINCIPALS:
+            trust = account_id.apply(lambda account: assume_role_policy(SERVICE_PRINCIPALS[role], account))
         elif role == "vault-broker":
             trust = account_id.apply(
                 lambda account: broker_trust_policy(account, args.vault_oidc_provider_host, args.vault_token_audience)
@@ -708,12 +247,11 @@ class IamBaseline(pulumi.ComponentResource):
                 policy_arn=policy_arn,
                 opts=child,
             )
-        document = account_id.apply(lambda account: inline_policy(role, account, args))
-        if inline_policy(role, "000000000000", args) is not None:
+        if role in INLINE_STATEMENTS:
             aws.iam.RolePolicy(
                 f"{name}-{role}-inline",
                 role=resource.name,
-                policy=document.apply(lambda text: text or ""),
+                policy=account_id.apply(lambda account: role_policy(role, cell_scope(args, account))),
                 opts=child,
             )
         self.role_arns[role] = resource.arn
@@ -724,7 +262,7 @@ class IamBaseline(pulumi.ComponentResource):
         for role in ("read-only", "auditor", "incident-responder", "break-glass"):
             permission_set = aws.ssoadmin.PermissionSet(
                 f"{name}-{role}-permission-set",
-                name=f"tf-{args.stack}-{args.cell}-{role}"[:32],
+                name=permission_set_name(args.stack, args.cell, role),
                 instance_arn=args.sso_instance_arn,
                 session_duration="PT1H",
                 description=f"trustfabric {args.stack} {args.cell} {role}",

@@ -8,6 +8,8 @@ In prod the keys are multi-Region primaries (`multi_region=True`). The dr stack 
 region, one `aws.kms.ReplicaKey` per purpose replicating the prod primary (`primary_key_arns`, read from
 the prod stack's `<cell>_key_arns` output): replicas share the primary's key material and key id, so data
 replicated to the standby region stays readable there after failover (docs/adr/0002-key-hierarchy.md).
+The key policies themselves (administration by key-admin, use by named roles, services under conditions) are
+documents built in `components.security.kms_policy`.
 
 Usage::
 
@@ -28,7 +30,6 @@ Usage::
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,39 +37,17 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.security.kms_policy import key_policy
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.naming import key_alias_name
 
 PURPOSES = ("data-confidential", "data-restricted", "logs", "backups", "secrets", "state")
 """Every purpose a cell keeps a key for. `state` encrypts the Pulumi state and secrets provider."""
-
-USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
-ADMIN_ACTIONS = (
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-    "kms:RotateKeyOnDemand",
-    "kms:ReplicateKey",
-)
-"""What the key-admin role may do besides changing the key policy: never use the key (no Encrypt/Decrypt).
-`kms:ReplicateKey` must be in the primary key's policy (no statement delegates to IAM), or the dr stack,
-deployed as key-admin, could not create its replicas."""
-KEY_POLICY_ACTION = "kms:PutKeyPolicy"
-"""Changing the key policy: granted to the key-admin role alone, and denied to every other principal."""
 
 
 @dataclass(frozen=True)
@@ -156,128 +135,6 @@ def validate_args(args: KmsKeyringArgs) -> None:
                 validate_primary_key_arn(purpose, arn, args.jurisdiction, args.region)
 
 
-def key_admin_statements(admins: Sequence[str]) -> list[dict[str, object]]:
-    """Administration of a key by the key-admin roles, without use: every admin action, and `kms:PutKeyPolicy`
-    allowed to them and denied to every other principal (any key policy of ours starts with these)."""
-    return [
-        {
-            "Sid": "KeyAdministration",
-            "Effect": "Allow",
-            "Principal": {"AWS": list(admins)},
-            "Action": list(ADMIN_ACTIONS),
-            "Resource": "*",
-        },
-        {
-            "Sid": "KeyPolicyChangeByKeyAdminOnly",
-            "Effect": "Allow",
-            "Principal": {"AWS": list(admins)},
-            "Action": KEY_POLICY_ACTION,
-            "Resource": "*",
-        },
-        {
-            "Sid": "DenyKeyPolicyChangeExceptKeyAdmin",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": KEY_POLICY_ACTION,
-            "Resource": "*",
-            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": list(admins)}},
-        },
-    ]
-
-
-def key_policy(
-    account_id: str,
-    region: str,
-    purpose: str,
-    admin_role_arns: Sequence[str],
-    user_role_arns: Sequence[str],
-) -> str:
-    """The key policy: administration for the key-admin roles, use for the named roles, nothing to `*`.
-
-    The account root is granted neither `kms:*` nor use, and no statement delegates to IAM policies: access
-    goes only to named roles. Only the key-admin roles may change the policy (`kms:PutKeyPolicy`); a deny
-    for every other principal keeps it so even if a later statement grants more. Services that encrypt on
-    our behalf (CloudTrail, CloudWatch Logs, EventBridge, AWS Backup) get use only under conditions binding
-    them to this account.
-    """
-    admins = list(admin_role_arns) or [f"arn:aws:iam::{account_id}:role/trustfabric-key-admin"]
-    statements: list[dict[str, object]] = key_admin_statements(admins)
-    if user_role_arns:
-        statements.append(
-            {
-                "Sid": "KeyUse",
-                "Effect": "Allow",
-                "Principal": {"AWS": list(user_role_arns)},
-                "Action": list(USE_ACTIONS),
-                "Resource": "*",
-                "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
-            }
-        )
-    if purpose == "logs":
-        trails = f"arn:aws:cloudtrail:*:{account_id}:trail/*"
-        statements.append(
-            {
-                "Sid": "CloudTrailEncrypt",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
-                "Resource": "*",
-                "Condition": {
-                    "ArnLike": {"aws:SourceArn": trails},
-                    "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
-                },
-            }
-        )
-        statements.append(
-            {
-                # CloudTrail announces each delivered log file on an SNS topic encrypted with this key.
-                "Sid": "CloudTrailPublishToEncryptedTopics",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {"aws:SourceArn": trails},
-                },
-            }
-        )
-        statements.append(
-            {
-                "Sid": "EventBridgePublishToEncryptedTopics",
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        )
-        statements.append(
-            {
-                "Sid": "CloudWatchLogsUse",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-                "Action": list(USE_ACTIONS),
-                "Resource": "*",
-                "Condition": {
-                    "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}
-                },
-            }
-        )
-    if purpose == "backups":
-        statements.append(
-            {
-                "Sid": "BackupServiceUse",
-                "Effect": "Allow",
-                "Principal": {"Service": "backup.amazonaws.com"},
-                "Action": [*USE_ACTIONS, "kms:CreateGrant"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        )
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
-
-
 class KmsKeyring(pulumi.ComponentResource):
     """Customer-managed keys per purpose, with rotation, a long deletion window and aliases.
 
@@ -338,15 +195,10 @@ class KmsKeyring(pulumi.ComponentResource):
                 )
             aws.kms.Alias(
                 f"{name}-{purpose}-alias",
-                name=alias_name(args.jurisdiction, purpose),
+                name=key_alias_name(args.jurisdiction, purpose),
                 target_key_id=key.key_id,
                 opts=child,
             )
             self.key_arns[purpose] = key.arn
             self.key_ids[purpose] = key.key_id
         self.register_outputs({"key_arns": self.key_arns})
-
-
-def alias_name(jurisdiction: str, purpose: str) -> str:
-    """The alias of a cell's key for a purpose, the same in every region (replicas carry the same alias)."""
-    return f"alias/trustfabric/{jurisdiction.lower()}/{purpose}"

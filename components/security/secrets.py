@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.security.kms import alias_name
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
     require_range,
     require_region_in_jurisdiction,
 )
+from domain.naming import key_alias_name
 
 SECRET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:(?P<region>[a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+$")
@@ -126,7 +126,7 @@ class CellSecrets(pulumi.ComponentResource):
         super().__init__("trustfabric:security:CellSecrets", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.secret_arns = {}
-        replica_key = alias_name(args.jurisdiction, "secrets")
+        replica_key = key_alias_name(args.jurisdiction, "secrets")
         for spec in args.secrets:
             secret = aws.secretsmanager.Secret(
                 f"{name}-{spec.name}",

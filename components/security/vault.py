@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_vault as vault
@@ -211,6 +212,17 @@ def validate_args(args: CellVaultArgs) -> None:
         )
 
 
+def token_settings(policy: vault.Policy, args: CellVaultArgs) -> dict[str, Any]:
+    """What every auth role issues: tokens carrying only the role's own policy (not `default`), for an hour at
+    first and `token_ttl_seconds` at most."""
+    return {
+        "token_policies": [policy.name],
+        "token_ttl": min(args.token_ttl_seconds, 3600),
+        "token_max_ttl": args.token_ttl_seconds,
+        "token_no_default_policy": True,
+    }
+
+
 class CellVault(pulumi.ComponentResource):
     """KV v2, transit, AWS secrets engine, Kubernetes and OIDC auth, least-privilege policies, audit device."""
 
@@ -300,10 +312,7 @@ class CellVault(pulumi.ComponentResource):
                 bound_service_account_names=[workload.service_account],
                 bound_service_account_namespaces=[workload.namespace],
                 audience="vault",
-                token_policies=[policy.name],
-                token_ttl=min(args.token_ttl_seconds, 3600),
-                token_max_ttl=args.token_ttl_seconds,
-                token_no_default_policy=True,
+                **token_settings(policy, args),
                 opts=child,
             )
 
@@ -341,10 +350,7 @@ class CellVault(pulumi.ComponentResource):
                 bound_claims={"groups": group},
                 allowed_redirect_uris=redirect_uris,
                 oidc_scopes=["openid", "email", "profile", "groups"],
-                token_policies=[policy.name],
-                token_ttl=min(args.token_ttl_seconds, 3600),
-                token_max_ttl=args.token_ttl_seconds,
-                token_no_default_policy=True,
+                **token_settings(policy, args),
                 opts=child,
             )
 

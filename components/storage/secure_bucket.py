@@ -8,6 +8,8 @@ the URNs it had.
   versioning, and SSE-KMS default encryption with a customer-managed key (bucket key on);
 - `attach_policy`, `attach_lifecycle` (every rule also aborts incomplete multipart uploads), `attach_object_lock`
   (COMPLIANCE mode), `attach_access_logging`;
+- `locked_bucket`: all of the above for a record store (object lock, policy, lifecycle, access logging into its
+  own `access_log_bucket`), as the audit trail and the records bucket declare it;
 - `access_log_bucket`: the target of S3 server access logs. AWS delivers server access logs only to a bucket
   whose default encryption is SSE-S3 (AES256); SSE-KMS default encryption is not supported for log targets,
   and neither is object lock. So the log bucket declares no encryption configuration (S3 encrypts every new
@@ -25,63 +27,18 @@ Usage::
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
+from components.storage.bucket_policies import access_log_bucket_policy
 
 ACCESS_LOG_CLASSIFICATION = "internal"
 """Data classification of server access-log buckets: request metadata, no record content."""
 ABORT_INCOMPLETE_UPLOADS_DAYS = 7
 """Days after which every lifecycle rule aborts an incomplete multipart upload (its parts cost storage)."""
-
-
-def bucket_arn(name: str) -> str:
-    return f"arn:aws:s3:::{name}"
-
-
-def tls_only_statement(arn: str) -> dict[str, Any]:
-    """Deny every request to the bucket (`arn`) and its objects made without TLS."""
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [arn, f"{arn}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
-def policy_document(statements: Sequence[Mapping[str, Any]]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
-
-
-def server_access_log_statement(target_bucket: str, source_bucket: str, account_id: str) -> dict[str, Any]:
-    """S3's logging service may write into `target_bucket`, only the logs of `source_bucket` in our account."""
-    return {
-        "Sid": "S3ServerAccessLogs",
-        "Effect": "Allow",
-        "Principal": {"Service": "logging.s3.amazonaws.com"},
-        "Action": "s3:PutObject",
-        "Resource": f"{bucket_arn(target_bucket)}/*",
-        "Condition": {
-            "ArnLike": {"aws:SourceArn": bucket_arn(source_bucket)},
-            "StringEquals": {"aws:SourceAccount": account_id},
-        },
-    }
-
-
-def access_log_bucket_policy(target_bucket: str, source_bucket: str, account_id: str) -> str:
-    """TLS only; S3's logging service may write the source bucket's access logs."""
-    return policy_document(
-        [
-            tls_only_statement(bucket_arn(target_bucket)),
-            server_access_log_statement(target_bucket, source_bucket, account_id),
-        ]
-    )
 
 
 @dataclass(frozen=True)
@@ -287,3 +244,69 @@ def access_log_bucket(
         parent=parent,
     )
     return secured
+
+
+@dataclass(frozen=True)
+class AccessLogs:
+    """Where a locked bucket's server access logs go: an access-log bucket of their own beside it."""
+
+    name: str
+    """Resource name of the access-log bucket (its children are named from it)."""
+    bucket_name: pulumi.Input[str]
+    account_id: pulumi.Input[str]
+    """The account whose logging service may write into it."""
+    retention_days: int
+    noncurrent_days: int
+    prefix: str
+    """Key prefix of the logs in the log bucket."""
+
+
+@dataclass(frozen=True)
+class LockedBucket:
+    """A declared locked bucket, its versioning and policy, and its access-log bucket."""
+
+    bucket: aws.s3.Bucket
+    versioning: aws.s3.BucketVersioning
+    policy: aws.s3.BucketPolicy
+    log_bucket: aws.s3.Bucket
+
+
+def locked_bucket(
+    name: str,
+    *,
+    bucket_name: pulumi.Input[str],
+    kms_key_arn: pulumi.Input[str],
+    policy: Callable[[aws.s3.Bucket], pulumi.Input[str]],
+    lifecycle: aws.s3.BucketLifecycleConfigurationRuleArgs,
+    logs: AccessLogs,
+    parent: pulumi.Resource,
+    days: int | None = None,
+    years: int | None = None,
+    protect: bool = False,
+    tags: Mapping[str, pulumi.Input[str]] | None = None,
+) -> LockedBucket:
+    """A record store: `private_bucket` with object lock (COMPLIANCE, `days` or `years`), the bucket `policy`
+    (given the bucket), one `lifecycle` rule, and server access logging into its own `access_log_bucket`."""
+    secured = private_bucket(
+        name,
+        bucket_name=bucket_name,
+        parent=parent,
+        kms_key_arn=kms_key_arn,
+        object_lock=True,
+        protect=protect,
+        tags=tags,
+    )
+    log_bucket = access_log_bucket(
+        logs.name,
+        bucket_name=logs.bucket_name,
+        source=secured.bucket,
+        account_id=logs.account_id,
+        retention_days=logs.retention_days,
+        noncurrent_days=logs.noncurrent_days,
+        parent=parent,
+    ).bucket
+    bucket_policy = attach_policy(name, secured.bucket, policy(secured.bucket), parent=parent)
+    attach_object_lock(name, secured, parent=parent, days=days, years=years)
+    attach_lifecycle(name, secured, [lifecycle], parent=parent)
+    attach_access_logging(name, secured.bucket, log_bucket, prefix=logs.prefix, parent=parent)
+    return LockedBucket(secured.bucket, secured.versioning, bucket_policy, log_bucket)

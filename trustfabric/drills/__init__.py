@@ -5,18 +5,20 @@ The drills call AWS through boto3 against any endpoint: a real account with cred
 `skipped (reason)` or `failed (reason)`, durations, measurements) and exits 0 when it passed, 1 when it
 failed, 2 for bad input.
 
-- `restore`  (`trustfabric.drills.restore`): S3 versions, DynamoDB backup + PITR, RDS snapshot -> new
+- `restore` (`trustfabric.drills.restore`): S3 versions, DynamoDB backup + PITR, RDS snapshot -> new
   resources, every record verified by SHA-256; records lost, RPO and time to restore against the tiers'
-  restore targets.
-- `failover` / `failback` (`trustfabric.drills.failover`): readiness, Route53 failover records, promotion,
-  RTO against the tiers' failover targets.
+  restore targets. One module per store (`restore_s3`, `restore_dynamodb`, `restore_rds`) over a shared
+  `restore_context`; the known records and their verification in `records`.
+- `failover` / `failback` (`trustfabric.drills.failover`): `readiness`, Route53 failover records (`traffic`),
+  `promotion`, RTO against the tiers' failover targets; the steps share a `failover_state`.
 - `seed` (`trustfabric.drills.seed`): the fixture environment a moto server lacks.
-- targets (read from `domain.tiers`) and names (`trustfabric.drills.common`), reports
-  (`trustfabric.drills.report`); the commands are in `trustfabric.cli.drills`.
+- `common`: targets (read from `domain.tiers`), the cell's names (from `domain.naming`), the AWS session;
+  `report`: steps, reports and outcomes; the commands are in `trustfabric.cli.drills`.
 
 Usage::
 
     from trustfabric.drills import run_restore
+
     outcome = run_restore("UK", endpoint_url="http://127.0.0.1:5000")
     assert outcome.exit_code == 0
 """
@@ -25,8 +27,8 @@ from __future__ import annotations
 
 from .common import FAILOVER_TARGETS, RESTORE_TARGETS, TierTarget
 from .failover import FailoverOptions, run_failback, run_failover
-from .report import DrillReport, Step
-from .restore import DEFAULT_REPORTS_DIR, STORES, DrillOutcome, RestoreOptions, run_restore
+from .report import DEFAULT_REPORTS_DIR, DrillOutcome, DrillReport, Step
+from .restore import STORES, RestoreOptions, run_restore
 from .seed import seed_environment
 
 __all__ = [

@@ -8,8 +8,8 @@ failover and failback drills against the failover RPO/RTO (`FAILOVER_TARGETS`):
   1 min / RTO 15 min;
 - **records** (the records bucket): restore RPO 24 h / RTO 4 h; failover RPO 15 min / RTO 1 h.
 
-Names follow the stacks' deterministic naming (`components/resilience/`), so a drill against a real account
-acts on what `prod` and `dr` declared, and `drill seed` builds the same names on a moto server.
+Names come from `domain.naming`, the functions the components declare their resources with, so a drill against a
+real account acts on what `prod` and `dr` declared, and `drill seed` builds the same names on a moto server.
 
 Usage::
 
@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,9 +33,21 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from domain.naming import (
+    API_SERVICE,
+    PRIMARY_DEPLOYMENT,
+    global_cluster_identifier,
+    ledger_table_name,
+    records_bucket_name,
+    records_replication_role_name,
+    regional_endpoint,
+    regional_label,
+    service_record_name,
+    zone_name,
+)
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tiers import TIERS, Tier
-
 from trustfabric.errors import TrustFabricError
 
 
@@ -70,25 +83,15 @@ def _targets(objectives: Callable[[Tier], tuple[int, int]]) -> dict[str, TierTar
 RESTORE_TARGETS: dict[str, TierTarget] = _targets(lambda tier: (tier.rpo_minutes, tier.rto_minutes))
 """Restore targets by tier (recovering from a backup into new resources): tier0 RPO 5 min / RTO 4 h; records
 RPO 24 h / RTO 4 h."""
-FAILOVER_TARGETS: dict[str, TierTarget] = _targets(
-    lambda tier: (tier.failover_rpo_minutes, tier.failover_rto_minutes)
-)
+FAILOVER_TARGETS: dict[str, TierTarget] = _targets(lambda tier: (tier.failover_rpo_minutes, tier.failover_rto_minutes))
 """Failover targets by tier (serving from the paired region): tier0 RPO 1 min / RTO 15 min; records 15 min /
 1 h."""
 
 STORE_TIER: dict[str, str] = {store: tier for tier, stores in TIER_STORES.items() for store in stores}
 """The tier of each store kind."""
 
-DEFAULT_DEPLOYMENT = "prod"
-"""Name the prod/dr pair shares in every deterministic resource name."""
-DOMAIN = "trustfabric.example.com"
-"""Parent domain of the cells' zones (as in `stacks/resilience.py`)."""
-SERVICE = "api"
-"""The service whose failover records the drills move."""
 RECONCILE_FAILOVER = "pulumi config set trust-fabric:role active -s dr && pulumi up -s dr"
-RECONCILE_FAILBACK = (
-    "pulumi config set trust-fabric:role standby -s dr && pulumi up -s dr && pulumi preview -s prod"
-)
+RECONCILE_FAILBACK = "pulumi config set trust-fabric:role standby -s dr && pulumi up -s dr && pulumi preview -s prod"
 
 
 def resolve_jurisdiction(code: str) -> Jurisdiction:
@@ -101,17 +104,15 @@ def resolve_jurisdiction(code: str) -> Jurisdiction:
 
 @dataclass(frozen=True)
 class CellNames:
-    """Deterministic names of a cell's resources (the same functions the components use)."""
+    """A cell's deterministic resource names, from `domain.naming`: the functions the components declare them with."""
 
     cell: str
     jurisdiction: Jurisdiction
     account_id: str
-    deployment: str = DEFAULT_DEPLOYMENT
+    deployment: str = PRIMARY_DEPLOYMENT
 
     @classmethod
-    def of(
-        cls, jurisdiction: Jurisdiction, account_id: str, deployment: str = DEFAULT_DEPLOYMENT
-    ) -> CellNames:
+    def of(cls, jurisdiction: Jurisdiction, account_id: str, deployment: str = PRIMARY_DEPLOYMENT) -> CellNames:
         return cls(jurisdiction.code.lower(), jurisdiction, account_id, deployment)
 
     @property
@@ -123,43 +124,44 @@ class CellNames:
         return self.jurisdiction.standby_region
 
     def records_bucket(self, region: str) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-records-{region}-{self.account_id}"
+        return records_bucket_name(self.deployment, self.cell, region, self.account_id)
+
+    def replication_role(self, region: str) -> str:
+        """The role S3 assumes to replicate the records bucket of `region`."""
+        return records_replication_role_name(self.deployment, self.cell, region)
 
     @property
     def table(self) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger-events"
-
-    @property
-    def database(self) -> str:
-        """RDS instance identifier (primary and its cross-region read replica share it)."""
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger"
+        return ledger_table_name(self.deployment, self.cell)
 
     @property
     def global_cluster(self) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger"
+        return global_cluster_identifier(self.deployment, self.cell)
 
-    def cluster(self, region: str) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-ledger-{region}"
+    @property
+    def database(self) -> str:
+        """RDS instance identifier of the ledger where an endpoint has no Aurora global database (moto): the
+        instance stands in for the global database under its name; primary and cross-region read replica share it."""
+        return self.global_cluster
 
     @property
     def zone(self) -> str:
-        suffix = "" if self.deployment == DEFAULT_DEPLOYMENT else f".{self.deployment}"
-        return f"{self.cell}{suffix}.{DOMAIN}"
+        return zone_name(self.deployment, self.cell)
 
     @property
     def record(self) -> str:
-        return f"{SERVICE}.{self.zone}"
+        return service_record_name(API_SERVICE, self.zone)
 
     def endpoint(self, region: str) -> str:
-        return f"{SERVICE}.{region}.{self.zone}"
+        return regional_endpoint(API_SERVICE, region, self.zone)
 
     def set_identifier(self, region: str) -> str:
-        return f"{SERVICE}-{region}"
+        """The set identifier of the region's failover record, also the Name of its health check."""
+        return regional_label(API_SERVICE, region)
 
-    @property
-    def replication_role(self) -> str:
-        return f"trustfabric-{self.deployment}-{self.cell}-records-replication"
 
+SMALL_INSTANCE_CLASS = "db.t4g.micro"
+"""Instance class of every RDS instance (and read replica) a drill creates."""
 
 _CALL_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60)
 _PROBE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10)
@@ -192,9 +194,7 @@ class Aws:
             ) from None
         except (BotoCoreError, ClientError) as error:
             where = endpoint or "the AWS default endpoint"
-            raise TrustFabricError(
-                f"endpoint {where} unreachable or refused the credentials: {error}"
-            ) from None
+            raise TrustFabricError(f"endpoint {where} unreachable or refused the credentials: {error}") from None
         except ValueError as error:  # a malformed --endpoint-url
             raise TrustFabricError(f"--endpoint-url {endpoint!r} is not a URL: {error}") from None
         return cls(endpoint_url=endpoint, account_id=account, session=session)
@@ -205,9 +205,7 @@ class Aws:
         return self.endpoint_url is not None
 
     def client(self, service: str, region: str) -> Any:
-        return self.session.client(
-            service, region_name=region, endpoint_url=self.endpoint_url, config=_CALL_CONFIG
-        )
+        return self.session.client(service, region_name=region, endpoint_url=self.endpoint_url, config=_CALL_CONFIG)
 
     def route53(self) -> Any:
         """Route53 is global; its API is served from us-east-1."""
@@ -216,6 +214,35 @@ class Aws:
     def wait_delay(self, real_seconds: int) -> int:
         """Waiter delay: short on a stand-in endpoint (answers at once), the service's pace on AWS."""
         return 1 if self.is_custom_endpoint else real_seconds
+
+    def wait(self, client: Any, waiter: str, *, delay_seconds: int, max_attempts: int, **params: Any) -> None:
+        """Block on a boto3 waiter, polling every `delay_seconds` on AWS (every second on a stand-in endpoint)."""
+        client.get_waiter(waiter).wait(
+            **params, WaiterConfig={"Delay": self.wait_delay(delay_seconds), "MaxAttempts": max_attempts}
+        )
+
+
+def bucket_location(region: str) -> dict[str, Any]:
+    """`create_bucket` arguments placing a bucket in `region` (us-east-1 is the default and takes none)."""
+    return {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+
+
+def small_postgres(
+    identifier: str, *, master_username: str, backup_retention_days: int, tags: dict[str, str]
+) -> dict[str, Any]:
+    """`create_db_instance` arguments of the smallest encrypted PostgreSQL instance, with a throwaway password
+    (the drills never connect to it)."""
+    return {
+        "DBInstanceIdentifier": identifier,
+        "Engine": "postgres",
+        "DBInstanceClass": SMALL_INSTANCE_CLASS,
+        "AllocatedStorage": 20,
+        "MasterUsername": master_username,
+        "MasterUserPassword": secrets.token_urlsafe(24),
+        "StorageEncrypted": True,
+        "BackupRetentionPeriod": backup_retention_days,
+        "Tags": [{"Key": key, "Value": value} for key, value in tags.items()],
+    }
 
 
 def poll(check: Callable[[], bool], timeout_seconds: float, interval_seconds: float) -> bool:
@@ -245,6 +272,16 @@ def not_found(error: ClientError) -> bool:
         "NoSuchHealthCheck",
         "NotFound",
     } or code.endswith(("NotFound", "NotFoundFault", "NotFoundException"))
+
+
+def describe_instance(rds: Any, identifier: str) -> dict[str, Any] | None:
+    """The RDS instance `identifier`, or None when it does not exist."""
+    try:
+        return rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+    except ClientError as error:
+        if not not_found(error):
+            raise
+        return None
 
 
 def unsupported(error: ClientError) -> bool:

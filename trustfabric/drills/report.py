@@ -11,7 +11,7 @@ Usage::
     run = DrillRun("restore", "UK", endpoint_url=None)
     run.step("s3: create bucket", lambda step: create_bucket(...))
     run.measure("records_lost", 0)
-    paths = run.finish(passed=True).write(Path("reports/drills"))
+    outcome = run.conclude(problems=[], success="every record restored", reports_dir=DEFAULT_REPORTS_DIR)
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
+
+DEFAULT_REPORTS_DIR = Path("reports/drills")
+"""Where the drills write their reports unless told otherwise (relative to the working directory)."""
 
 DONE = "done"
 SKIPPED = "skipped"
@@ -170,6 +173,24 @@ class DrillRun:
         if text not in self.notes:
             self.notes.append(text)
 
+    @property
+    def failure_summary(self) -> str:
+        """`N step(s) failed, first: <step>: <reason>`, or "" when no step failed."""
+        failed = self.failed_steps
+        if not failed:
+            return ""
+        return f"{len(failed)} step(s) failed, first: {failed[0].name}: {failed[0].reason}"
+
+    def conclude(
+        self, problems: list[str], success: str, reports_dir: Path, next_steps: list[str] | None = None
+    ) -> DrillOutcome:
+        """Pass when there is no problem (verdict `success`, the next steps printed), else fail with the problems;
+        write the report into `reports_dir`."""
+        passed = not problems
+        report = self.finish(passed, success if passed else "; ".join(problems), next_steps if passed else None)
+        json_path, markdown_path = report.write(reports_dir)
+        return DrillOutcome(report, json_path, markdown_path)
+
     def finish(self, passed: bool, verdict: str, next_steps: list[str] | None = None) -> DrillReport:
         """Freeze the run into a report."""
         return DrillReport(
@@ -252,11 +273,7 @@ class DrillReport:
             lines.append(f"| {number} | {step.name} | {label} | {step.duration_seconds:.3f} |")
         lines += ["", "## Measurements", "", "| Measurement | Value |", "|---|---|"]
         for key, value in self.measurements.items():
-            text = (
-                json.dumps(value, sort_keys=True, default=str)
-                if isinstance(value, dict | list)
-                else str(value)
-            )
+            text = json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else str(value)
             escaped = text.replace("|", "\\|")
             lines.append(f"| {key} | {escaped} |")
         if self.notes:
@@ -274,3 +291,16 @@ class DrillReport:
         json_path.write_text(json.dumps(self.as_dict(), indent=2, default=str) + "\n", encoding="utf-8")
         markdown_path.write_text(self.to_markdown(), encoding="utf-8")
         return json_path, markdown_path
+
+
+@dataclass(frozen=True)
+class DrillOutcome:
+    """A finished drill: the report and where it was written."""
+
+    report: DrillReport
+    json_path: Path
+    markdown_path: Path
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code

@@ -26,16 +26,25 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from domain.tags import BACKUP_TIER, JURISDICTION
 from trustfabric.errors import TrustFabricError
 
-from .common import Aws, CellNames, not_found, resolve_jurisdiction
+from .common import (
+    SMALL_INSTANCE_CLASS,
+    Aws,
+    CellNames,
+    bucket_location,
+    describe_instance,
+    not_found,
+    resolve_jurisdiction,
+    small_postgres,
+)
 from .report import DrillReport, DrillRun, Step
 
 SEED_OBJECTS = 5
@@ -49,8 +58,7 @@ def _create_bucket(s3: Any, name: str, region: str) -> bool:
     except ClientError as error:
         if not not_found(error):
             raise
-    config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
-    s3.create_bucket(Bucket=name, **config)
+    s3.create_bucket(Bucket=name, **bucket_location(region))
     return True
 
 
@@ -59,17 +67,15 @@ def seed_buckets(aws: Aws, names: CellNames, step: Step) -> None:
     iam = aws.client("iam", "us-east-1")
     trust = {
         "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}],
     }
     try:
-        role_arn = iam.get_role(RoleName=names.replication_role)["Role"]["Arn"]
+        role_arn = iam.get_role(RoleName=names.replication_role(names.primary))["Role"]["Arn"]
     except ClientError as error:
         if not not_found(error):
             raise
         role_arn = iam.create_role(
-            RoleName=names.replication_role, AssumeRolePolicyDocument=json.dumps(trust)
+            RoleName=names.replication_role(names.primary), AssumeRolePolicyDocument=json.dumps(trust)
         )["Role"]["Arn"]
     created = []
     for region in (names.standby, names.primary):
@@ -122,7 +128,7 @@ def _create_table(aws: Aws, ddb: Any, table: str) -> None:
         ],
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )
-    ddb.get_waiter("table_exists").wait(TableName=table, WaiterConfig={"Delay": aws.wait_delay(5)})
+    aws.wait(ddb, "table_exists", delay_seconds=5, max_attempts=25, TableName=table)
 
 
 def seed_tables(aws: Aws, names: CellNames, step: Step) -> None:
@@ -133,9 +139,7 @@ def seed_tables(aws: Aws, names: CellNames, step: Step) -> None:
         _create_table(aws, primary, names.table)
     if not _table_exists(standby, names.table):
         try:
-            primary.update_table(
-                TableName=names.table, ReplicaUpdates=[{"Create": {"RegionName": names.standby}}]
-            )
+            primary.update_table(TableName=names.table, ReplicaUpdates=[{"Create": {"RegionName": names.standby}}])
         except ClientError as error:
             step.details["replica_updates_error"] = str(error)
         if _table_exists(standby, names.table):
@@ -166,9 +170,7 @@ def seed_routing(aws: Aws, names: CellNames, step: Step) -> None:
     if zones and zones[0]["Name"].rstrip(".") == names.zone:
         zone_id = zones[0]["Id"]
     else:
-        zone_id = route53.create_hosted_zone(Name=names.zone, CallerReference=str(uuid.uuid4()))[
-            "HostedZone"
-        ]["Id"]
+        zone_id = route53.create_hosted_zone(Name=names.zone, CallerReference=str(uuid.uuid4()))["HostedZone"]["Id"]
     changes = []
     checks = {}
     for region, failover in ((names.primary, "PRIMARY"), (names.standby, "SECONDARY")):
@@ -188,7 +190,7 @@ def seed_routing(aws: Aws, names: CellNames, step: Step) -> None:
             ResourceType="healthcheck",
             ResourceId=check_id,
             AddTags=[
-                {"Key": "Name", "Value": f"api-{region}"},
+                {"Key": "Name", "Value": names.set_identifier(region)},
                 {"Key": "failover", "Value": failover.lower()},
             ],
         )
@@ -207,9 +209,7 @@ def seed_routing(aws: Aws, names: CellNames, step: Step) -> None:
                 },
             }
         )
-    route53.change_resource_record_sets(
-        HostedZoneId=zone_id, ChangeBatch={"Comment": "drill seed", "Changes": changes}
-    )
+    route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Comment": "drill seed", "Changes": changes})
     step.details.update(zone_id=zone_id, health_checks=checks, record=names.record)
 
 
@@ -217,41 +217,24 @@ def seed_database(aws: Aws, names: CellNames, step: Step) -> None:
     """An RDS instance in the primary region and its cross-region read replica in the standby region."""
     primary = aws.client("rds", names.primary)
     standby = aws.client("rds", names.standby)
-    try:
-        source = primary.describe_db_instances(DBInstanceIdentifier=names.database)["DBInstances"][0]
-    except ClientError as error:
-        if not not_found(error):
-            raise
+    source = describe_instance(primary, names.database)
+    if source is None:
+        tags = {JURISDICTION: names.jurisdiction.code, BACKUP_TIER: "tier0"}
         source = primary.create_db_instance(
-            DBInstanceIdentifier=names.database,
-            Engine="postgres",
-            DBInstanceClass="db.t4g.micro",
-            AllocatedStorage=20,
-            MasterUsername="ledger_admin",
-            MasterUserPassword=secrets.token_urlsafe(24),
-            StorageEncrypted=True,
-            BackupRetentionPeriod=7,
-            Tags=[
-                {"Key": "jurisdiction", "Value": names.jurisdiction.code},
-                {"Key": "backup-tier", "Value": "tier0"},
-            ],
+            **small_postgres(names.database, master_username="ledger_admin", backup_retention_days=7, tags=tags)
         )["DBInstance"]
-        primary.get_waiter("db_instance_available").wait(
-            DBInstanceIdentifier=names.database, WaiterConfig={"Delay": aws.wait_delay(30), "MaxAttempts": 60}
+        aws.wait(
+            primary, "db_instance_available", delay_seconds=30, max_attempts=60, DBInstanceIdentifier=names.database
         )
-    try:
-        standby.describe_db_instances(DBInstanceIdentifier=names.database)
-    except ClientError as error:
-        if not not_found(error):
-            raise
+    if describe_instance(standby, names.database) is None:
         standby.create_db_instance_read_replica(
             DBInstanceIdentifier=names.database,
             SourceDBInstanceIdentifier=source["DBInstanceArn"],
             SourceRegion=names.primary,
-            DBInstanceClass="db.t4g.micro",
+            DBInstanceClass=SMALL_INSTANCE_CLASS,
         )
-        standby.get_waiter("db_instance_available").wait(
-            DBInstanceIdentifier=names.database, WaiterConfig={"Delay": aws.wait_delay(30), "MaxAttempts": 60}
+        aws.wait(
+            standby, "db_instance_available", delay_seconds=30, max_attempts=60, DBInstanceIdentifier=names.database
         )
     step.details.update(primary=source["DBInstanceArn"], replica_region=names.standby)
 
@@ -275,16 +258,10 @@ def seed_environment(
     aws = aws or Aws.connect(endpoint_url)
     names = CellNames.of(cell, aws.account_id)
     run = DrillRun("seed", cell.code, aws.endpoint_url, echo=echo)
-    run.step(
-        f"s3: records buckets {names.primary} -> {names.standby}", lambda step: seed_buckets(aws, names, step)
-    )
-    run.step(
-        f"dynamodb: ledger table and standby {names.standby}", lambda step: seed_tables(aws, names, step)
-    )
+    run.step(f"s3: records buckets {names.primary} -> {names.standby}", lambda step: seed_buckets(aws, names, step))
+    run.step(f"dynamodb: ledger table and standby {names.standby}", lambda step: seed_tables(aws, names, step))
     run.step("route53: zone, health checks, failover records", lambda step: seed_routing(aws, names, step))
-    run.step(
-        f"rds: instance and read replica in {names.standby}", lambda step: seed_database(aws, names, step)
-    )
+    run.step(f"rds: instance and read replica in {names.standby}", lambda step: seed_database(aws, names, step))
     failed = run.failed_steps
     if failed:
         return run.finish(False, f"{len(failed)} seed step(s) failed: {failed[0].name}: {failed[0].reason}")

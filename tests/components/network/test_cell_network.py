@@ -11,8 +11,9 @@ import pytest
 
 from components.network.cell_network import CellNetworkArgs, flow_log_delivery_policy, subnet_cidrs, validate_args
 from domain.residency import JURISDICTIONS
+from tests.components.helpers import CELLS, UK_PROD, only, provider_region, refusal
 from trustfabric.engine import ACCOUNT_ID, run_program
-from trustfabric.graph import Resource, ResourceGraph
+from trustfabric.graph import ResourceGraph
 
 NETWORK = "trustfabric:network:CellNetwork"
 VPC = "aws:ec2/vpc:Vpc"
@@ -22,37 +23,10 @@ FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-CELLS = ("uk", "eu", "us", "ca")
-
-
-@pytest.fixture(scope="module")
-def prod(stack_graph) -> ResourceGraph:
-    return stack_graph("prod")
-
-
-@pytest.fixture(scope="module")
-def dr(stack_graph) -> ResourceGraph:
-    return stack_graph("dr")
-
-
-@pytest.fixture(scope="module")
-def dev(stack_graph) -> ResourceGraph:
-    return stack_graph("dev")
-
-
-def only(graph: ResourceGraph, type_: str, name: str) -> Resource:
-    found = [r for r in graph.of_type(type_) if r.name == name]
-    assert len(found) == 1, f"{type_} {name}: {sorted(r.name for r in graph.of_type(type_))}"
-    return found[0]
 
 
 def names(graph: ResourceGraph, urns: list[str]) -> list[str]:
     return sorted(graph.resources[urn].name for urn in urns)
-
-
-def provider_region(graph: ResourceGraph, resource: Resource) -> str:
-    assert resource.provider is not None, f"{resource.name} uses the default provider"
-    return str(graph.resources[resource.provider].props["region"])
 
 
 @pytest.mark.parametrize(
@@ -275,10 +249,7 @@ def test_delivery_policy_names_no_other_log_group():
 
 
 ARGS = {
-    "deployment": "prod",
-    "cell": "uk",
-    "jurisdiction": "UK",
-    "region": "eu-west-2",
+    **UK_PROD,
     "logs_kms_key_arn": "arn:aws:kms:eu-west-2:123456789012:key/logs",
     "permissions_boundary_arn": "arn:aws:iam::123456789012:policy/boundary",
 }
@@ -319,6 +290,4 @@ def test_the_defaults_are_valid():
     ],
 )
 def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
-    with pytest.raises(ValueError) as error:
-        validate_args(CellNetworkArgs(**{**ARGS, **overrides}))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(CellNetworkArgs(**{**ARGS, **overrides}))) == message

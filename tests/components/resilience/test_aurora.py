@@ -9,7 +9,16 @@ import pytest
 
 from components.resilience.aurora import SWITCHOVER_FIELDS, LedgerDatabaseArgs, validate_args
 from domain.residency import JURISDICTIONS
-from tests.components.resilience.conftest import CELLS, named, only, parent_type, provider_region
+from tests.components.helpers import (
+    CELLS,
+    UK_PROD,
+    dependency_names,
+    named,
+    only,
+    parent_type,
+    provider_region,
+    refusal,
+)
 from trustfabric.engine import ACCOUNT_ID
 
 GLOBAL = "aws:rds/globalCluster:GlobalCluster"
@@ -19,10 +28,6 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 ROLE = "aws:iam/role:Role"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-
-
-def dependency_names(graph, resource, prop):
-    return [graph.get(urn).name for urn in resource.property_dependencies.get(prop, [])]
 
 
 def instances(graph, cell):
@@ -151,10 +156,7 @@ def test_every_instance_has_enhanced_monitoring_through_a_bounded_role(stack, re
 
 
 ARGS = {
-    "deployment": "prod",
-    "cell": "uk",
-    "jurisdiction": "UK",
-    "region": "eu-west-2",
+    **UK_PROD,
     "kms_key_arn": "k",
     "logs_kms_key_arn": "l",
     "secrets_kms_key_arn": "s",
@@ -217,6 +219,4 @@ def test_the_defaults_are_valid():
     ],
 )
 def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
-    with pytest.raises(ValueError) as error:
-        validate_args(LedgerDatabaseArgs(**{**ARGS, **overrides}))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(LedgerDatabaseArgs(**{**ARGS, **overrides}))) == message

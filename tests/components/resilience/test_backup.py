@@ -11,7 +11,7 @@ from components.resilience.backup import (
     validate_args,
 )
 from domain.residency import JURISDICTIONS
-from tests.components.resilience.conftest import CELLS, document, only, parent_type, provider_region
+from tests.components.helpers import CELLS, UK_PROD, document, only, parent_type, provider_region, refusal
 from trustfabric.engine import ACCOUNT_ID
 
 VAULT = "aws:backup/vault:Vault"
@@ -149,7 +149,7 @@ def test_backup_role_has_the_managed_policies_and_the_boundary(prod):
     assert attached == set(BACKUP_ROLE_POLICIES)
 
 
-ARGS = {"deployment": "prod", "cell": "uk", "jurisdiction": "UK", "region": "eu-west-2", "kms_key_arn": "k"}
+ARGS = {**UK_PROD, "kms_key_arn": "k"}
 
 
 @pytest.mark.parametrize(
@@ -185,6 +185,4 @@ ARGS = {"deployment": "prod", "cell": "uk", "jurisdiction": "UK", "region": "eu-
     ],
 )
 def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
-    with pytest.raises(ValueError) as error:
-        validate_args(CellBackupArgs(**{**ARGS, **overrides}))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(CellBackupArgs(**{**ARGS, **overrides}))) == message

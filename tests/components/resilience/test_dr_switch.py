@@ -6,7 +6,7 @@ Pulumi.dr.yaml sets `trust-fabric:role: active` (tests/components/resilience/con
 
 from __future__ import annotations
 
-from tests.components.resilience.conftest import CELLS, only
+from tests.components.helpers import CELLS, only
 from trustfabric.diff import diff_graphs
 
 INSTANCE = "aws:rds/clusterInstance:ClusterInstance"

@@ -8,7 +8,7 @@ import pytest
 
 from components.resilience.failover_routing import FailoverRoutingArgs, validate_args
 from domain.residency import JURISDICTIONS
-from tests.components.resilience.conftest import CELLS, only, parent_type
+from tests.components.helpers import CELLS, dependency_names, only, parent_type, refusal
 from trustfabric.graph import UNKNOWN_VALUE
 
 ZONE = "aws:route53/zone:Zone"
@@ -78,9 +78,7 @@ ARGS = {"cell": "us", "jurisdiction": "US", "region": "us-east-1", "zone_name": 
     ],
 )
 def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
-    with pytest.raises(ValueError) as error:
-        validate_args(FailoverRoutingArgs(**{**ARGS, **overrides}))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(FailoverRoutingArgs(**{**ARGS, **overrides}))) == message
 
 
 KEY = "aws:kms/key:Key"
@@ -91,10 +89,6 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
 
 
-def _dependency_names(graph, resource, input_name):
-    return [graph.get(urn).name for urn in resource.property_dependencies[input_name]]
-
-
 def test_us_zone_is_signed_with_an_asymmetric_key_in_us_east_1(prod):
     key = only(prod, KEY, "us-routing-dnssec-key")
     assert key.props["customerMasterKeySpec"] == "ECC_NIST_P256"
@@ -102,11 +96,11 @@ def test_us_zone_is_signed_with_an_asymmetric_key_in_us_east_1(prod):
     assert prod.get(key.provider).props["region"] == "us-east-1"
     signing_key = only(prod, SIGNING_KEY, "us-routing-ksk")
     assert signing_key.props["status"] == "ACTIVE"
-    assert _dependency_names(prod, signing_key, "hostedZoneId") == ["us-routing-zone"]
-    assert _dependency_names(prod, signing_key, "keyManagementServiceArn") == ["us-routing-dnssec-key"]
+    assert dependency_names(prod, signing_key, "hostedZoneId") == ["us-routing-zone"]
+    assert dependency_names(prod, signing_key, "keyManagementServiceArn") == ["us-routing-dnssec-key"]
     dnssec = only(prod, DNSSEC, "us-routing-dnssec")
     assert dnssec.props["signingStatus"] == "SIGNING"
-    assert _dependency_names(prod, dnssec, "hostedZoneId") == ["us-routing-ksk"]
+    assert dependency_names(prod, dnssec, "hostedZoneId") == ["us-routing-ksk"]
     assert parent_type(prod, dnssec) == "trustfabric:resilience:FailoverRouting"
 
 
@@ -140,11 +134,11 @@ def test_us_zone_queries_are_logged_to_an_encrypted_group_in_us_east_1(prod):
     group = only(prod, LOG_GROUP, "us-routing-query-log-group")
     assert group.props["name"] == "/aws/route53/us.trustfabric.example.com"
     assert group.props["retentionInDays"] == 365
-    assert _dependency_names(prod, group, "kmsKeyId") == ["us-keyring-logs"]
+    assert dependency_names(prod, group, "kmsKeyId") == ["us-keyring-logs"]
     assert prod.get(group.provider).props["region"] == "us-east-1"
     query_log = only(prod, QUERY_LOG, "us-routing-query-log")
-    assert _dependency_names(prod, query_log, "zoneId") == ["us-routing-zone"]
-    assert _dependency_names(prod, query_log, "cloudwatchLogGroupArn") == ["us-routing-query-log-group"]
+    assert dependency_names(prod, query_log, "zoneId") == ["us-routing-zone"]
+    assert dependency_names(prod, query_log, "cloudwatchLogGroupArn") == ["us-routing-query-log-group"]
     [statement] = json.loads(only(prod, LOG_POLICY, "us-routing-query-log-policy").props["policyDocument"])["Statement"]
     assert statement["Principal"] == {"Service": "route53.amazonaws.com"}
     assert statement["Resource"] == (
@@ -177,28 +171,21 @@ def test_no_signing_key_or_query_log_leaves_a_non_us_jurisdiction(stack, request
 
 def test_signed_zone_needs_the_logs_key_and_the_key_admin():
     args = {**ARGS, "failover_type": "PRIMARY", "create_zone": True}
-    with pytest.raises(ValueError) as error:
-        validate_args(FailoverRoutingArgs(**args, key_admin_role_arn="arn:aws:iam::1:role/a"))
-    assert str(error.value) == (
+    logs_key, key_admin = "arn:aws:kms:us-east-1:1:key/k", "arn:aws:iam::1:role/a"
+    assert refusal(lambda: validate_args(FailoverRoutingArgs(**args, key_admin_role_arn=key_admin))) == (
         "FailoverRouting: query_log_kms_key_arn: required for a zone owned in us-east-1, which is signed with "
         "DNSSEC and query-logged; allowed: an ARN"
     )
-    with pytest.raises(ValueError) as error:
-        validate_args(FailoverRoutingArgs(**args, query_log_kms_key_arn="arn:aws:kms:us-east-1:1:key/k"))
-    assert str(error.value) == (
+    assert refusal(lambda: validate_args(FailoverRoutingArgs(**args, query_log_kms_key_arn=logs_key))) == (
         "FailoverRouting: key_admin_role_arn: required for a zone owned in us-east-1, which is signed with "
         "DNSSEC and query-logged; allowed: an ARN"
     )
-    with pytest.raises(ValueError) as error:
-        validate_args(
-            FailoverRoutingArgs(
-                **args,
-                query_log_kms_key_arn="arn:aws:kms:us-east-1:1:key/k",
-                key_admin_role_arn="arn:aws:iam::1:role/a",
-                query_log_retention_days=30,
-            )
-        )
-    assert str(error.value) == "FailoverRouting: query_log_retention_days: 30 is out of range; allowed: 365..3653"
+    short = FailoverRoutingArgs(
+        **args, query_log_kms_key_arn=logs_key, key_admin_role_arn=key_admin, query_log_retention_days=30
+    )
+    assert refusal(lambda: validate_args(short)) == (
+        "FailoverRouting: query_log_retention_days: 30 is out of range; allowed: 365..3653"
+    )
 
 
 def test_zones_outside_us_east_1_need_neither():

@@ -6,7 +6,7 @@ import pytest
 
 from components.resilience.records_bucket import RecordsBucketArgs, paired_key_arn, validate_args
 from domain.residency import JURISDICTIONS
-from tests.components.resilience.conftest import document, named, only, parent_type, provider_region
+from tests.components.helpers import UK_PROD, document, named, only, parent_type, provider_region, refusal
 from trustfabric.engine import ACCOUNT_ID
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -141,16 +141,14 @@ def test_dev_is_single_region(dev):
 def test_paired_key_arn_swaps_the_region_only():
     arn = "arn:aws:kms:eu-west-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
     assert paired_key_arn(arn, "eu-west-1") == arn.replace("eu-west-2", "eu-west-1")
-    with pytest.raises(ValueError) as error:
-        paired_key_arn("alias/x", "eu-west-1")
-    assert str(error.value) == "'alias/x' is not a KMS key ARN; allowed: arn:aws:kms:<region>:<account>:key/<id>"
+    assert (
+        refusal(lambda: paired_key_arn("alias/x", "eu-west-1"))
+        == "'alias/x' is not a KMS key ARN; allowed: arn:aws:kms:<region>:<account>:key/<id>"
+    )
 
 
 ARGS = {
-    "deployment": "prod",
-    "cell": "uk",
-    "jurisdiction": "UK",
-    "region": "eu-west-2",
+    **UK_PROD,
     "kms_key_arn": "k",
 }
 
@@ -189,9 +187,7 @@ ARGS = {
     ],
 )
 def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
-    with pytest.raises(ValueError) as error:
-        validate_args(RecordsBucketArgs(**{**ARGS, **overrides}))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(RecordsBucketArgs(**{**ARGS, **overrides}))) == message
 
 
 def test_eu_retention_below_ten_years_is_rejected():

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components.security.iam_baseline import ROLES, IamBaselineArgs, validate_args
-from tests.components.security.conftest import document, only, provider_tags, role_arn, statements
+from tests.components.helpers import document, only, provider_tags, refusal, role_arn, statements
 from trustfabric.engine import ACCOUNT_ID
 
 ROLE = "aws:iam/role:Role"
@@ -160,9 +160,7 @@ def test_roles_are_parented_and_tagged_through_the_cell_provider(prod):
 )
 def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
     arguments = {"stack": "prod", "cell": "uk", "jurisdiction": "UK", "region": "eu-west-2", **changes}
-    with pytest.raises(ValueError) as error:
-        validate_args(IamBaselineArgs(**arguments))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(IamBaselineArgs(**arguments))) == message
 
 
 def test_only_the_deploy_role_may_configure_the_trail_and_object_lock(prod):
@@ -174,3 +172,12 @@ def test_only_the_deploy_role_may_configure_the_trail_and_object_lock(prod):
     assert reconfigure["Condition"] == {
         "ArnNotEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT_ID}:role/trustfabric-prod-uk-deploy"}
     }
+
+
+def test_key_admin_may_do_in_iam_what_the_key_policies_grant_it_and_no_more(prod):
+    inline = statements(only(prod, "aws:iam/rolePolicy:RolePolicy", "uk-iam-key-admin-inline"), "policy")
+    key = statements(only(prod, "aws:kms/key:Key", "uk-keyring-data-restricted"), "policy")
+    granted = inline["AdministerCellKeys"]["Action"]
+    assert set(granted) == {*key["KeyAdministration"]["Action"], key["KeyPolicyChangeByKeyAdminOnly"]["Action"]}
+    assert "kms:PutKeyPolicy" in granted and "kms:Put*" not in granted
+    assert not {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"} & set(granted)

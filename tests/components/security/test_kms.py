@@ -8,9 +8,10 @@ import textwrap
 
 import pytest
 
-from components.security.kms import PURPOSES, KmsKeyringArgs, key_policy, replica_key_arn, validate_args
+from components.security.kms import PURPOSES, KmsKeyringArgs, replica_key_arn, validate_args
+from components.security.kms_policy import key_policy
 from domain.residency import JURISDICTIONS
-from tests.components.security.conftest import only, provider_region, provider_tags, role_arn, statements
+from tests.components.helpers import only, provider_region, provider_tags, refusal, role_arn, statements
 from trustfabric.engine import ACCOUNT_ID, run_program
 
 KEY = "aws:kms/key:Key"
@@ -235,9 +236,7 @@ def test_replica_arn_is_the_primary_arn_in_another_region():
 )
 def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
     arguments = {"jurisdiction": "UK", "region": "eu-west-2", **changes}
-    with pytest.raises(ValueError) as error:
-        validate_args(KmsKeyringArgs(**arguments))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(KmsKeyringArgs(**arguments))) == message
 
 
 def test_key_policies_are_valid_json_everywhere(prod, dr, dev):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.security.secrets import CellSecretsArgs, SecretSpec, validate_args
-from tests.components.security.conftest import only
+from tests.components.helpers import only, refusal
 from trustfabric.engine import ACCOUNT_ID
 
 SECRET = "aws:secretsmanager/secret:Secret"
@@ -108,6 +108,4 @@ def test_in_pair_replica_is_accepted():
     ],
 )
 def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
-    with pytest.raises(ValueError) as error:
-        validate_args(_args(**changes))
-    assert str(error.value) == message
+    assert refusal(lambda: validate_args(_args(**changes))) == message

@@ -36,13 +36,9 @@ def test_unknown_jurisdiction_is_bad_input_in_one_line(app: typer.Typer, endpoin
     assert "Traceback" not in result.output
 
 
-def test_unreachable_endpoint_is_bad_input_in_one_line(
-    app: typer.Typer, endpoint: str, tmp_path: Path
-) -> None:
+def test_unreachable_endpoint_is_bad_input_in_one_line(app: typer.Typer, endpoint: str, tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
-    result = runner.invoke(
-        app, ["drill", "restore", "-j", "UK", "--endpoint-url", url, "--reports-dir", str(tmp_path)]
-    )
+    result = runner.invoke(app, ["drill", "restore", "-j", "UK", "--endpoint-url", url, "--reports-dir", str(tmp_path)])
 
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
@@ -75,25 +71,8 @@ def test_restore_passes_and_writes_reports(app: typer.Typer, endpoint: str, tmp_
 
 
 def test_restore_with_a_corrupted_object_exits_1(app: typer.Typer, endpoint: str, tmp_path: Path) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "drill",
-            "restore",
-            "-j",
-            "UK",
-            "--endpoint-url",
-            endpoint,
-            "--objects",
-            "4",
-            "--stores",
-            "s3",
-            "--inject-corruption",
-            "1",
-            "--reports-dir",
-            str(tmp_path),
-        ],
-    )
+    options = ["--objects", "4", "--stores", "s3", "--inject-corruption", "1", "--reports-dir", str(tmp_path)]
+    result = runner.invoke(app, ["drill", "restore", "-j", "UK", "--endpoint-url", endpoint, *options])
 
     assert result.exit_code == 1
     assert "restore UK: FAILED: 1 record(s) lost" in result.stdout
@@ -106,17 +85,7 @@ def test_restore_with_a_corrupted_object_exits_1(app: typer.Typer, endpoint: str
 def test_failover_then_failback_via_the_cli(app: typer.Typer, endpoint: str, tmp_path: Path) -> None:
     failover = runner.invoke(
         app,
-        [
-            "drill",
-            "failover",
-            "-j",
-            "UK",
-            "--endpoint-url",
-            endpoint,
-            "--seed",
-            "--reports-dir",
-            str(tmp_path),
-        ],
+        ["drill", "failover", "-j", "UK", "--endpoint-url", endpoint, "--seed", "--reports-dir", str(tmp_path)],
     )
     assert failover.exit_code == 0, failover.output
     assert (
@@ -126,17 +95,7 @@ def test_failover_then_failback_via_the_cli(app: typer.Typer, endpoint: str, tmp
 
     failback = runner.invoke(
         app,
-        [
-            "drill",
-            "failover",
-            "--failback",
-            "-j",
-            "UK",
-            "--endpoint-url",
-            endpoint,
-            "--reports-dir",
-            str(tmp_path),
-        ],
+        ["drill", "failover", "--failback", "-j", "UK", "--endpoint-url", endpoint, "--reports-dir", str(tmp_path)],
     )
     assert failback.exit_code == 0, failback.output
     assert "failback UK: PASSED" in failback.stdout

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from domain.tiers import TIERS
+from tests.conftest import REPO_ROOT as ROOT
 from trustfabric.drills.common import FAILOVER_TARGETS, RESTORE_TARGETS, TIER_STORES
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_tier_of_the_backup_plans_has_drill_targets_and_stores() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-RUNBOOKS = Path(__file__).resolve().parents[2] / "runbooks"
+from tests.conftest import REPO_ROOT
+
+RUNBOOKS = REPO_ROOT / "runbooks"
 SECTIONS = [
     "Trigger",
     "Impact",

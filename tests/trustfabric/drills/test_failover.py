@@ -22,11 +22,7 @@ def failover_records(endpoint: str, zone: str) -> dict[str, tuple[str, str]]:
     route53 = boto3.client("route53", region_name="us-east-1", endpoint_url=endpoint)
     zone_id = route53.list_hosted_zones_by_name(DNSName=zone)["HostedZones"][0]["Id"]
     records = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
-    return {
-        r["SetIdentifier"]: (r["Failover"], r["ResourceRecords"][0]["Value"])
-        for r in records
-        if r.get("Failover")
-    }
+    return {r["SetIdentifier"]: (r["Failover"], r["ResourceRecords"][0]["Value"]) for r in records if r.get("Failover")}
 
 
 def test_seed_builds_the_environment_the_failover_needs(aws: Aws, endpoint: str) -> None:
@@ -42,16 +38,12 @@ def test_seed_builds_the_environment_the_failover_needs(aws: Aws, endpoint: str)
     rule = replication["ReplicationConfiguration"]["Rules"][0]
     assert rule["Destination"]["Bucket"] == "arn:aws:s3:::trustfabric-prod-uk-records-eu-west-1-123456789012"
     standby_rds = boto3.client("rds", region_name="eu-west-1", endpoint_url=endpoint)
-    replica = standby_rds.describe_db_instances(DBInstanceIdentifier="trustfabric-prod-uk-ledger")[
-        "DBInstances"
-    ][0]
+    replica = standby_rds.describe_db_instances(DBInstanceIdentifier="trustfabric-prod-uk-ledger")["DBInstances"][0]
     assert replica["ReadReplicaSourceDBInstanceIdentifier"].startswith("arn:aws:rds:eu-west-2:")
 
 
 def test_failover_moves_traffic_promotes_and_meets_rto(aws: Aws, endpoint: str, reports_dir: Path) -> None:
-    outcome = run_failover(
-        "UK", aws=aws, options=FailoverOptions(seed=True), reports_dir=reports_dir, **QUIET
-    )
+    outcome = run_failover("UK", aws=aws, options=FailoverOptions(seed=True), reports_dir=reports_dir, **QUIET)
 
     report = outcome.report
     assert outcome.exit_code == 0, report.verdict
@@ -68,12 +60,8 @@ def test_failover_moves_traffic_promotes_and_meets_rto(aws: Aws, endpoint: str, 
         "verify: stores serve in eu-west-1",
     ):
         assert labels[name] == "done", (name, labels[name])
-    assert labels["promote: aurora global cluster to eu-west-1"].startswith(
-        "skipped (no Aurora global cluster"
-    )
-    assert labels["promote: dynamodb global table replica"].startswith(
-        "skipped (DynamoDB global table replicas"
-    )
+    assert labels["promote: aurora global cluster to eu-west-1"].startswith("skipped (no Aurora global cluster")
+    assert labels["promote: dynamodb global table replica"].startswith("skipped (DynamoDB global table replicas")
     # The hosted zone now answers from the standby region.
     assert failover_records(endpoint, "uk.trustfabric.example.com") == {
         "api-eu-west-1": ("PRIMARY", "api.eu-west-1.uk.trustfabric.example.com"),
@@ -123,9 +111,7 @@ def test_primary_down_never_calls_the_primary_region(aws: Aws, reports_dir: Path
 
     assert outcome.exit_code == 0, outcome.report.verdict
     assert {region for service, region in regions if service != "route53"} == {"ca-west-1"}
-    bucket_step = next(
-        step for step in outcome.report.steps if step.name.startswith("readiness: records bucket")
-    )
+    bucket_step = next(step for step in outcome.report.steps if step.name.startswith("readiness: records bucket"))
     assert bucket_step.details["replication_configuration"].startswith("ca-central-1 declared lost")
 
 
@@ -135,9 +121,7 @@ def test_rto_over_the_target_fails_the_drill(aws: Aws, reports_dir: Path, monkey
         "tier0",
         TierTarget("tier0", rpo_seconds=300, rto_seconds=0, stores=("dynamodb", "rds")),
     )
-    outcome = run_failover(
-        "US", aws=aws, options=FailoverOptions(seed=True), reports_dir=reports_dir, **QUIET
-    )
+    outcome = run_failover("US", aws=aws, options=FailoverOptions(seed=True), reports_dir=reports_dir, **QUIET)
 
     assert outcome.exit_code == 1
     assert outcome.report.measurements["rto_seconds"]["tier0"]["rto_met"] is False
@@ -145,14 +129,9 @@ def test_rto_over_the_target_fails_the_drill(aws: Aws, reports_dir: Path, monkey
     assert outcome.report.next_steps == []
 
 
-def test_failback_returns_traffic_and_rebuilds_the_replica(
-    aws: Aws, endpoint: str, reports_dir: Path
-) -> None:
+def test_failback_returns_traffic_and_rebuilds_the_replica(aws: Aws, endpoint: str, reports_dir: Path) -> None:
     assert (
-        run_failover(
-            "UK", aws=aws, options=FailoverOptions(seed=True), reports_dir=reports_dir, **QUIET
-        ).exit_code
-        == 0
+        run_failover("UK", aws=aws, options=FailoverOptions(seed=True), reports_dir=reports_dir, **QUIET).exit_code == 0
     )
 
     outcome = run_failback("UK", aws=aws, reports_dir=reports_dir, **QUIET)
@@ -167,9 +146,7 @@ def test_failback_returns_traffic_and_rebuilds_the_replica(
     snapshot = rebuilt.details["final_snapshot_of_standby_writer"]
     standby_rds = boto3.client("rds", region_name="eu-west-1", endpoint_url=endpoint)
     assert standby_rds.describe_db_snapshots(DBSnapshotIdentifier=snapshot)["DBSnapshots"]
-    replica = standby_rds.describe_db_instances(DBInstanceIdentifier="trustfabric-prod-uk-ledger")[
-        "DBInstances"
-    ][0]
+    replica = standby_rds.describe_db_instances(DBInstanceIdentifier="trustfabric-prod-uk-ledger")["DBInstances"][0]
     assert replica["ReadReplicaSourceDBInstanceIdentifier"].startswith("arn:aws:rds:eu-west-2:")
     assert outcome.report.next_steps == [
         "pulumi config set trust-fabric:role standby -s dr && pulumi up -s dr && pulumi preview -s prod"

@@ -9,7 +9,8 @@ from pathlib import Path
 import boto3
 
 from trustfabric.drills.common import Aws
-from trustfabric.drills.restore import RestoreOptions, known_records, run_restore, sha256, verify
+from trustfabric.drills.records import known_records, sha256, verify
+from trustfabric.drills.restore import RestoreOptions, run_restore
 
 SMALL = {"objects": 6, "items": 5}
 
@@ -36,9 +37,7 @@ EXPECTED_STEPS = [
 
 
 def test_normal_run_restores_every_record_and_cleans_up(aws: Aws, reports_dir: Path, endpoint: str) -> None:
-    outcome = run_restore(
-        "UK", aws=aws, options=RestoreOptions(**SMALL), reports_dir=reports_dir, echo=lambda _: None
-    )
+    outcome = run_restore("UK", aws=aws, options=RestoreOptions(**SMALL), reports_dir=reports_dir, echo=lambda _: None)
 
     report = outcome.report
     assert outcome.exit_code == 0, report.verdict
@@ -54,10 +53,7 @@ def test_normal_run_restores_every_record_and_cleans_up(aws: Aws, reports_dir: P
     assert all(target["lost"] == 0 for target in targets.values())
     assert [step.name for step in report.steps] == EXPECTED_STEPS
     statuses = {step.name: step.label for step in report.steps}
-    assert (
-        statuses["fault injection: delete/corrupt restored objects"]
-        == "skipped (no fault injection requested)"
-    )
+    assert statuses["fault injection: delete/corrupt restored objects"] == "skipped (no fault injection requested)"
     assert all(label == "done" for name, label in statuses.items() if not name.startswith("fault injection"))
     # RPO: the newest recovery point of each store was seconds old at the incident; within the tier targets.
     rpo = report.measurements["rpo_seconds"]
@@ -83,16 +79,12 @@ def test_normal_run_restores_every_record_and_cleans_up(aws: Aws, reports_dir: P
     assert [t for t in ddb.list_tables()["TableNames"] if t.startswith("tf-drill-")] == []
     rds = boto3.client("rds", region_name="eu-west-2", endpoint_url=endpoint)
     assert [
-        d
-        for d in rds.describe_db_instances()["DBInstances"]
-        if d["DBInstanceIdentifier"].startswith("tf-drill-")
+        d for d in rds.describe_db_instances()["DBInstances"] if d["DBInstanceIdentifier"].startswith("tf-drill-")
     ] == []
 
 
 def test_report_files_are_written_with_every_step(aws: Aws, reports_dir: Path) -> None:
-    outcome = run_restore(
-        "EU", aws=aws, options=RestoreOptions(**SMALL), reports_dir=reports_dir, echo=lambda _: None
-    )
+    outcome = run_restore("EU", aws=aws, options=RestoreOptions(**SMALL), reports_dir=reports_dir, echo=lambda _: None)
 
     assert re.fullmatch(r"restore-EU-\d{8}T\d{12}Z\.json", outcome.json_path.name)
     assert outcome.markdown_path == outcome.json_path.with_suffix(".md")
@@ -131,9 +123,7 @@ def test_only_selected_stores_run_and_others_say_why(aws: Aws, reports_dir: Path
     labels = {step.name: step.label for step in outcome.report.steps}
     assert outcome.exit_code == 0
     assert labels["rds: restore_db_instance_from_db_snapshot + verify"] == "skipped (not selected (--stores))"
-    assert (
-        labels["dynamodb: restore_table_from_backup + verify SHA-256"] == "skipped (not selected (--stores))"
-    )
+    assert labels["dynamodb: restore_table_from_backup + verify SHA-256"] == "skipped (not selected (--stores))"
     assert outcome.report.measurements["records_written"] == 3
     assert outcome.report.measurements["region"] == "ca-central-1"
 

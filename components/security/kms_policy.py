@@ -1,0 +1,167 @@
+"""KMS key policies as documents: who administers a cell's key, who uses it, which services encrypt with it.
+
+Pure functions and data (no Pulumi import): `components.security.kms` attaches `key_policy` to every key of a
+cell, `components.resilience.failover_routing` starts its DNSSEC key's policy with `key_admin_statements`, and
+the IAM baseline grants the key-admin role the same `ADMIN_ACTIONS` (with `KEY_POLICY_ACTION`) in its own policy.
+
+Usage::
+
+    from components.security.kms_policy import key_policy
+
+    document = key_policy("123456789012", "eu-west-2", "logs", admin_role_arns=[key_admin], user_role_arns=[deploy])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from components.documents import policy_document
+
+USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
+ADMIN_ACTIONS = (
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+    "kms:ReplicateKey",
+)
+"""What the key-admin role may do besides changing the key policy: never use the key (no Encrypt/Decrypt).
+`kms:ReplicateKey` must be in the primary key's policy (no statement delegates to IAM), or the dr stack,
+deployed as key-admin, could not create its replicas. The one list: the key policies grant it to key-admin
+(`key_admin_statements`), and key-admin's own IAM policy grants it with KEY_POLICY_ACTION
+(`components.security.iam_documents`)."""
+KEY_POLICY_ACTION = "kms:PutKeyPolicy"
+"""Changing the key policy: granted to the key-admin role alone, and denied to every other principal."""
+
+
+def key_admin_statements(admins: Sequence[str]) -> list[dict[str, Any]]:
+    """Administration of a key by the key-admin roles, without use: every admin action, and `kms:PutKeyPolicy`
+    allowed to them and denied to every other principal (any key policy of ours starts with these)."""
+    return [
+        {
+            "Sid": "KeyAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": list(admins)},
+            "Action": list(ADMIN_ACTIONS),
+            "Resource": "*",
+        },
+        {
+            "Sid": "KeyPolicyChangeByKeyAdminOnly",
+            "Effect": "Allow",
+            "Principal": {"AWS": list(admins)},
+            "Action": KEY_POLICY_ACTION,
+            "Resource": "*",
+        },
+        {
+            "Sid": "DenyKeyPolicyChangeExceptKeyAdmin",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": KEY_POLICY_ACTION,
+            "Resource": "*",
+            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": list(admins)}},
+        },
+    ]
+
+
+def key_policy(
+    account_id: str,
+    region: str,
+    purpose: str,
+    admin_role_arns: Sequence[str],
+    user_role_arns: Sequence[str],
+) -> str:
+    """The key policy: administration for the key-admin roles, use for the named roles, nothing to `*`.
+
+    The account root is granted neither `kms:*` nor use, and no statement delegates to IAM policies: access
+    goes only to named roles. Only the key-admin roles may change the policy (`kms:PutKeyPolicy`); a deny
+    for every other principal keeps it so even if a later statement grants more. Services that encrypt on
+    our behalf (CloudTrail, CloudWatch Logs, EventBridge, AWS Backup) get use only under conditions binding
+    them to this account.
+    """
+    admins = list(admin_role_arns) or [f"arn:aws:iam::{account_id}:role/trustfabric-key-admin"]
+    statements: list[dict[str, Any]] = key_admin_statements(admins)
+    if user_role_arns:
+        statements.append(
+            {
+                "Sid": "KeyUse",
+                "Effect": "Allow",
+                "Principal": {"AWS": list(user_role_arns)},
+                "Action": list(USE_ACTIONS),
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
+            }
+        )
+    if purpose == "logs":
+        trails = f"arn:aws:cloudtrail:*:{account_id}:trail/*"
+        statements.append(
+            {
+                "Sid": "CloudTrailEncrypt",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {"aws:SourceArn": trails},
+                    "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
+                },
+            }
+        )
+        statements.append(
+            {
+                # CloudTrail announces each delivered log file on an SNS topic encrypted with this key.
+                "Sid": "CloudTrailPublishToEncryptedTopics",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": trails},
+                },
+            }
+        )
+        statements.append(
+            {
+                "Sid": "EventBridgePublishToEncryptedTopics",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        )
+        statements.append(
+            {
+                "Sid": "CloudWatchLogsUse",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Action": list(USE_ACTIONS),
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}
+                },
+            }
+        )
+    if purpose == "backups":
+        statements.append(
+            {
+                "Sid": "BackupServiceUse",
+                "Effect": "Allow",
+                "Principal": {"Service": "backup.amazonaws.com"},
+                "Action": [*USE_ACTIONS, "kms:CreateGrant"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        )
+    return policy_document(statements)
