@@ -35,7 +35,9 @@ test: setup
 lint: setup
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
-	@$(BIN)/mypy trustfabric/ bench/
+	@$(BIN)/mypy domain slogen components stacks policies trustfabric bench
+	@$(BIN)/lint-imports --no-cache
+	@$(BIN)/python -m trustfabric.packdata --check
 
 golden: setup
 	@$(BIN)/python -m trustfabric.golden

@@ -1,12 +1,15 @@
-"""Errors the CLI reports as bad input: exit code 2 and one line on stderr, never a traceback."""
+"""Errors the CLI reports as bad input: exit code 2 and one line on stderr, never a traceback.
+
+`TrustFabricError` is the domain's `InputError` (one bad-input type for every layer), so the CLI prints any
+layer's bad input the same way.
+"""
 
 from __future__ import annotations
 
+from domain.errors import InputError
 
-class TrustFabricError(Exception):
-    """Bad input the user can fix: the message names the file, key or value and what is allowed."""
-
-    exit_code = 2
+TrustFabricError = InputError
+"""Bad input the user can fix: the message names the file, key or value and what is allowed."""
 
 
 class ConfigError(TrustFabricError):
