@@ -44,10 +44,10 @@ from trustfabric.errors import TrustFabricError
 from ..common import resolve_jurisdiction
 from ..report import DrillRun, Step, StepFailed
 from ..restore import DEFAULT_REPORTS_DIR, DrillOutcome
-from .checksums import LedgerChecksums, RowVerification, take_checksums, verify_rows
-from .commits import CommitCheck, CommitLog, StreamWriter, check_commits
-from .ledger import SCHEMA, STREAM_FIRST_ID, create_schema, seed_ledger, stream_keys
-from .results import RecoveryResult, write_report
+from .checksums import LedgerChecksums, RowVerification, take_checksums
+from .commits import CommitCheck, CommitLog, StreamWriter
+from .ledger import SCHEMA, STREAM_FIRST_ID, create_schema, seed_ledger
+from .results import RecoveryResult, verify_recovered, write_report
 from .server import PostgresError, Server, Workspace, wait_until
 
 KINDS = ("restore", "pitr")
@@ -219,13 +219,11 @@ class LocalRecoveryDrill:
     def verify(self, step: Step) -> None:
         restored, expected = self.state.restored, self.state.checksums
         assert restored is not None and expected is not None
-        log = self.state.log
-        explained = stream_keys(log.entry_ids) if log else None
         endpoint = restored.endpoint(self.state.database)
         with restored.connect(self.state.database) as connection:
-            self.state.rows = verify_rows(connection, expected, explained, endpoint.describe())
-            if log is not None and self.state.incident_at is not None:
-                self.state.commits = check_commits(connection, log, self.state.incident_at, target=True)
+            self.state.rows, self.state.commits = verify_recovered(
+                connection, expected, self.state.log, self.state.incident_at, target=True, source=endpoint.describe()
+            )
         self.state.verified_clock = time.monotonic()
         step.details["rows"] = self.state.rows.summary()
         if self.state.commits is not None:

@@ -43,10 +43,10 @@ from trustfabric.errors import TrustFabricError
 from ..common import resolve_jurisdiction
 from ..report import DrillRun, Step, StepFailed
 from ..restore import DEFAULT_REPORTS_DIR, DrillOutcome
-from .checksums import LedgerChecksums, RowVerification, take_checksums, verify_rows
-from .commits import CommitCheck, CommitLog, check_commits, write_commits
-from .ledger import SCHEMA, STREAM_FIRST_ID, create_schema, seed_ledger, stream_keys, write_entry
-from .results import DataLossResult, write_report
+from .checksums import LedgerChecksums, RowVerification, take_checksums
+from .commits import CommitCheck, CommitLog, write_commits
+from .ledger import SCHEMA, STREAM_FIRST_ID, create_schema, seed_ledger, write_entry
+from .results import DataLossResult, verify_recovered, write_report
 from .server import PostgresError, Server, Workspace, wait_until
 
 DIRECTIONS = ("failover", "failback")
@@ -224,8 +224,9 @@ class LocalFailoverDrill:
         assert replica is not None and log is not None and expected is not None and self.state.cut_at is not None
         endpoint = replica.endpoint(DATABASE)
         with replica.connect(DATABASE) as connection:
-            self.state.commits = check_commits(connection, log, self.state.cut_at, target=False)
-            self.state.rows = verify_rows(connection, expected, stream_keys(log.entry_ids), endpoint.describe())
+            self.state.rows, self.state.commits = verify_recovered(
+                connection, expected, log, self.state.cut_at, target=False, source=endpoint.describe()
+            )
             write_entry(connection, STREAM_FIRST_ID + len(log.commits) + 1000, memo="first write after promotion")
         self.state.serving_clock = time.monotonic()
         step.details.update(commits=self.state.commits.as_dict(), rows=self.state.rows.summary())

@@ -33,8 +33,9 @@ from typing import Any
 
 from ..common import FAILOVER_TARGETS, RESTORE_TARGETS, TierTarget
 from ..report import DrillReport
-from .checksums import RowVerification
-from .commits import CommitCheck
+from .checksums import LedgerChecksums, RowVerification, verify_rows
+from .commits import CommitCheck, CommitLog, check_commits
+from .ledger import stream_keys
 
 TIER = "tier0"
 """The ledger's tier: every database drill is judged against its objectives (`domain.tiers`)."""
@@ -199,6 +200,23 @@ class DataLossResult:
             "acknowledged_missing": lost,
             **_row_measurements(self.rows),
         }
+
+
+def verify_recovered(
+    connection: Any,
+    expected: LedgerChecksums,
+    log: CommitLog | None,
+    reference: dt.datetime | None,
+    *,
+    target: bool,
+    source: str = "",
+) -> tuple[RowVerification, CommitCheck | None]:
+    """The one verification every database drill runs on the recovered database, local or AWS: every row
+    against the seed checksums (stream rows left to the commit log) and every logged transaction."""
+    explained = stream_keys(log.entry_ids) if log else None
+    rows = verify_rows(connection, expected, explained, source)
+    commits = check_commits(connection, log, reference, target=target) if log and reference else None
+    return rows, commits
 
 
 def write_report(report: DrillReport, reports_dir: Path, rows: RowVerification | None) -> tuple[Path, Path]:
