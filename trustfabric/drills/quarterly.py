@@ -154,7 +154,7 @@ def judge(run: Run) -> dict[str, Any]:
                 }
         if (_number(measurements.get("records_lost")) or 0) > 0:
             problems.append(f"{measurements['records_lost']} record(s) lost")
-        _judge_rows(measurements, problems, absent)
+        _judge_rows(measurements, problems, absent, required=True)
         if run.drill == "pitr":
             missing = _number(measurements.get("acknowledged_missing"))
             if missing is None:
@@ -180,16 +180,19 @@ def judge(run: Run) -> dict[str, Any]:
             figures["acknowledged_missing"] = missing
             if missing and loss.get("zero_loss_required"):
                 problems.append(f"{missing:g} acknowledged transaction(s) lost where 0 is required")
+        _judge_rows(measurements, problems, absent, required=False)
     if run.data.get("passed") is not True:
         problems.insert(0, f"the drill failed: {run.data.get('verdict', 'no verdict')}")
     status = FAIL if problems else INCOMPLETE if absent else PASS
     return {"status": status, "tiers": tiers, "reasons": problems + absent}
 
 
-def _judge_rows(measurements: dict[str, Any], problems: list[str], absent: list[str]) -> None:
+def _judge_rows(measurements: dict[str, Any], problems: list[str], absent: list[str], *, required: bool) -> None:
+    """Ledger rows lost, changed or unexpected fail the drill; a restore without row verification is incomplete."""
     lost = _number(measurements.get("rows_lost"))
     if lost is None:
-        absent.append(f"{LEDGER_TIER} ledger rows not verified (row-level checksums)")
+        if required:
+            absent.append(f"{LEDGER_TIER} ledger rows not verified (row-level checksums)")
         return
     changed = _number(measurements.get("rows_changed")) or 0
     unexpected = _number(measurements.get("rows_unexpected")) or 0

@@ -224,7 +224,7 @@ def pg_pitr_command(
     inject_loss: InjectOption = 0,
     reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
 ) -> None:
-    """Local: WAL archiving, a transaction stream, TRUNCATE at a known time, restore to that time, verify."""
+    """Local: WAL archiving, a transaction stream, the journal deleted at a known time, restore to just before."""
     _recovery("pitr", jurisdiction, entries, inject_loss, reports_dir)
 
 

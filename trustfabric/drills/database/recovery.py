@@ -9,8 +9,8 @@ Both run on a scratch PostgreSQL (`trustfabric.drills.database.server`) with WAL
 3. **pitr only**: start a steady stream of ledger transactions (`commits.StreamWriter`), each one's
    acknowledgement recorded client-side;
 4. the incident at a known time D (the server's `clock_timestamp()` just before it): **restore** drops the
-   ledger schema; **pitr** truncates the journal while the stream keeps writing, then switches WAL and waits
-   until the archive holds it;
+   ledger schema; **pitr** deletes every journal entry (cascading to the lines) while the stream keeps
+   writing, then switches WAL and waits until the archive holds it;
 5. restore into a NEW server: **restore** from the base backup alone; **pitr** from the base backup plus
    the archive up to `recovery_target_time = D` (`restore_command`, `recovery.signal`,
    `recovery_target_action = promote`);
@@ -153,8 +153,9 @@ class LocalRecoveryDrill:
             self.state.incident_at = connection.execute("SELECT clock_timestamp()").fetchone()[0]
             self.state.incident_clock = time.monotonic()
             if self.pitr:
-                connection.execute(f"TRUNCATE {SCHEMA}.journal_lines, {SCHEMA}.journal_entries")
-                what = "TRUNCATE journal_lines, journal_entries while the stream writes"
+                # DELETE, not TRUNCATE: its ACCESS EXCLUSIVE locks would deadlock with the stream's inserts.
+                connection.execute(f"DELETE FROM {SCHEMA}.journal_entries")
+                what = "DELETE FROM journal_entries (cascading to journal_lines) while the stream writes"
             else:
                 connection.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
                 what = "DROP SCHEMA ledger CASCADE"
@@ -272,7 +273,7 @@ class LocalRecoveryDrill:
         streaming = "stream: acknowledged ledger transactions"
         if self.pitr:
             run.step(streaming, self.stream, needs=[backed_up])
-        incident = "incident: " + ("truncate the journal at a known time" if self.pitr else "drop the ledger schema")
+        incident = "incident: " + ("delete the journal at a known time" if self.pitr else "drop the ledger schema")
         run.step(incident, self.incident, needs=[backed_up] + ([streaming] if self.pitr else []))
         restored = "restore: new server from the base backup" + (" and WAL to the target time" if self.pitr else "")
         run.step(restored, self.restore, needs=[incident])

@@ -159,7 +159,13 @@ class DataLossResult:
         else:
             lost = len(self.commits.missing)
             if lost and self.zero_loss_required:
-                why = "synchronous replication" if self.replication == "synchronous" else f"a planned {self.direction}"
+                why = (
+                    "synchronous replication"
+                    if self.replication == "synchronous"
+                    else "a planned failback"
+                    if self.direction == "failback"
+                    else "--require-zero-loss"
+                )
                 problems.append(f"{lost} acknowledged transaction(s) missing after promotion; {why} requires 0")
             rpo = self.commits.loss_window_seconds
             if rpo > self.target.rpo_seconds:
