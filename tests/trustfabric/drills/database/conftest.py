@@ -9,13 +9,17 @@ nothing acknowledged with fsync off either). Every server is stopped and the wor
 
 from __future__ import annotations
 
+import logging
 import secrets
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from moto.server import ThreadedMotoServer
 
+from trustfabric.drills.common import Aws
 from trustfabric.drills.database.ledger import create_schema, seed_ledger
 from trustfabric.drills.database.recovery import archiving_settings
 from trustfabric.drills.database.server import Server, Workspace
@@ -65,3 +69,29 @@ def database(primary: Server) -> Iterator[str]:
 def connection(primary: Server, database: str) -> Iterator[Any]:
     with primary.connect(database) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """A moto server on 127.0.0.1 for the AWS side of the drills; stopped at the end."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def moto_aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Aws:
+    """A freshly reset moto server and dummy credentials (never a real account's)."""
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-2"}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10):
+        pass
+    return Aws.connect(moto_url)
