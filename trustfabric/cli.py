@@ -185,7 +185,14 @@ def diff(
 
 
 # Modules that contribute commands through `register(app)`.
-EXTENSIONS: tuple[str, ...] = ("gate_cli", "audit_cli", "drills.cli", "drills.database.cli", "drills.quarterly_cli", "evidence")
+EXTENSIONS: tuple[str, ...] = (
+    "gate_cli",
+    "audit_cli",
+    "drills.cli",
+    "drills.database.cli",
+    "drills.quarterly_cli",
+    "evidence",
+)
 
 
 _registered: set[str] = set()

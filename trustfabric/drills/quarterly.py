@@ -68,10 +68,16 @@ def parse_quarter(text: str) -> Quarter:
     """`2026Q4` -> Quarter; TrustFabricError (exit 2) for anything else."""
     match = re.fullmatch(r"(\d{4})[Qq]([1-4])", text.strip())
     if not match:
-        raise TrustFabricError(f"--quarter: {text!r} is not a quarter; expected YYYYQn with n 1-4, e.g. 2026Q4")
+        raise TrustFabricError(
+            f"--quarter: {text!r} is not a quarter; expected YYYYQn with n 1-4, e.g. 2026Q4"
+        )
     year, number = int(match.group(1)), int(match.group(2))
     start = dt.datetime(year, 3 * number - 2, 1, tzinfo=dt.UTC)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if number == 4 else dt.datetime(year, 3 * number + 1, 1, tzinfo=dt.UTC)
+    end = (
+        dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+        if number == 4
+        else dt.datetime(year, 3 * number + 1, 1, tzinfo=dt.UTC)
+    )
     return Quarter(f"{year}Q{number}", start, end)
 
 
@@ -115,7 +121,11 @@ def load_runs(reports_dir: Path) -> tuple[list[Run], list[str]]:
         if not isinstance(data, dict) or "format" in data or data.get("drill") == "quarterly":
             continue
         started = _parse_time(data.get("started_at"))
-        if data.get("drill") not in DRILLS or not isinstance(data.get("jurisdiction"), str) or started is None:
+        if (
+            data.get("drill") not in DRILLS
+            or not isinstance(data.get("jurisdiction"), str)
+            or started is None
+        ):
             unreadable.append(f"{path.name}: not a drill report (drill, jurisdiction, started_at)")
             continue
         runs.append(Run(path, str(data["drill"]), str(data["jurisdiction"]), started, data))
@@ -132,7 +142,11 @@ def _within(what: str, value: Any, limit: int, problems: list[str], absent: list
         absent.append(f"{what} not measured")
     elif measured > limit:
         problems.append(f"{what} {measured:g}s exceeds {limit}s")
-    return {"measured_seconds": measured, "target_seconds": limit, "met": measured is not None and measured <= limit}
+    return {
+        "measured_seconds": measured,
+        "target_seconds": limit,
+        "met": measured is not None and measured <= limit,
+    }
 
 
 def judge(run: Run) -> dict[str, Any]:
@@ -149,8 +163,12 @@ def judge(run: Run) -> dict[str, Any]:
         for tier, figures in sorted(judged.items()):
             if tier in targets and isinstance(figures, dict):
                 tiers[tier] = {
-                    "rpo": _within(f"{tier} RPO", figures.get("rpo_seconds"), targets[tier].rpo_seconds, problems, absent),
-                    "rto": _within(f"{tier} RTO", figures.get("rto_seconds"), targets[tier].rto_seconds, problems, absent),
+                    "rpo": _within(
+                        f"{tier} RPO", figures.get("rpo_seconds"), targets[tier].rpo_seconds, problems, absent
+                    ),
+                    "rto": _within(
+                        f"{tier} RTO", figures.get("rto_seconds"), targets[tier].rto_seconds, problems, absent
+                    ),
                 }
         if (_number(measurements.get("records_lost")) or 0) > 0:
             problems.append(f"{measurements['records_lost']} record(s) lost")
@@ -166,7 +184,11 @@ def judge(run: Run) -> dict[str, Any]:
         for tier, figures in sorted(judged.items()):
             if tier in FAILOVER_TARGETS and isinstance(figures, dict):
                 target = FAILOVER_TARGETS[tier]
-                tiers[tier] = {"rto": _within(f"{tier} RTO", figures.get("rto_seconds"), target.rto_seconds, problems, absent)}
+                tiers[tier] = {
+                    "rto": _within(
+                        f"{tier} RTO", figures.get("rto_seconds"), target.rto_seconds, problems, absent
+                    )
+                }
         if LEDGER_TIER not in judged:
             absent.append(f"{LEDGER_TIER} RTO not measured")
         loss = measurements.get("data_loss")
@@ -175,7 +197,9 @@ def judge(run: Run) -> dict[str, Any]:
         else:
             target = FAILOVER_TARGETS[LEDGER_TIER]
             figures = tiers.setdefault(LEDGER_TIER, {})
-            figures["rpo"] = _within(f"{LEDGER_TIER} RPO", loss.get("rpo_seconds"), target.rpo_seconds, problems, absent)
+            figures["rpo"] = _within(
+                f"{LEDGER_TIER} RPO", loss.get("rpo_seconds"), target.rpo_seconds, problems, absent
+            )
             missing = _number(loss.get("acknowledged_missing"))
             figures["acknowledged_missing"] = missing
             if missing and loss.get("zero_loss_required"):
@@ -187,8 +211,10 @@ def judge(run: Run) -> dict[str, Any]:
     return {"status": status, "tiers": tiers, "reasons": problems + absent}
 
 
-def _judge_rows(measurements: dict[str, Any], problems: list[str], absent: list[str], *, required: bool) -> None:
-    """Ledger rows lost, changed or unexpected fail the drill; a restore without row verification is incomplete."""
+def _judge_rows(
+    measurements: dict[str, Any], problems: list[str], absent: list[str], *, required: bool
+) -> None:
+    """Ledger rows lost, changed or unexpected fail; a restore without row verification is incomplete."""
     lost = _number(measurements.get("rows_lost"))
     if lost is None:
         if required:
@@ -199,7 +225,8 @@ def _judge_rows(measurements: dict[str, Any], problems: list[str], absent: list[
     tables = measurements.get("tables_missing") or []
     if lost or changed or unexpected or tables:
         problems.append(
-            f"ledger rows: {lost:g} lost, {changed:g} changed, {unexpected:g} unexpected, {len(tables)} table(s) missing"
+            f"ledger rows: {lost:g} lost, {changed:g} changed, {unexpected:g} unexpected, "
+            f"{len(tables)} table(s) missing"
         )
 
 
@@ -254,31 +281,45 @@ class QuarterlyReport:
         lines = [
             f"# Quarterly drill report {self.quarter.name}",
             "",
-            f"- Result: **{'PASSED' if self.passed else 'FAILED'}** ({len(self.not_passed)} drill(s) not passed)",
+            f"- Result: **{'PASSED' if self.passed else 'FAILED'}** ({len(self.not_passed)} "
+            "drill(s) not passed)",
             f"- Period (UTC): {self.quarter.start.date()} to {self.quarter.end.date()} (exclusive)",
             f"- Source: `{self.reports_dir}`; stand-in runs (moto, local PostgreSQL) "
-            + ("**counted** (not evidence of production recoverability)" if self.include_stand_ins else "not counted"),
+            + (
+                "**counted** (not evidence of production recoverability)"
+                if self.include_stand_ins
+                else "not counted"
+            ),
             "- Objectives (`domain/tiers.py`): restore "
-            + ", ".join(f"{t} RPO {v.rpo_seconds}s / RTO {v.rto_seconds}s" for t, v in RESTORE_TARGETS.items())
+            + ", ".join(
+                f"{t} RPO {v.rpo_seconds}s / RTO {v.rto_seconds}s" for t, v in RESTORE_TARGETS.items()
+            )
             + "; failover "
-            + ", ".join(f"{t} RPO {v.rpo_seconds}s / RTO {v.rto_seconds}s" for t, v in FAILOVER_TARGETS.items()),
+            + ", ".join(
+                f"{t} RPO {v.rpo_seconds}s / RTO {v.rto_seconds}s" for t, v in FAILOVER_TARGETS.items()
+            ),
             "",
             "| Jurisdiction | Drill | Status | Runs (failed, practice) | Latest run | Figures | Reasons |",
             "|---|---|---|---|---|---|---|",
         ]
         for code, drills in self.results.items():
             for drill, result in drills.items():
-                figures = "; ".join(
-                    f"{tier} {kind.upper()} {value['measured_seconds']}s/{value['target_seconds']}s"
-                    for tier, judged in result.get("tiers", {}).items()
-                    for kind, value in judged.items()
-                    if isinstance(value, dict)
-                ) or "-"
+                figures = (
+                    "; ".join(
+                        f"{tier} {kind.upper()} {value['measured_seconds']}s/{value['target_seconds']}s"
+                        for tier, judged in result.get("tiers", {}).items()
+                        for kind, value in judged.items()
+                        if isinstance(value, dict)
+                    )
+                    or "-"
+                )
                 reasons = "; ".join(result.get("reasons", [])) or "-"
                 latest = result.get("latest") or {}
                 lines.append(
-                    f"| {code} | {drill} | {result['status'].upper()} | {result['runs']} ({len(result['failed_runs'])}, "
-                    f"{result['practice_runs']}) | {latest.get('started_at', '-')} | {figures} | {reasons.replace('|', '/')} |"
+                    f"| {code} | {drill} | {result['status'].upper()} | {result['runs']} "
+                    f"({len(result['failed_runs'])}, "
+                    f"{result['practice_runs']}) | {latest.get('started_at', '-')} | {figures} | "
+                    f"{reasons.replace('|', '/')} |"
                 )
         if self.unreadable:
             lines += ["", "## Files not read", ""] + [f"- {item}" for item in self.unreadable]
@@ -288,7 +329,9 @@ class QuarterlyReport:
         out_dir.mkdir(parents=True, exist_ok=True)
         json_path = out_dir / f"quarterly-{self.quarter.name}.json"
         markdown_path = out_dir / f"quarterly-{self.quarter.name}.md"
-        json_path.write_text(json.dumps(self.as_dict(), indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+        json_path.write_text(
+            json.dumps(self.as_dict(), indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+        )
         markdown_path.write_text(self.to_markdown(), encoding="utf-8")
         return json_path, markdown_path
 
@@ -300,8 +343,14 @@ def build_quarterly(quarter: Quarter, reports_dir: Path, include_stand_ins: bool
     for code in CODES:
         report.results[code] = {}
         for drill in DRILLS:
-            in_quarter = [r for r in runs if r.drill == drill and r.jurisdiction == code and quarter.contains(r.started_at)]
-            counted = sorted((r for r in in_quarter if include_stand_ins or not r.stand_in), key=lambda r: r.started_at)
+            in_quarter = [
+                r
+                for r in runs
+                if r.drill == drill and r.jurisdiction == code and quarter.contains(r.started_at)
+            ]
+            counted = sorted(
+                (r for r in in_quarter if include_stand_ins or not r.stand_in), key=lambda r: r.started_at
+            )
             judged = [(run, judge(run)) for run in counted]
             entry: dict[str, Any] = {
                 "runs": len(counted),
@@ -309,8 +358,14 @@ def build_quarterly(quarter: Quarter, reports_dir: Path, include_stand_ins: bool
                 "failed_runs": [run.path.name for run, verdict in judged if verdict["status"] == FAIL],
             }
             if not judged:
-                practice = f"; {entry['practice_runs']} stand-in run(s) not counted" if entry["practice_runs"] else ""
-                entry.update(status=MISSING, tiers={}, reasons=[f"no {drill} drill report in {quarter.name}{practice}"])
+                practice = (
+                    f"; {entry['practice_runs']} stand-in run(s) not counted"
+                    if entry["practice_runs"]
+                    else ""
+                )
+                entry.update(
+                    status=MISSING, tiers={}, reasons=[f"no {drill} drill report in {quarter.name}{practice}"]
+                )
             else:
                 latest, verdict = judged[-1]
                 entry.update(verdict)

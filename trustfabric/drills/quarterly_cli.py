@@ -7,7 +7,8 @@ bad input (a malformed quarter, a reports folder that does not exist).
 
 Usage::
 
-    trustfabric drill report --quarter 2026Q4 [--reports reports/drills] [--out reports/drills] [--include-stand-ins]
+    trustfabric drill report --quarter 2026Q4 [--reports reports/drills] [--out reports/drills] \\
+        [--include-stand-ins]
 """
 
 from __future__ import annotations
@@ -28,13 +29,17 @@ DEFAULT_DIR = Path("reports/drills")
 def report_command(
     quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, UTC: YYYYQn, e.g. 2026Q4.")],
     reports: Annotated[Path, typer.Option("--reports", help="Folder of JSON drill reports.")] = DEFAULT_DIR,
-    out: Annotated[Path, typer.Option("--out", help="Folder for quarterly-<quarter>.json and .md.")] = DEFAULT_DIR,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for quarterly-<quarter>.json and .md.")
+    ] = DEFAULT_DIR,
     include_stand_ins: Annotated[
         bool,
-        typer.Option("--include-stand-ins", help="Count runs on moto or a local PostgreSQL (practice, not evidence)."),
+        typer.Option(
+            "--include-stand-ins", help="Count runs on moto or a local PostgreSQL (practice, not evidence)."
+        ),
     ] = False,
 ) -> None:
-    """Assemble the quarter's drills per jurisdiction, judged against each tier's objectives; 1 if any fails."""
+    """The quarter's drills per jurisdiction, judged against each tier's objectives; exit 1 if any fails."""
     from .quarterly import build_quarterly, parse_quarter
 
     try:

@@ -52,7 +52,8 @@ def ca_bundle_path(configured: str | None = None) -> str:
     path = configured or os.environ.get(CA_BUNDLE_ENV) or DEFAULT_CA_BUNDLE
     if not Path(path).is_file():
         raise TrustFabricError(
-            f"RDS CA bundle {path} not found; download {CA_BUNDLE_SOURCE} and pass --ca-bundle or set {CA_BUNDLE_ENV}"
+            f"RDS CA bundle {path} not found; download {CA_BUNDLE_SOURCE} and pass --ca-bundle or "
+            f"set {CA_BUNDLE_ENV}"
         )
     return path
 
@@ -65,7 +66,7 @@ def secret_username(secrets: Any, secret_id: str) -> str:
     except (ValueError, AttributeError):
         username = None
     if not isinstance(username, str) or not username:
-        raise TrustFabricError(f"secret {secret_id}: no \"username\" in its JSON SecretString")
+        raise TrustFabricError(f'secret {secret_id}: no "username" in its JSON SecretString')
     return username
 
 
@@ -79,7 +80,13 @@ def iam_endpoint(
         DBHostname=host, Port=port, DBUsername=username, Region=region
     )
     return DatabaseEndpoint(
-        host=host, port=port, dbname=dbname, user=username, password=token, sslmode="verify-full", sslrootcert=bundle
+        host=host,
+        port=port,
+        dbname=dbname,
+        user=username,
+        password=token,
+        sslmode="verify-full",
+        sslrootcert=bundle,
     )
 
 
@@ -115,7 +122,10 @@ class ClusterRestore:
             "EnableIAMDatabaseAuthentication": True,
             "DeletionProtection": False,
             "CopyTagsToSnapshot": True,
-            "Tags": [{"Key": key, "Value": value} for key, value in sorted({**self.tags, "purpose": "pitr-drill"}.items())],
+            "Tags": [
+                {"Key": key, "Value": value}
+                for key, value in sorted({**self.tags, "purpose": "pitr-drill"}.items())
+            ],
         }
         if self.subnet_group:
             parameters["DBSubnetGroupName"] = self.subnet_group
@@ -161,7 +171,12 @@ def restore_cluster_to_point_in_time(
         def cluster() -> dict[str, Any]:
             return dict(rds.describe_db_clusters(DBClusterIdentifier=request.target_cluster)["DBClusters"][0])
 
-        _wait(lambda: cluster()["Status"] == "available", request.timeout_seconds, interval, f"cluster {request.target_cluster}")
+        _wait(
+            lambda: cluster()["Status"] == "available",
+            request.timeout_seconds,
+            interval,
+            f"cluster {request.target_cluster}",
+        )
         restored = cluster()
         rds.create_db_instance(
             DBInstanceIdentifier=request.writer_instance,
@@ -175,7 +190,13 @@ def restore_cluster_to_point_in_time(
             WaiterConfig={"Delay": interval, "MaxAttempts": max(1, int(request.timeout_seconds // interval))},
         )
         endpoint = iam_endpoint(
-            aws, request.region, restored["Endpoint"], int(restored["Port"]), request.dbname, request.secret_id, request.ca_bundle
+            aws,
+            request.region,
+            restored["Endpoint"],
+            int(restored["Port"]),
+            request.dbname,
+            request.secret_id,
+            request.ca_bundle,
         )
         connection = connector(endpoint)
         try:

@@ -45,7 +45,8 @@ LISTED = 20
 """Keys listed per kind of difference in a report (the counts are always complete)."""
 
 _TABLES = """
-SELECT c.relname, coalesce(array_agg(a.attname::text ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL), '{}')
+SELECT c.relname,
+    coalesce(array_agg(a.attname::text ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL), '{}')
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
@@ -67,7 +68,12 @@ class TableChecksum:
     row_hashes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": list(self.key), "rows": self.rows, "sha256": self.sha256, "row_hashes": self.row_hashes}
+        return {
+            "key": list(self.key),
+            "rows": self.rows,
+            "sha256": self.sha256,
+            "row_hashes": self.row_hashes,
+        }
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,9 @@ class LedgerChecksums:
         except ValueError as error:
             raise TrustFabricError(f"{path}: not JSON: {error}") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise TrustFabricError(f"{path}: format is not {FORMAT!r} (write it with `trustfabric drill checksum-rows`)")
+            raise TrustFabricError(
+                f"{path}: format is not {FORMAT!r} (write it with `trustfabric drill checksum-rows`)"
+            )
         try:
             tables = {
                 str(name): TableChecksum(
@@ -133,10 +141,13 @@ def _table_sql(schema: str, table: str, key: tuple[str, ...]) -> tuple[sql.Compo
         table=sql.Identifier(schema, table),
     )
     aggregate = sql.SQL(
-        "SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(row_hash, E'\\n' ORDER BY {order}), ''),"
+        "SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(row_hash, E'\\n' ORDER BY "
+        "{order}), ''),"
         " 'UTF8')), 'hex') FROM ({source}) s"
     ).format(order=order, source=source)
-    rows = sql.SQL("SELECT row_key, row_hash FROM ({source}) s ORDER BY {order}").format(source=source, order=order)
+    rows = sql.SQL("SELECT row_key, row_hash FROM ({source}) s ORDER BY {order}").format(
+        source=source, order=order
+    )
     return aggregate, rows
 
 
@@ -144,7 +155,9 @@ def _tables(connection: Any, schema: str) -> dict[str, tuple[str, ...]]:
     found = {str(name): tuple(key) for name, key in connection.execute(_TABLES, (schema,)).fetchall()}
     without_key = sorted(name for name, key in found.items() if not key)
     if without_key:
-        raise TrustFabricError(f"schema {schema}: table(s) without a primary key cannot be checksummed: {', '.join(without_key)}")
+        raise TrustFabricError(
+            f"schema {schema}: table(s) without a primary key cannot be checksummed: {', '.join(without_key)}"
+        )
     return found
 
 
@@ -154,7 +167,7 @@ def _snapshot(connection: Any) -> None:
 
 
 def take_checksums(connection: Any, schema: str = "ledger", source: str = "") -> LedgerChecksums:
-    """Checksums of every table of `schema`, with every row's hash, in one snapshot (autocommit connection)."""
+    """Checksums of every table of `schema`, with every row's hash, in one snapshot (autocommit conn.)."""
     _snapshot(connection)
     try:
         tables: dict[str, TableChecksum] = {}
@@ -221,7 +234,9 @@ class RowVerification:
 
     @property
     def rows_lost(self) -> int:
-        return sum(result.expected_rows if result.missing else len(result.lost) for result in self.tables.values())
+        return sum(
+            result.expected_rows if result.missing else len(result.lost) for result in self.tables.values()
+        )
 
     @property
     def rows_changed(self) -> int:
@@ -242,7 +257,8 @@ class RowVerification:
     def summary(self) -> str:
         verified = sum(result.expected_rows for result in self.tables.values())
         return (
-            f"{len(self.tables)} tables, {verified} rows expected: {self.rows_lost} lost, {self.rows_changed} "
+            f"{len(self.tables)} tables, {verified} rows expected: {self.rows_lost} lost, "
+            f"{self.rows_changed} "
             f"changed, {self.rows_unexpected} unexpected, {len(self.tables_missing)} table(s) missing"
         )
 
@@ -257,19 +273,22 @@ class RowVerification:
             "tables_missing": self.tables_missing,
             "extra_tables": self.extra_tables,
             "tables": {name: result.as_dict() for name, result in sorted(self.tables.items())},
-            "method": "sha256 of to_jsonb(row)::text per row; sha256 of row hashes in primary-key order per table",
+            "method": "sha256 of to_jsonb(row)::text per row; sha256 of row hashes in primary-key "
+            "order per table",
         }
 
     def to_markdown(self) -> str:
         lines = [
-            "| Table | Status | Expected | Restored | Lost | Changed | Unexpected | First keys lost/changed |",
+            "| Table | Status | Expected | Restored | Lost | Changed | Unexpected | First keys "
+            "lost/changed |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for name, result in sorted(self.tables.items()):
             data = result.as_dict()
             keys = ", ".join((result.lost + result.changed)[:5]) or "-"
+            restored = "-" if result.missing else data["actual_rows"]
             lines.append(
-                f"| {name} | {data['status']} | {data['expected_rows']} | {data['actual_rows'] if not result.missing else '-'} "
+                f"| {name} | {data['status']} | {data['expected_rows']} | {restored} "
                 f"| {data['rows_lost']} | {data['rows_changed']} | {data['rows_unexpected']} | {keys} |"
             )
         return "\n".join(lines) + "\n"

@@ -50,20 +50,27 @@ SslmodeOption = Annotated[
 ]
 SecretOption = Annotated[
     str | None,
-    typer.Option("--iam-secret-id", help="Secrets Manager secret with the username: log in with an IAM token."),
+    typer.Option(
+        "--iam-secret-id", help="Secrets Manager secret with the username: log in with an IAM token."
+    ),
 ]
 RegionOption = Annotated[str | None, typer.Option("--region", help="AWS region of the database (IAM).")]
 CaBundleOption = Annotated[
-    str | None, typer.Option("--ca-bundle", help="RDS CA bundle for verify-full (default $TRUSTFABRIC_RDS_CA_BUNDLE).")
+    str | None,
+    typer.Option("--ca-bundle", help="RDS CA bundle for verify-full (default $TRUSTFABRIC_RDS_CA_BUNDLE)."),
 ]
 SchemaOption = Annotated[str, typer.Option("--schema", help="Schema whose every table is checksummed.")]
 JurisdictionOption = Annotated[
-    str, typer.Option("--jurisdiction", "-j", help="Jurisdiction cell: UK, EU, US or CA (the residency table).")
+    str,
+    typer.Option("--jurisdiction", "-j", help="Jurisdiction cell: UK, EU, US or CA (the residency table)."),
 ]
-ReportsOption = Annotated[Path, typer.Option("--reports-dir", help="Folder for the JSON and Markdown reports.")]
+ReportsOption = Annotated[
+    Path, typer.Option("--reports-dir", help="Folder for the JSON and Markdown reports.")
+]
 EntriesOption = Annotated[int, typer.Option("--entries", help="Seeded journal entries (3 lines each).")]
 InjectOption = Annotated[
-    int, typer.Option("--inject-loss", help="Delete N restored rows before verification: proves loss is caught.")
+    int,
+    typer.Option("--inject-loss", help="Delete N restored rows before verification: proves loss is caught."),
 ]
 
 
@@ -95,13 +102,21 @@ def _endpoint(
         from ..common import Aws
         from .aws import iam_endpoint
 
-        return iam_endpoint(Aws.connect(probe_region=region), region, host, port, dbname, secret_id, ca_bundle)
+        return iam_endpoint(
+            Aws.connect(probe_region=region), region, host, port, dbname, secret_id, ca_bundle
+        )
     if not user:
         raise TrustFabricError("--user is required without --iam-secret-id")
     if sslmode not in SSL_MODES:
         raise TrustFabricError(f"--sslmode: {sslmode!r} is not allowed; allowed: {', '.join(SSL_MODES)}")
     return DatabaseEndpoint(
-        host, port, dbname, user, password=os.environ.get(password_env), sslmode=sslmode, sslrootcert=ca_bundle
+        host,
+        port,
+        dbname,
+        user,
+        password=os.environ.get(password_env),
+        sslmode=sslmode,
+        sslrootcert=ca_bundle,
     )
 
 
@@ -139,12 +154,16 @@ def checksum_rows_command(
     from .checksums import take_checksums
 
     def action() -> None:
-        endpoint = _endpoint(host, port, dbname, user, password_env, sslmode, iam_secret_id, region, ca_bundle)
+        endpoint = _endpoint(
+            host, port, dbname, user, password_env, sslmode, iam_secret_id, region, ca_bundle
+        )
         with _connected(endpoint) as connection:
             checksums = take_checksums(connection, schema, endpoint.describe())
         checksums.write(out)
         rows = sum(table.rows for table in checksums.tables.values())
-        typer.echo(f"{len(checksums.tables)} tables, {rows} rows of {endpoint.describe()} schema {schema}: {out}")
+        typer.echo(
+            f"{len(checksums.tables)} tables, {rows} rows of {endpoint.describe()} schema {schema}: {out}"
+        )
 
     _guarded(action)
 
@@ -171,7 +190,9 @@ def verify_rows_command(
         if output_format not in ("text", "json"):
             raise TrustFabricError(f"--format: {output_format!r} is not allowed; allowed: text, json")
         expected = LedgerChecksums.read(seed_checksums)
-        endpoint = _endpoint(host, port, dbname, user, password_env, sslmode, iam_secret_id, region, ca_bundle)
+        endpoint = _endpoint(
+            host, port, dbname, user, password_env, sslmode, iam_secret_id, region, ca_bundle
+        )
         with _connected(endpoint) as connection:
             return verify_rows(connection, expected, actual_source=endpoint.describe())
 
@@ -188,7 +209,9 @@ def verify_rows_command(
 
 def _conclude(outcome: Any) -> None:
     report = outcome.report
-    typer.echo(f"{report.drill} {report.jurisdiction}: {'PASSED' if report.passed else 'FAILED'}: {report.verdict}")
+    typer.echo(
+        f"{report.drill} {report.jurisdiction}: {'PASSED' if report.passed else 'FAILED'}: {report.verdict}"
+    )
     typer.echo(f"report: {outcome.json_path}")
     typer.echo(f"report: {outcome.markdown_path}")
     sys.stdout.flush()
@@ -204,7 +227,9 @@ def _recovery(kind: str, jurisdiction: str, entries: int, inject_loss: int, repo
 
     options = RecoveryOptions(kind=kind, entries=entries, inject_loss=inject_loss)
     _conclude(
-        _guarded(lambda: run_local_recovery(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr))
+        _guarded(
+            lambda: run_local_recovery(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr)
+        )
     )
 
 
@@ -224,7 +249,7 @@ def pg_pitr_command(
     inject_loss: InjectOption = 0,
     reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
 ) -> None:
-    """Local: WAL archiving, a transaction stream, the journal deleted at a known time, restore to just before."""
+    """Local: WAL archiving, a transaction stream, the journal deleted at a known time, restored to then."""
     _recovery("pitr", jurisdiction, entries, inject_loss, reports_dir)
 
 
@@ -260,7 +285,9 @@ def pg_failover_command(
         require_zero_loss=require_zero_loss,
     )
     _conclude(
-        _guarded(lambda: run_local_failover(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr))
+        _guarded(
+            lambda: run_local_failover(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr)
+        )
     )
 
 

@@ -77,7 +77,7 @@ class CommitLog:
 
 
 def write_commits(connection: Any, log: CommitLog, entry_ids: Iterable[int], tenant_id: int = 1) -> None:
-    """Write entries one transaction each, recording each acknowledgement (errors propagate, after recording)."""
+    """Write entries one transaction each, recording each acknowledgement (errors: recorded, then raised)."""
     for entry_id in entry_ids:
         sent = utc_now()
         try:
@@ -124,7 +124,9 @@ class StreamWriter:
             if self.error or not self._thread.is_alive():
                 raise RuntimeError(f"stream writer stopped: {self.error or 'ended'}")
             if utc_now() > deadline:
-                raise RuntimeError(f"stream writer acknowledged fewer than {acknowledged} commits in {timeout}s")
+                raise RuntimeError(
+                    f"stream writer acknowledged fewer than {acknowledged} commits in {timeout}s"
+                )
             self._stop.wait(0.01)
 
     def stop(self, timeout: float = 10.0) -> CommitLog:
@@ -186,7 +188,9 @@ def classify(log: CommitLog, present: dict[int, int], reference: dt.datetime, *,
     acknowledged = log.acknowledged(by=reference)
     acknowledged_ids = {c.entry_id for c in acknowledged}
     missing = tuple(c.entry_id for c in acknowledged if c.entry_id not in present)
-    beyond = tuple(c.entry_id for c in log.commits if target and c.sent_at > reference and c.entry_id in present)
+    beyond = tuple(
+        c.entry_id for c in log.commits if target and c.sent_at > reference and c.entry_id in present
+    )
     incomplete = tuple(sorted(entry for entry, lines in present.items() if lines != STREAM_LINES))
     recovered = [c for c in log.commits if c.entry_id in present and c.acked_at is not None]
     newest = max((c.acked_at for c in recovered if c.acked_at is not None), default=None)
@@ -195,7 +199,9 @@ def classify(log: CommitLog, present: dict[int, int], reference: dt.datetime, *,
     if missing:
         first_missing = next(i for i, c in enumerate(log.commits) if c.entry_id in missing)
         survived = [
-            c.acked_at for c in log.commits[:first_missing] if c.entry_id in present and c.acked_at is not None
+            c.acked_at
+            for c in log.commits[:first_missing]
+            if c.entry_id in present and c.acked_at is not None
         ]
         start = max(survived) if survived else log.commits[first_missing].sent_at
         newest_missing = max(c.acked_at for c in acknowledged if c.entry_id in missing and c.acked_at)
@@ -214,6 +220,8 @@ def classify(log: CommitLog, present: dict[int, int], reference: dt.datetime, *,
     )
 
 
-def check_commits(connection: Any, log: CommitLog, reference: dt.datetime, *, target: bool = True) -> CommitCheck:
+def check_commits(
+    connection: Any, log: CommitLog, reference: dt.datetime, *, target: bool = True
+) -> CommitCheck:
     """Read which logged entries exist in the connected database and classify them."""
     return classify(log, present_entries(connection, log.entry_ids), reference, target=target)

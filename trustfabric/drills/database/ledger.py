@@ -7,7 +7,7 @@ Schema `ledger` (every table has a primary key; the row checksums walk the schem
 | tenants | tenant_id | a customer, its jurisdiction (UK, EU, US, CA) and base currency |
 | accounts | account_id | a tenant's chart of accounts: code, name, kind, currency |
 | journal_entries | entry_id | one posting: tenant, date, memo, created_at |
-| journal_lines | (entry_id, line_no) | the entry's lines: account, amount in minor units (debit > 0, credit < 0), currency |
+| journal_lines | (entry_id, line_no) | account, amount in minor units (debit > 0, credit < 0), currency |
 
 A deferred constraint trigger keeps every entry balanced (its lines sum to 0 per currency) at commit, so a
 transaction either writes a whole balanced entry or nothing: the unit the PITR and failover drills count.
@@ -125,7 +125,13 @@ def seed_ledger(connection: Any, jurisdiction: str, seed: int, entries: int, ten
     generator = random.Random(seed)
     currency = CURRENCY[jurisdiction]
     tenant_rows = [
-        (number, f"{jurisdiction} tenant {number:03d}", jurisdiction, currency, EPOCH + dt.timedelta(days=number))
+        (
+            number,
+            f"{jurisdiction} tenant {number:03d}",
+            jurisdiction,
+            currency,
+            EPOCH + dt.timedelta(days=number),
+        )
         for number in range(1, tenants + 1)
     ]
     account_rows = []
@@ -143,7 +149,11 @@ def seed_ledger(connection: Any, jurisdiction: str, seed: int, entries: int, ten
         entry_rows.append((entry_id, tenant_id, created.date(), f"invoice {seed}-{entry_id:06d}", created))
         amount = generator.randrange(100, 5_000_000)
         tax = amount // 5
-        debit, revenue, tax_account = accounts_of[tenant_id][1], accounts_of[tenant_id][5], accounts_of[tenant_id][3]
+        debit, revenue, tax_account = (
+            accounts_of[tenant_id][1],
+            accounts_of[tenant_id][5],
+            accounts_of[tenant_id][3],
+        )
         line_rows += [
             (entry_id, 1, debit, amount + tax, currency),
             (entry_id, 2, revenue, -amount, currency),
@@ -171,15 +181,16 @@ def write_entry(connection: Any, entry_id: int, tenant_id: int = 1, memo: str = 
     """
     with connection.transaction():
         connection.execute(
-            f"INSERT INTO {SCHEMA}.journal_entries "
-            "SELECT %s, %s, current_date, %s, clock_timestamp()",
+            f"INSERT INTO {SCHEMA}.journal_entries SELECT %s, %s, current_date, %s, clock_timestamp()",
             (entry_id, tenant_id, memo or f"stream entry {entry_id}"),
         )
         connection.execute(
             f"INSERT INTO {SCHEMA}.journal_lines "
-            "SELECT %s, 1, a.account_id, %s, a.currency FROM ledger.accounts a WHERE a.tenant_id = %s AND a.code = '1000' "
+            "SELECT %s, 1, a.account_id, %s, a.currency FROM ledger.accounts a WHERE a.tenant_id = "
+            "%s AND a.code = '1000' "
             "UNION ALL "
-            "SELECT %s, 2, a.account_id, %s, a.currency FROM ledger.accounts a WHERE a.tenant_id = %s AND a.code = '1100'",
+            "SELECT %s, 2, a.account_id, %s, a.currency FROM ledger.accounts a WHERE a.tenant_id = "
+            "%s AND a.code = '1100'",
             (entry_id, 1000 + entry_id % 997, tenant_id, entry_id, -(1000 + entry_id % 997), tenant_id),
         )
 

@@ -131,7 +131,9 @@ class LocalRecoveryDrill:
         with self.primary.connect(self.state.database) as connection:
             create_schema(connection)
             summary = seed_ledger(connection, self.cell.code, self.options.seed, self.options.entries)
-            checksums = take_checksums(connection, SCHEMA, self.primary.endpoint(self.state.database).describe())
+            checksums = take_checksums(
+                connection, SCHEMA, self.primary.endpoint(self.state.database).describe()
+            )
         self.state.checksums = checksums
         path = self.reports_dir / f"{self.run_log.drill}-{self.cell.code}-{self.name}-seed-checksums.json"
         checksums.write(path)
@@ -140,10 +142,14 @@ class LocalRecoveryDrill:
     def base_backup(self, step: Step) -> None:
         self.state.backup = self.workspace.base_backup(self.primary, f"{self.name}-base", standby=False)
         self.state.recovery_point = dt.datetime.now(dt.UTC)
-        step.details.update(backup=str(self.state.backup.data_dir), finished_at=self.state.recovery_point.isoformat())
+        step.details.update(
+            backup=str(self.state.backup.data_dir), finished_at=self.state.recovery_point.isoformat()
+        )
 
     def stream(self, step: Step) -> None:
-        writer = StreamWriter(self.primary.endpoint(self.state.database), STREAM_FIRST_ID, interval_seconds=0.005)
+        writer = StreamWriter(
+            self.primary.endpoint(self.state.database), STREAM_FIRST_ID, interval_seconds=0.005
+        )
         self.state.writer = writer.start()
         writer.wait_for(self.options.stream_before)
         step.details.update(acknowledged_before_incident=len(writer.log.acknowledged()))
@@ -159,7 +165,9 @@ class LocalRecoveryDrill:
             else:
                 connection.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
                 what = "DROP SCHEMA ledger CASCADE"
-        step.details.update(incident_at=self.state.incident_at.isoformat(timespec="microseconds"), statement=what)
+        step.details.update(
+            incident_at=self.state.incident_at.isoformat(timespec="microseconds"), statement=what
+        )
         writer = self.state.writer
         if writer is not None:
             acknowledged = len(writer.log.acknowledged())
@@ -204,7 +212,10 @@ class LocalRecoveryDrill:
                 RECOVERY_TIMEOUT_SECONDS,
                 what="end of recovery (promotion)",
             )
-        step.details.update(server=restored.endpoint().describe(), **{k: v for k, v in settings.items() if k.startswith("recovery")})
+        step.details.update(
+            server=restored.endpoint().describe(),
+            **{k: v for k, v in settings.items() if k.startswith("recovery")},
+        )
 
     def inject(self, step: Step) -> None:
         assert self.state.restored is not None
@@ -223,7 +234,12 @@ class LocalRecoveryDrill:
         endpoint = restored.endpoint(self.state.database)
         with restored.connect(self.state.database) as connection:
             self.state.rows, self.state.commits = verify_recovered(
-                connection, expected, self.state.log, self.state.incident_at, target=True, source=endpoint.describe()
+                connection,
+                expected,
+                self.state.log,
+                self.state.incident_at,
+                target=True,
+                source=endpoint.describe(),
             )
         self.state.verified_clock = time.monotonic()
         step.details["rows"] = self.state.rows.summary()
@@ -235,7 +251,11 @@ class LocalRecoveryDrill:
 
     def result(self) -> RecoveryResult:
         state = self.state
-        rto = state.verified_clock - state.incident_clock if state.verified_clock and state.incident_clock else None
+        rto = (
+            state.verified_clock - state.incident_clock
+            if state.verified_clock and state.incident_clock
+            else None
+        )
         if self.pitr:
             rpo = state.commits.recovered_gap_seconds if state.commits else None
         elif state.incident_at and state.recovery_point:
@@ -273,9 +293,13 @@ class LocalRecoveryDrill:
         streaming = "stream: acknowledged ledger transactions"
         if self.pitr:
             run.step(streaming, self.stream, needs=[backed_up])
-        incident = "incident: " + ("delete the journal at a known time" if self.pitr else "drop the ledger schema")
+        incident = "incident: " + (
+            "delete the journal at a known time" if self.pitr else "drop the ledger schema"
+        )
         run.step(incident, self.incident, needs=[backed_up] + ([streaming] if self.pitr else []))
-        restored = "restore: new server from the base backup" + (" and WAL to the target time" if self.pitr else "")
+        restored = "restore: new server from the base backup" + (
+            " and WAL to the target time" if self.pitr else ""
+        )
         run.step(restored, self.restore, needs=[incident])
         run.step(
             "fault injection: delete restored rows",
@@ -283,12 +307,18 @@ class LocalRecoveryDrill:
             needs=[restored],
             skip="" if self.options.inject_loss else "no fault injection requested",
         )
-        run.step("verify: every row against the seed checksums" + (", every acknowledged transaction" if self.pitr else ""), self.verify, needs=[restored])
+        run.step(
+            "verify: every row against the seed checksums"
+            + (", every acknowledged transaction" if self.pitr else ""),
+            self.verify,
+            needs=[restored],
+        )
         run.step("cleanup: stop the restored server, drop the drill database", self.cleanup)
         result = self.result()
         run.measurements.update(result.measurements())
         run.note(
-            "rows: sha256 of to_jsonb(row)::text per row and of the row hashes in primary-key order per table; "
+            "rows: sha256 of to_jsonb(row)::text per row and of the row hashes in primary-key order "
+            "per table; "
             "stream transactions are judged by the client's commit log, not by the seed checksums"
         )
         problems = result.problems()
@@ -315,7 +345,9 @@ def validate(options: RecoveryOptions) -> None:
     if not 1 <= options.entries < STREAM_FIRST_ID:
         raise TrustFabricError(f"--entries must be between 1 and {STREAM_FIRST_ID - 1}")
     if options.inject_loss < 0 or options.inject_loss > options.entries * 3:
-        raise TrustFabricError(f"--inject-loss must be between 0 and {options.entries * 3} (the seeded journal lines)")
+        raise TrustFabricError(
+            f"--inject-loss must be between 0 and {options.entries * 3} (the seeded journal lines)"
+        )
     if options.stream_before < 1 or options.stream_after < 1:
         raise TrustFabricError("--stream-before and --stream-after must be at least 1")
 
@@ -346,4 +378,3 @@ def run_local_recovery(
     finally:
         if own:
             workspace.close()
-

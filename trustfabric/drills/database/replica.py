@@ -60,13 +60,13 @@ class ReplicaOptions:
     """How the local failover (or failback) drill replicates, writes and breaks."""
 
     direction: str = "failover"
-    """`failover` (the primary crashes) or `failback` (a planned switchover: the primary shuts down cleanly)."""
+    """`failover` (the primary crashes) or `failback` (planned: the primary shuts down cleanly)."""
     synchronous: bool = True
     """Synchronous replication (`synchronous_standby_names`, `synchronous_commit = on`): 0 loss expected."""
     commits: int = 20
     """Acknowledged transactions written while the replica streams."""
     lag_commits: int = 0
-    """Asynchronous only: transactions acknowledged after the replica's WAL receiver stopped (lost at promotion)."""
+    """Asynchronous only: commits acknowledged after the standby's WAL receiver stopped (lost at promotion)"""
     entries: int = 100
     """Seeded journal entries."""
     seed: int = 11
@@ -125,7 +125,9 @@ class LocalFailoverDrill:
             connection.execute(f"CREATE DATABASE {DATABASE}")
         with primary.connect(DATABASE) as connection:
             create_schema(connection)
-            self.seed_summary = seed_ledger(connection, self.cell.code, self.options.seed, self.options.entries)
+            self.seed_summary = seed_ledger(
+                connection, self.cell.code, self.options.seed, self.options.entries
+            )
             self.state.checksums = take_checksums(connection, SCHEMA, primary.endpoint(DATABASE).describe())
         replica = self.workspace.base_backup(
             primary, f"{self.name}-standby", standby=True, application_name=STANDBY_NAME
@@ -145,7 +147,8 @@ class LocalFailoverDrill:
 
             def ready() -> bool:
                 row = connection.execute(
-                    "SELECT state, sync_state FROM pg_stat_replication WHERE application_name = %s", (STANDBY_NAME,)
+                    "SELECT state, sync_state FROM pg_stat_replication WHERE application_name = %s",
+                    (STANDBY_NAME,),
                 ).fetchone()
                 want = "sync" if self.options.synchronous else "async"
                 return bool(row and row[0] == "streaming" and row[1] == want)
@@ -158,7 +161,9 @@ class LocalFailoverDrill:
         assert primary is not None
         self.state.log = CommitLog()
         with primary.connect(DATABASE) as connection:
-            write_commits(connection, self.state.log, range(STREAM_FIRST_ID, STREAM_FIRST_ID + self.options.commits))
+            write_commits(
+                connection, self.state.log, range(STREAM_FIRST_ID, STREAM_FIRST_ID + self.options.commits)
+            )
         step.details["acknowledged"] = len(self.state.log.acknowledged())
 
     def lag(self, step: Step) -> None:
@@ -168,7 +173,9 @@ class LocalFailoverDrill:
             lsn = connection.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
         with replica.connect() as connection:
             wait_until(
-                lambda: connection.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()[0],
+                lambda: connection.execute(
+                    "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)
+                ).fetchone()[0],
                 WAIT_SECONDS,
                 what="replica caught up",
             )
@@ -213,23 +220,30 @@ class LocalFailoverDrill:
         assert replica is not None
         with replica.connect(DATABASE) as connection:
             deleted = connection.execute(
-                f"DELETE FROM {SCHEMA}.journal_lines WHERE (entry_id, line_no) IN (SELECT entry_id, line_no FROM "
-                f"{SCHEMA}.journal_lines WHERE entry_id < %s ORDER BY entry_id, line_no LIMIT %s) RETURNING entry_id, line_no",
+                f"DELETE FROM {SCHEMA}.journal_lines WHERE (entry_id, line_no) IN (SELECT entry_id, "
+                "line_no FROM "
+                f"{SCHEMA}.journal_lines WHERE entry_id < %s ORDER BY entry_id, line_no LIMIT %s) "
+                "RETURNING entry_id, line_no",
                 (STREAM_FIRST_ID, self.options.inject_loss),
             ).fetchall()
         step.details["deleted"] = [f"[{entry}, {line}]" for entry, line in deleted]
 
     def verify(self, step: Step) -> None:
         replica, log, expected = self.state.replica, self.state.log, self.state.checksums
-        assert replica is not None and log is not None and expected is not None and self.state.cut_at is not None
+        assert (
+            replica is not None and log is not None and expected is not None and self.state.cut_at is not None
+        )
         endpoint = replica.endpoint(DATABASE)
         with replica.connect(DATABASE) as connection:
             self.state.rows, self.state.commits = verify_recovered(
                 connection, expected, log, self.state.cut_at, target=False, source=endpoint.describe()
             )
-            write_entry(connection, STREAM_FIRST_ID + len(log.commits) + 1000, memo="first write after promotion")
+            write_entry(
+                connection, STREAM_FIRST_ID + len(log.commits) + 1000, memo="first write after promotion"
+            )
         self.state.serving_clock = time.monotonic()
-        step.details.update(commits=self.state.commits.as_dict(), rows=self.state.rows.summary())
+        commits = self.state.commits.as_dict() if self.state.commits else None
+        step.details.update(commits=commits, rows=self.state.rows.summary())
         problems = self.result().problems()
         if problems:
             raise StepFailed("; ".join(problems[:2]))
@@ -261,18 +275,26 @@ class LocalFailoverDrill:
         primary = self.state.primary
         assert primary is not None
         run = DrillRun(
-            self.options.direction, self.cell.code, f"{primary.endpoint().describe()} (local scratch server)", echo=self.echo
+            self.options.direction,
+            self.cell.code,
+            f"{primary.endpoint().describe()} (local scratch server)",
+            echo=self.echo,
         )
         self.run_log = run
         run.measure("database", "PostgreSQL")
         run.measure("replication", self.replication)
-        streaming, written = f"replication: {self.replication} streaming replica", "stream: acknowledged transactions"
+        streaming, written = (
+            f"replication: {self.replication} streaming replica",
+            "stream: acknowledged transactions",
+        )
         run.step(streaming, self.streaming)
         run.step(written, self.write, needs=[streaming])
         lag = "replication: stop the replica's WAL receiver, then more commits (simulated lag)"
         run.step(lag, self.lag, needs=[written], skip="" if self.options.lag_commits else "no lag requested")
-        cut = "incident: primary crashes (stop -m immediate)" if self.options.direction == "failover" else (
-            "planned: primary shuts down cleanly (stop -m fast)"
+        cut = (
+            "incident: primary crashes (stop -m immediate)"
+            if self.options.direction == "failover"
+            else ("planned: primary shuts down cleanly (stop -m fast)")
         )
         run.step(cut, self.cut, needs=[written])
         promoted = "promote: SELECT pg_promote() on the standby"
@@ -288,7 +310,8 @@ class LocalFailoverDrill:
         result = self.result()
         run.measurements.update(result.measurements())
         run.note(
-            "the measured RPO is the loss window: the newest acknowledged transaction missing minus the newest one "
+            "the measured RPO is the loss window: the newest acknowledged transaction missing minus "
+            "the newest one "
             "that survived before it (0 when none is missing); the RTO runs from the cut to a verified write"
         )
         problems = result.problems()
@@ -300,7 +323,8 @@ class LocalFailoverDrill:
         lost = len(result.commits.missing) if result.commits else None
         verdict = (
             f"{lost} acknowledged transaction(s) missing after promotion ({self.replication}); RPO "
-            f"{result.rpo_seconds:.3f}s and RTO {result.rto_seconds:.3f}s within tier0 failover targets; every row verified"
+            f"{result.rpo_seconds:.3f}s and RTO {result.rto_seconds:.3f}s within tier0 failover "
+            "targets; every row verified"
             if passed and result.rpo_seconds is not None and result.rto_seconds is not None
             else "; ".join(problems)
         )
@@ -315,12 +339,19 @@ def validate(options: ReplicaOptions) -> None:
     if options.lag_commits < 0 or options.commits < 1:
         raise TrustFabricError("--commits must be at least 1 and --lag-commits 0 or more")
     if options.lag_commits and options.synchronous:
-        raise TrustFabricError("--lag-commits needs --asynchronous: a synchronous primary waits for its standby")
+        raise TrustFabricError(
+            "--lag-commits needs --asynchronous: a synchronous primary waits for its standby"
+        )
     if options.lag_commits and options.direction == "failback":
         raise TrustFabricError("--lag-commits applies to failover only: a failback is a planned switchover")
-    if not 1 <= options.entries < STREAM_FIRST_ID or options.inject_loss < 0 or options.inject_loss > options.entries * 3:
+    if (
+        not 1 <= options.entries < STREAM_FIRST_ID
+        or options.inject_loss < 0
+        or options.inject_loss > options.entries * 3
+    ):
         raise TrustFabricError(
-            f"--entries must be between 1 and {STREAM_FIRST_ID - 1} and --inject-loss between 0 and 3 x --entries"
+            f"--entries must be between 1 and {STREAM_FIRST_ID - 1} and --inject-loss between 0 and "
+            "3 x --entries"
         )
 
 

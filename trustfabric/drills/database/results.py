@@ -91,15 +91,22 @@ class RecoveryResult:
                 problems.append("acknowledged transactions not checked")
             else:
                 if self.commits.missing:
-                    problems.insert(0, f"{len(self.commits.missing)} acknowledged transaction(s) before the target missing")
+                    problems.insert(
+                        0,
+                        f"{len(self.commits.missing)} acknowledged transaction(s) before the target missing",
+                    )
                 if self.commits.beyond_target:
-                    problems.append(f"{len(self.commits.beyond_target)} transaction(s) sent after the target recovered")
+                    problems.append(
+                        f"{len(self.commits.beyond_target)} transaction(s) sent after the target recovered"
+                    )
                 if self.commits.incomplete:
                     problems.append(f"{len(self.commits.incomplete)} transaction(s) recovered incomplete")
         if self.rpo_seconds is None or self.rpo_seconds > self.target.rpo_seconds:
             problems.append(f"{TIER} RPO {_rounded(self.rpo_seconds)}s not within {self.target.rpo_seconds}s")
         if self.rto_seconds is None or self.rto_seconds > self.target.rto_seconds:
-            problems.append(f"{TIER} time to restore {_rounded(self.rto_seconds)}s not within {self.target.rto_seconds}s")
+            problems.append(
+                f"{TIER} time to restore {_rounded(self.rto_seconds)}s not within {self.target.rto_seconds}s"
+            )
         return problems
 
     def measurements(self) -> dict[str, Any]:
@@ -123,7 +130,9 @@ class RecoveryResult:
         if self.recovery_point is not None:
             values["recovery_point"] = self.recovery_point.isoformat(timespec="milliseconds")
         if self.kind == "pitr":
-            values["recovery_target_time"] = self.target_time.isoformat(timespec="milliseconds") if self.target_time else None
+            values["recovery_target_time"] = (
+                self.target_time.isoformat(timespec="milliseconds") if self.target_time else None
+            )
             values["commits"] = self.commits.as_dict() if self.commits else None
             values["acknowledged_missing"] = len(self.commits.missing) if self.commits else None
         return values
@@ -166,10 +175,15 @@ class DataLossResult:
                     if self.direction == "failback"
                     else "--require-zero-loss"
                 )
-                problems.append(f"{lost} acknowledged transaction(s) missing after promotion; {why} requires 0")
+                problems.append(
+                    f"{lost} acknowledged transaction(s) missing after promotion; {why} requires 0"
+                )
             rpo = self.commits.loss_window_seconds
             if rpo > self.target.rpo_seconds:
-                problems.append(f"{lost} acknowledged transaction(s) missing: RPO {rpo:.3f}s not within {self.target.rpo_seconds}s")
+                problems.append(
+                    f"{lost} acknowledged transaction(s) missing: RPO {rpo:.3f}s not within "
+                    f"{self.target.rpo_seconds}s"
+                )
             if self.commits.incomplete:
                 problems.append(f"{len(self.commits.incomplete)} transaction(s) present incomplete")
         problems += _row_problems(self.rows)
@@ -199,7 +213,9 @@ class DataLossResult:
                 "acknowledged_missing": lost,
                 "rpo_seconds": _rounded(rpo),
                 "rpo_target_seconds": target.rpo_seconds,
-                "rpo_met": rpo is not None and rpo <= target.rpo_seconds and not (self.zero_loss_required and lost),
+                "rpo_met": rpo is not None
+                and rpo <= target.rpo_seconds
+                and not (self.zero_loss_required and lost),
                 "zero_loss_required": self.zero_loss_required,
             },
             "commits": self.commits.as_dict() if self.commits else None,

@@ -29,6 +29,7 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
@@ -83,7 +84,11 @@ class Postgres:
     @property
     def version(self) -> str:
         output = subprocess.run(
-            [str(self.bindir / "postgres"), "--version"], capture_output=True, text=True, check=True, timeout=30
+            [str(self.bindir / "postgres"), "--version"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout
         return output.strip()
 
@@ -146,7 +151,11 @@ def server_user() -> str | None:
 def find_postgres() -> Postgres:
     """The installation the drills use; TrustFabricError (exit 2) naming the install command when absent."""
     bindir = find_bindir()
-    missing = [name for name in ("initdb", "pg_ctl", "pg_basebackup", "postgres") if not bindir or not (bindir / name).is_file()]
+    missing = [
+        name
+        for name in ("initdb", "pg_ctl", "pg_basebackup", "postgres")
+        if not bindir or not (bindir / name).is_file()
+    ]
     if bindir is None or missing:
         where = f"{bindir}" if bindir else f"${BINDIR_ENV}, {DEBIAN_ROOT}/<major>/bin or PATH"
         raise TrustFabricError(
@@ -193,9 +202,16 @@ class Server:
     def write_settings(self, socket_dir: Path) -> None:
         """Write this server's settings; postgresql.conf includes the file from outside the data dir, so a
         base backup of the data dir never carries the port of the server it was taken from."""
-        values = {**BASE_SETTINGS, **self.settings, "port": str(self.port), "unix_socket_directories": str(socket_dir)}
+        values = {
+            **BASE_SETTINGS,
+            **self.settings,
+            "port": str(self.port),
+            "unix_socket_directories": str(socket_dir),
+        }
         lines = [f"{key} = {_quote(value)}" for key, value in sorted(values.items())]
-        self.instance_conf.write_text("# written by trustfabric.drills.database.server\n" + "\n".join(lines) + "\n")
+        self.instance_conf.write_text(
+            "# written by trustfabric.drills.database.server\n" + "\n".join(lines) + "\n"
+        )
         self.postgres.own(self.instance_conf)
         conf = self.data_dir / "postgresql.conf"
         text = conf.read_text()
@@ -231,7 +247,12 @@ class Server:
     def endpoint(self, dbname: str = "postgres") -> DatabaseEndpoint:
         """How to connect over TCP on 127.0.0.1 (password auth; no TLS on the loopback interface)."""
         return DatabaseEndpoint(
-            host="127.0.0.1", port=self.port, dbname=dbname, user=SUPERUSER, password=self.password, sslmode="disable"
+            host="127.0.0.1",
+            port=self.port,
+            dbname=dbname,
+            user=SUPERUSER,
+            password=self.password,
+            sslmode="disable",
         )
 
     @contextmanager
@@ -244,7 +265,9 @@ class Server:
 
     @property
     def replication_conninfo(self) -> str:
-        return f"host=127.0.0.1 port={self.port} user={SUPERUSER} password={self.password} application_name=%s"
+        return (
+            f"host=127.0.0.1 port={self.port} user={SUPERUSER} password={self.password} application_name=%s"
+        )
 
 
 class Workspace:
@@ -257,7 +280,9 @@ class Workspace:
         self.servers: list[Server] = []
 
     @classmethod
-    def create(cls, postgres: Postgres | None = None, parent: Path | None = None, durable: bool = True) -> Workspace:
+    def create(
+        cls, postgres: Postgres | None = None, parent: Path | None = None, durable: bool = True
+    ) -> Workspace:
         """A new workspace. `durable=False` runs every server with `fsync=off`: a commit is still acknowledged
         only once written (synchronous_commit stays on) and a process crash (`stop("immediate")`) loses
         nothing acknowledged, but an operating-system crash could; for tests on slow disks only."""
@@ -325,7 +350,8 @@ class Workspace:
         """`pg_basebackup -X stream` of a running server into a new server home (not started).
 
         `standby=True` adds `-R`: standby.signal and a primary_conninfo naming the source, i.e. a streaming
-        replica whose application_name (what `synchronous_standby_names` lists) is `application_name`, else `name`.
+        replica whose application_name (what `synchronous_standby_names` lists) is `application_name`, else
+        `name`.
         """
         home = self._home(name)
         conninfo = source.replication_conninfo % (application_name or name)
@@ -355,10 +381,8 @@ class Workspace:
     def close(self) -> None:
         """Stop every server (immediate: nothing to keep) and remove the workspace."""
         for server in reversed(self.servers):
-            try:
+            with contextlib.suppress(PostgresError):
                 server.stop("immediate", timeout=20)
-            except PostgresError:
-                pass
         shutil.rmtree(self.root, ignore_errors=True)
         self.servers.clear()
 

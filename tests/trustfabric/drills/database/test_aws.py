@@ -126,7 +126,9 @@ def test_the_restore_request_is_exactly_this(moto_aws: Aws, ca_bundle: str) -> N
 
 def test_a_missing_ca_bundle_is_bad_input_naming_where_to_get_it(moto_aws: Aws, source_cluster: str) -> None:
     with pytest.raises(TrustFabricError) as raised:
-        iam_endpoint(moto_aws, REGION, "h", 5432, "ledger", "trustfabric/prod/uk/ledger-drill", "/nonexistent.pem")
+        iam_endpoint(
+            moto_aws, REGION, "h", 5432, "ledger", "trustfabric/prod/uk/ledger-drill", "/nonexistent.pem"
+        )
     assert str(raised.value) == (
         "RDS CA bundle /nonexistent.pem not found; download "
         "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem and pass --ca-bundle or set "

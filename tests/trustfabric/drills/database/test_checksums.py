@@ -56,7 +56,12 @@ def test_an_untouched_database_verifies_clean(connection: Any) -> None:
     result = verify_rows(connection, expected)
 
     assert result.ok
-    assert (result.rows_lost, result.rows_changed, result.rows_unexpected, result.tables_missing) == (0, 0, 0, [])
+    assert (result.rows_lost, result.rows_changed, result.rows_unexpected, result.tables_missing) == (
+        0,
+        0,
+        0,
+        [],
+    )
     assert result.summary() == (
         "4 tables, 184 rows expected: 0 lost, 0 changed, 0 unexpected, 0 table(s) missing"
     )
@@ -116,8 +121,14 @@ def test_the_checksums_file_round_trips(connection: Any, tmp_path: Path) -> None
     ("content", "message"),
     [
         ("{", "not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
-        ('{"format": "other"}', "format is not 'trustfabric-row-checksums/1' (write it with `trustfabric drill checksum-rows`)"),
-        ('{"format": "trustfabric-row-checksums/1", "schema": "ledger"}', "malformed checksums file: missing or bad 'tables'"),
+        (
+            '{"format": "other"}',
+            "format is not 'trustfabric-row-checksums/1' (write it with `trustfabric drill checksum-rows`)",
+        ),
+        (
+            '{"format": "trustfabric-row-checksums/1", "schema": "ledger"}',
+            "malformed checksums file: missing or bad 'tables'",
+        ),
     ],
 )
 def test_a_bad_checksums_file_is_named_in_one_line(tmp_path: Path, content: str, message: str) -> None:

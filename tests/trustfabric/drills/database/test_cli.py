@@ -56,7 +56,9 @@ def test_checksum_then_verify_matches_then_catches_a_deleted_row(
 
     with primary.connect(database) as connection:
         connection.execute("DELETE FROM ledger.journal_lines WHERE entry_id = 7 AND line_no = 2")
-    damaged = runner.invoke(app, ["drill", "verify-rows", *args, "--seed-checksums", str(seed), "--format", "json"])
+    damaged = runner.invoke(
+        app, ["drill", "verify-rows", *args, "--seed-checksums", str(seed), "--format", "json"]
+    )
     assert damaged.exit_code == 1
     document = json.loads(damaged.stdout)
     assert document["ok"] is False and document["rows_lost"] == 1
@@ -78,7 +80,9 @@ def test_an_unreachable_database_is_bad_input_in_one_line(app: typer.Typer, tmp_
 
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: cannot connect to postgresql://u@127.0.0.1:{port}/ledger: ")
+    assert len(lines) == 1 and lines[0].startswith(
+        f"error: cannot connect to postgresql://u@127.0.0.1:{port}/ledger: "
+    )
 
 
 @pytest.mark.parametrize(

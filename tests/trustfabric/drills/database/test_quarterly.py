@@ -56,21 +56,37 @@ def complete(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_complete_quarter_passes_and_is_what_the_evidence_package_reads(complete: Path, tmp_path: Path) -> None:
+def test_a_complete_quarter_passes_and_is_what_the_evidence_package_reads(
+    complete: Path, tmp_path: Path
+) -> None:
     report = build_quarterly(parse_quarter("2026Q4"), complete)
     json_path, markdown_path = report.write(tmp_path / "out")
 
     assert report.exit_code == 0 and report.not_passed == []
     uk = report.results["UK"]
-    assert uk["failover"]["tiers"]["tier0"]["rpo"] == {"measured_seconds": 0.0, "target_seconds": 60, "met": True}
-    assert uk["restore"]["tiers"]["records"]["rto"] == {"measured_seconds": 1800.0, "target_seconds": 14400, "met": True}
+    assert uk["failover"]["tiers"]["tier0"]["rpo"] == {
+        "measured_seconds": 0.0,
+        "target_seconds": 60,
+        "met": True,
+    }
+    assert uk["restore"]["tiers"]["records"]["rto"] == {
+        "measured_seconds": 1800.0,
+        "target_seconds": 14400,
+        "met": True,
+    }
     (record,) = load_drill_reports(json_path.parent)
     assert (record.name, record.status) == ("quarterly", "pass")
     assert "| UK | pitr | PASS | 1 (0, 0) | 2026-11-02T09:00:00+00:00 |" in markdown_path.read_text()
 
 
 def test_missing_failed_incomplete_and_late_drills_never_pass(complete: Path) -> None:
-    write(complete, "restore", "UK", "2026-11-03T09:00:00+00:00", tiers={"tier0": {"rpo_seconds": 400, "rto_seconds": 60}})
+    write(
+        complete,
+        "restore",
+        "UK",
+        "2026-11-03T09:00:00+00:00",
+        tiers={"tier0": {"rpo_seconds": 400, "rto_seconds": 60}},
+    )
     write(complete, "failover", "EU", "2026-11-03T09:00:00+00:00", data_loss=None)
     write(complete, "pitr", "US", "2026-11-03T09:00:00+00:00", acknowledged_missing=2)
     write(complete, "restore", "CA", "2026-11-03T09:00:00+00:00", rows_lost=None)
@@ -88,8 +104,12 @@ def test_missing_failed_incomplete_and_late_drills_never_pass(complete: Path) ->
     assert report.results["EU"]["failover"]["reasons"] == [
         "tier0 data loss (acknowledged transactions missing) not measured"
     ]
-    assert report.results["US"]["pitr"]["reasons"] == ["2 acknowledged transaction(s) before the target missing"]
-    assert report.results["CA"]["restore"]["reasons"] == ["tier0 ledger rows not verified (row-level checksums)"]
+    assert report.results["US"]["pitr"]["reasons"] == [
+        "2 acknowledged transaction(s) before the target missing"
+    ]
+    assert report.results["CA"]["restore"]["reasons"] == [
+        "tier0 ledger rows not verified (row-level checksums)"
+    ]
     assert report.results["CA"]["failback"]["reasons"] == ["no failback drill report in 2026Q4"]
 
 
@@ -108,7 +128,9 @@ def test_the_newest_run_decides_and_a_failed_flag_fails_even_with_good_figures(c
 
 
 def test_stand_in_runs_and_other_quarters_are_not_evidence(tmp_path: Path) -> None:
-    write(tmp_path, "pitr", "UK", endpoint="postgresql://postgres@127.0.0.1:5/postgres (local scratch server)")
+    write(
+        tmp_path, "pitr", "UK", endpoint="postgresql://postgres@127.0.0.1:5/postgres (local scratch server)"
+    )
     write(tmp_path, "restore", "UK", "2026-09-30T23:59:59+00:00")
     write(tmp_path, "restore", "UK", "2027-01-01T00:00:00+00:00")
 
@@ -116,7 +138,9 @@ def test_stand_in_runs_and_other_quarters_are_not_evidence(tmp_path: Path) -> No
     practice = build_quarterly(parse_quarter("2026Q4"), tmp_path, include_stand_ins=True)
 
     assert strict.results["UK"]["pitr"]["status"] == "missing"
-    assert strict.results["UK"]["pitr"]["reasons"] == ["no pitr drill report in 2026Q4; 1 stand-in run(s) not counted"]
+    assert strict.results["UK"]["pitr"]["reasons"] == [
+        "no pitr drill report in 2026Q4; 1 stand-in run(s) not counted"
+    ]
     assert strict.results["UK"]["restore"]["status"] == "missing"
     assert practice.results["UK"]["pitr"]["status"] == "pass"
     assert practice.as_dict()["stand_ins_counted"] is True
@@ -134,14 +158,20 @@ def app() -> typer.Typer:
     return app
 
 
-def test_the_command_exits_0_when_complete_and_1_when_not(app: typer.Typer, complete: Path, tmp_path: Path) -> None:
+def test_the_command_exits_0_when_complete_and_1_when_not(
+    app: typer.Typer, complete: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
-    passed = runner.invoke(app, ["drill", "report", "--quarter", "2026Q4", "--reports", str(complete), "--out", str(out)])
+    passed = runner.invoke(
+        app, ["drill", "report", "--quarter", "2026Q4", "--reports", str(complete), "--out", str(out)]
+    )
     assert passed.exit_code == 0
     assert passed.stdout == (
         f"quarterly 2026Q4: PASSED\nreport: {out / 'quarterly-2026Q4.json'}\nreport: {out / 'quarterly-2026Q4.md'}\n"
     )
-    failed = runner.invoke(app, ["drill", "report", "--quarter", "2027Q1", "--reports", str(complete), "--out", str(out)])
+    failed = runner.invoke(
+        app, ["drill", "report", "--quarter", "2027Q1", "--reports", str(complete), "--out", str(out)]
+    )
     assert failed.exit_code == 1
     assert failed.stdout.splitlines()[0] == "not passed: UK restore: missing"
     assert json.loads((out / "quarterly-2027Q1.json").read_text())["result"] == "failed"

@@ -75,7 +75,15 @@ def test_pitr_with_injected_loss_reports_exactly_those_rows_and_fails(
 
     assert outcome.exit_code == 1
     assert report.measurements["rows_lost"] == 4
-    assert report.measurements["rows"]["tables"]["journal_lines"]["lost"] == ["[1, 1]", "[1, 2]", "[1, 3]", "[2, 1]"]
+    assert report.measurements["rows"]["tables"]["journal_lines"]["lost"] == [
+        "[1, 1]",
+        "[1, 2]",
+        "[1, 3]",
+        "[2, 1]",
+    ]
     assert report.measurements["acknowledged_missing"] == 0
     assert report.verdict.startswith("4 tables, 184 rows expected: 4 lost, 0 changed, 0 unexpected")
-    assert status_of(report, "verify: every row against the seed checksums, every acknowledged transaction") == "failed"
+    assert (
+        status_of(report, "verify: every row against the seed checksums, every acknowledged transaction")
+        == "failed"
+    )

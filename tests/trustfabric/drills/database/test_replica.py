@@ -22,7 +22,11 @@ def status_of(report: Any, step: str) -> str:
 
 def drill(workspace: Workspace, tmp_path: Path, **options: object) -> object:
     return run_local_failover(
-        "UK", ReplicaOptions(entries=30, **options), reports_dir=tmp_path, echo=quiet, workspace=workspace  # type: ignore[arg-type]
+        "UK",
+        ReplicaOptions(entries=30, **options),
+        reports_dir=tmp_path,
+        echo=quiet,
+        workspace=workspace,  # type: ignore[arg-type]
     )
 
 
@@ -90,8 +94,14 @@ def test_planned_failback_with_injected_row_loss_reports_the_rows_and_fails(
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (ReplicaOptions(synchronous=True, lag_commits=1), "--lag-commits needs --asynchronous: a synchronous primary waits for its standby"),
-        (ReplicaOptions(synchronous=False, direction="failback", lag_commits=1), "--lag-commits applies to failover only: a failback is a planned switchover"),
+        (
+            ReplicaOptions(synchronous=True, lag_commits=1),
+            "--lag-commits needs --asynchronous: a synchronous primary waits for its standby",
+        ),
+        (
+            ReplicaOptions(synchronous=False, direction="failback", lag_commits=1),
+            "--lag-commits applies to failover only: a failback is a planned switchover",
+        ),
         (ReplicaOptions(direction="sideways"), "direction 'sideways'; allowed: failover, failback"),
     ],
 )
