@@ -5,9 +5,23 @@ VENV_CHECKOV := .venv-checkov
 BIN := $(VENV)/bin
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: setup check test lint golden bench clean
+.PHONY: setup postgres check test lint golden bench clean
 
-setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed
+setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed postgres
+
+# The database drills (and their tests) run a real PostgreSQL server: Debian's `postgresql`, installed when
+# missing and we may (root with apt-get), else one line saying what to run.
+postgres:
+	@if [ -z "$$TRUSTFABRIC_PG_BINDIR" ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
+		&& ! command -v pg_ctl >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "==> installing PostgreSQL (Debian: postgresql) for the database drills"; \
+			export DEBIAN_FRONTEND=noninteractive; apt-get update -qq \
+			&& apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+		else \
+			echo "PostgreSQL server missing (database drills need it): run sudo apt-get install -y postgresql"; \
+		fi; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> creating $(VENV) (project and pinned dependencies)"

@@ -38,7 +38,7 @@ from .common import app
 T = TypeVar("T")
 
 drill_app = typer.Typer(
-    help="Disaster-recovery drills on an AWS account or a moto server: restore, failover, failback, seed.",
+    help="Disaster-recovery drills: restore, failover, failback, seed; database rows, PITR; quarterly report.",
     no_args_is_help=True,
 )
 app.add_typer(drill_app, name="drill")

@@ -1,0 +1,281 @@
+"""`trustfabric drill checksum-rows|verify-rows|pg-restore|pg-pitr|pg-failover`: the database drills.
+
+`verify-rows` is what on-call runs after a real or drilled restore: it connects to the restored endpoint,
+checksums every table of the ledger schema and compares it with a checksums file (`checksum-rows` writes
+one; every local drill writes `<report stem>-seed-checksums.json`). On AWS it logs in with an IAM token over
+TLS verify-full (`--iam-secret-id`, `--region`, `--ca-bundle`); elsewhere with the password in the
+environment variable `--password-env` names (never on the command line). Exit 0 when every row matches,
+1 when a row is lost, changed or unexpected or a table is missing, 2 for bad input (one line on stderr).
+
+Usage::
+
+    trustfabric drill checksum-rows --host H --dbname ledger --user drill --out seed-checksums.json
+    trustfabric drill verify-rows --host trustfabric-prod-uk-ledger-restored.cluster-....rds.amazonaws.com \\
+        --dbname ledger --iam-secret-id trustfabric/prod/uk/ledger-drill --region eu-west-2 \\
+        --seed-checksums seed-checksums.json
+    trustfabric drill pg-pitr -j UK          # the local point-in-time restore drill on a scratch server
+    trustfabric drill pg-failover -j UK --asynchronous --lag-commits 3
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ..errors import TrustFabricError
+from .drills import drill_app
+
+T = TypeVar("T")
+DEFAULT_REPORTS_DIR = Path("reports/drills")
+
+HostOption = Annotated[str, typer.Option("--host", help="Database host (the restored cluster's endpoint).")]
+PortOption = Annotated[int, typer.Option("--port", help="Database port.")]
+DbnameOption = Annotated[str, typer.Option("--dbname", help="Database holding the ledger schema.")]
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Database user (with --iam-secret-id: read from the secret).")
+]
+PasswordEnvOption = Annotated[
+    str, typer.Option("--password-env", help="Environment variable holding the password (not with IAM).")
+]
+SslmodeOption = Annotated[
+    str, typer.Option("--sslmode", help="libpq sslmode without IAM (IAM always uses verify-full).")
+]
+SecretOption = Annotated[
+    str | None,
+    typer.Option("--iam-secret-id", help="Secrets Manager secret with the username: log in with an IAM token."),
+]
+RegionOption = Annotated[str | None, typer.Option("--region", help="AWS region of the database (IAM).")]
+CaBundleOption = Annotated[
+    str | None,
+    typer.Option("--ca-bundle", help="RDS CA bundle for verify-full (default $TRUSTFABRIC_RDS_CA_BUNDLE)."),
+]
+SchemaOption = Annotated[str, typer.Option("--schema", help="Schema whose every table is checksummed.")]
+JurisdictionOption = Annotated[
+    str,
+    typer.Option("--jurisdiction", "-j", help="Jurisdiction cell: UK, EU, US or CA (the residency table)."),
+]
+ReportsOption = Annotated[Path, typer.Option("--reports-dir", help="Folder for the JSON and Markdown reports.")]
+EntriesOption = Annotated[int, typer.Option("--entries", help="Seeded journal entries (3 lines each).")]
+InjectOption = Annotated[
+    int,
+    typer.Option("--inject-loss", help="Delete N restored rows before verification: proves loss is caught."),
+]
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Bad input (and an unreachable database) becomes one line on stderr and exit 2."""
+    try:
+        return action()
+    except TrustFabricError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+
+
+def _endpoint(
+    host: str,
+    port: int,
+    dbname: str,
+    user: str | None,
+    password_env: str,
+    sslmode: str,
+    secret_id: str | None,
+    region: str | None,
+    ca_bundle: str | None,
+) -> Any:
+    from ..drills.database.endpoint import SSL_MODES, DatabaseEndpoint
+
+    if secret_id:
+        if not region:
+            raise TrustFabricError("--iam-secret-id needs --region (the database's AWS region)")
+        from ..common import Aws
+        from ..drills.database.aws import iam_endpoint
+
+        return iam_endpoint(Aws.connect(probe_region=region), region, host, port, dbname, secret_id, ca_bundle)
+    if not user:
+        raise TrustFabricError("--user is required without --iam-secret-id")
+    if sslmode not in SSL_MODES:
+        raise TrustFabricError(f"--sslmode: {sslmode!r} is not allowed; allowed: {', '.join(SSL_MODES)}")
+    return DatabaseEndpoint(
+        host,
+        port,
+        dbname,
+        user,
+        password=os.environ.get(password_env),
+        sslmode=sslmode,
+        sslrootcert=ca_bundle,
+    )
+
+
+@contextmanager
+def _connected(endpoint: Any) -> Iterator[Any]:
+    import psycopg
+
+    from ..drills.database.endpoint import connect
+
+    try:
+        connection = connect(endpoint)
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        raise TrustFabricError(f"cannot connect to {endpoint.describe()}: {reason}") from None
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def checksum_rows_command(
+    out: Annotated[Path, typer.Option("--out", help="Checksums file to write (JSON).")],
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 5432,
+    dbname: DbnameOption = "ledger",
+    user: UserOption = None,
+    password_env: PasswordEnvOption = "PGPASSWORD",
+    sslmode: SslmodeOption = "verify-full",
+    iam_secret_id: SecretOption = None,
+    region: RegionOption = None,
+    ca_bundle: CaBundleOption = None,
+    schema: SchemaOption = "ledger",
+) -> None:
+    """Checksum every table of the schema (row count, table hash, every row's hash) into a file."""
+    from ..drills.database.checksums import take_checksums
+
+    def action() -> None:
+        endpoint = _endpoint(host, port, dbname, user, password_env, sslmode, iam_secret_id, region, ca_bundle)
+        with _connected(endpoint) as connection:
+            checksums = take_checksums(connection, schema, endpoint.describe())
+        checksums.write(out)
+        rows = sum(table.rows for table in checksums.tables.values())
+        typer.echo(f"{len(checksums.tables)} tables, {rows} rows of {endpoint.describe()} schema {schema}: {out}")
+
+    _guarded(action)
+
+
+def verify_rows_command(
+    seed_checksums: Annotated[
+        Path, typer.Option("--seed-checksums", help="Checksums taken before the incident (checksum-rows).")
+    ],
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 5432,
+    dbname: DbnameOption = "ledger",
+    user: UserOption = None,
+    password_env: PasswordEnvOption = "PGPASSWORD",
+    sslmode: SslmodeOption = "verify-full",
+    iam_secret_id: SecretOption = None,
+    region: RegionOption = None,
+    ca_bundle: CaBundleOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Verify every row of a restored database against a checksums file; exit 1 on any difference."""
+    from ..drills.database.checksums import LedgerChecksums, verify_rows
+
+    def action() -> Any:
+        if output_format not in ("text", "json"):
+            raise TrustFabricError(f"--format: {output_format!r} is not allowed; allowed: text, json")
+        expected = LedgerChecksums.read(seed_checksums)
+        endpoint = _endpoint(host, port, dbname, user, password_env, sslmode, iam_secret_id, region, ca_bundle)
+        with _connected(endpoint) as connection:
+            return verify_rows(connection, expected, actual_source=endpoint.describe())
+
+    result = _guarded(action)
+    if output_format == "json":
+        typer.echo(json.dumps({**result.as_dict(), "ok": result.ok}, indent=2, sort_keys=True))
+    else:
+        typer.echo(result.to_markdown(), nl=False)
+        verdict = "MATCH" if result.ok else "DIFFERS"
+        typer.echo(f"{verdict}: {result.summary()} ({result.actual_source} vs {seed_checksums})")
+    sys.stdout.flush()
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _conclude(outcome: Any) -> None:
+    report = outcome.report
+    typer.echo(f"{report.drill} {report.jurisdiction}: {'PASSED' if report.passed else 'FAILED'}: {report.verdict}")
+    typer.echo(f"report: {outcome.json_path}")
+    typer.echo(f"report: {outcome.markdown_path}")
+    sys.stdout.flush()
+    raise typer.Exit(outcome.exit_code)
+
+
+def _echo_stderr(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _recovery(kind: str, jurisdiction: str, entries: int, inject_loss: int, reports_dir: Path) -> None:
+    from ..drills.database.recovery import RecoveryOptions, run_local_recovery
+
+    options = RecoveryOptions(kind=kind, entries=entries, inject_loss=inject_loss)
+    _conclude(_guarded(lambda: run_local_recovery(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr)))
+
+
+def pg_restore_command(
+    jurisdiction: JurisdictionOption,
+    entries: EntriesOption = 200,
+    inject_loss: InjectOption = 0,
+    reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
+) -> None:
+    """Local: seed a ledger, base-backup it, drop it, restore into a new server, verify every row."""
+    _recovery("restore", jurisdiction, entries, inject_loss, reports_dir)
+
+
+def pg_pitr_command(
+    jurisdiction: JurisdictionOption,
+    entries: EntriesOption = 200,
+    inject_loss: InjectOption = 0,
+    reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
+) -> None:
+    """Local: WAL archiving, a transaction stream, the journal deleted at a known time, restored to then."""
+    _recovery("pitr", jurisdiction, entries, inject_loss, reports_dir)
+
+
+def pg_failover_command(
+    jurisdiction: JurisdictionOption,
+    asynchronous: Annotated[
+        bool, typer.Option("--asynchronous", help="Asynchronous replication (default: synchronous, 0 loss).")
+    ] = False,
+    lag_commits: Annotated[
+        int, typer.Option("--lag-commits", help="Asynchronous: N commits the standby never receives.")
+    ] = 0,
+    failback: Annotated[
+        bool, typer.Option("--failback", help="A planned switchover: clean shutdown, 0 loss required.")
+    ] = False,
+    commits: Annotated[int, typer.Option("--commits", help="Acknowledged transactions before the cut.")] = 20,
+    require_zero_loss: Annotated[
+        bool, typer.Option("--require-zero-loss", help="Fail on any lost transaction, even asynchronous.")
+    ] = False,
+    entries: EntriesOption = 100,
+    inject_loss: InjectOption = 0,
+    reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
+) -> None:
+    """Local: a primary and a streaming replica, acknowledged commits, the cut, pg_promote(), data loss."""
+    from ..drills.database.replica import ReplicaOptions, run_local_failover
+
+    options = ReplicaOptions(
+        direction="failback" if failback else "failover",
+        synchronous=not asynchronous,
+        commits=commits,
+        lag_commits=lag_commits,
+        entries=entries,
+        inject_loss=inject_loss,
+        require_zero_loss=require_zero_loss,
+    )
+    _conclude(_guarded(lambda: run_local_failover(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr)))
+
+
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "checksum-rows": checksum_rows_command,
+    "verify-rows": verify_rows_command,
+    "pg-restore": pg_restore_command,
+    "pg-pitr": pg_pitr_command,
+    "pg-failover": pg_failover_command,
+}
+
+
+for _name, _command in COMMANDS.items():
+    drill_app.command(_name)(_command)

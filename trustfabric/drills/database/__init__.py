@@ -1,0 +1,45 @@
+"""Database drills that prove the data, not the metadata: rows by checksum, PITR and failover data loss.
+
+Module map (one job each):
+
+- `endpoint`: `DatabaseEndpoint`, where a drill connects (a local server or an RDS/Aurora endpoint);
+- `server`: PostgreSQL process control for local drills (initdb, start/stop, base backups, replicas) as an
+  unprivileged user;
+- `ledger`: the seeded double-entry ledger schema, its deterministic seeding and the stream transaction;
+- `checksums`: per-table and per-row SHA-256 checksums, the checksums file, row-level verification;
+- `commits`: the client-side commit log, the stream writer, which acknowledged transactions survived;
+- `results`: `RecoveryResult` / `DataLossResult` judged against `domain.tiers`, and their report fields;
+- `recovery`: the local restore and point-in-time restore drills (`drill pg-restore`, `drill pg-pitr`);
+- `replica`: the local failover and failback drills on a streaming replica (`drill pg-failover`);
+- `aws`: the same measurements on AWS (IAM-authenticated TLS endpoint, RestoreDBClusterToPointInTime);
+- `cli`: `drill checksum-rows`, `drill verify-rows`, `drill pg-restore|pg-pitr|pg-failover`.
+
+Usage::
+
+    from trustfabric.drills.database import RecoveryOptions, run_local_recovery
+
+    outcome = run_local_recovery("UK", RecoveryOptions(kind="pitr"))
+    assert outcome.report.measurements["acknowledged_missing"] == 0
+"""
+
+from __future__ import annotations
+
+from .checksums import LedgerChecksums, RowVerification, take_checksums, verify_rows
+from .endpoint import DatabaseEndpoint
+from .recovery import RecoveryOptions, run_local_recovery
+from .replica import ReplicaOptions, run_local_failover
+from .results import DataLossResult, RecoveryResult
+
+__all__ = [
+    "DataLossResult",
+    "DatabaseEndpoint",
+    "LedgerChecksums",
+    "RecoveryOptions",
+    "RecoveryResult",
+    "ReplicaOptions",
+    "RowVerification",
+    "run_local_failover",
+    "run_local_recovery",
+    "take_checksums",
+    "verify_rows",
+]
