@@ -1,10 +1,10 @@
 """github-branch-protection-requires-gate: the protected branch takes changes only through the gate's checks.
 
-A stack that declares GitHub resources must protect each configured branch (default `main`) with a
-`github.BranchProtection` that requires every gate check (the jobs of `.github/workflows/pr.yml`) to pass on
-a branch that is up to date with it, holds administrators to the same rule, and allows neither force pushes
-nor deletion (either would put commits on the branch that no check has seen). A stack with no GitHub resources
-is not applicable. A value not known during preview cannot be proven and is reported.
+A `github.BranchProtection` of a configured branch (default `main`) requires every gate check (the jobs of
+`.github/workflows/pr.yml`) to pass on a branch that is up to date with it, holds administrators to the same
+rule, and allows neither force pushes nor deletion (either would put commits on the branch that no check has
+seen). Protections of other branches are not judged. A value not known during preview cannot be proven and is
+reported. That the github/ program declares the protection at all is checked by tests/github.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, stack_policy
+from policies.base import PolicyMeta, get, is_unknown, resource_policy
 
 GATE_CHECKS = ("lint", "test", "gate (prod)", "gate (dr)", "gate (dev)")
 """The gate's status checks: the job names of `.github/workflows/pr.yml` (tests/workflows checks they match)."""
@@ -77,35 +77,20 @@ def problems(props: Any, required_checks: Sequence[str]) -> list[str]:
     return found
 
 
-def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    github_resources = [r for r in args.resources if r.resource_type.startswith("github:")]
-    if not github_resources:
-        return
+def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
-    required_checks = _strings(config.get("requiredChecks"), GATE_CHECKS)
-    protections = [r for r in github_resources if r.resource_type == PROTECTION]
-    for branch in _strings(config.get("branches"), ["main"]):
-        matching = [r for r in protections if not is_unknown(r.props, "pattern") and get(r.props, "pattern") == branch]
-        undecided = [r for r in protections if is_unknown(r.props, "pattern")]
-        if not matching and undecided:
-            report_violation(
-                f"Branch protection '{undecided[0].name}': its pattern is not known during preview, so "
-                f"'{branch}' cannot be proven protected; set the pattern literally."
-            )
-            continue
-        if not matching:
-            report_violation(
-                f"The stack declares GitHub resources but no github.BranchProtection for '{branch}'; "
-                f"protect it and require the gate's checks ({', '.join(required_checks)})."
-            )
-            continue
-        for protection in matching:
-            found = problems(protection.props, required_checks)
-            if found:
-                report_violation(
-                    f"Branch protection '{protection.name}' of '{branch}' lets changes bypass the gate: "
-                    f"{'; '.join(found)}. {META.remediation}"
-                )
+    if is_unknown(args.props, "pattern"):
+        report_violation(f"Branch protection '{args.name}': its pattern is not known during preview; set it literally.")
+        return
+    branch = get(args.props, "pattern")
+    if branch not in _strings(config.get("branches"), ["main"]):
+        return
+    found = problems(args.props, _strings(config.get("requiredChecks"), GATE_CHECKS))
+    if found:
+        report_violation(
+            f"Branch protection '{args.name}' of '{branch}' lets changes bypass the gate: "
+            f"{'; '.join(found)}. {META.remediation}"
+        )
 
 
-POLICY = stack_policy(META, validate)
+POLICY = resource_policy(META, validate, resource_types=(PROTECTION,))
