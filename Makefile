@@ -5,7 +5,12 @@ VENV_CHECKOV := .venv-checkov
 BIN := $(VENV)/bin
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: setup postgres check test lint golden bench clean
+# Hashed locks of both virtualenvs, from pyproject.toml and requirements-checkov.txt: `make lock` after a pin
+# changes. Each lock's header records its uv command (Renovate reruns it when it moves a pin).
+LOCK_DIR := requirements
+UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes
+
+.PHONY: setup postgres check test lint golden bench clean lock
 
 setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed postgres
 
@@ -23,17 +28,24 @@ postgres:
 		fi; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
-	@echo "==> creating $(VENV) (project and pinned dependencies)"
+$(VENV)/.installed: pyproject.toml $(LOCK_DIR)/dev.lock
+	@echo "==> creating $(VENV) (the locked dependencies, hashes checked; then the project)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK_DIR)/dev.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-$(VENV_CHECKOV)/.installed: requirements-checkov.txt
-	@echo "==> creating $(VENV_CHECKOV) (checkov, isolated from pulumi's pins)"
+$(VENV_CHECKOV)/.installed: $(LOCK_DIR)/checkov.lock
+	@echo "==> creating $(VENV_CHECKOV) (checkov, isolated from pulumi's pins; hashes checked)"
 	@test -x $(VENV_CHECKOV)/bin/python || $(PYTHON) -m venv $(VENV_CHECKOV)
-	@$(VENV_CHECKOV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@$(VENV_CHECKOV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK_DIR)/checkov.lock
 	@touch $@
+
+lock: $(VENV)/.installed
+	@echo "==> locking $(LOCK_DIR)/runtime.lock, dev.lock, checkov.lock (every file's hash of each pinned version)"
+	@$(UV_COMPILE) pyproject.toml -o $(LOCK_DIR)/runtime.lock > /dev/null
+	@$(UV_COMPILE) pyproject.toml --extra dev -o $(LOCK_DIR)/dev.lock > /dev/null
+	@$(UV_COMPILE) requirements-checkov.txt -o $(LOCK_DIR)/checkov.lock > /dev/null
 
 check: setup
 	@set -e; for stack in $(STACKS); do \

@@ -14,7 +14,7 @@ from typing import Any
 import policies
 
 PACK_NAME = "trust-fabric"
-PROVIDER_PACKAGES = ("policies.aws", "policies.kubernetes", "policies.vault", "policies.stack")
+PROVIDER_PACKAGES = ("policies.aws", "policies.kubernetes", "policies.vault", "policies.stack", "policies.github")
 
 
 @cache

@@ -1,0 +1,1 @@
+"""Governance components: branch protection and deploy environments of the repository (pulumi-github)."""

@@ -1,0 +1,1 @@
+"""Repository settings: branch protection and deploy environments."""
