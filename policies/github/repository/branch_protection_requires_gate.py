@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from policies.base import PolicyMeta, get, is_unknown, resource_policy
+from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
 
 GATE_CHECKS = ("lint", "test", "gate (prod)", "gate (dr)", "gate (dev)")
 """The gate's status checks: the job names of `.github/workflows/pr.yml` (tests/workflows checks they match)."""
