@@ -185,7 +185,7 @@ def diff(
 
 
 # Modules that contribute commands through `register(app)`.
-EXTENSIONS: tuple[str, ...] = ("gate_cli", "audit_cli", "drills.cli", "evidence")
+EXTENSIONS: tuple[str, ...] = ("gate_cli", "audit_cli", "drills.cli", "evidence", "datasets.cli", "release.cli")
 
 
 _registered: set[str] = set()

@@ -1,0 +1,178 @@
+"""`trustfabric datasets`: golden datasets for the accounting models, from curation to the release gate.
+
+Commands::
+
+    trustfabric datasets synth    --seed N --count K --out DIR
+    trustfabric datasets ingest   DIR [--store PATH|s3://bucket/prefix] [--endpoint-url URL] [--format text|json]
+    trustfabric datasets version list [--store S] [--format text|json]
+    trustfabric datasets version show ID [--store S] [--samples] [--verify] [--format text|json]
+    trustfabric datasets diff A B [--store S] [--format text|json] [--exit-code]
+    trustfabric datasets evaluate --results FILE --dataset ID [--store S] [--candidate NAME] [--thresholds FILE]
+                                  [--history DIR] [--baseline FILE] [--out FILE] [--format text|json]
+    trustfabric datasets report   [--evaluation FILE] [--history DIR] [--out FILE]
+
+The store is `--store`, else $TRUSTFABRIC_DATASET_STORE, else out/datasets. Exit codes: 0 clean, 1 a refused
+overwrite of a released version, an evaluation below its thresholds or a regression (and differences with
+`diff --exit-code`), 2 bad input (one line naming the file and JSON path).
+
+Usage::
+
+    import typer
+    from trustfabric.datasets.cli import register
+
+    app = typer.Typer()
+    register(app)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import TrustFabricError
+
+FORMATS = ("text", "json")
+
+datasets_app = typer.Typer(
+    help="Golden datasets: synthesize, ingest, version, diff, evaluate a model, report.", no_args_is_help=True
+)
+version_app = typer.Typer(help="Released dataset versions in a store.", no_args_is_help=True)
+datasets_app.add_typer(version_app, name="version")
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Local directory or s3://bucket/prefix; default $TRUSTFABRIC_DATASET_STORE or out/datasets."
+    ),
+]
+EndpointOption = Annotated[str | None, typer.Option("--endpoint-url", help="S3 endpoint (e.g. a moto server).")]
+FormatOption = Annotated[str, typer.Option("--format", help="text or json.")]
+
+
+def _check_format(value: str) -> None:
+    if value not in FORMATS:
+        raise TrustFabricError(f"--format: {value!r} is not allowed; allowed: {', '.join(FORMATS)}")
+
+
+def _emit(document: Any, text: str, output_format: str) -> None:
+    if output_format == "json":
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n")
+    else:
+        sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr)
+
+
+@datasets_app.command("ingest")
+def ingest_command(
+    directory: Annotated[Path, typer.Argument(help="Dataset directory: dataset.json and samples/<id>/.")],
+    store: StoreOption = None,
+    endpoint_url: EndpointOption = None,
+    output_format: FormatOption = "text",
+) -> None:
+    """Validate, hash and PII-check a dataset directory; release it as a content-addressed version."""
+    from .ingest import ingest
+    from .store import open_store
+
+    _check_format(output_format)
+    result = ingest(directory, open_store(store, endpoint_url=endpoint_url, for_writing=True), progress=_progress)
+    state = "released" if result.created else "already released (nothing written)"
+    text = (
+        f"{result.manifest.label} {state}: version {result.version_id}\n"
+        f"{result.manifest.count} samples, {result.objects_written} files written, "
+        f"{result.objects_present} already stored, in {result.seconds:.2f}s ({result.store})\n"
+    )
+    _emit(result.as_dict(), text, output_format)
+
+
+@version_app.command("list")
+def version_list(
+    store: StoreOption = None, endpoint_url: EndpointOption = None, output_format: FormatOption = "text"
+) -> None:
+    """Every released version: id, name@version, samples, PII status, release time."""
+    from .store import open_store
+    from .versions import read_manifest, released
+
+    _check_format(output_format)
+    opened = open_store(store, endpoint_url=endpoint_url)
+    rows = []
+    for label in released(opened):
+        manifest = read_manifest(opened, label.version_id)
+        rows.append({**manifest.summary(), "released_at": label.released_at, "released_by": label.released_by})
+    lines = [f"{'id':<12}  {'name@version':<40} {'samples':>8}  {'pii':<10} released"]
+    lines += [
+        f"{row['id'][:12]}  {row['name'] + '@' + row['version']:<40} {row['samples']:>8}  {row['pii_status']:<10} "
+        f"{row['released_at']}"
+        for row in rows
+    ]
+    if not rows:
+        lines.append(f"(no released versions in {opened.url})")
+    _emit({"store": opened.url, "versions": rows}, "\n".join(lines) + "\n", output_format)
+
+
+@version_app.command("show")
+def version_show(
+    reference: Annotated[str, typer.Argument(metavar="ID", help="Version id, a unique prefix, or name@version.")],
+    store: StoreOption = None,
+    endpoint_url: EndpointOption = None,
+    samples: Annotated[bool, typer.Option("--samples", help="Also list every sample and its files.")] = False,
+    verify: Annotated[bool, typer.Option("--verify", help="Re-hash every file of the version.")] = False,
+    output_format: FormatOption = "text",
+) -> None:
+    """A version's manifest: provenance, PII status, tolerances, slices; optionally its samples."""
+    from .store import open_store
+    from .versions import iter_index, read_manifest, resolve, verify_version
+
+    _check_format(output_format)
+    opened = open_store(store, endpoint_url=endpoint_url)
+    manifest = read_manifest(opened, resolve(opened, reference))
+    document: dict[str, Any] = {"id": manifest.version_id, "manifest": manifest.document}
+    doc = manifest.document
+    provenance = doc["provenance"]
+    lines = [
+        f"{manifest.label}  {manifest.version_id}",
+        f"  {doc['description']}",
+        f"  curated by {provenance['curated_by']} at {provenance['curated_at']} ({provenance['method']}) "
+        f"from {provenance['source']}",
+        f"  PII status: {doc['pii_status']}; {manifest.count} samples, {doc['samples']['files']} files, "
+        f"{doc['samples']['bytes']} bytes",
+    ]
+    for field, tolerance in sorted(manifest.tolerances.items()):
+        lines.append(f"  tolerance {field}: {json.dumps(tolerance, sort_keys=True)}")
+    lines.append(f"  {'jurisdiction':<12} {'filing type':<20} {'document type':<16} {'workflow':<16} {'samples':>8}")
+    for row in doc["slices"]:
+        lines.append(
+            f"  {row['jurisdiction']:<12} {row['filing_type']:<20} {row['document_type']:<16} "
+            f"{row['workflow']:<16} {row['samples']:>8}"
+        )
+    if samples:
+        entries = [entry.as_dict() for entry in iter_index(opened, manifest)]
+        document["samples"] = entries
+        lines += [
+            f"  {e['id']} {e['jurisdiction']} {e['filing_type']} {e['document_type']} "
+            + " ".join(f"{name}={sha[:12]}" for name, sha in e["files"].items())
+            for e in entries
+        ]
+    if verify:
+        checked = verify_version(opened, manifest)
+        document["verified_files"] = checked
+        lines.append(f"  verified: every one of {checked} files matches its sha256")
+    _emit(document, "\n".join(lines) + "\n", output_format)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `datasets` command group to the trustfabric CLI (once)."""
+    if any(group.name == "datasets" for group in app.registered_groups):
+        return
+    app.add_typer(datasets_app, name="datasets")
+
+
+__all__ = ["datasets_app", "register"]
