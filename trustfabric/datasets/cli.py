@@ -168,6 +168,95 @@ def version_show(
     _emit(document, "\n".join(lines) + "\n", output_format)
 
 
+@datasets_app.command("diff")
+def diff_command(
+    reference_a: Annotated[str, typer.Argument(metavar="A", help="The older version: id, prefix or name@version.")],
+    reference_b: Annotated[str, typer.Argument(metavar="B", help="The newer version.")],
+    store: StoreOption = None,
+    endpoint_url: EndpointOption = None,
+    output_format: FormatOption = "text",
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the versions differ.")] = False,
+) -> None:
+    """Samples added, removed and changed (and which expected fields), per jurisdiction and document type."""
+    from .diff import diff_versions
+    from .store import open_store
+
+    _check_format(output_format)
+    changes = diff_versions(open_store(store, endpoint_url=endpoint_url), reference_a, reference_b)
+    _emit(changes.as_dict(), changes.render_text(), output_format)
+    if exit_code and not changes.empty:
+        raise typer.Exit(1)
+
+
+@datasets_app.command("evaluate")
+def evaluate_command(
+    results: Annotated[Path, typer.Option("--results", help="Model outputs: JSON Lines of {sample_id, output}.")],
+    dataset: Annotated[str, typer.Option("--dataset", help="Version id, a unique prefix, or name@version.")],
+    store: StoreOption = None,
+    endpoint_url: EndpointOption = None,
+    candidate: Annotated[
+        str | None,
+        typer.Option(
+            "--candidate", help="What is evaluated (model or service version); default: the results file's name."
+        ),
+    ] = None,
+    thresholds: Annotated[
+        Path | None, typer.Option("--thresholds", help="Thresholds file; default: the packaged thresholds.yaml.")
+    ] = None,
+    history: Annotated[
+        Path, typer.Option("--history", help="Results history directory (previous runs; this run is added).")
+    ] = Path("reports/datasets/history"),
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Compare with this evaluation record instead of the history's latest."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the evaluation record.")] = Path(
+        "reports/datasets/evaluation.json"
+    ),
+    output_format: FormatOption = "text",
+) -> None:
+    """Judge a model's outputs against a dataset version; exit 1 below a threshold or on a regression."""
+    from .evaluate import evaluate
+    from .store import open_store
+    from .thresholds import load_thresholds, percent
+
+    _check_format(output_format)
+    loaded = load_thresholds(thresholds)
+    outcome = evaluate(
+        open_store(store, endpoint_url=endpoint_url),
+        dataset,
+        results,
+        candidate=candidate or results.stem,
+        thresholds=loaded,
+        history=history,
+        out=out,
+        baseline=baseline,
+    )
+    record = outcome.record
+    totals = record["totals"]
+    lines = [
+        f"{record['candidate']} on {record['dataset']['name']}@{record['dataset']['version']}: "
+        f"{totals['passed']}/{totals['samples']} passed ({percent(totals['accuracy'])}), "
+        f"{totals['failed']} failed, {totals['missing']} missing",
+        f"  {'slice':<32} {'samples':>8} {'accuracy':>9} {'threshold':>10} {'previous':>9}",
+    ]
+    for row in record["slices"]:
+        previous = "-" if row["previous_accuracy"] is None else percent(row["previous_accuracy"])
+        flag = "  BELOW" if not row["meets_threshold"] else ""
+        flag += "  REGRESSED" if row["regressed"] else ""
+        lines.append(
+            f"  {row['dimension'] + '=' + row['value']:<32} {row['samples']:>8} {percent(row['accuracy']):>9} "
+            f"{percent(row['threshold']):>10} {previous:>9}{flag}"
+        )
+    if record["regressions"]["samples"]:
+        lines.append(f"  {record['regressions']['samples']} samples passed in the previous run and fail now")
+    lines += [f"FAIL {problem}" for problem in record["problems"]]
+    lines.append(f"record: {outcome.path}" + (f" (history: {outcome.history_path})" if outcome.history_path else ""))
+    _emit(record, "\n".join(lines) + "\n", output_format)
+    if not record["passed"]:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `datasets` command group to the trustfabric CLI (once)."""
     if any(group.name == "datasets" for group in app.registered_groups):
