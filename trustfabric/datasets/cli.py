@@ -71,6 +71,50 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr)
 
 
+@datasets_app.command("synth")
+def synth_command(
+    seed: Annotated[int, typer.Option("--seed", help="Seed: the same seed and count give byte-identical files.")],
+    count: Annotated[int, typer.Option("--count", help="Number of samples.")],
+    out: Annotated[Path, typer.Option("--out", help="New or empty directory to write the dataset into.")],
+    name: Annotated[str, typer.Option("--name", help="Dataset name in dataset.json.")] = "synthetic-edge-cases",
+    version: Annotated[str | None, typer.Option("--version", help="Dataset version; default seed<N>-n<K>.")] = None,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Curation date written into provenance (YYYY-MM-DD).")
+    ] = "2026-01-01",
+) -> None:
+    """Write seeded synthetic edge cases (FX ledgers, cross-border, amended/partial filings, boundary dates,
+    currency precision) as a dataset directory ready to ingest."""
+    import datetime as dt
+
+    from .synth.generate import synthesize
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise TrustFabricError(f"--as-of: {as_of!r} is not a date; expected YYYY-MM-DD") from None
+    synthesize(out, seed=seed, count=count, name=name, version=version, as_of=day)
+    print(f"wrote {count} samples (seed {seed}) to {out}")
+
+
+@datasets_app.command("synth-results")
+def synth_results_command(
+    directory: Annotated[Path, typer.Argument(help="A dataset directory (e.g. one `datasets synth` wrote).")],
+    out: Annotated[Path, typer.Option("--out", help="Results file to write (JSON Lines).")],
+    seed: Annotated[int, typer.Option("--seed", help="Seed of which samples are answered wrongly, and how.")] = 0,
+    error_rate: Annotated[
+        float, typer.Option("--error-rate", help="Share of (eligible) samples answered wrongly.")
+    ] = 0.0,
+    only: Annotated[
+        str | None, typer.Option("--only", help="Make errors only in one slice, e.g. jurisdiction=UK.")
+    ] = None,
+) -> None:
+    """Simulated model outputs: the expected outputs, a seeded share of them wrong (to rehearse the gate)."""
+    from .synth.results import simulate_results
+
+    counts = simulate_results(directory, out, seed=seed, error_rate=error_rate, only=only)
+    print(f"wrote {counts['right'] + counts['wrong']} results to {out} ({counts['wrong']} wrong)")
+
+
 @datasets_app.command("ingest")
 def ingest_command(
     directory: Annotated[Path, typer.Argument(help="Dataset directory: dataset.json and samples/<id>/.")],
