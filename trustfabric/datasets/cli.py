@@ -301,6 +301,22 @@ def evaluate_command(
         raise typer.Exit(1)
 
 
+@datasets_app.command("report")
+def report_command(
+    evaluation: Annotated[Path, typer.Option("--evaluation", help="The evaluation record.")] = Path(
+        "reports/datasets/evaluation.json"
+    ),
+    history: Annotated[
+        Path, typer.Option("--history", help="Results history (drift across runs of the same dataset).")
+    ] = Path("reports/datasets/history"),
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("reports/datasets/report.html"),
+) -> None:
+    """An HTML report: accuracy by slice vs threshold, regressions highlighted, drift across versions."""
+    from .report import write_report
+
+    print(f"wrote {write_report(evaluation, history, out)}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the `datasets` command group to the trustfabric CLI (once)."""
     if any(group.name == "datasets" for group in app.registered_groups):
