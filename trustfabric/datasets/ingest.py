@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..evidence.manifest import canonical_bytes
 from .model import (
     MANIFEST_FORMAT,
     IndexEntry,
     Manifest,
-    canonical_json,
     index_key,
     label_key,
     manifest_key,
@@ -192,7 +192,7 @@ def ingest(directory: Path, store: Store, *, progress: Callable[[str], None] = l
         manifest_document = build_manifest(dataset, "0" * 64, entries())
         index_sha256 = digest.hexdigest()
         manifest_document["samples"]["index_sha256"] = index_sha256
-        manifest_bytes = canonical_json(manifest_document)
+        manifest_bytes = canonical_bytes(manifest_document)
         manifest = Manifest(sha256_hex(manifest_bytes), manifest_document)
 
         existing = label_for(store, manifest.name, manifest.version)
@@ -217,7 +217,7 @@ def ingest(directory: Path, store: Store, *, progress: Callable[[str], None] = l
             "released_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "released_by": _user(),
         }
-        if not store.put_bytes(label_key(manifest.name, manifest.version), canonical_json(label) + b"\n"):
+        if not store.put_bytes(label_key(manifest.name, manifest.version), canonical_bytes(label) + b"\n"):
             raced = label_for(store, manifest.name, manifest.version)
             if raced is not None and raced.version_id != manifest.version_id:
                 raise ReleasedVersionError(

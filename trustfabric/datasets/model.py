@@ -12,7 +12,7 @@ file by hash, and each object's key is its hash.
 
 Usage::
 
-    from trustfabric.datasets.model import IndexEntry, canonical_json, object_key
+    from trustfabric.datasets.model import IndexEntry, object_key
 
     entry = IndexEntry.from_dict(json.loads(line))
     key = object_key(entry.files["sample.json"])
@@ -21,9 +21,10 @@ Usage::
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
+
+from ..evidence.manifest import canonical_bytes
 
 MANIFEST_FORMAT = "trustfabric.datasets/manifest/v1"
 INDEX_NAME = "samples.jsonl"
@@ -32,11 +33,6 @@ DATASET_FILE = "dataset.json"
 DIMENSIONS: tuple[str, ...] = ("jurisdiction", "filing_type", "document_type")
 """The slices accuracy is reported by (and thresholds are set for)."""
 JURISDICTION_CODES: tuple[str, ...] = ("UK", "EU", "US", "CA")
-
-
-def canonical_json(document: Any) -> bytes:
-    """Sorted keys, compact separators, UTF-8: the bytes a hash or a signature covers."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -95,7 +91,7 @@ class IndexEntry:
         }
 
     def line(self) -> bytes:
-        return canonical_json(self.as_dict()) + b"\n"
+        return canonical_bytes(self.as_dict()) + b"\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndexEntry:

@@ -74,10 +74,13 @@ class SchemaSet:
         return jsonschema_rs.Registry([(document["$id"], document) for document in self._all_documents()])
 
     def schema(self, name: str) -> dict[str, Any]:
-        try:
+        """The schema `name` of this directory, else of the extra sets it builds on."""
+        if name in self.documents:
             return self.documents[name]
-        except KeyError:
-            raise KeyError(f"no schema {name!r} in {self.package}/{self.directory}") from None
+        for other in self.extra:
+            if name in other.documents:
+                return other.documents[name]
+        raise KeyError(f"no schema {name!r} in {self.package}/{self.directory}")
 
     def _fast(self, name: str) -> jsonschema_rs.Validator:
         cache: dict[str, jsonschema_rs.Validator] = self.__dict__.setdefault("_fast_cache", {})

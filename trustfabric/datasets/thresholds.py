@@ -14,6 +14,7 @@ Usage::
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,8 @@ class Thresholds:
     regression_tolerance: float
     slices: dict[str, dict[str, float]] = field(default_factory=dict)
     source: str = DEFAULT_FILE
+    sha256: str = ""
+    """Of the file's bytes (the release decision records it)."""
 
     def for_slice(self, dimension: str, value: str) -> float:
         return float(self.slices.get(dimension, {}).get(value, self.slice_default))
@@ -65,6 +68,7 @@ def _parse(text: str, source: str) -> Thresholds:
             for dimension, values in document.get("slices", {}).items()
         },
         source=source,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
 
 
