@@ -89,7 +89,7 @@ def _judge_results(
                 continue
             lines += 1
             source = f"{results}:{number}"
-            line = load_json(raw, source=source, decimals=True)
+            line = load_json(raw.rstrip(b"\r\n"), source=source, decimals=True)
             DATASET_SCHEMAS.validate("results-line", line, source=source)
             sample_id = line["sample_id"]
             entry = index.get(sample_id)
