@@ -49,6 +49,19 @@ def sha256_stream(handle: BinaryIO) -> str:
     return digest.hexdigest()
 
 
+def iter_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """Lines (with their newline) of a binary stream read in chunks: S3 bodies iterate by chunk, not by line."""
+    pending = b""
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        pending += chunk
+        lines = pending.split(b"\n")
+        pending = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+    if pending:
+        yield pending
+
+
 class Store(ABC):
     """A create-only key/value store of dataset files."""
 

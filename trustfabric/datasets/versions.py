@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import TrustFabricError
 from .model import IndexEntry, Manifest, index_key, label_key, manifest_key, object_key
 from .schema import DATASET_SCHEMAS, load_json
-from .store import Store, TamperedError
+from .store import Store, TamperedError, iter_lines
 
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
@@ -116,7 +116,7 @@ def iter_index(store: Store, manifest: Manifest) -> Iterator[IndexEntry]:
     where = store.where(key)
     tampered = TamperedError(f"{where}: sha256 does not match the manifest's index_sha256: tampered or corrupt")
     with store.open(key) as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(iter_lines(handle), start=1):
             digest.update(line)
             try:
                 yield IndexEntry.from_dict(json.loads(line))
