@@ -26,7 +26,12 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 GREEN, RED, ORANGE, GREY = "#2e7d32", "#c62828", "#ef6c00", "#9e9e9e"
-_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "trustfabric-datasets", "font.size": 9, "font.family": "DejaVu Sans"}
+_STYLE: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "trustfabric-datasets",
+    "font.size": 9,
+    "font.family": "DejaVu Sans",
+}
 
 
 def _svg(figure: Figure) -> str:
@@ -38,7 +43,7 @@ def _svg(figure: Figure) -> str:
 
 def slice_chart(slices: Sequence[dict[str, Any]]) -> str:
     rows = list(reversed(slices))  # overall on top
-    with rc_context(_STYLE):
+    with rc_context(_STYLE):  # type: ignore[arg-type]  # matplotlib's stubs list the keys as literals
         figure = Figure(figsize=(7.5, 0.32 * len(rows) + 0.9))
         axes = figure.subplots()
         labels = ["overall" if r["dimension"] == "overall" else f"{r['dimension']}={r['value']}" for r in rows]
@@ -60,8 +65,10 @@ def slice_chart(slices: Sequence[dict[str, Any]]) -> str:
             if r["previous_accuracy"] is not None
         ]
         if previous:
+            xs, ys = zip(*previous, strict=True)
             axes.scatter(
-                *zip(*previous, strict=True),
+                xs,
+                ys,
                 marker="D",
                 s=22,
                 facecolors="none",
@@ -79,7 +86,7 @@ def slice_chart(slices: Sequence[dict[str, Any]]) -> str:
 
 def drift_chart(points: Sequence[dict[str, Any]], threshold: float) -> str:
     """`points`: one per run, oldest first: {"label", "overall", "jurisdictions": {code: accuracy}}."""
-    with rc_context(_STYLE):
+    with rc_context(_STYLE):  # type: ignore[arg-type]
         figure = Figure(figsize=(7.5, 3.2))
         axes = figure.subplots()
         positions = list(range(len(points)))

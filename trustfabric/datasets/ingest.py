@@ -143,7 +143,7 @@ def build_manifest(dataset: dict[str, Any], index_sha256: str, entries: Iterable
         slices[(entry.jurisdiction, entry.filing_type, entry.document_type, entry.workflow)] += 1
         count += 1
         files += len(entry.files)
-        size += entry.bytes
+        size += entry.size
     manifest = {
         "format": MANIFEST_FORMAT,
         "name": dataset["name"],

@@ -66,7 +66,8 @@ class IndexEntry:
     workflow: str
     files: dict[str, str]
     """File name -> sha256: `sample.json` and the document."""
-    bytes: int
+    size: int
+    """Bytes of both files (`bytes` in the index line)."""
 
     @property
     def sample_sha256(self) -> str:
@@ -87,7 +88,7 @@ class IndexEntry:
             "document_type": self.document_type,
             "workflow": self.workflow,
             "files": dict(sorted(self.files.items())),
-            "bytes": self.bytes,
+            "bytes": self.size,
         }
 
     def line(self) -> bytes:
@@ -102,7 +103,7 @@ class IndexEntry:
             document_type=data["document_type"],
             workflow=data["workflow"],
             files=dict(data["files"]),
-            bytes=int(data.get("bytes", 0)),
+            size=int(data.get("bytes", 0)),
         )
 
 

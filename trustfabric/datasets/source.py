@@ -144,7 +144,7 @@ def scan_sample(directory: Path, name: str) -> IndexEntry:
         document_type=document["document_type"],
         workflow=document["workflow"],
         files={SAMPLE_FILE: sample_sha, document_name: document_sha},
-        bytes=len(data) + document_size,
+        size=len(data) + document_size,
     )
 
 

@@ -58,7 +58,8 @@ def wrong(expected: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     numbers = [(p, v) for p, v in leaves if isinstance(v, int | Decimal) and not isinstance(v, bool)]
     path, value = rng.choice(numbers or leaves)
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        _set(output, path, value + 1 + abs(value) // 10)
+        number = Decimal(value)
+        _set(output, path, number + 1 + abs(number) // 10)
     elif isinstance(value, str):
         _set(output, path, value + "-x")
     else:
