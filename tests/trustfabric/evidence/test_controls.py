@@ -167,7 +167,10 @@ def test_coverage_fails_for_broken_links_and_missing_tests(tmp_path: Path) -> No
         ("controls: [", "not valid YAML"),
         ("frameworks: {}\n", "expected a mapping with 'controls' by framework"),
         ("controls:\n  SOC2:\n    CC6.1: {title: t}\n", "controls.SOC2.CC6.1.summary: required text is missing"),
-        ("controls:\n  SOC2:\n    CC6.1: {title: t, summary: s, mode: manual, by: x}\n", "controls.SOC2.CC6.1.by: unknown key"),
+        (
+            "controls:\n  SOC2:\n    CC6.1: {title: t, summary: s, mode: manual, by: x}\n",
+            "controls.SOC2.CC6.1.by: unknown key",
+        ),
         (
             "controls:\n  SOC2:\n    CC6.1: {title: t, summary: s}\n",
             "controls.SOC2.CC6.1.mode: None is not allowed; allowed: automated, manual, not-applicable",
