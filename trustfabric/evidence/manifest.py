@@ -241,6 +241,17 @@ def verify_package(directory: Path, trust: Trust) -> Verification:
     if trust.refused:
         problems.append(trust.refused)
         return result
+    # the trusted key is named (and a KMS key checked) before anything of the package is read
+    if trust.kms_key_id:
+        from .kms import fetch_public_key, kms_verify
+
+        result.trusted_fingerprint = fingerprint(
+            load_public_key_bytes(fetch_public_key(trust.kms_key_id), trust.description)
+        )
+    elif trust.public_key is not None:
+        result.trusted_fingerprint = fingerprint(trust.public_key)
+    else:
+        result.trusted_fingerprint = trust.pinned
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         problems.append(f"manifest: {MANIFEST} is missing")
@@ -249,24 +260,14 @@ def verify_package(directory: Path, trust: Trust) -> Verification:
     signature = _signature(directory, problems)
     message = signed_message(data)
     if trust.kms_key_id:
-        from .kms import fetch_public_key, kms_verify
-
-        result.trusted_fingerprint = fingerprint(
-            load_public_key_bytes(fetch_public_key(trust.kms_key_id), trust.description)
-        )
         if signature is not None and not kms_verify(trust.kms_key_id, message, signature):
             problems.append(
                 f"signature: KMS reports it invalid for {trust.kms_key_id} (manifest.json changed or another key)"
             )
     else:
-        result.trusted_fingerprint = trust.pinned
         key = trust.public_key if trust.public_key is not None else _package_key(directory, trust.pinned, problems)
-        if key is not None:
-            result.trusted_fingerprint = fingerprint(key)
-            if signature is not None and not signature_valid(key, signature, message):
-                problems.append(
-                    "signature: does not verify with the trusted key (manifest.json changed or another key)"
-                )
+        if key is not None and signature is not None and not signature_valid(key, signature, message):
+            problems.append("signature: does not verify with the trusted key (manifest.json changed or another key)")
     try:
         manifest = parse_manifest(data)
     except ManifestError as error:
