@@ -35,7 +35,7 @@ from ..findings import Finding, stack_ref
 from ..gate import GateResult
 from ..gate.info import PolicyInfo, policy_info
 from .controls import Catalog, Control
-from .inputs import CheckovEvidence, RunRecord, drills_by_name
+from .inputs import CheckovEvidence, RunRecord, drills_by_name, load_drill_reports, load_junit
 from .status import STATUSES, ControlStatus
 
 RESOURCES_SHOWN = 20
@@ -420,17 +420,21 @@ def anchor(key: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in key.lower())
 
 
+# load_drill_reports, load_junit and RunRecord moved to .inputs; imported here too, where callers found them.
 __all__ = [
     "RESOURCES_SHOWN",
     "ControlResult",
     "EvaluatedResource",
     "PolicyEvaluation",
+    "RunRecord",
     "anchor",
     "capped_names",
     "counts_by_framework",
     "decide",
     "evaluate_controls",
     "finding_text",
+    "load_drill_reports",
+    "load_junit",
     "matrix_document",
     "render_markdown",
     "summary_counts",
