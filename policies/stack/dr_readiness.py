@@ -13,8 +13,12 @@ its `jurisdiction` tag over its provider's default tags; the paired region from 
   lives in the other stack of the pair.
 - **DynamoDB tables**: a `replicas` entry whose `region_name` is the paired region. (dr declares no table: the
   replica is DynamoDB's; prod's table shows it.)
-- **Backup vaults**: at least one backup plan rule targets the vault, and every such rule copies to a vault
-  whose ARN is in the paired region.
+- **Backup vaults**: every backup plan rule targeting the vault copies to a vault whose ARN is in the paired
+  region. A vault no rule targets is a copy destination, and passes when it receives copies from the paired
+  region: a copy action in this graph names it (its ARN: the vault's region and name) in a rule of a plan in the
+  paired region, or, when the copying plan lives in another stack (prod copies into dr's vault), its
+  `backup-copy-source` tag names the source vault's ARN in the paired region. A vault that neither backs up nor
+  receives copies from the paired region is a violation.
 
 Only stacks of the pair are judged: resources whose `stack` tag (the provider's default tags) is not one of
 `pairedStacks` (default prod, dr) are single-region by design (dev). A missing stack tag is judged. A value not
@@ -32,6 +36,8 @@ from pulumi_policy import StackValidationArgs
 
 from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
 from policies.lib.facts import JURISDICTIONS
+from policies.lib.props import unknown_itself
+from policies.lib.residency import arn_resource_name, names_match
 from policies.lib.s3 import BUCKET_TYPES, targets_bucket
 
 META = PolicyMeta(
@@ -65,6 +71,8 @@ META = PolicyMeta(
 
 TIER_TAG = "backup-tier"
 REPLICA_OF_TAG = "replica-of"
+COPY_SOURCE_TAG = "backup-copy-source"
+"""On a vault that only receives copies: the ARN of the vault (in the paired region) whose plan copies into it."""
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
 GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster"
 TABLE = "aws:dynamodb/table:Table"
@@ -78,7 +86,7 @@ _REGION = re.compile(r"(?<![a-z0-9])([a-z]{2}(?:-gov)?-[a-z]+-\d)(?![0-9])")
 
 
 def _tags(resource: Any) -> dict[str, Any] | None:
-    """Own tags over the provider's default tags; None when the own tags are not known."""
+    """Own tags over the provider's default tags; None when the own tag map itself is not known."""
     merged: dict[str, Any] = {}
     provider = resource.provider
     if provider is not None and not is_unknown(provider.props, "defaultTags"):
@@ -91,11 +99,12 @@ def _tags(resource: Any) -> dict[str, Any] | None:
         inner = default_tags.get("tags") if isinstance(default_tags, Mapping) else None
         if isinstance(inner, Mapping):
             merged.update({str(key): inner[key] for key in inner})
-    if is_unknown(resource.props, "tags"):
+    if unknown_itself(resource.props, "tags"):
         return None
     own = get(resource.props, "tags", default={})
     if isinstance(own, Mapping):
-        merged.update({str(key): own[key] for key in own})
+        # A single tag not known during preview is left out; the checks that read it ask for it themselves.
+        merged.update({str(key): own[key] for key in own if not is_unknown(own, key)})
     return merged
 
 
@@ -255,8 +264,71 @@ def _vault_problem(resource: Any, resources: list[Any], label: str, paired: str)
                     f"into the paired region; {fix}"
                 )
     if rules == 0:
-        return f"Backup vault '{name}' {label}: no backup plan rule targets it; {fix}"
+        return _copy_target_problem(resource, resources, label, paired)
     return None
+
+
+def _copy_target_problem(vault: Any, resources: list[Any], label: str, paired: str) -> str | None:
+    """A vault no backup rule targets: it must receive copies from the paired region (see the module docstring)."""
+    name = vault.name
+    if is_unknown(vault.props, "tags", COPY_SOURCE_TAG):
+        return _unknown("Backup vault", name, f"the {COPY_SOURCE_TAG} tag", paired)
+    source = (_tags(vault) or {}).get(COPY_SOURCE_TAG)
+    if source is not None:
+        if _arn_region(source) == paired:
+            return None
+        return (
+            f"Backup vault '{name}' {label} is tagged as the copy target of '{source}', which is not in the paired "
+            f"region {paired}; tag it with the ARN of the same cell's vault in {paired}."
+        )
+    sources, unknown = _copy_sources(vault, resources)
+    if paired in sources:
+        return None
+    if unknown:
+        return _unknown("Backup vault", name, "a copy action's destination vault", paired)
+    if sources:
+        regions = ", ".join(sorted(sources))
+        return (
+            f"Backup vault '{name}' {label} receives copies only from {regions}, not from the paired region "
+            f"{paired}; copy into it from the cell's plans in {paired}."
+        )
+    return (
+        f"Backup vault '{name}' {label}: no backup plan rule targets it and it receives no copies; add a copy action "
+        f"to the cell's vault in the paired region {paired} on every rule targeting it, or, for a copy target, tag "
+        f"it {COPY_SOURCE_TAG}=<the ARN of the vault in {paired} that copies into it>."
+    )
+
+
+def _copy_sources(vault: Any, resources: list[Any]) -> tuple[set[str], bool]:
+    """Regions of the plans in the graph whose rules copy into `vault` (matched by ARN: region and name), and
+    whether a copy destination (which may be this vault) is not known during preview."""
+    region = _region(vault)
+    sources: set[str] = set()
+    unknown = False
+    for plan in resources:
+        if plan.resource_type != PLAN:
+            continue
+        if unknown_itself(plan.props, "rules"):
+            unknown = unknown or any(dep.urn == vault.urn for dep in plan.dependencies)
+            continue
+        for rule in get(plan.props, "rules", default=[]):
+            if unknown_itself(rule, "copyActions"):
+                unknown = True
+                continue
+            for action in get(rule, "copyActions", default=[]):
+                if unknown_itself(action, "destinationVaultArn"):
+                    unknown = True  # it may name this vault: never a pass by accident
+                    continue
+                arn = get(action, "destinationVaultArn")
+                if (
+                    isinstance(arn, str)
+                    and _arn_region(arn) == region
+                    and names_match(arn_resource_name(arn), vault, ("name",))
+                ):
+                    plan_region = _region(plan)
+                    if plan_region is not None:
+                        sources.add(plan_region)
+    return sources, unknown
 
 
 def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
