@@ -28,5 +28,5 @@ def test_every_way_to_break_tags_and_secrets():
             "odd",
             "AWS resource 'odd': tag 'api-token' holds a literal value for a secret-named key; tags are not "
             "secret, so remove it and keep the value in AWS Secrets Manager.",
-        )
+        ),
     ]
