@@ -13,6 +13,13 @@ its `jurisdiction` tag over its provider's default tags; the paired region from 
   lives in the other stack of the pair.
 - **DynamoDB tables**: a `replicas` entry whose `region_name` is the paired region. (dr declares no table: the
   replica is DynamoDB's; prod's table shows it.)
+- **Aurora clusters and DynamoDB tables of a warm-standby tier** need no replica: when the store's recovery tier
+  (its `backup-tier` tag; the strictest tier when absent) allows failover by restoring a cross-region backup
+  copy, a backup rule covering the store that copies into the paired region within the tier's failover RPO is
+  enough. The rule (`policies.lib.recovery`): the tier's failover RTO is at least its restore RTO, and the copy's
+  worst-case loss (schedule interval + start window + completion window + `copyTransferMinutes`) is at most its
+  failover RPO. The shipped tiers (tier0, records) fail over within minutes and need replicas; a config may add
+  tiers (`additionalTiers`) but never redefine a shipped one.
 - **Backup vaults**: every backup plan rule targeting the vault copies to a vault whose ARN is in the paired
   region. A vault no rule targets is a copy destination, and passes when it receives copies from the paired
   region: a copy action in this graph names it (its ARN: the vault's region and name) in a rule of a plan in the
@@ -35,8 +42,16 @@ from typing import Any
 from pulumi_policy import StackValidationArgs
 
 from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
-from policies.lib.facts import JURISDICTIONS
+from policies.lib.facts import JURISDICTIONS, TIERS
 from policies.lib.props import unknown_itself
+from policies.lib.recovery import (
+    COPY_TRANSFER_MINUTES,
+    TIER_OBJECTIVES_SCHEMA,
+    copies_can_meet,
+    copy_evidence,
+    tier_of,
+    tier_table,
+)
 from policies.lib.residency import arn_resource_name, names_match
 from policies.lib.s3 import BUCKET_TYPES, targets_bucket
 
@@ -65,8 +80,22 @@ META = PolicyMeta(
             "items": {"type": "string"},
             "default": ["prod", "dr"],
             "description": "Stacks (by their `stack` tag) that form the primary/standby pair.",
-        }
+        },
+        "copyTransferMinutes": {
+            "type": "integer",
+            "minimum": 0,
+            "default": COPY_TRANSFER_MINUTES,
+            "description": "Minutes a recovery point's copy takes to reach the paired region after its backup.",
+        },
+        "additionalTiers": {
+            "type": "object",
+            "default": {},
+            "propertyNames": {"not": {"enum": sorted(TIERS)}},
+            "additionalProperties": TIER_OBJECTIVES_SCHEMA,
+            "description": "Recovery tiers beside the shipped ones (name -> objectives in minutes).",
+        },
     },
+    floors={"copyTransferMinutes": COPY_TRANSFER_MINUTES},
 )
 
 TIER_TAG = "backup-tier"
@@ -331,8 +360,46 @@ def _copy_sources(vault: Any, resources: list[Any]) -> tuple[set[str], bool]:
     return sources, unknown
 
 
+def _copy_fallback(store: Any, problem: str, resources: list[Any], paired: str, config: Any) -> str | None:
+    """None when the store's tier lets a cross-region backup copy stand in for the missing replica and a copy
+    proves it; else the replication problem with the tier's reason appended."""
+    tier, how = tier_of(store, tier_table(config.get("additionalTiers")))
+    name = f"'{tier.name}'" + (f" (the strictest: {how})" if how else "")
+    objectives = f"RPO {tier.failover_rpo_minutes} min / RTO {tier.failover_rto_minutes} min"
+    if not copies_can_meet(tier):
+        return (
+            f"{problem} Its tier {name} fails over within {objectives}, which a backup copy cannot meet (restoring "
+            f"one takes up to the tier's restore RTO of {tier.rto_minutes} min)."
+        )
+    transfer = int(config.get("copyTransferMinutes", COPY_TRANSFER_MINUTES))
+    evidence = copy_evidence(store, resources, paired, transfer)
+    if evidence.rpo_minutes is not None and evidence.rpo_minutes <= tier.failover_rpo_minutes:
+        return None
+    lead = f"{problem} Its tier {name} (failover {objectives}) may fail over by restoring a backup copy instead, but"
+    if evidence.unknown:
+        return (
+            f"{lead} {evidence.unknown[0]} is not known during preview, so a copy into {paired} within "
+            f"{tier.failover_rpo_minutes} min cannot be proven."
+        )
+    if evidence.rpo_minutes is not None:
+        return (
+            f"{lead} its best copy into {paired} ({evidence.rule}) can lose up to {evidence.rpo_minutes} min; "
+            f"shorten that rule's schedule or windows to copy within {tier.failover_rpo_minutes} min."
+        )
+    if evidence.untimed:
+        return (
+            f"{lead} the schedule of {evidence.untimed[0]}, which copies into {paired}, is not a daily or weekly "
+            "cron whose interval can be proven; schedule it daily or weekly."
+        )
+    return (
+        f"{lead} no backup rule covering it copies into {paired}; select it in a backup plan whose rules copy to "
+        f"the cell's vault in {paired}."
+    )
+
+
 def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    paired_stacks = set(args.get_config().get("pairedStacks", ["prod", "dr"]))
+    config = args.get_config()
+    paired_stacks = set(config.get("pairedStacks", ["prod", "dr"]))
     resources = list(args.resources)
     buckets = {
         get(r.props, "bucket"): r
@@ -367,10 +434,10 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
         label = f"({code}, {region})"
         if kind == "S3 bucket":
             problem = _bucket_problem(resource, resources, buckets, label, paired)
-        elif kind == "Aurora cluster":
-            problem = _cluster_problem(resource, label, paired)
-        elif kind == "DynamoDB table":
-            problem = _table_problem(resource, label, paired)
+        elif kind in ("Aurora cluster", "DynamoDB table"):
+            problem = (_cluster_problem if kind == "Aurora cluster" else _table_problem)(resource, label, paired)
+            if problem is not None:
+                problem = _copy_fallback(resource, problem, resources, paired, config)
         else:
             problem = _vault_problem(resource, resources, label, paired)
         if problem is not None:

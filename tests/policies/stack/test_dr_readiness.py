@@ -52,7 +52,9 @@ def test_a_table_without_its_replica_fails():
     (diagnostic,) = evaluate(POLICY, graph)
     assert diagnostic.detail == (
         "DynamoDB table 'uk-ledger-events-table' (UK, eu-west-2) has no replica in the paired region eu-west-1; "
-        "add replicas=[{region_name: 'eu-west-1', kms_key_arn: <the data key's replica>}]."
+        "add replicas=[{region_name: 'eu-west-1', kms_key_arn: <the data key's replica>}]. Its tier 'tier0' fails "
+        "over within RPO 1 min / RTO 15 min, which a backup copy cannot meet (restoring one takes up to the tier's "
+        "restore RTO of 240 min)."
     )
     assert diagnostic.urn.endswith("aws:dynamodb/table:Table::uk-ledger-events-table")
     assert diagnostic.enforcement == "mandatory"
@@ -66,7 +68,9 @@ def test_an_aurora_cluster_outside_the_global_database_fails():
     )
     assert details(graph) == [
         "Aurora cluster 'us-ledger-cluster' (US, us-east-1) is not a member of a global database; set "
-        "global_cluster_identifier so that the cell's other member runs in the paired region us-west-2."
+        "global_cluster_identifier so that the cell's other member runs in the paired region us-west-2. Its tier "
+        "'tier0' fails over within RPO 1 min / RTO 15 min, which a backup copy cannot meet (restoring one takes up "
+        "to the tier's restore RTO of 240 min)."
     ]
 
 
@@ -128,7 +132,9 @@ def test_unknown_replicas_are_never_a_pass():
     )
     assert details(graph_of(table)) == [
         "DynamoDB table 'ledger': replicas is not known during preview; its replica in the paired region "
-        "us-west-2 cannot be proven."
+        "us-west-2 cannot be proven. Its tier 'tier0' (the strictest: it has no backup-tier tag) fails over within "
+        "RPO 1 min / RTO 15 min, which a backup copy cannot meet (restoring one takes up to the tier's restore RTO "
+        "of 240 min)."
     ]
 
 
