@@ -59,8 +59,8 @@ META = PolicyMeta(
     id="TF-STACK-DR-001",
     name="stack-dr-readiness-replica-in-paired-region",
     description=(
-        "Every primary data store of a paired stack has its replica or backup copy target in the paired region "
-        "of its jurisdiction."
+        "Every primary data store of a paired stack has its replica (or, for a tier a backup copy meets, a timely "
+        "backup copy) and every backup vault its copy target or source in the paired region of its jurisdiction."
     ),
     severity="high",
     topics=("resilience", "disaster-recovery", "residency"),
@@ -72,7 +72,8 @@ META = PolicyMeta(
     },
     remediation=(
         "Replicate the store to the same cell's counterpart in the paired region (S3 replication rule, DynamoDB "
-        "replica, Aurora global database) and give every backup rule a copy action to the paired region's vault."
+        "replica, Aurora global database), or for a warm-standby tier copy its backups there within the tier's "
+        "failover RPO, and give every backup rule a copy action to the paired region's vault."
     ),
     config_schema={
         "pairedStacks": {

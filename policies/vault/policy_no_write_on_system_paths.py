@@ -48,7 +48,7 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.3"),
         "ISO27001:2022": ("A.5.15", "A.8.2"),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("AC-6", "AC-6(1)"),
+        "NIST-800-53": ("AC-6",),
     },
     remediation=(
         "Configure Vault itself through this pipeline's deploy token, not through application or people policies; "

@@ -26,7 +26,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.6"),
         "ISO27001:2022": ("A.5.15", "A.8.5"),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("AC-3", "IA-3"),
     },
     remediation="List the workload's subnets in secret_id_bound_cidrs (and token_bound_cidrs) on the AppRole role.",
 )

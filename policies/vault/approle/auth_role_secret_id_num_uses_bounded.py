@@ -27,7 +27,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.2"),
         "ISO27001:2022": ("A.5.17",),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("IA-5",),
     },
     remediation="Set secret_id_num_uses on the AppRole role (1 with response-wrapped delivery, at most 10).",
     config_schema={

@@ -22,7 +22,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1",),
         "ISO27001:2022": ("A.5.17", "A.8.5"),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("IA-5", "IA-9"),
     },
     remediation="Leave bind_secret_id at its default (true) and deliver secret ids through a trusted orchestrator.",
 )

@@ -26,7 +26,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.2"),
         "ISO27001:2022": ("A.5.17",),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("IA-5",),
     },
     remediation="Set secret_id_ttl on the AppRole role to the shortest time a delivered secret id needs (at most a day).",
     config_schema={

@@ -25,7 +25,7 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC7.2"),
         "ISO27001:2022": ("A.5.17", "A.8.15"),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("AU-9", "IA-5"),
+        "NIST-800-53": ("AU-9",),
     },
     remediation='Set options log_raw="false" and hmac_accessor="true" (the defaults) on the vault.Audit.',
 )

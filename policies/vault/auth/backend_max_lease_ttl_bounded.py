@@ -30,7 +30,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.2"),
         "ISO27001:2022": ("A.5.17", "A.8.5"),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("AC-12", "IA-5"),
     },
     remediation='Set tune.max_lease_ttl on the auth backend (e.g. "8h") and tune.default_lease_ttl below it.',
     config_schema={

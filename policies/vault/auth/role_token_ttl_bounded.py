@@ -28,7 +28,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.2"),
         "ISO27001:2022": ("A.5.17", "A.8.5"),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("AC-12", "IA-5"),
     },
     remediation="Set token_ttl (or token_period for periodic tokens) to at most one hour on the auth role.",
     config_schema={

@@ -26,7 +26,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1",),
         "ISO27001:2022": ("A.8.5",),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("IA-2", "SC-23"),
     },
     remediation="List the exact aud values issued for Vault in bound_audiences (for OIDC roles, the client id).",
 )

@@ -24,7 +24,6 @@ META = PolicyMeta(
         "SOC2": ("CC6.1",),
         "ISO27001:2022": ("A.8.5",),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("IA-9", "SC-23"),
     },
     remediation='Set audience on the role (e.g. "vault") and request projected tokens with that audience.',
 )

@@ -30,7 +30,7 @@ META = PolicyMeta(
         "SOC2": ("CC6.1", "CC6.2", "CC6.3"),
         "ISO27001:2022": ("A.5.15", "A.8.2", "A.8.5"),
         "GDPR": ("Art.32",),
-        "NIST-800-53": ("AC-6", "IA-9"),
+        "NIST-800-53": ("AC-6",),
     },
     remediation=(
         "List the workload's namespace in bound_service_account_namespaces (or give a selector with matchLabels)."
