@@ -25,7 +25,7 @@ Usage::
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,17 +90,17 @@ def existing_file(root: Path, file: str) -> str | None:
     return relative.as_posix() if path.is_file() else None
 
 
-def _declared_at(resource: Resource, root: Path) -> Location | None:
-    """Rule 1: the resource's recorded declaring line (and call site), when its file exists under `root`."""
+def _declared_at(resource: Resource, exists: Callable[[str], str | None]) -> Location | None:
+    """Rule 1: the resource's recorded declaring line (and call site), when its file exists under the root."""
     source = resource.source
     if source is None or source.line < 1:
         return None
-    file = existing_file(root, source.file)
+    file = exists(source.file)
     if file is None:
         return None
     call_site = None
     if resource.call_site is not None and resource.call_site.line >= 1:
-        call_file = existing_file(root, resource.call_site.file)
+        call_file = exists(resource.call_site.file)
         if call_file is not None and (call_file, resource.call_site.line) != (file, source.line):
             call_site = SourceLocation(call_file, resource.call_site.line)
     return Location(file, source.line, call_site)
@@ -160,10 +160,17 @@ def graph_locator(graph: ResourceGraph) -> Locator:
     if not graph.program_dir or not Path(graph.program_dir).is_dir():
         return stack_file_locator(graph.stack)
     root = Path(graph.program_dir)
+    checked: dict[str, str | None] = {}
+
+    def exists(file: str) -> str | None:
+        if file not in checked:
+            checked[file] = existing_file(root, file)
+        return checked[file]
+
     by_urn: dict[str, Location] = {}
     undeclared: list[Resource] = []
     for resource in graph:
-        location = _declared_at(resource, root)
+        location = _declared_at(resource, exists)
         if location is not None:
             by_urn[resource.urn] = location
         elif resource.custom and not resource.is_provider:
