@@ -12,6 +12,9 @@ Usage::
 
     trustfabric audit security --region eu-west-2 --region eu-west-1 --format json
     trustfabric audit security --endpoint-url http://127.0.0.1:5000   # a moto server, in tests
+
+A finding is about a live resource, not a line of the program: reports locate it at the file of this repository
+that declares the baseline it drifts from (each check's `baseline`, see `audit_locator`).
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import TrustFabricError
 from .findings import Finding, ResourceRef
 from .gate.info import PolicyInfo, controls_by_framework
+from .paths import REPO_ROOT
+from .report.locations import Location, Locator, existing_file
 
 ACCESS_KEY_MAX_AGE_DAYS = 90
+
+BASELINE_STACK_FILE = "Pulumi.prod.yaml"
+"""Where a finding of a check without a baseline file would point: the stack whose baseline an account holds."""
 
 CHECKS: dict[str, dict[str, Any]] = {
     "audit-kms-key-rotation": {
@@ -34,6 +43,7 @@ CHECKS: dict[str, dict[str, Any]] = {
         "controls": ("SOC2 CC6.1", "ISO27001:2022 A.8.24", "CIS-AWS-3.0 3.6"),
         "remediation": "aws kms enable-key-rotation --key-id <key-id>, then declare the key in code.",
         "description": "Customer-managed symmetric KMS keys rotate automatically.",
+        "baseline": "components/security/kms.py",
     },
     "audit-s3-bucket-encryption": {
         "severity": "high",
@@ -41,6 +51,7 @@ CHECKS: dict[str, dict[str, Any]] = {
         "controls": ("SOC2 CC6.1", "ISO27001:2022 A.8.24", "GDPR Art.32"),
         "remediation": "Set default encryption to aws:kms with the cell's data key (and import the bucket into code).",
         "description": "S3 buckets encrypt by default with a customer-managed KMS key.",
+        "baseline": "components/storage/secure_bucket.py",
     },
     "audit-iam-access-key-age": {
         "severity": "high",
@@ -48,6 +59,7 @@ CHECKS: dict[str, dict[str, Any]] = {
         "controls": ("SOC2 CC6.1", "ISO27001:2022 A.5.17", "CIS-AWS-3.0 1.14"),
         "remediation": "Deactivate and delete the key; people use SSO and workloads use roles.",
         "description": f"No IAM access key is older than {ACCESS_KEY_MAX_AGE_DAYS} days.",
+        "baseline": "policies/aws/iam/user_no_access_keys.py",
     },
     "audit-iam-user-present": {
         "severity": "medium",
@@ -55,6 +67,7 @@ CHECKS: dict[str, dict[str, Any]] = {
         "controls": ("SOC2 CC6.2", "ISO27001:2022 A.5.16"),
         "remediation": "Replace the IAM user with an SSO permission set or a role.",
         "description": "The baseline declares no IAM users.",
+        "baseline": "policies/aws/iam/user_not_used.py",
     },
     "audit-cloudtrail-validation": {
         "severity": "high",
@@ -62,6 +75,7 @@ CHECKS: dict[str, dict[str, Any]] = {
         "controls": ("SOC2 CC7.2", "ISO27001:2022 A.8.15", "CIS-AWS-3.0 3.1", "CIS-AWS-3.0 3.2"),
         "remediation": "Make the trail multi-region with log file validation (the audit trail component does).",
         "description": "CloudTrail trails are multi-region and validate their log files.",
+        "baseline": "components/security/audit_trail.py",
     },
     "audit-cloudtrail-present": {
         "severity": "critical",
@@ -69,6 +83,7 @@ CHECKS: dict[str, dict[str, Any]] = {
         "controls": ("SOC2 CC7.2", "ISO27001:2022 A.8.15", "CIS-AWS-3.0 3.1"),
         "remediation": "Deploy the audit trail component (pulumi up) so a multi-region trail records every region.",
         "description": "A CloudTrail trail records every audited region.",
+        "baseline": "components/security/audit_trail.py",
     },
 }
 
@@ -88,6 +103,17 @@ def catalog() -> list[PolicyInfo]:
         )
         for name, check in CHECKS.items()
     ]
+
+
+def audit_locator(root: Path = REPO_ROOT) -> Locator:
+    """Each check's findings at its baseline file (relative to the repository), else at the prod stack file;
+    a file that does not exist under `root` is never named."""
+    by_policy = {
+        name: Location(file)
+        for name, check in CHECKS.items()
+        if (file := existing_file(root, str(check.get("baseline", "")))) is not None
+    }
+    return Locator(default=Location(BASELINE_STACK_FILE), root=root, by_policy=by_policy)
 
 
 def _finding(check: str, message: str, resource: ResourceRef) -> Finding:

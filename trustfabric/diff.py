@@ -3,7 +3,8 @@
 Resources are matched by URN; a changed resource lists each changed property by its path (`tags.owner`,
 `rules[0].lifecycle.deleteAfter`) with the old and new value. Secret values are never shown. A resource whose
 recorded aliases name a URN that only the old graph has is a move (the engine would adopt it, not replace it),
-shown as one `>` line from the old URN, with its property changes, instead of a removal and an addition.
+shown as one `>` line from the old URN, with its property changes, instead of a removal and an addition. Source
+locations are not compared: a resource declared on another line is the same resource.
 
 Usage::
 
@@ -21,7 +22,8 @@ from typing import Any
 
 from .graph import Resource, ResourceGraph
 
-# Fields of a resource record compared besides its inputs.
+# Fields of a resource record compared besides its inputs; never its source locations (`source`, `call_site`):
+# where a resource is declared is no change to what it is.
 _COMPARED = ("type", "parent", "provider", "region", "dependencies", "options", "outputs")
 
 

@@ -82,6 +82,25 @@ def redact_secrets(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class SourceLocation:
+    """A line of the program's source: `file` relative to the program dir (POSIX separators), `line` 1-based."""
+
+    file: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SourceLocation:
+        return cls(file=str(data["file"]), line=int(data["line"]))
+
+
+def _location(data: Any) -> SourceLocation | None:
+    return SourceLocation.from_dict(data) if isinstance(data, Mapping) else None
+
+
 @dataclass
 class Resource:
     """One declared resource (custom or component, providers included)."""
@@ -104,6 +123,10 @@ class Resource:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     """protect, ignore_changes, delete_before_replace, additional_secret_outputs, retain_on_delete, ..."""
+    source: SourceLocation | None = None
+    """The line that declares the resource."""
+    call_site: SourceLocation | None = None
+    """The program-level line that called into the component that declared it; None when declared directly."""
 
     @property
     def is_provider(self) -> bool:
@@ -133,7 +156,7 @@ class Resource:
         return {}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "urn": self.urn,
             "type": self.type,
             "name": self.name,
@@ -148,6 +171,12 @@ class Resource:
             "property_dependencies": {key: sorted(value) for key, value in sorted(self.property_dependencies.items())},
             "options": self.options,
         }
+        # Only when known: graphs recorded without source locations keep their exact shape.
+        if self.source is not None:
+            data["source"] = self.source.to_dict()
+        if self.call_site is not None:
+            data["call_site"] = self.call_site.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Resource:
@@ -165,6 +194,8 @@ class Resource:
             dependencies=list(data.get("dependencies", [])),
             property_dependencies={k: list(v) for k, v in data.get("property_dependencies", {}).items()},
             options=dict(data.get("options", {})),
+            source=_location(data.get("source")),
+            call_site=_location(data.get("call_site")),
         )
 
 

@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import subprocess
@@ -101,6 +102,8 @@ class CheckResult:
     guideline: str | None = None
     severity: str | None = None
     check_class: str = ""
+    urn: str | None = None
+    """The graph resource the result is about (filled by `scan_graph`); None when it maps to none."""
 
 
 @dataclass
@@ -115,6 +118,9 @@ class CheckovScan:
     unmapped: list[Unmapped] = field(default_factory=list)
     seconds: float = 0.0
     resources_scanned: int = 0
+    checkov_version: str = ""
+    plan_sha256: str = ""
+    """SHA-256 of the Terraform plan JSON checkov scanned, as written."""
 
     @property
     def passed(self) -> int:
@@ -229,6 +235,20 @@ def check_results(reports: Sequence[Mapping[str, Any]]) -> list[CheckResult]:
                     )
                 )
     return results
+
+
+def checkov_version(reports: Sequence[Mapping[str, Any]], executable: Path | None = None) -> str:
+    """The version checkov reports in its summaries, else the one installed beside `executable`; "" if neither."""
+    for report in reports:
+        version = (report.get("summary") or {}).get("checkov_version")
+        if version:
+            return str(version)
+    if executable is None:
+        return ""
+    from importlib import metadata
+
+    site_packages = [str(path) for path in executable.resolve().parent.parent.glob("lib/python*/site-packages")]
+    return next((dist.version for dist in metadata.distributions(name="checkov", path=site_packages)), "")
 
 
 def parsing_errors(reports: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -346,12 +366,13 @@ def scan_graph(
     `work_dir` keeps the plan and manifests there (for debugging); by default a temporary directory is used.
     """
     report = progress or (lambda _message: None)
-    checkov_executable()  # fail fast, before bridging, when the venv is missing
+    executable = checkov_executable()  # fail fast, before bridging, when the venv is missing
     bridged = build_plan(graph)
+    plan_text = json.dumps(bridged.plan, indent=1, sort_keys=True)
     with tempfile.TemporaryDirectory(prefix="trustfabric-checkov-") as scratch:
         root = work_dir or Path(scratch)
         root.mkdir(parents=True, exist_ok=True)
-        (root / "plan.json").write_text(json.dumps(bridged.plan, indent=1, sort_keys=True), encoding="utf-8")
+        (root / "plan.json").write_text(plan_text, encoding="utf-8")
         manifests, k8s_unmapped = write_manifests(graph, root / "k8s")
         report(f"checkov: scanning {bridged.resource_count} Terraform resources and {len(manifests)} manifests")
         started = time.perf_counter()
@@ -367,7 +388,8 @@ def scan_graph(
             return manifests.get(Path(result.file).name)
         return bridged.addresses.get(result.resource)
 
-    counted, suppressed = findings_from_results(results, urn_of, graph, suppressions, today)
+    results = [replace(result, urn=urn_of(result)) for result in results]
+    counted, suppressed = findings_from_results(results, lambda result: result.urn, graph, suppressions, today)
     unmapped = [*bridged.unmapped, *k8s_unmapped]
     counted += unmapped_findings(unmapped, graph)
     return CheckovScan(
@@ -377,6 +399,8 @@ def scan_graph(
         unmapped=unmapped,
         seconds=seconds,
         resources_scanned=bridged.resource_count + len(manifests),
+        checkov_version=checkov_version(reports, executable),
+        plan_sha256=hashlib.sha256(plan_text.encode("utf-8")).hexdigest(),
     )
 
 
@@ -438,6 +462,7 @@ __all__ = [
     "catalog_entries",
     "check_results",
     "checkov_executable",
+    "checkov_version",
     "merge_findings",
     "parse_output",
     "run_checkov",

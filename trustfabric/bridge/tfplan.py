@@ -7,9 +7,12 @@ names Pulumi pluralised for repeated blocks singular again (`rules` -> `rule`), 
 input that passes another resource's id, ARN or name through (`bucket=bucket.id`) becomes a reference in
 `configuration` (`aws_s3_bucket.records.id`) and is left out of the planned values, as Terraform leaves a
 not-yet-created resource's id unknown; so checkov's connection checks (bucket -> encryption configuration,
-public access block, policy, logging, versioning) see the edge. Unknown values are left out too (listed in
-`after_unknown`); secret strings are replaced by a placeholder and marked sensitive, so no secret is written
-to disk. What cannot be mapped (other providers, components, providers, Kubernetes objects, which
+public access block, policy, logging, versioning) see the edge; so does a resource passed whole (a resource
+reference, as its id). Every other SDK value converts as `bridge.values` says: unknowns left out and listed in
+`after_unknown`, secret strings replaced by a placeholder and marked sensitive (no secret is written to disk),
+output values unwrapped, assets and archives by their path, uri or content hash, under the attribute Terraform
+names them by (`ARCHIVE_ATTRIBUTES`: a Lambda function's `code` archive is Terraform's `filename`, and the
+`source_code_hash` Terraform computes from it is unknown). What cannot be mapped (other providers, components, providers, Kubernetes objects, which
 `bridge.k8s` writes as manifests) is returned as `unmapped`, never dropped silently.
 
 Usage::
@@ -30,40 +33,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph import SECRET_SIG, SIG_KEY, STACK_TYPE, UNKNOWN, UNKNOWN_VALUE, Resource, ResourceGraph, plain
+from ..graph import RESOURCE_REF_SIG, SIG_KEY, STACK_TYPE, Resource, ResourceGraph, plain
 from .types import TERRAFORM_PROVIDER, snake_case, terraform_type
+from .values import SECRET_PLACEHOLDER, convert_object, is_asset_or_archive, singular
 
 FORMAT_VERSION = "1.2"
 TERRAFORM_VERSION = "1.9.8"
 """The Terraform release whose plan format we write (checkov only reads the shape)."""
 
-SECRET_PLACEHOLDER = "[secret]"
-
-MAP_ATTRIBUTES = frozenset(
-    {
-        "tags",
-        "tags_all",
-        "recovery_point_tags",
-        "variables",
-        "dimensions",
-        "bound_claims",
-        "labels",
-        "annotations",
-        "options",
-        "parameters",
-        "environment_variables",
-        "default_tags",
-    }
-)
-"""Attributes of Terraform map type: their keys are data, never renamed."""
-
-PLURAL_BLOCKS = frozenset(
-    {"log_publishing_options", "string_equals", "string_like", "string_not_equals", "string_not_like"}
-)
-"""Repeated blocks whose Terraform name is itself plural (Pulumi kept it; so do we)."""
-
-_IDENTIFIER = re.compile(r"^[a-z][A-Za-z0-9]*$")
-_OMIT = object()
+ARCHIVE_ATTRIBUTES: dict[str, dict[str, tuple[str, str | None]]] = {
+    "aws_lambda_function": {"code": ("filename", "source_code_hash")},
+    "aws_lambda_layer_version": {"code": ("filename", "source_code_hash")},
+    "aws_s3_object": {"source": ("source", None)},
+    "aws_s3_bucket_object": {"source": ("source", None)},
+}
+"""Terraform type -> Pulumi asset/archive input -> (Terraform attribute, the hash attribute Terraform computes
+when the program does not set it): pulumi-aws passes `code=pulumi.FileArchive(...)` as Terraform's `filename`."""
 
 
 @dataclass(frozen=True)
@@ -90,110 +75,17 @@ class BridgedPlan:
         return len(self.addresses)
 
 
-def singular(name: str) -> str:
-    """Undo Pulumi's pluralisation of a repeated block name (`rules` -> `rule`, `policies` -> `policy`)."""
-    if name in PLURAL_BLOCKS or not name.endswith("s") or name.endswith("ss"):
-        return name
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    if name.endswith(("sses", "xes", "ches", "shes")):
-        return name[:-2]
-    return name[:-1]
-
-
 def address_name(name: str) -> str:
     """A Pulumi logical name as a Terraform identifier (letters, digits, `_`, `-`; not starting with a digit)."""
     cleaned = re.sub(r"[^A-Za-z0-9_-]", "_", name) or "resource"
     return cleaned if re.match(r"^[A-Za-z_]", cleaned) else f"r_{cleaned}"
 
 
-def _number(value: float) -> int | float:
-    return int(value) if value.is_integer() else value
-
-
-def _is_secret(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
-
-
-def _contains_secret(value: Any) -> bool:
-    if _is_secret(value):
-        return True
-    if isinstance(value, list):
-        return any(_contains_secret(item) for item in value)
-    if isinstance(value, dict):
-        return any(_contains_secret(item) for item in value.values())
-    return False
-
-
-def _redact(value: Any) -> Any:
-    if isinstance(value, str):
-        return SECRET_PLACEHOLDER
-    if isinstance(value, list):
-        return [_redact(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _redact(item) for key, item in value.items()}
-    return value
-
-
-def convert_value(value: Any, key: str = "", *, in_map: bool = False) -> Any:
-    """One wire-form input value as a Terraform plan value (`_OMIT` for unknowns); see the module docstring."""
-    if isinstance(value, str):
-        return _OMIT if value == UNKNOWN else value
-    if value is UNKNOWN_VALUE:
-        return _OMIT
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, float):
-        return _number(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, list):
-        items = [_list_item(item, key, in_map) for item in value]
-        return [item for item in items if item is not _OMIT]
-    if isinstance(value, dict):
-        if SIG_KEY in value:
-            if value[SIG_KEY] == SECRET_SIG:
-                inner = convert_value(value.get("value"), key, in_map=in_map)
-                return inner if inner is _OMIT else _redact(inner)
-            if value.get("secret") is True:
-                return _redact(convert_value(value.get("value", UNKNOWN), key, in_map=in_map))
-            resolved = plain(value)
-            return _OMIT if resolved is UNKNOWN_VALUE else convert_value(resolved, key, in_map=in_map)
-        if in_map or key in MAP_ATTRIBUTES or not all(_IDENTIFIER.match(str(k)) for k in value):
-            converted = {str(k): convert_value(v, str(k), in_map=True) for k, v in value.items()}
-            return {k: v for k, v in converted.items() if v is not _OMIT}
-        return [convert_object(value)]
-    return value
-
-
-def _list_item(item: Any, key: str, in_map: bool) -> Any:
-    """An element of a list: an object stays one object (the list already is the repeated block)."""
-    converted = convert_value(item, key, in_map=in_map)
-    if isinstance(item, dict) and SIG_KEY not in item and isinstance(converted, list) and len(converted) == 1:
-        return converted[0]
-    return converted
-
-
-def convert_object(obj: dict[str, Any]) -> dict[str, Any]:
-    """An object of Pulumi inputs as Terraform attributes (snake_case; repeated blocks singular)."""
-    attributes: dict[str, Any] = {}
-    for raw_key, raw_value in obj.items():
-        key = snake_case(str(raw_key))
-        value = convert_value(raw_value, key)
-        if value is _OMIT:
-            continue
-        if isinstance(raw_value, list) and value and all(isinstance(item, dict) for item in value):
-            key = singular(key)
-        attributes[key] = value
-    return attributes
-
-
-def _unknown_keys(inputs: dict[str, Any]) -> dict[str, bool]:
-    return {snake_case(key): True for key, value in inputs.items() if value == UNKNOWN}
-
-
-def _reference_attribute(value: Any, source: Resource) -> str | None:
+def _reference_attribute(wire: Any, source: Resource) -> str | None:
     """Which attribute of `source` a passed-through input value is (`id`, `arn`, `name`), or None."""
+    if isinstance(wire, dict) and wire.get(SIG_KEY) == RESOURCE_REF_SIG:
+        return "id" if wire.get("urn") == source.urn else None
+    value = plain(wire)
     if not isinstance(value, str) or not value:
         return None
     if source.id and value == source.id:
@@ -261,12 +153,15 @@ def build_plan(graph: ResourceGraph) -> BridgedPlan:
     configuration: list[dict[str, Any]] = []
     for urn, (address, tf_type, name) in by_urn.items():
         resource = graph.resources[urn]
-        values = convert_object({k: v for k, v in resource.inputs.items() if v != UNKNOWN})
-        after_unknown = _unknown_keys(resource.inputs)
+        converted = convert_object(resource.inputs)
+        values: dict[str, Any] = converted.value
+        after_unknown: dict[str, Any] = dict(converted.unknown or {})
+        sensitive: dict[str, Any] = dict(converted.sensitive or {})
+        _archive_attributes(tf_type, resource.inputs, values, after_unknown)
         expressions: dict[str, Any] = {}
         for input_name, sources in resource.property_dependencies.items():
             key = snake_case(input_name)
-            raw = plain(resource.inputs.get(input_name))
+            raw = resource.inputs.get(input_name)
             references: list[str] = []
             for source_urn in sources:
                 target = by_urn.get(source_urn)
@@ -287,7 +182,6 @@ def build_plan(graph: ResourceGraph) -> BridgedPlan:
         default_tags = _provider_default_tags(graph, resource)
         if tags or default_tags:
             values["tags_all"] = {**default_tags, **tags}
-        sensitive = {snake_case(k): True for k, v in resource.inputs.items() if _contains_secret(v)}
         common = {"address": address, "mode": "managed", "type": tf_type, "name": name}
         planned.append(
             {
@@ -328,6 +222,20 @@ def build_plan(graph: ResourceGraph) -> BridgedPlan:
     )
 
 
+def _archive_attributes(
+    tf_type: str, inputs: dict[str, Any], values: dict[str, Any], after_unknown: dict[str, Any]
+) -> None:
+    """Move an asset or archive input to the attribute Terraform names it by, and mark the hash Terraform
+    computes from it unknown when the program does not set one."""
+    for input_key, (attribute, hash_attribute) in ARCHIVE_ATTRIBUTES.get(tf_type, {}).items():
+        raw = next((value for key, value in inputs.items() if snake_case(key) == input_key), None)
+        if not is_asset_or_archive(raw) or input_key not in values:
+            continue
+        values[attribute] = values.pop(input_key)
+        if hash_attribute is not None and hash_attribute not in values:
+            after_unknown[hash_attribute] = True
+
+
 def _provider_default_tags(graph: ResourceGraph, resource: Resource) -> dict[str, Any]:
     """The explicit provider's `default_tags.tags` (Pulumi passes provider inputs as JSON strings)."""
     provider = graph.get(resource.provider or "")
@@ -343,4 +251,13 @@ def _provider_default_tags(graph: ResourceGraph, resource: Resource) -> dict[str
     return {str(k): v for k, v in tags.items()} if isinstance(tags, dict) else {}
 
 
-__all__ = ["FORMAT_VERSION", "BridgedPlan", "Unmapped", "address_name", "build_plan", "convert_object", "singular"]
+__all__ = [
+    "ARCHIVE_ATTRIBUTES",
+    "FORMAT_VERSION",
+    "SECRET_PLACEHOLDER",
+    "BridgedPlan",
+    "Unmapped",
+    "address_name",
+    "build_plan",
+    "singular",
+]

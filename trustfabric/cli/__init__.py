@@ -6,7 +6,8 @@ Contract (outside tests call exactly this; extend it, never break it)::
     trustfabric check   --stack NAME [--program DIR] [--policy-config FILE] [--format text|json|sarif]
 
 Exit codes: 0 success, 1 a mandatory violation (check) or a difference (diff --exit-code), 2 bad input, with one
-line on stderr naming what is wrong and no traceback.
+line on stderr naming what is wrong and no traceback. Global options (`--version`, `-q/--quiet`, `-v/--verbose`)
+come before the command; `trustfabric` alone, or a group alone, prints its help and exits 0.
 
 One module per command group, each adding its commands to the one app (`common.app`): `preview` (preview,
 diff), `check`, `audit`, `drills` (with `drills_database` and `drills_report` adding to its group), `evidence`
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None) -> None:
         print("error: aborted", file=sys.stderr)
         sys.exit(130)
     except typer.TyperException as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer (Typer tests so too)
+            print(error.format_message())
+            sys.exit(0)
         # Typer's own usage errors (missing option, bad choice, unknown command): one line, no usage box.
         message = str(getattr(error, "format_message", error.__str__)()).replace("Value error, ", "")
         print(f"error: {message}", file=sys.stderr)

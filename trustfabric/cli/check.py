@@ -4,16 +4,20 @@ Contract (outside tests call exactly this)::
 
     trustfabric check --stack NAME [--program DIR] [--policy-config FILE] [--exemptions FILE]
                       [--format text|json|sarif] [--output FILE]
-                      [--with-checkov [--checkov-suppressions FILE]]
+                      [--with-checkov [--checkov-suppressions FILE] [--checkov-results FILE]]
 
-The report goes to stdout (or FILE), progress to stderr (and only on a terminal), so stdout is pure JSON or
-SARIF for `--format json|sarif`. Exit 0 when no mandatory violation, 1 when any, 2 for bad input (raised as
-TrustFabricError; the main CLI prints it as one line).
+The report goes to stdout (or FILE), progress to stderr (and only on a terminal, or with -v), so stdout is pure
+JSON or SARIF for `--format json|sarif`. Each finding points at the line that declares its resource
+(`trustfabric.report.locations`). Exit 0 when no mandatory violation, 1 when any, 2 for bad input (raised as
+TrustFabricError; the main CLI prints it as one line), found before the program runs where it can be: a bad
+format, a missing program dir, an output file that cannot be written.
 
 `--with-checkov` also scans the stack with checkov through the bridge (`trustfabric.bridge`): its failures join
 the policy findings (a failure duplicating one of our policies is shown once, with both ids), suppressed ones
 are shown as exempted, and an unsuppressed failure or an expired suppression exits 1. A missing `.venv-checkov`
-or a malformed suppressions file is bad input (exit 2).
+or a malformed suppressions file is bad input (exit 2). The checkov part of the run is also written to
+`reports/checkov/<stack>.json` under the program dir, or `--checkov-results FILE`, where the evidence package
+reads it (shape: trustfabric.bridge.results).
 """
 
 from __future__ import annotations
@@ -26,18 +30,20 @@ import typer
 
 from ..errors import TrustFabricError
 from ..paths import DEFAULT_CHECKOV_SUPPRESSIONS
-from ..report.formats import FINDINGS_FORMATS, OutputFormat, choose_format
+from ..report.formats import FINDINGS_FORMATS, OutputFormat
 from . import common
 from .common import (
     ExemptionsOption,
-    FormatText,
     OutputOption,
     PolicyConfigOption,
     ProgramOption,
     StackOption,
     app,
+    check_output_path,
+    format_choice,
     program_dir,
     status,
+    stderr,
 )
 
 if TYPE_CHECKING:
@@ -57,14 +63,23 @@ def _suppressions(path: Path | None) -> list[ReviewedEntry]:
     return []
 
 
-def _checkov_json(scan: CheckovScan) -> dict[str, Any]:
-    return {
-        "checkov": {
-            **scan.counts(),
-            "seconds": round(scan.seconds, 2),
-            "unmapped": [item.__dict__ for item in scan.unmapped],
-        }
-    }
+FindingsFormat = Annotated[OutputFormat, format_choice(FINDINGS_FORMATS, "text, json or sarif.")]
+
+
+def _results_path(requested: Path | None, directory: Path, stack: str) -> Path:
+    """Where the checkov results go; bad input, before the long work, when they cannot be written there."""
+    from ..bridge.results import default_results_path, prepare_results_path
+
+    path = requested or default_results_path(directory, stack)
+    prepare_results_path(path, create=requested is None)
+    check_output_path(path, "--checkov-results")
+    return path
+
+
+def _checkov_json(scan: CheckovScan, results_file: Path) -> dict[str, Any]:
+    from ..bridge.results import scan_summary
+
+    return {"checkov": {**scan_summary(scan), "results_file": str(results_file)}}
 
 
 @app.command()
@@ -73,7 +88,7 @@ def check(
     program: ProgramOption = None,
     policy_config: PolicyConfigOption = None,
     exemptions: ExemptionsOption = None,
-    output_format: FormatText = "text",
+    output_format: FindingsFormat = OutputFormat.text,
     output: OutputOption = None,
     with_checkov: Annotated[
         bool, typer.Option("--with-checkov", help="Also scan with checkov (from .venv-checkov) through the bridge.")
@@ -82,18 +97,25 @@ def check(
         Path | None,
         typer.Option(help="checkov suppressions file; default: checkov-suppressions.yaml of this repo."),
     ] = None,
+    checkov_results: Annotated[
+        Path | None,
+        typer.Option(help="Write the checkov results here; default: reports/checkov/<stack>.json of the program."),
+    ] = None,
 ) -> None:
     """Evaluate every policy against the stack offline; exit 1 on any mandatory violation."""
     from ..gate import run_gate
     from ..report.catalog import catalog_records
-    from ..report.locations import component_sources
+    from ..report.locations import graph_locator
     from ..report.write import write_report
 
-    chosen = choose_format(output_format, FINDINGS_FORMATS)
     directory = program_dir(program)
     if not directory.is_dir():
         raise TrustFabricError(f"--program: {directory} is not a directory")
+    check_output_path(output)
+    if checkov_results is not None and not with_checkov:
+        raise TrustFabricError("--checkov-results: given without --with-checkov")
     suppressions = _suppressions(checkov_suppressions) if with_checkov else []
+    results_file = _results_path(checkov_results, directory, stack) if with_checkov else None
     policies = common.pack_policies()
     scan: CheckovScan | None = None
     with status() as progress:
@@ -111,21 +133,27 @@ def check(
             scan = scan_graph(result.graph, suppressions=suppressions, progress=progress)
             findings, exempted = merge_findings(result.findings, result.exempted, scan)
             result = replace(result, findings=findings, exempted=exempted)
+    locator = graph_locator(result.graph)
     rules = catalog_records(policies)
-    if scan is not None:
+    json_extra = None
+    if scan is not None and results_file is not None:
         from ..bridge.checkov import catalog_entries
+        from ..bridge.results import results_document, write_results
 
         rules += catalog_entries(scan)
+        write_results(results_file, results_document(scan, stack=stack, locator=locator))
+        stderr(f"checkov results: {results_file}")
+        json_extra = _checkov_json(scan, results_file)
     write_report(
         label=stack,
         resources_count=result.resources_evaluated,
         findings=result.findings,
         exempted=result.exempted,
-        output_format=chosen,
+        output_format=output_format,
         output=output,
         rules=rules,
-        component_files=component_sources(result.graph) if chosen is OutputFormat.sarif else None,
-        json_extra=_checkov_json(scan) if scan is not None else None,
+        locator=locator,
+        json_extra=json_extra,
         text_footer=scan.summary_line() + "\n" if scan is not None else "",
     )
     if result.exit_code:

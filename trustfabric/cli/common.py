@@ -1,4 +1,10 @@
-"""What every command shares: the Typer app, the common options, the progress spinner, the policy pack.
+"""What every command shares: the Typer app, its global options, the common options, progress output on
+stderr, the policy pack.
+
+Global options come before the command (`trustfabric -q check ...`): `--version` prints `trustfabric <version>`;
+`-q/--quiet` leaves only errors on stderr (no progress, no information lines); `-v/--verbose` adds a line per
+progress step, on a terminal or not. Every command writes its progress through `status` (a spinner on a
+terminal), `stderr` (an information line) and `verbose` (a line only with -v), so each honours them.
 
 This package is the only part of the toolchain that imports the policy pack (`pack_policies`); everything else
 is handed the policies. Heavy imports (the Pulumi SDK, provider SDKs, the pack) happen inside commands, so
@@ -8,15 +14,18 @@ is handed the policies. Heavy imports (the Pulumi SDK, provider SDKs, the pack) 
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..errors import TrustFabricError
 from ..paths import default_program_dir
-from ..report.formats import OutputFormat, find_format
+from ..report.formats import OutputFormat, choose_format
 
 if TYPE_CHECKING:
     from ..graph import ResourceGraph
@@ -41,6 +50,52 @@ app = command_group(
 
 Progress = Callable[[str], None]
 
+
+class Verbosity(IntEnum):
+    """How much a command says on stderr besides errors."""
+
+    quiet = -1
+    normal = 0
+    verbose = 1
+
+
+_verbosity = Verbosity.normal
+
+
+def set_verbosity(level: Verbosity) -> None:
+    global _verbosity
+    _verbosity = level
+
+
+def verbosity() -> Verbosity:
+    return _verbosity
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ..report.sarif import package_version
+
+        print(f"trustfabric {package_version()}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print `trustfabric <version>` and exit."
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr: no progress lines.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="A progress line per step on stderr.")] = False,
+) -> None:
+    """Preview, diff and policy-gate Pulumi stacks offline: no cloud account, no Pulumi CLI."""
+    if quiet and verbose:
+        raise TrustFabricError("-q/--quiet and -v/--verbose: give one of them, not both")
+    set_verbosity(Verbosity.quiet if quiet else Verbosity.verbose if verbose else Verbosity.normal)
+
+
 StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name: reads Pulumi.<NAME>.yaml.")]
 ProgramOption = Annotated[
     Path | None,
@@ -53,22 +108,36 @@ PolicyConfigOption = Annotated[
 ExemptionsOption = Annotated[
     Path | None, typer.Option(help="Exemptions file; default: policies/exemptions.yaml of this repo.")
 ]
-FormatText = Annotated[str, typer.Option("--format", help="text, json or sarif.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")]
 
 
 def format_choice(allowed: Sequence[OutputFormat], help_text: str) -> Any:
-    """A `--format` option Typer parses into an OutputFormat among `allowed` (a usage error names them)."""
+    """A `--format` option parsed into an OutputFormat among `allowed`; any other value is the one-line error
+    every command gives (`--format: 'xml' is not allowed; allowed: text, json`, exit 2, see report.formats)."""
 
     def parse(value: str) -> OutputFormat:
-        output_format = find_format(value, allowed)
-        if output_format is None:
-            choices = ", ".join(repr(output_format.value) for output_format in allowed)
-            raise typer.BadParameter(f"{value!r} is not one of {choices}.")
-        return output_format
+        return choose_format(str(value), allowed)
 
     metavar = f"[{'|'.join(output_format.value for output_format in allowed)}]"
     return typer.Option("--format", parser=parse, metavar=metavar, help=help_text)
+
+
+def check_output_path(path: Path | None, option: str = "--output") -> None:
+    """Bad input (exit 2) unless `path` can be written: its directory exists and takes a new file, and it is not
+    a directory. Checked before the long work, so a typo costs nothing."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise TrustFabricError(f"{option}: {path} is a directory; name a file")
+    directory = path.parent
+    if not directory.is_dir():
+        raise TrustFabricError(f"{option}: {path}: directory {directory} does not exist")
+    try:
+        # A real write, not os.access: it also holds for root, read-only mounts and full disks.
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".trustfabric-"):
+            pass
+    except OSError as error:
+        raise TrustFabricError(f"{option}: {path}: cannot write in {directory}: {error.strerror or error}") from None
 
 
 def pack_policies() -> list[Any]:
@@ -84,20 +153,36 @@ def program_dir(program: Path | None) -> Path:
 
 
 def stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """An information line on stderr (a file written, a warning); none with -q."""
+    if _verbosity > Verbosity.quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def verbose(message: str) -> None:
+    """A progress line on stderr, only with -v."""
+    if _verbosity >= Verbosity.verbose:
+        print(message, file=sys.stderr, flush=True)
 
 
 @contextmanager
-def status(message: str = "starting") -> Iterator[Progress]:
-    """A spinner on stderr while long work runs, only on a terminal (logs and pipes stay clean); yields a
-    function that changes its message."""
-    if sys.stderr.isatty():
+def status(message: str | None = None) -> Iterator[Progress]:
+    """A spinner on stderr while long work runs, only on a terminal (logs and pipes stay clean) and never with
+    -q; yields a function that changes its message. With -v each message is also a line of its own."""
+    if message is not None:
+        verbose(message)
+    if _verbosity > Verbosity.quiet and sys.stderr.isatty():
         from rich.console import Console
 
-        with Console(stderr=True).status(message) as spinner:
-            yield lambda text: spinner.update(text)
+        with Console(stderr=True).status(message or "starting") as spinner:
+
+            def update(text: str) -> None:
+                spinner.update(text)
+                if _verbosity >= Verbosity.verbose:
+                    spinner.console.print(text, markup=False, highlight=False)
+
+            yield update
     else:
-        yield lambda _text: None
+        yield verbose
 
 
 def load_graph(stack: str, program: Path | None) -> ResourceGraph:
@@ -111,17 +196,21 @@ def load_graph(stack: str, program: Path | None) -> ResourceGraph:
 
 __all__ = [
     "ExemptionsOption",
-    "FormatText",
     "OutputOption",
     "PolicyConfigOption",
     "ProgramOption",
     "StackOption",
+    "Verbosity",
     "app",
+    "check_output_path",
     "command_group",
     "format_choice",
     "load_graph",
     "pack_policies",
     "program_dir",
+    "set_verbosity",
     "status",
     "stderr",
+    "verbose",
+    "verbosity",
 ]

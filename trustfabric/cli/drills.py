@@ -33,7 +33,7 @@ from ..drills import (
     seed_environment,
 )
 from ..errors import TrustFabricError
-from .common import app
+from .common import app, stderr
 
 T = TypeVar("T")
 
@@ -59,7 +59,7 @@ ReportsOption = Annotated[Path, typer.Option("--reports-dir", help="Folder for t
 
 
 def _echo_stderr(line: str) -> None:
-    typer.echo(line, err=True)
+    stderr(line)  # a progress line: none with -q
 
 
 def _guarded(action: Callable[[], T]) -> T:

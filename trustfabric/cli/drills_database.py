@@ -30,6 +30,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ..errors import TrustFabricError
+from ..report.formats import DATA_FORMATS, choose_format
+from .common import stderr
 from .drills import drill_app
 
 T = TypeVar("T")
@@ -176,8 +178,7 @@ def verify_rows_command(
     from ..drills.database.checksums import LedgerChecksums, verify_rows
 
     def action() -> Any:
-        if output_format not in ("text", "json"):
-            raise TrustFabricError(f"--format: {output_format!r} is not allowed; allowed: text, json")
+        choose_format(output_format, DATA_FORMATS)
         expected = LedgerChecksums.read(seed_checksums)
         endpoint = _endpoint(host, port, dbname, user, password_env, sslmode, iam_secret_id, region, ca_bundle)
         with _connected(endpoint) as connection:
@@ -204,7 +205,7 @@ def _conclude(outcome: Any) -> None:
 
 
 def _echo_stderr(line: str) -> None:
-    typer.echo(line, err=True)
+    stderr(line)  # a progress line: none with -q
 
 
 def _recovery(kind: str, jurisdiction: str, entries: int, inject_loss: int, reports_dir: Path) -> None:

@@ -35,6 +35,7 @@ import typer
 from ..errors import TrustFabricError
 from ..incident.timestamps import format_timestamp, now_utc, parse_date, parse_timestamp
 from ..paths import REPO_ROOT
+from ..report.formats import DATA_FORMATS, RECORD_FORMATS, choose_format
 from .common import app, command_group
 
 DEFAULT_DIR = REPO_ROOT / "incidents"
@@ -113,7 +114,7 @@ def open_command(
     """Open an incident record (its first event is 'detected'); prints the new id."""
     from ..incident.lifecycle import OpenRequest, open_incident
 
-    suffix = "." + _choice(output_format, "--format", ("yaml", "json"))
+    suffix = "." + choose_format(output_format, RECORD_FORMATS)
     flag = _choice(personal_data.lower(), "--personal-data", ("yes", "no"))
     request = OpenRequest(
         severity=severity,
@@ -172,7 +173,7 @@ def status_command(
     from ..incident.record import find_record, load_incident
     from ..incident.render import status_text
 
-    _choice(output_format, "--format", ("text", "json"))
+    choose_format(output_format, DATA_FORMATS)
     incident = load_incident(find_record(directory, incident_id))
     instant = _timestamp_option(now, "--now")
     if instant < incident.detected_at:
@@ -241,7 +242,7 @@ def metrics_command(
     from ..incident.record import load_folder
     from ..incident.render import metrics_text
 
-    _choice(output_format, "--format", ("text", "json"))
+    choose_format(output_format, DATA_FORMATS)
     first = parse_date(since, where="--since") if since else None
     last = parse_date(until, where="--until") if until else None
     if first and last and first > last:
@@ -268,7 +269,7 @@ def tabletop_command(
     from ..incident.render import tabletop_text
     from ..incident.tabletop import DEFAULT_LEDGER, MAX_AGE_DAYS, load_ledger, scenario_status
 
-    _choice(output_format, "--format", ("text", "json"))
+    choose_format(output_format, DATA_FORMATS)
     today = parse_date(now, where="--now") if now else dt.datetime.now(dt.UTC).date()
     rows = scenario_status(load_ledger(ledger or DEFAULT_LEDGER), today)
     if output_format == "json":

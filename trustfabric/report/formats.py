@@ -1,10 +1,10 @@
-"""The report formats every command's `--format` chooses from: one Enum, shared by every command.
+"""The formats every command's `--format` chooses from: one Enum, one error, shared by every command.
 
-`check` and `audit security` take text, json or sarif; `preview`, `diff` and `controls` take text or json.
-Commands whose option is a plain string check it with `choose_format`, which raises the one-line error
-`--format: 'xml' is not allowed; allowed: text, json, sarif` (exit 2); `preview` and `diff` let Typer parse the
-option (trustfabric.cli.common.format_choice), a usage error `'xml' is not one of 'text', 'json'.` (exit 2).
-Each command keeps the error text it has always had.
+`check` and `audit security` take text, json or sarif; `preview`, `diff`, `controls`, `incident status|metrics|
+tabletop` and `drill database verify` take text or json; `incident open` writes its record as yaml or json.
+Every command turns the option into an OutputFormat with `choose_format` (directly, or as Typer's parser through
+trustfabric.cli.common.format_choice), so a bad value is the same one-line error everywhere, exit 2:
+`--format: 'xml' is not allowed; allowed: text, json, sarif`.
 
 Usage::
 
@@ -27,12 +27,15 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    yaml = "yaml"
 
 
 FINDINGS_FORMATS = (OutputFormat.text, OutputFormat.json, OutputFormat.sarif)
 """Formats of a findings report (check, audit)."""
 DATA_FORMATS = (OutputFormat.text, OutputFormat.json)
-"""Formats of everything else (preview, diff, controls)."""
+"""Formats of everything else people read (preview, diff, controls, incident status, drill reports)."""
+RECORD_FORMATS = (OutputFormat.yaml, OutputFormat.json)
+"""Formats of a record file kept in git (incident open)."""
 
 
 def find_format(value: str, allowed: Sequence[OutputFormat]) -> OutputFormat | None:
@@ -48,4 +51,4 @@ def choose_format(value: str, allowed: Sequence[OutputFormat]) -> OutputFormat:
     return output_format
 
 
-__all__ = ["DATA_FORMATS", "FINDINGS_FORMATS", "OutputFormat", "choose_format", "find_format"]
+__all__ = ["DATA_FORMATS", "FINDINGS_FORMATS", "RECORD_FORMATS", "OutputFormat", "choose_format", "find_format"]

@@ -1,14 +1,18 @@
 """SARIF 2.1.0 for code-scanning UIs: one rule per policy record, one result per finding.
 
-Results locate at `Pulumi.<stack>.yaml` (or the source file of the component that declares the resource, see
-trustfabric.report.locations), with the resource URN as a logical location; exempted findings are included with
-an accepted external suppression. A finding of a checker without a record (checkov, audit) gets a minimal rule.
+Each result locates where its finding points in the source (`trustfabric.report.locations`): the file relative
+to `%SRCROOT%` (the program dir, given in the run's `originalUriBaseIds`) and, when known, the line that declares
+the resource as `region.startLine`; the program line that called into the resource's component is a related
+location. The resource URN is a logical location. Exempted findings are included with an accepted external
+suppression. A finding of a checker without a record (checkov, audit) gets a minimal rule. Every log validates
+against the vendored OASIS schema (`schemas/sarif-schema-2.1.0.json`, see `sarif_validator`).
 
 Usage::
 
+    from trustfabric.report.locations import graph_locator
     from trustfabric.report.sarif import render_sarif
 
-    sarif = render_sarif(result.findings, catalog_records(policies), stack="prod")
+    sarif = render_sarif(result.findings, catalog_records(policies), stack="prod", locator=graph_locator(graph))
 """
 
 from __future__ import annotations
@@ -16,13 +20,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..findings import SEVERITIES, Finding, counts_as_mandatory
 from ..gate.info import PolicyInfo, controls_by_framework
+from .locations import Location, Locator, stack_file_locator
 from .summary import ordered, summary
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+"""The schema at SARIF_SCHEMA, vendored byte for byte (schemas/README.md says where from, with its hash)."""
+SRCROOT = "%SRCROOT%"
+"""The uriBaseId every result's file is relative to: the program dir."""
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "trust-fabric"
 TOOL_URI = "https://github.com/trust-fabric/trust-fabric"
@@ -82,11 +94,36 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _result(
-    finding: Finding, rule_index: int, artifact_uri: str, suppressed: bool, component_files: Mapping[str, str]
-) -> dict[str, Any]:
-    uri = component_files.get(finding.resource.urn, artifact_uri)
-    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+def package_version() -> str:
+    """This toolchain's version, from the installed package's metadata."""
+    try:
+        return metadata.version("trust-fabric")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _physical(file: str, line: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(file), "uriBaseId": SRCROOT}}
+    if line is not None:
+        physical["region"] = {"startLine": line}
+    return physical
+
+
+def _related(finding: Finding, where: Location) -> list[dict[str, Any]]:
+    if where.call_site is None:
+        return []
+    subject = finding.resource.name or finding.resource.urn or "the resource"
+    return [
+        {
+            "id": 1,
+            "physicalLocation": _physical(where.call_site.file, where.call_site.line),
+            "message": {"text": f"The program calls the component that declares {subject} here."},
+        }
+    ]
+
+
+def _result(finding: Finding, rule_index: int, suppressed: bool, where: Location) -> dict[str, Any]:
+    location: dict[str, Any] = {"physicalLocation": _physical(where.file, where.line)}
     if finding.resource.urn:
         location["logicalLocations"] = [
             {
@@ -104,6 +141,7 @@ def _result(
         "level": _level(finding.enforcement),
         "message": {"text": text},
         "locations": [location],
+        "relatedLocations": _related(finding, where),
         "partialFingerprints": {"trustFabricFinding/v1": _fingerprint(finding)},
         "properties": {
             "enforcement": finding.enforcement,
@@ -113,6 +151,8 @@ def _result(
             "resourceType": finding.resource.type,
         },
     }
+    if not result["relatedLocations"]:
+        del result["relatedLocations"]
     if suppressed:
         exemption = finding.extra.get("exemption")
         justification = ""
@@ -131,14 +171,16 @@ def sarif_document(
     *,
     stack: str,
     exempted: Sequence[Finding] = (),
+    locator: Locator | None = None,
     component_files: Mapping[str, str] | None = None,
-    tool_version: str = "0.1.0",
+    tool_version: str | None = None,
 ) -> dict[str, Any]:
-    """SARIF 2.1.0 log as data. `component_files` maps a resource URN to the source file that declares it.
+    """SARIF 2.1.0 log as data; see the module docstring.
 
-    Results locate at `Pulumi.<stack>.yaml` (or the component's source file), with the resource URN as a
-    logical location; exempted findings are included with an accepted external suppression.
+    `locator` places each finding (`graph_locator(graph)`); without one, findings locate at `Pulumi.<stack>.yaml`,
+    or at the file `component_files` maps their resource URN to (the older way of saying where).
     """
+    where = locator or _files_locator(stack, component_files or {})
     descriptors = [sarif_rule(info) for info in rules]
     index = {rule["id"]: position for position, rule in enumerate(descriptors)}
     for finding in [*findings, *exempted]:
@@ -146,10 +188,11 @@ def sarif_document(
             # A checker outside the catalog (checkov, audit): a minimal rule so every result has one.
             index[finding.policy] = len(descriptors)
             descriptors.append(sarif_rule(_minimal_record(finding)))
-    artifact_uri = f"Pulumi.{stack}.yaml"
-    files = dict(component_files or {})
-    results = [_result(f, index[f.policy], artifact_uri, False, files) for f in ordered(findings)]
-    results += [_result(f, index[f.policy], artifact_uri, True, files) for f in ordered(exempted)]
+    results = [_result(f, index[f.policy], False, where.locate(f)) for f in ordered(findings)]
+    results += [_result(f, index[f.policy], True, where.locate(f)) for f in ordered(exempted)]
+    root: dict[str, Any] = {"description": {"text": "The Pulumi program's directory: every result's file is in it."}}
+    if where.root is not None:
+        root = {"uri": where.root.resolve().as_uri() + "/", **root}
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -159,11 +202,12 @@ def sarif_document(
                     "driver": {
                         "name": TOOL_NAME,
                         "informationUri": TOOL_URI,
-                        "version": tool_version,
+                        "version": tool_version or package_version(),
                         "rules": descriptors,
                     }
                 },
                 "automationDetails": {"id": f"trust-fabric/{stack}/"},
+                "originalUriBaseIds": {SRCROOT: root},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
                 "properties": {"stack": stack, "summary": summary(findings, exempted)},
@@ -172,17 +216,42 @@ def sarif_document(
     }
 
 
+def _files_locator(stack: str, component_files: Mapping[str, str]) -> Locator:
+    by_urn = {urn: Location(file) for urn, file in component_files.items()}
+    return Locator(default=stack_file_locator(stack).default, by_urn=by_urn)
+
+
 def render_sarif(
     findings: Sequence[Finding],
     rules: Sequence[PolicyInfo],
     *,
     stack: str,
     exempted: Sequence[Finding] = (),
+    locator: Locator | None = None,
     component_files: Mapping[str, str] | None = None,
 ) -> str:
     """SARIF 2.1.0 as indented JSON (see `sarif_document`)."""
-    document = sarif_document(findings, rules, stack=stack, exempted=exempted, component_files=component_files)
+    document = sarif_document(
+        findings, rules, stack=stack, exempted=exempted, locator=locator, component_files=component_files
+    )
     return json.dumps(document, indent=2, default=str) + "\n"
 
 
-__all__ = ["SARIF_SCHEMA", "render_sarif", "sarif_document", "sarif_rule"]
+def sarif_validator() -> Any:
+    """A jsonschema validator of the vendored SARIF 2.1.0 schema (draft-04): `.iter_errors(log)` lists problems."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema)
+
+
+__all__ = [
+    "SARIF_SCHEMA",
+    "SCHEMA_FILE",
+    "SRCROOT",
+    "package_version",
+    "render_sarif",
+    "sarif_document",
+    "sarif_rule",
+    "sarif_validator",
+]

@@ -174,3 +174,32 @@ def test_bad_format_is_one_line_exit_2(capsys):
         main(["audit", "security", "--format", "xml"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err == "error: --format: 'xml' is not allowed; allowed: text, json, sarif\n"
+
+
+@mock_aws
+def test_sarif_points_every_finding_at_an_existing_baseline_file_and_validates(capsys):
+    from trustfabric.paths import REPO_ROOT
+    from trustfabric.report.sarif import SRCROOT, sarif_validator
+
+    drifted_account()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["audit", "security", "--region", "eu-west-2", "--region", "eu-west-1", "--format", "sarif"])
+    assert exit_info.value.code == 1
+    log = json.loads(capsys.readouterr().out)
+    assert [error.message for error in sarif_validator().iter_errors(log)] == []
+    [run] = log["runs"]
+    assert run["originalUriBaseIds"][SRCROOT]["uri"] == REPO_ROOT.resolve().as_uri() + "/"
+    where = {}
+    for result in run["results"]:
+        physical = result["locations"][0]["physicalLocation"]
+        assert "region" not in physical  # drift is about the account, not a line of the program
+        assert physical["artifactLocation"]["uriBaseId"] == SRCROOT
+        assert (REPO_ROOT / physical["artifactLocation"]["uri"]).is_file()
+        where[result["ruleId"]] = physical["artifactLocation"]["uri"]
+    assert where == {
+        "audit-kms-key-rotation": "components/security/kms.py",
+        "audit-s3-bucket-encryption": "components/storage/secure_bucket.py",
+        "audit-iam-user-present": "policies/aws/iam/user_not_used.py",
+        "audit-cloudtrail-validation": "components/security/audit_trail.py",
+        "audit-cloudtrail-present": "components/security/audit_trail.py",
+    }

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.trustfabric.helpers import CLEAN_PROGRAM, KMS_POLICY, SEEDED_PROGRAM, kms_policy
+from tests.trustfabric.report.sources import with_source_lines
 
 LEDGER_URN = "urn:pulumi:test::foreign::aws:kms/key:Key::ledger-key"
 
@@ -21,7 +24,12 @@ def test_clean_program_exits_0_with_no_violations(run_check):
     }
 
 
-def test_seeded_violation_exits_1_with_the_json_contract(run_check):
+@pytest.fixture
+def source_lines(monkeypatch):
+    with_source_lines(monkeypatch)
+
+
+def test_seeded_violation_exits_1_with_the_json_contract(run_check, source_lines):
     # Every registered policy runs here (no isolation): the seeded violation must be among what they find.
     result = run_check(SEEDED_PROGRAM, "--format", "json", isolated=False)
     assert result.exit_code == 1
@@ -37,7 +45,8 @@ def test_seeded_violation_exits_1_with_the_json_contract(run_check):
         "message": "KMS key 'ledger-key' does not rotate its key material; set enable_key_rotation=True.",
         "resource": {"urn": LEDGER_URN, "type": "aws:kms/key:Key", "name": "ledger-key"},
         "controls": ["SOC2 CC6.1", "ISO27001:2022 A.8.24", "GDPR Art.32", "CIS-AWS-3.0 3.6"],
-        "source": "policy",
+        "source": {"file": "__main__.py", "line": 5},
+        "checker": "policy",
         "remediation": kms_policy().meta.remediation,
     }
 
@@ -58,7 +67,7 @@ def test_json_output_is_deterministic(program, isolated_config, exemptions_file,
     assert cli(*args).stdout == cli(*args).stdout
 
 
-def test_text_report_names_resource_policy_fix_and_controls(run_check):
+def test_text_report_names_resource_line_policy_fix_and_controls(run_check, source_lines):
     result = run_check(SEEDED_PROGRAM)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -66,6 +75,7 @@ def test_text_report_names_resource_policy_fix_and_controls(run_check):
         "",
         "HIGH (1)",
         f"  x [mandatory] {KMS_POLICY}: aws:kms/key:Key ledger-key",
+        "      at: __main__.py:5",
         "      KMS key 'ledger-key' does not rotate its key material; set enable_key_rotation=True.",
         f"      fix: {kms_policy().meta.remediation}",
         "      controls: SOC2 CC6.1, ISO27001:2022 A.8.24, GDPR Art.32, CIS-AWS-3.0 3.6",

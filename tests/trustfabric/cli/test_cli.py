@@ -82,7 +82,7 @@ def _custom_count(capsys) -> int:
         (["preview"], "error: Missing option '--stack' / '-s'."),
         (
             ["preview", "--stack", "prod", "--format", "xml"],
-            "error: Invalid value for '--format': 'xml' is not one of 'text', 'json'.",
+            "error: --format: 'xml' is not allowed; allowed: text, json",
         ),
         (["preview", "--stack", "../etc"], "error: --stack: '../etc' is not a valid stack name"),
         (["nonsense"], "error: No such command 'nonsense'."),

@@ -221,7 +221,7 @@ def test_bad_period_options(run, tmp_path: Path) -> None:
             "--until",
             "2026-01-01",
         ): "error: --since: 2026-02-01 is after --until (2026-01-01)\n",
-        ("--format", "xml"): "error: --format: 'xml' is not one of text, json\n",
+        ("--format", "xml"): "error: --format: 'xml' is not allowed; allowed: text, json\n",
     }
     for args, message in cases.items():
         result = run("metrics", "--dir", tmp_path, *args)

@@ -122,7 +122,7 @@ def test_open_refuses_bad_input_in_one_line(run, tmp_path: Path) -> None:
         ("--us-state", "TX"): "error: --us-state: given, but US is not among the --jurisdiction values",
         ("--jurisdiction", "US", "--us-state", "XX"): "error: --us-state: 'XX' is not a USPS code of a US state or "
         "territory",
-        ("--format", "toml"): "error: --format: 'toml' is not one of yaml, json",
+        ("--format", "toml"): "error: --format: 'toml' is not allowed; allowed: yaml, json",
         ("--title", " "): "error: --title: must not be empty",
     }
     for extra, message in cases.items():

@@ -1,4 +1,5 @@
-"""Reporters: SARIF 2.1.0 structure (against the spec's required and allowed properties), text, JSON."""
+"""Reporters: SARIF 2.1.0 structure (against the vendored schema and the spec's required and allowed properties),
+text, JSON."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from tests.trustfabric.helpers import KMS_POLICY, SEEDED_PROGRAM, kms_policy, pa
 from trustfabric.findings import Finding, ResourceRef
 from trustfabric.report import render_json, render_sarif, render_text
 from trustfabric.report.catalog import catalog, catalog_records
+from trustfabric.report.sarif import sarif_validator
+
+from .sources import without_source_lines
 
 # Properties SARIF 2.1.0 allows on the objects we emit (its schema sets additionalProperties: false).
 ALLOWED = {
@@ -165,7 +169,9 @@ def _text(value):
 
 
 def assert_valid_sarif(log):
-    """Required properties, enums and allowed properties of SARIF 2.1.0 for what a run of ours contains."""
+    """The vendored SARIF 2.1.0 schema, and the spec's required properties, enums and allowed properties for what
+    a run of ours contains."""
+    assert [error.message for error in sarif_validator().iter_errors(log)] == []
     _object(log, "sarifLog", ["version", "runs"])
     assert log["version"] == "2.1.0"
     assert log["$schema"].endswith("sarif-schema-2.1.0.json")
@@ -238,7 +244,8 @@ class Vault(pulumi.ComponentResource):
 """
 
 
-def test_sarif_report_is_valid_and_complete(program, isolated_config, exemptions_file, cli):
+def test_sarif_report_is_valid_and_complete(program, isolated_config, exemptions_file, cli, monkeypatch):
+    without_source_lines(monkeypatch)  # a graph recorded without source lines: component file, else stack file
     directory = program(COMPONENT_PROGRAM)
     (directory / "lib.py").write_text(COMPONENT_LIB)
     live = {
