@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from ..reviewed import ReviewedEntry
 
 
-def _suppressions(path: Path | None) -> list[ReviewedEntry]:
+def _suppressions(path: Path | None, max_lifetime_days: int | None) -> list[ReviewedEntry]:
     """The checkov suppressions to apply; a missing checkov venv is bad input, found before the long work."""
     from ..bridge.checkov import checkov_executable
     from ..bridge.suppressions import load_suppressions
@@ -53,7 +53,7 @@ def _suppressions(path: Path | None) -> list[ReviewedEntry]:
     checkov_executable()
     suppressions_path = path or DEFAULT_CHECKOV_SUPPRESSIONS
     if path is not None or suppressions_path.is_file():
-        return load_suppressions(suppressions_path)
+        return load_suppressions(suppressions_path, max_lifetime_days=max_lifetime_days)
     return []
 
 
@@ -82,6 +82,13 @@ def check(
         Path | None,
         typer.Option(help="checkov suppressions file; default: checkov-suppressions.yaml of this repo."),
     ] = None,
+    max_lifetime_days: Annotated[
+        int | None,
+        typer.Option(
+            help="Latest expiry, in days from today, of an exemption or suppression (7..365); default: the "
+            "file's '# max-lifetime-days: N' header, else 90."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate every policy against the stack offline; exit 1 on any mandatory violation."""
     from ..gate import run_gate
@@ -90,10 +97,14 @@ def check(
     from ..report.write import write_report
 
     chosen = choose_format(output_format, FINDINGS_FORMATS)
+    if max_lifetime_days is not None:
+        from ..reviewed import check_lifetime_days
+
+        check_lifetime_days(max_lifetime_days, "--max-lifetime-days")
     directory = program_dir(program)
     if not directory.is_dir():
         raise TrustFabricError(f"--program: {directory} is not a directory")
-    suppressions = _suppressions(checkov_suppressions) if with_checkov else []
+    suppressions = _suppressions(checkov_suppressions, max_lifetime_days) if with_checkov else []
     policies = common.pack_policies()
     scan: CheckovScan | None = None
     with status() as progress:
@@ -104,10 +115,18 @@ def check(
             exemptions_file=exemptions,
             policies=policies,
             progress=progress,
+            max_lifetime_days=max_lifetime_days,
         )
         if with_checkov:
             from ..bridge.checkov import merge_findings, scan_graph
+            from ..reviewed import entries_for_stack, stack_names
 
+            suppressions = entries_for_stack(
+                suppressions,
+                result.graph,
+                str(checkov_suppressions or DEFAULT_CHECKOV_SUPPRESSIONS),
+                stack_names(directory),
+            )
             scan = scan_graph(result.graph, suppressions=suppressions, progress=progress)
             findings, exempted = merge_findings(result.findings, result.exempted, scan)
             result = replace(result, findings=findings, exempted=exempted)
