@@ -27,6 +27,7 @@ import pulumi
 import pulumi_vault as vault
 
 from components.security.audit_trail import AuditTrail, AuditTrailArgs
+from components.security.evidence_store import EvidenceStore, EvidenceStoreArgs
 from components.security.iam_baseline import IamBaseline, IamBaselineArgs
 from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
 from components.security.secrets import CellSecrets, CellSecretsArgs, SecretSpec
@@ -146,6 +147,14 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         opts=ctx.opts,
     )
 
+    # Evidence packages and the ledger, locked for the longest statutory retention: once, in prod's first cell.
+    store_args = EvidenceStoreArgs(stack=stack, **ctx.placement, kms_key_arn=keyring.key_arns["logs"])
+    store = (
+        EvidenceStore(f"{ctx.name}-evidence", store_args, opts=ctx.opts)
+        if first_cell and stack == PRIMARY_STACK
+        else None
+    )
+
     account_id = pulumi.Output.from_input(iam.role_arns["deploy"]).apply(lambda arn: arn.split(":")[4])
     CellSecrets(
         f"{ctx.name}-secrets",
@@ -209,5 +218,5 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         permission_boundary_arn=iam.boundary_arn,
         deploy_role_arn=iam.role_arns["deploy"],
         key_admin_role_arn=iam.role_arns["key-admin"],
-        audit_bucket_arns=audit.bucket_arns,
+        audit_bucket_arns=[*audit.bucket_arns, *(store.bucket_arns if store else ())],
     )

@@ -9,7 +9,9 @@ Exit codes: 0 success, 1 a mandatory violation (check) or a difference (diff --e
 line on stderr naming what is wrong and no traceback.
 
 One module per command group, each adding its commands to the one app (`common.app`): `preview` (preview,
-diff), `check`, `audit`, `drills` (with `drills_database` and `drills_report` adding to its group), `evidence` (evidence, verify, controls), `incident`; `catalog` writes docs/policies.md.
+diff), `check`, `audit`, `drills` (with `drills_database` and `drills_report` adding to its group), `evidence`
+(evidence, verify; `evidence_history` adds timeline, sample and the ledger), `controls`, `incident`, `datasets`,
+`release`; `catalog` writes docs/policies.md.
 """
 
 from __future__ import annotations
@@ -24,10 +26,36 @@ from .common import app
 
 # isort: off
 # Importing a command group adds its commands to `app`, in this order in `--help` (the contract's first).
-from . import preview, check, audit, drills, drills_database, drills_report, evidence, incident
+from . import (
+    preview,
+    check,
+    audit,
+    drills,
+    drills_database,
+    drills_report,
+    evidence,
+    evidence_history,
+    controls,
+    incident,
+    datasets,
+    release,
+)
 # isort: on
 
-COMMAND_GROUPS = (preview, check, audit, drills, drills_database, drills_report, evidence, incident)
+COMMAND_GROUPS = (
+    preview,
+    check,
+    audit,
+    drills,
+    drills_database,
+    drills_report,
+    evidence,
+    evidence_history,
+    controls,
+    incident,
+    datasets,
+    release,
+)
 """The modules whose import adds their commands to `app`, in the order `--help` lists them."""
 
 

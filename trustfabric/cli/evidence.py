@@ -1,21 +1,17 @@
-"""`trustfabric evidence` and `trustfabric controls`: the auditor's commands.
+"""`trustfabric evidence`: build an evidence package, or verify one (`trustfabric controls` is in controls.py).
 
 Contract::
 
     trustfabric evidence --stack NAME --out DIR [--program DIR] [--signing-key FILE]
                          [--policy-config FILE] [--exemptions FILE] [--reports DIR]
     trustfabric evidence verify DIR --public-key FILE
-    trustfabric controls [--format text|json] [--catalog FILE]
 
 Exit codes: `evidence` 0 when the package is written (whatever the controls' results: they are evidence, not a
-gate); `verify` 0 valid, 1 tampered (one line per problem on stdout), 2 bad input; `controls` 0 when every
-claimed control has a check or a documented manual procedure and every link resolves, 1 otherwise (naming
-them). Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
+gate); `verify` 0 valid, 1 tampered (one line per problem on stdout), 2 bad input. Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +19,6 @@ from typing import Annotated
 import typer
 
 from ..errors import TrustFabricError
-from ..report.formats import DATA_FORMATS, OutputFormat, choose_format
 from . import common
 from .common import ExemptionsOption, PolicyConfigOption, ProgramOption, app, command_group, program_dir, stderr
 
@@ -102,25 +97,4 @@ def verify(
     )
 
 
-@app.command()
-def controls(
-    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    catalog_file: Annotated[
-        Path | None, typer.Option("--catalog", help="Control catalog; default compliance/controls.yaml.")
-    ] = None,
-) -> None:
-    """List every claimed control with its checks and evidence; exit 1 when one has neither a check nor a
-    documented manual procedure, or a link does not resolve."""
-    from ..evidence.controls import coverage, load_catalog
-
-    chosen = choose_format(output_format, DATA_FORMATS)
-    report = coverage(load_catalog(catalog_file, policies=common.pack_policies()))
-    if chosen is OutputFormat.json:
-        sys.stdout.write(json.dumps(report.as_dict(), indent=2, sort_keys=True) + "\n")
-    else:
-        sys.stdout.write(report.render_text())
-    if not report.ok:
-        raise typer.Exit(1)
-
-
-__all__ = ["controls", "evidence_app", "verify"]
+__all__ = ["evidence_app", "verify"]

@@ -122,9 +122,12 @@ def test_selections_cover_every_data_store_of_the_cell(prod):
         records = only(prod, SELECTION, f"{cell}-backup-records-selection")
         assert [prod.get(u).name for u in records.property_dependencies["resources"]] == [f"{cell}-records-bucket"]  # type: ignore[union-attr]
         logs = only(prod, SELECTION, f"{cell}-backup-records-untagged-selection")
+        # The evidence store lives in prod's first cell (components/security/evidence_store.py).
+        evidence = [f"{cell}-evidence-access-logs", f"{cell}-evidence-bucket"] if cell == "uk" else []
         assert sorted(prod.get(u).name for u in logs.property_dependencies["resources"]) == [  # type: ignore[union-attr]
             f"{cell}-audit-access-logs",
             f"{cell}-audit-bucket",
+            *evidence,
             f"{cell}-records-logs",
         ]
     stores = prod.of_type("aws:s3/bucket:Bucket", "aws:rds/cluster:Cluster", "aws:dynamodb/table:Table")

@@ -62,10 +62,12 @@ def test_every_control_maps_to_existing_evidence(repo_root: Path) -> None:
         for link in (*control.documents, control.procedure):
             if link:
                 assert link_problem(link) is None, f"{control.key}: {link_problem(link)}"
-        existing = control.policies or control.tests or control.documents
-        assert existing, f"{control.key} maps to no existing policy, test or document"
+        if control.automated:
+            assert control.policies or control.tests or control.drills, f"{control.key}: automated without evidence"
         if control.is_manual:
-            assert control.procedure, f"{control.key}: manual without a procedure"
+            assert control.procedure and control.owner and control.frequency and control.record, control.key
+        if control.not_applicable:
+            assert control.justification and not control.evidence_sources, control.key
 
 
 def test_summaries_are_our_own_short_words() -> None:
@@ -90,7 +92,7 @@ def test_coverage_report_passes_for_the_repository_catalog() -> None:
     document = json.loads(as_json.stdout)
     assert document["ok"] is True and document["problems"] == []
     assert document["summary"]["controls"] == len(load_catalog(policies=pack_policies()).controls)
-    assert text.stdout.splitlines()[-1].endswith("; 0 problems")
+    assert text.stdout.splitlines()[-1].endswith("not applicable; 0 problems")
     assert f"    policies: {KMS_POLICY}" in text.stdout
 
 
@@ -102,21 +104,22 @@ def _catalog(tmp_path: Path, controls: dict[str, dict[str, object]], framework: 
     return path
 
 
-def test_coverage_fails_for_a_control_with_neither_check_nor_procedure(tmp_path: Path) -> None:
+def test_coverage_fails_for_an_automated_control_without_evidence(tmp_path: Path) -> None:
     raw = yaml.safe_load(CATALOG_PATH.read_text())
-    raw["controls"]["SOC2"]["CC9.9"] = {
+    raw["controls"]["NIST-800-53"]["CA-9"] = {
         "title": "Invented control",
         "summary": "A control we claim but nobody checks.",
+        "mode": "automated",
         "documents": ["docs/compliance/vendor-risk.md"],
     }
     path = tmp_path / "controls.yaml"
     path.write_text(yaml.safe_dump(raw))
     result = invoke("controls", "--catalog", path)
     assert result.exit_code == 1
-    assert "SOC2 CC9.9: no automated check and no documented manual procedure" in result.stdout.splitlines()
+    assert "NIST-800-53 CA-9: automated without a policy, test or drill" in result.stdout.splitlines()
     assert result.stdout.splitlines()[-1].endswith("; 1 problems")
     as_json = json.loads(invoke("controls", "--catalog", path, "--format", "json").stdout)
-    assert as_json["problems"] == ["SOC2 CC9.9: no automated check and no documented manual procedure"]
+    assert as_json["problems"] == ["NIST-800-53 CA-9: automated without a policy, test or drill"]
 
 
 def test_coverage_fails_for_a_referenced_control_missing_from_the_catalog(tmp_path: Path) -> None:
@@ -141,7 +144,11 @@ def test_coverage_fails_for_broken_links_and_missing_tests(tmp_path: Path) -> No
             "CC6.1": {
                 "title": "t",
                 "summary": "s.",
+                "mode": "automated",
                 "tests": ["tests/nowhere/test_x.py"],
+                "owner": "Head of Security",
+                "frequency": "quarterly",
+                "record": "somewhere",
                 "procedure": "docs/compliance/access-control.md#no-such-section",
             }
         },
@@ -160,7 +167,19 @@ def test_coverage_fails_for_broken_links_and_missing_tests(tmp_path: Path) -> No
         ("controls: [", "not valid YAML"),
         ("frameworks: {}\n", "expected a mapping with 'controls' by framework"),
         ("controls:\n  SOC2:\n    CC6.1: {title: t}\n", "controls.SOC2.CC6.1.summary: required text is missing"),
-        ("controls:\n  SOC2:\n    CC6.1: {title: t, summary: s, owner: x}\n", "controls.SOC2.CC6.1.owner: unknown key"),
+        (
+            "controls:\n  SOC2:\n    CC6.1: {title: t, summary: s, mode: manual, by: x}\n",
+            "controls.SOC2.CC6.1.by: unknown key",
+        ),
+        (
+            "controls:\n  SOC2:\n    CC6.1: {title: t, summary: s}\n",
+            "controls.SOC2.CC6.1.mode: None is not allowed; allowed: automated, manual, not-applicable",
+        ),
+        (
+            "controls:\n  SOC2:\n    CC6.1: {title: t, summary: s, mode: manual, frequency: hourly}\n",
+            "controls.SOC2.CC6.1.frequency: 'hourly' is not allowed; allowed: weekly, monthly, quarterly, "
+            "semiannually, annually, per-event",
+        ),
     ],
 )
 def test_a_malformed_catalog_is_exit_2(tmp_path: Path, content: str, message: str) -> None:
