@@ -4,7 +4,7 @@ Contract (outside tests call exactly this)::
 
     trustfabric check --stack NAME [--program DIR] [--policy-config FILE] [--exemptions FILE]
                       [--format text|json|sarif] [--output FILE]
-                      [--with-checkov [--checkov-suppressions FILE]]
+                      [--with-checkov [--checkov-suppressions FILE]] [--max-lifetime-days N]
 
 The report goes to stdout (or FILE), progress to stderr (and only on a terminal), so stdout is pure JSON or
 SARIF for `--format json|sarif`. Exit 0 when no mandatory violation, 1 when any, 2 for bad input (raised as
@@ -14,6 +14,10 @@ TrustFabricError; the main CLI prints it as one line).
 the policy findings (a failure duplicating one of our policies is shown once, with both ids), suppressed ones
 are shown as exempted, and an unsuppressed failure or an expired suppression exits 1. A missing `.venv-checkov`
 or a malformed suppressions file is bad input (exit 2).
+
+Exemptions and suppressions are reviewed entries (`trustfabric.reviewed`): an entry expiring beyond the maximum
+lifetime (`--max-lifetime-days`, else the file's `# max-lifetime-days: N` header, else 90 days), naming a
+pattern, or naming a resource the stack does not declare is bad input (exit 2).
 """
 
 from __future__ import annotations
