@@ -10,9 +10,15 @@ STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 LOCK_DIR := requirements
 UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes
 
-.PHONY: setup postgres check test lint golden bench clean lock
+.PHONY: setup postgres browser check test lint golden bench clean lock
 
-setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed postgres
+setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed postgres browser
+
+# The page tests open the HTML the toolchain writes in Debian's headless Chromium (trustfabric.browser, through
+# Playwright, which never downloads one): installed when missing and we may (root with apt-get), else one line.
+browser: $(VENV)/.installed
+	@$(BIN)/python -c "import sys; from trustfabric.browser import ensure_chromium; sys.exit(ensure_chromium() is None)" \
+		|| echo "Chromium missing (the page tests need it): run sudo apt-get install -y chromium"
 
 # The database drills (and their tests) run a real PostgreSQL server: Debian's `postgresql`, installed when
 # missing and we may (root with apt-get), else one line saying what to run.

@@ -10,7 +10,8 @@ provider as default tags; the policy pack checks it (`aws-governance-tags-requir
 | `data-classification` | public, internal, confidential, restricted | the cell's provider; a store may narrow it |
 | `owner` | the team accountable for the resource | the cell's provider |
 | `stack`, `cell` | the Pulumi stack and the cell name | the cell's provider (informational) |
-| `backup-tier` | a tier of `domain.tiers.TIERS` | every data store a backup plan covers |
+| `backup-tier` | a tier of `domain.tiers.TIERS`; absent: judged as the strictest tier | every data store a backup plan covers |
+| `backup-copy-source` | ARN of the backup vault (paired region) whose plan copies into this one | a vault that only receives copies from another stack |
 
 Usage::
 
@@ -27,7 +28,13 @@ OWNER = "owner"
 STACK = "stack"
 CELL = "cell"
 BACKUP_TIER = "backup-tier"
-"""The recovery tier of a data store: which backup plan covers it and which RPO/RTO it is held to."""
+"""The recovery tier of a data store: which backup plan covers it and which RPO/RTO it is held to. A store
+without it is held to the strictest tier (the smallest failover RPO): `stack-dr-readiness-replica-in-paired-region`
+lets a store fail over by restoring a cross-region backup copy only when its tier's failover objectives allow it."""
+BACKUP_COPY_SOURCE = "backup-copy-source"
+"""On a backup vault that no plan of its own stack targets (a copy destination): the ARN of the vault in the
+paired region whose plan copies into it, for when that plan is declared by another stack (prod copies into dr's
+vault). DR readiness accepts such a vault as the paired region's copy target."""
 
 REQUIRED_TAGS: tuple[str, ...] = (JURISDICTION, DATA_CLASSIFICATION, OWNER)
 """Keys every taggable resource must carry, with a valid value."""

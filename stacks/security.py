@@ -27,6 +27,7 @@ import pulumi
 import pulumi_vault as vault
 
 from components.security.audit_trail import AuditTrail, AuditTrailArgs
+from components.security.evidence_signing import EvidenceSigningKey, EvidenceSigningKeyArgs
 from components.security.evidence_store import EvidenceStore, EvidenceStoreArgs
 from components.security.iam_baseline import IamBaseline, IamBaselineArgs
 from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
@@ -100,6 +101,13 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         ),
         opts=ctx.opts,
     )
+
+    if first_cell and stack == PRIMARY_STACK:  # signs the audit evidence packages: deploy signs, auditor verifies
+        EvidenceSigningKey(
+            f"{ctx.name}-evidence",
+            EvidenceSigningKeyArgs.for_roles(cell.code, cell.region, iam.role_arns),
+            opts=ctx.opts,
+        )
 
     users = [iam.role_arns[role] for role in ("deploy", "incident-responder", "config-recorder")]
     if settings.is_standby_footprint:

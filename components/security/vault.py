@@ -11,7 +11,11 @@ Who gets what:
   limited to their own KV prefix `kv/data/<workload>/*` and their own transit key;
 - people authenticate through SSO (OIDC); their group selects a role whose policy lets them read short-lived
   AWS credentials (`assumed_role`, at most one hour) for one IAM role;
-- no policy grants `sudo` or a path outside its own prefix (`validate_policy_hcl` checks every document).
+- no policy grants `sudo` or a path outside its own prefix (`validate_policy_hcl` checks every document);
+- every token lives at most an hour before renewal and `token_ttl_seconds` in all, capped three times over: by
+  each role, and by both auth mounts' tuned lease TTLs (which also bound roles added outside this component);
+- the audit device hashes what it logs (`log_raw` off, `hmac_accessor` on), KV is version 2, and transit keys
+  are neither exportable nor backed up in plain text (the Vault policies of the pack check each).
 
 Usage::
 
@@ -212,6 +216,14 @@ def validate_args(args: CellVaultArgs) -> None:
         )
 
 
+def lease_tune(args: CellVaultArgs) -> dict[str, str]:
+    """The lease TTLs both auth mounts are tuned with: the same bounds as `token_settings`, for every role."""
+    return {
+        "default_lease_ttl": f"{min(args.token_ttl_seconds, 3600)}s",
+        "max_lease_ttl": f"{args.token_ttl_seconds}s",
+    }
+
+
 def token_settings(policy: vault.Policy, args: CellVaultArgs) -> dict[str, Any]:
     """What every auth role issues: tokens carrying only the role's own policy (not `default`), for an hour at
     first and `token_ttl_seconds` at most."""
@@ -288,6 +300,7 @@ class CellVault(pulumi.ComponentResource):
             type="kubernetes",
             path="kubernetes",
             description=f"{args.cell} workloads (service accounts)",
+            tune=vault.AuthBackendTuneArgs(**lease_tune(args)),
             opts=child,
         )
         vault.kubernetes.AuthBackendConfig(
@@ -326,6 +339,7 @@ class CellVault(pulumi.ComponentResource):
             oidc_client_id=args.oidc_client_id,
             oidc_client_secret=args.oidc_client_secret,
             default_role=next(iter(args.human_groups), None),
+            tune=vault.jwt.AuthBackendTuneArgs(**lease_tune(args)),
             opts=child,
         )
         redirect_uris = [

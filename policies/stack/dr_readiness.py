@@ -13,8 +13,19 @@ its `jurisdiction` tag over its provider's default tags; the paired region from 
   lives in the other stack of the pair.
 - **DynamoDB tables**: a `replicas` entry whose `region_name` is the paired region. (dr declares no table: the
   replica is DynamoDB's; prod's table shows it.)
-- **Backup vaults**: at least one backup plan rule targets the vault, and every such rule copies to a vault
-  whose ARN is in the paired region.
+- **Aurora clusters and DynamoDB tables of a warm-standby tier** need no replica: when the store's recovery tier
+  (its `backup-tier` tag; the strictest tier when absent) allows failover by restoring a cross-region backup
+  copy, a backup rule covering the store that copies into the paired region within the tier's failover RPO is
+  enough. The rule (`policies.lib.recovery`): the tier's failover RTO is at least its restore RTO, and the copy's
+  worst-case loss (schedule interval + start window + completion window + `copyTransferMinutes`) is at most its
+  failover RPO. The shipped tiers (tier0, records) fail over within minutes and need replicas; a config may add
+  tiers (`additionalTiers`) but never redefine a shipped one.
+- **Backup vaults**: every backup plan rule targeting the vault copies to a vault whose ARN is in the paired
+  region. A vault no rule targets is a copy destination, and passes when it receives copies from the paired
+  region: a copy action in this graph names it (its ARN: the vault's region and name) in a rule of a plan in the
+  paired region, or, when the copying plan lives in another stack (prod copies into dr's vault), its
+  `backup-copy-source` tag names the source vault's ARN in the paired region. A vault that neither backs up nor
+  receives copies from the paired region is a violation.
 
 Only stacks of the pair are judged: resources whose `stack` tag (the provider's default tags) is not one of
 `pairedStacks` (default prod, dr) are single-region by design (dev). A missing stack tag is judged. A value not
@@ -31,15 +42,25 @@ from typing import Any
 from pulumi_policy import StackValidationArgs
 
 from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
-from policies.lib.facts import JURISDICTIONS
+from policies.lib.facts import JURISDICTIONS, TIERS
+from policies.lib.props import unknown_itself
+from policies.lib.recovery import (
+    COPY_TRANSFER_MINUTES,
+    TIER_OBJECTIVES_SCHEMA,
+    copies_can_meet,
+    copy_evidence,
+    tier_of,
+    tier_table,
+)
+from policies.lib.residency import arn_resource_name, names_match
 from policies.lib.s3 import BUCKET_TYPES, targets_bucket
 
 META = PolicyMeta(
     id="TF-STACK-DR-001",
     name="stack-dr-readiness-replica-in-paired-region",
     description=(
-        "Every primary data store of a paired stack has its replica or backup copy target in the paired region "
-        "of its jurisdiction."
+        "Every primary data store of a paired stack has its replica (or, for a tier a backup copy meets, a timely "
+        "backup copy) and every backup vault its copy target or source in the paired region of its jurisdiction."
     ),
     severity="high",
     topics=("resilience", "disaster-recovery", "residency"),
@@ -51,7 +72,8 @@ META = PolicyMeta(
     },
     remediation=(
         "Replicate the store to the same cell's counterpart in the paired region (S3 replication rule, DynamoDB "
-        "replica, Aurora global database) and give every backup rule a copy action to the paired region's vault."
+        "replica, Aurora global database), or for a warm-standby tier copy its backups there within the tier's "
+        "failover RPO, and give every backup rule a copy action to the paired region's vault."
     ),
     config_schema={
         "pairedStacks": {
@@ -59,12 +81,28 @@ META = PolicyMeta(
             "items": {"type": "string"},
             "default": ["prod", "dr"],
             "description": "Stacks (by their `stack` tag) that form the primary/standby pair.",
-        }
+        },
+        "copyTransferMinutes": {
+            "type": "integer",
+            "minimum": 0,
+            "default": COPY_TRANSFER_MINUTES,
+            "description": "Minutes a recovery point's copy takes to reach the paired region after its backup.",
+        },
+        "additionalTiers": {
+            "type": "object",
+            "default": {},
+            "propertyNames": {"not": {"enum": sorted(TIERS)}},
+            "additionalProperties": TIER_OBJECTIVES_SCHEMA,
+            "description": "Recovery tiers beside the shipped ones (name -> objectives in minutes).",
+        },
     },
+    floors={"copyTransferMinutes": COPY_TRANSFER_MINUTES},
 )
 
 TIER_TAG = "backup-tier"
 REPLICA_OF_TAG = "replica-of"
+COPY_SOURCE_TAG = "backup-copy-source"
+"""On a vault that only receives copies: the ARN of the vault (in the paired region) whose plan copies into it."""
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
 GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster"
 TABLE = "aws:dynamodb/table:Table"
@@ -78,7 +116,7 @@ _REGION = re.compile(r"(?<![a-z0-9])([a-z]{2}(?:-gov)?-[a-z]+-\d)(?![0-9])")
 
 
 def _tags(resource: Any) -> dict[str, Any] | None:
-    """Own tags over the provider's default tags; None when the own tags are not known."""
+    """Own tags over the provider's default tags; None when the own tag map itself is not known."""
     merged: dict[str, Any] = {}
     provider = resource.provider
     if provider is not None and not is_unknown(provider.props, "defaultTags"):
@@ -91,11 +129,12 @@ def _tags(resource: Any) -> dict[str, Any] | None:
         inner = default_tags.get("tags") if isinstance(default_tags, Mapping) else None
         if isinstance(inner, Mapping):
             merged.update({str(key): inner[key] for key in inner})
-    if is_unknown(resource.props, "tags"):
+    if unknown_itself(resource.props, "tags"):
         return None
     own = get(resource.props, "tags", default={})
     if isinstance(own, Mapping):
-        merged.update({str(key): own[key] for key in own})
+        # A single tag not known during preview is left out; the checks that read it ask for it themselves.
+        merged.update({str(key): own[key] for key in own if not is_unknown(own, key)})
     return merged
 
 
@@ -255,12 +294,113 @@ def _vault_problem(resource: Any, resources: list[Any], label: str, paired: str)
                     f"into the paired region; {fix}"
                 )
     if rules == 0:
-        return f"Backup vault '{name}' {label}: no backup plan rule targets it; {fix}"
+        return _copy_target_problem(resource, resources, label, paired)
     return None
 
 
+def _copy_target_problem(vault: Any, resources: list[Any], label: str, paired: str) -> str | None:
+    """A vault no backup rule targets: it must receive copies from the paired region (see the module docstring)."""
+    name = vault.name
+    if is_unknown(vault.props, "tags", COPY_SOURCE_TAG):
+        return _unknown("Backup vault", name, f"the {COPY_SOURCE_TAG} tag", paired)
+    source = (_tags(vault) or {}).get(COPY_SOURCE_TAG)
+    if source is not None:
+        if _arn_region(source) == paired:
+            return None
+        return (
+            f"Backup vault '{name}' {label} is tagged as the copy target of '{source}', which is not in the paired "
+            f"region {paired}; tag it with the ARN of the same cell's vault in {paired}."
+        )
+    sources, unknown = _copy_sources(vault, resources)
+    if paired in sources:
+        return None
+    if unknown:
+        return _unknown("Backup vault", name, "a copy action's destination vault", paired)
+    if sources:
+        regions = ", ".join(sorted(sources))
+        return (
+            f"Backup vault '{name}' {label} receives copies only from {regions}, not from the paired region "
+            f"{paired}; copy into it from the cell's plans in {paired}."
+        )
+    return (
+        f"Backup vault '{name}' {label}: no backup plan rule targets it and it receives no copies; add a copy action "
+        f"to the cell's vault in the paired region {paired} on every rule targeting it, or, for a copy target, tag "
+        f"it {COPY_SOURCE_TAG}=<the ARN of the vault in {paired} that copies into it>."
+    )
+
+
+def _copy_sources(vault: Any, resources: list[Any]) -> tuple[set[str], bool]:
+    """Regions of the plans in the graph whose rules copy into `vault` (matched by ARN: region and name), and
+    whether a copy destination (which may be this vault) is not known during preview."""
+    region = _region(vault)
+    sources: set[str] = set()
+    unknown = False
+    for plan in resources:
+        if plan.resource_type != PLAN:
+            continue
+        if unknown_itself(plan.props, "rules"):
+            unknown = unknown or any(dep.urn == vault.urn for dep in plan.dependencies)
+            continue
+        for rule in get(plan.props, "rules", default=[]):
+            if unknown_itself(rule, "copyActions"):
+                unknown = True
+                continue
+            for action in get(rule, "copyActions", default=[]):
+                if unknown_itself(action, "destinationVaultArn"):
+                    unknown = True  # it may name this vault: never a pass by accident
+                    continue
+                arn = get(action, "destinationVaultArn")
+                if (
+                    isinstance(arn, str)
+                    and _arn_region(arn) == region
+                    and names_match(arn_resource_name(arn), vault, ("name",))
+                ):
+                    plan_region = _region(plan)
+                    if plan_region is not None:
+                        sources.add(plan_region)
+    return sources, unknown
+
+
+def _copy_fallback(store: Any, problem: str, resources: list[Any], paired: str, config: Any) -> str | None:
+    """None when the store's tier lets a cross-region backup copy stand in for the missing replica and a copy
+    proves it; else the replication problem with the tier's reason appended."""
+    tier, how = tier_of(store, tier_table(config.get("additionalTiers")))
+    name = f"'{tier.name}'" + (f" (the strictest: {how})" if how else "")
+    objectives = f"RPO {tier.failover_rpo_minutes} min / RTO {tier.failover_rto_minutes} min"
+    if not copies_can_meet(tier):
+        return (
+            f"{problem} Its tier {name} fails over within {objectives}, which a backup copy cannot meet (restoring "
+            f"one takes up to the tier's restore RTO of {tier.rto_minutes} min)."
+        )
+    transfer = int(config.get("copyTransferMinutes", COPY_TRANSFER_MINUTES))
+    evidence = copy_evidence(store, resources, paired, transfer)
+    if evidence.rpo_minutes is not None and evidence.rpo_minutes <= tier.failover_rpo_minutes:
+        return None
+    lead = f"{problem} Its tier {name} (failover {objectives}) may fail over by restoring a backup copy instead, but"
+    if evidence.unknown:
+        return (
+            f"{lead} {evidence.unknown[0]} is not known during preview, so a copy into {paired} within "
+            f"{tier.failover_rpo_minutes} min cannot be proven."
+        )
+    if evidence.rpo_minutes is not None:
+        return (
+            f"{lead} its best copy into {paired} ({evidence.rule}) can lose up to {evidence.rpo_minutes} min; "
+            f"shorten that rule's schedule or windows to copy within {tier.failover_rpo_minutes} min."
+        )
+    if evidence.untimed:
+        return (
+            f"{lead} the schedule of {evidence.untimed[0]}, which copies into {paired}, is not a daily or weekly "
+            "cron whose interval can be proven; schedule it daily or weekly."
+        )
+    return (
+        f"{lead} no backup rule covering it copies into {paired}; select it in a backup plan whose rules copy to "
+        f"the cell's vault in {paired}."
+    )
+
+
 def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    paired_stacks = set(args.get_config().get("pairedStacks", ["prod", "dr"]))
+    config = args.get_config()
+    paired_stacks = set(config.get("pairedStacks", ["prod", "dr"]))
     resources = list(args.resources)
     buckets = {
         get(r.props, "bucket"): r
@@ -295,10 +435,10 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
         label = f"({code}, {region})"
         if kind == "S3 bucket":
             problem = _bucket_problem(resource, resources, buckets, label, paired)
-        elif kind == "Aurora cluster":
-            problem = _cluster_problem(resource, label, paired)
-        elif kind == "DynamoDB table":
-            problem = _table_problem(resource, label, paired)
+        elif kind in ("Aurora cluster", "DynamoDB table"):
+            problem = (_cluster_problem if kind == "Aurora cluster" else _table_problem)(resource, label, paired)
+            if problem is not None:
+                problem = _copy_fallback(resource, problem, resources, paired, config)
         else:
             problem = _vault_problem(resource, resources, label, paired)
         if problem is not None:

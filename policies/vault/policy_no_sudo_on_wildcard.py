@@ -1,18 +1,16 @@
 """vault-policy-no-sudo-on-wildcard: no Vault ACL policy grants sudo on a wildcard path.
 
-The `policy` HCL text of a `vault.Policy` is read with a small parser of `path "<pattern>" { capabilities =
-[...] }` blocks (comments stripped); a path ending in `*` or `+` whose
-capabilities include `sudo` is a violation, because sudo on a glob reaches root-protected endpoints the author did
-not list. Policy text not known during preview is reported; text with no readable path blocks passes.
+The `policy` HCL text of a `vault.Policy` is read path block by path block (`policies.lib.vault.path_capabilities`):
+a path ending in `*` or `+` whose capabilities include `sudo` is a violation, because sudo on a glob reaches
+root-protected endpoints the author did not list. Policy text not known during preview is reported; text with no readable path blocks passes.
 """
 
 from __future__ import annotations
 
-import re
-
 from pulumi_policy import ResourceValidationArgs
 
 from policies.base import PolicyMeta, ReportViolation, get, is_unknown, resource_policy
+from policies.lib.vault import path_capabilities
 
 META = PolicyMeta(
     id="TF-VAULT-POL-001",
@@ -23,22 +21,6 @@ META = PolicyMeta(
     controls={"SOC2": ("CC6.1", "CC6.3"), "ISO27001:2022": ("A.5.15", "A.8.2"), "GDPR": ("Art.32",)},
     remediation="Grant sudo only on the exact root-protected paths that need it, never on a glob.",
 )
-
-_COMMENT = re.compile(r"(#|//)[^\n]*|/\*.*?\*/", re.S)
-_PATH_BLOCK = re.compile(r'path\s+"(?P<path>[^"]*)"\s*\{(?P<body>[^{}]*)\}', re.S)
-_CAPABILITIES = re.compile(r"capabilities\s*=\s*\[(?P<items>[^\]]*)\]", re.S)
-
-
-def path_capabilities(text: str) -> list[tuple[str, list[str]]]:
-    """(path pattern, capabilities) of every `path` block in Vault policy HCL."""
-    text = _COMMENT.sub("", text)
-    blocks = []
-    for block in _PATH_BLOCK.finditer(text):
-        capabilities: list[str] = []
-        for found in _CAPABILITIES.finditer(block.group("body")):
-            capabilities += re.findall(r'"([^"]*)"', found.group("items"))
-        blocks.append((block.group("path"), capabilities))
-    return blocks
 
 
 def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:

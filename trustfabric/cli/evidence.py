@@ -2,12 +2,17 @@
 
 Contract::
 
-    trustfabric evidence --stack NAME --out DIR [--program DIR] [--signing-key FILE]
+    trustfabric evidence --stack NAME --out DIR [--program DIR] [--signing-key FILE | --kms-key-id ARN]
                          [--policy-config FILE] [--exemptions FILE] [--reports DIR]
-    trustfabric evidence verify DIR --public-key FILE
+    trustfabric evidence verify DIR (--public-key FILE | --key-fingerprint SHA256:... | --kms-key-id ARN)
+    trustfabric evidence public-key --kms-key-id ARN --out FILE
 
 Exit codes: `evidence` 0 when the package is written (whatever the controls' results: they are evidence, not a
-gate); `verify` 0 valid, 1 tampered (one line per problem on stdout), 2 bad input. Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
+gate), and it prints the signing key's fingerprint on stdout (pin it from there); `verify` 0 valid, 1 failed
+verification (one line per problem on stdout: a changed, added or removed file, a signature that does not verify
+with the trusted key, a missing, truncated or malformed manifest, a key file inside the package), 2 bad input;
+`verify` names the key it trusted on stderr (`verify: trusting key SHA256:... (...)`). `public-key` writes the KMS
+key's public half (GetPublicKey, PEM) for offline verification and prints its fingerprint. Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ evidence_app = command_group(
 )
 app.add_typer(evidence_app, name="evidence")
 
+KmsKeyOption = Annotated[
+    str | None,
+    typer.Option("--kms-key-id", help="Asymmetric KMS key (SIGN_VERIFY): id, ARN or alias."),
+]
+
 
 @evidence_app.callback(invoke_without_command=True)
 def evidence(
@@ -41,11 +51,15 @@ def evidence(
         Path | None,
         typer.Option(help="Ed25519 private key (PEM); default: env TRUSTFABRIC_EVIDENCE_KEY, else ephemeral."),
     ] = None,
+    kms_key_id: KmsKeyOption = None,
     policy_config: PolicyConfigOption = None,
     exemptions: ExemptionsOption = None,
     reports: Annotated[
         Path | None,
-        typer.Option(help="Where drill reports (drills/*.json), junit.xml and checkov results are; default reports/."),
+        typer.Option(
+            help="Where drill reports (drills/*.json), junit.xml and checkov results (checkov/<stack>.json) are; "
+            "default reports/."
+        ),
     ] = None,
 ) -> None:
     """Run the stack through the engine and gate once and write a signed evidence package to --out."""
@@ -61,6 +75,7 @@ def evidence(
         out,
         program_dir=program_dir(program),
         signing_key=signing_key,
+        kms_key_id=kms_key_id,
         policy_config_file=policy_config,
         exemptions_file=exemptions,
         inputs=Inputs(reports_dir=reports) if reports is not None else None,
@@ -73,28 +88,84 @@ def evidence(
         f"({manifest['key']} key {manifest['signature']['public_key_fingerprint']}); controls: {counts}\n"
     )
     if manifest["key"] == "ephemeral":
-        stderr("evidence: signed with an ephemeral key; give the auditor signing-key.pub through a trusted channel")
+        stderr(
+            "evidence: signed with an ephemeral key; verify with --key-fingerprint "
+            f"{manifest['signature']['public_key_fingerprint']} (from this output, not from the package)"
+        )
 
 
 @evidence_app.command("verify")
 def verify(
     directory: Annotated[Path, typer.Argument(help="The evidence package directory.")],
-    public_key: Annotated[Path, typer.Option("--public-key", help="The signer's Ed25519 public key (PEM).")],
+    public_key: Annotated[
+        Path | None,
+        typer.Option("--public-key", help="The signer's public key (PEM), from outside the package."),
+    ] = None,
+    key_fingerprint: Annotated[
+        str | None,
+        typer.Option("--key-fingerprint", help="The signer's pinned key fingerprint, SHA256:..."),
+    ] = None,
+    kms_key_id: KmsKeyOption = None,
 ) -> None:
-    """Check the manifest's signature and every file's hash; name changed, missing and extra files."""
-    from ..evidence.manifest import load_public_key, read_manifest, verify_package
+    """Check the manifest's signature with a key trusted from outside the package, then every file's hash."""
+    from ..evidence.manifest import Trust, verify_package
+    from ..evidence.signing import parse_fingerprint
 
-    key = load_public_key(public_key)
-    problems = verify_package(directory, key)
-    if problems:
-        for line in problems:
+    given = [
+        name
+        for name, value in (
+            ("--public-key", public_key),
+            ("--key-fingerprint", key_fingerprint),
+            ("--kms-key-id", kms_key_id),
+        )
+        if value
+    ]
+    if len(given) != 1:
+        raise TrustFabricError(
+            "verify: give exactly one of --public-key FILE, --key-fingerprint SHA256:..., --kms-key-id ARN"
+            + (f" (got {', '.join(given)})" if given else "")
+        )
+    if not directory.is_dir():
+        raise TrustFabricError(f"{directory}: not a directory")
+    if public_key is not None:
+        trust = Trust.from_public_key_file(public_key, directory)
+    elif key_fingerprint is not None:
+        trust = Trust.from_fingerprint(parse_fingerprint(key_fingerprint))
+    else:
+        trust = Trust.from_kms(str(kms_key_id))
+    result = verify_package(directory, trust)
+    if result.trusted_fingerprint:
+        stderr(f"verify: trusting key {result.trusted_fingerprint} ({trust.description})")
+    if not result.valid:
+        for line in result.problems:
             sys.stdout.write(f"{line}\n")
         raise typer.Exit(1)
-    manifest = read_manifest(directory)
+    manifest = result.manifest or {}
     sys.stdout.write(
         f"valid: {len(manifest['files'])} files match the signed manifest "
         f"(stack {manifest.get('stack', '?')}, commit {manifest.get('git', {}).get('commit', '?')})\n"
     )
+    if manifest.get("key") == "ephemeral":
+        stderr("verify: the package was signed with an ephemeral key; trust it only as far as the fingerprint's source")
+
+
+@evidence_app.command("public-key")
+def public_key_command(
+    kms_key_id: Annotated[str, typer.Option("--kms-key-id", help="Asymmetric KMS key (SIGN_VERIFY).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PEM (keep it outside any package).")],
+) -> None:
+    """Save a KMS signing key's public half (GetPublicKey) for offline verification; print its fingerprint."""
+    from ..evidence.kms import fetch_public_key
+    from ..evidence.signing import fingerprint, load_public_key_bytes
+
+    pem = fetch_public_key(kms_key_id)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(pem)
+    except OSError as error:
+        raise TrustFabricError(f"--out: {out}: cannot write: {error.strerror or error}") from None
+    key = load_public_key_bytes(pem, kms_key_id)
+    sys.stdout.write(f"wrote {out}: public key of {kms_key_id}, fingerprint {fingerprint(key)}\n")
 
 
 __all__ = ["evidence_app", "verify"]

@@ -115,9 +115,9 @@ def verify(
     """Check every entry's signature, the hash chain and the signed head; name every edited, missing or
     reordered entry, and a ledger re-signed with another key."""
     from ..evidence.ledger import read_entries, verify_ledger
-    from ..evidence.manifest import load_public_key
+    from ..evidence.signing import load_ed25519_public_key
 
-    key = load_public_key(public_key)
+    key = load_ed25519_public_key(public_key)
     problems = verify_ledger(directory, key)
     if problems:
         sys.stdout.write("".join(f"{line}\n" for line in problems))
@@ -140,7 +140,7 @@ def append(
 ) -> None:
     """Append a package's run to the ledger (created when absent) and re-sign its head."""
     from ..evidence.ledger import append_run
-    from ..evidence.manifest import load_private_key
+    from ..evidence.signing import load_private_key
 
     key, provenance = load_private_key(signing_key)
     if provenance == "ephemeral":

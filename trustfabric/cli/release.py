@@ -119,10 +119,10 @@ def verify_command(
     ] = None,
 ) -> None:
     """Check a decision record's signature and that its inputs (where still present) are unchanged."""
-    from ..evidence.manifest import load_public_key
+    from ..evidence.signing import load_ed25519_public_key
     from ..release.decision import verify_decision
 
-    problems = verify_decision(record, load_public_key(public_key) if public_key is not None else None)
+    problems = verify_decision(record, load_ed25519_public_key(public_key) if public_key is not None else None)
     for problem in problems:
         print(problem)
     if problems:

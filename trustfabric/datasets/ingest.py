@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..evidence.manifest import canonical_bytes
+from ..evidence.signing import canonical_bytes
 from .model import (
     MANIFEST_FORMAT,
     IndexEntry,

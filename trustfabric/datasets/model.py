@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from ..evidence.manifest import canonical_bytes
+from ..evidence.signing import canonical_bytes
 
 MANIFEST_FORMAT = "trustfabric.datasets/manifest/v1"
 INDEX_NAME = "samples.jsonl"

@@ -9,8 +9,8 @@ of `components/security/evidence_store.py`):
 
 An entry holds the run id, time, commit, stack, the package it came from, the hash of the previous entry
 (`previous`; 64 zeros for the first) and per control its result and evidence hashes. Each entry and the head are
-signed with Ed25519 over their canonical JSON (`manifest.canonical_bytes`), with the package's key handling
-(`manifest.load_private_key`, `manifest.load_public_key`). `verify_ledger` names, one line each, an edited entry
+signed with Ed25519 over their canonical JSON (`signing.canonical_bytes`), with the package's key handling
+(`signing.load_private_key`, `signing.load_ed25519_public_key`). `verify_ledger` names, one line each, an edited entry
 (its signature or hash fails), a deleted one (a gap, or fewer entries than the signed head names), two reordered
 (a sequence out of place), and a ledger re-signed with another key.
 
@@ -39,7 +39,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..errors import TrustFabricError
-from .manifest import canonical_bytes, key_fingerprint, public_key_pem, read_manifest
+from .manifest import read_manifest
+from .signing import canonical_bytes, public_key_pem
+from .signing import fingerprint as key_fingerprint
 
 DEFAULT_LEDGER = Path("evidence/ledger")
 ENTRIES = "entries"
@@ -257,7 +259,7 @@ def append_run(ledger_dir: Path, package_dir_or_run: Path | LedgerRun, key: Ed25
         "time": run.time,
         "public_key_fingerprint": key_fingerprint(public_key),
     }
-    (ledger_dir / PUBLIC_KEY).write_bytes(public_key_pem(key))
+    (ledger_dir / PUBLIC_KEY).write_bytes(public_key_pem(key.public_key()))
     _write_atomic(ledger_dir / HEAD, json.dumps(head, indent=2, sort_keys=True) + "\n")
     _write_atomic(ledger_dir / HEAD_SIGNATURE, _sign(key, head) + "\n")
     return body

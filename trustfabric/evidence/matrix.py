@@ -1,14 +1,20 @@
-"""The control matrix: per control, the policies evidencing it, the resources they judged, and the result.
+"""The control matrix: per control, the evidence sources it names, what each showed, and one result.
 
-A control's result, for one stack run:
+A control names its evidence sources: the policies whose metadata cite it (computed), and the test files and
+drills the catalog lists. For one stack run its result (`trustfabric.evidence.status.ControlStatus`) is
 
-- **fail**: a counted finding (mandatory or advisory, including a config loosened below a floor and an expired
-  exemption) names one of its controls, or a drill report or test result mapped to it failed;
-- **exempted**: no counted finding, but a live exemption moved one aside (approver and expiry shown);
-- **pass**: its policies judged at least one resource (or the stack) and found nothing, or its mapped drill
-  reports and test results passed;
-- **not-applicable**: its policies apply to resource types this stack does not declare, and nothing else ran;
-- **manual**: no automated result in this package; the auditor examines its documented procedure and evidence.
+- **fail**: a counted finding (mandatory or advisory, a config loosened below a floor, an expired exemption, an
+  unsuppressed checkov failure of a check judging the same property as one of its policies) names it, or a
+  drill report or test result it names failed;
+- **evidence missing**: nothing failed, but a source it names is absent or unreadable (no test result for a
+  listed test file, no report for a listed drill, a policy turned off by the policy config): never a pass;
+- **exempted**: every source present and nothing counted, but a live exemption (or a checkov suppression)
+  moved a finding aside (approver and expiry shown);
+- **pass**: every source it names is present and passing: its policies judged at least one resource (or the
+  stack) and found nothing, and its drills and tests passed;
+- **not applicable**: its only sources are policies, and they apply to resource types this stack does not
+  declare;
+- **manual**: no automated source applies; the auditor examines its documented procedure and evidence.
 
 Usage::
 
@@ -20,23 +26,20 @@ Usage::
 
 from __future__ import annotations
 
-import html
-import json
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, stack_ref
 from ..gate import GateResult
 from ..gate.info import PolicyInfo, policy_info
 from .controls import Catalog, Control
+from .inputs import CheckovEvidence, RunRecord, drills_by_name, load_drill_reports, load_junit
+from .status import STATUSES, ControlStatus
 
-STATUSES = ("fail", "exempted", "pass", "not-applicable", "manual")
-PASSED = {"pass", "passed", "success", "succeeded", "ok", "green"}
-FAILED = {"fail", "failed", "failure", "error", "errored", "red"}
+RESOURCES_SHOWN = 20
+"""Resource names listed per policy in the Markdown and HTML matrices; the rest are counted ("and N more")."""
 
 
 @dataclass(frozen=True)
@@ -56,19 +59,20 @@ class PolicyEvaluation:
     resources: tuple[EvaluatedResource, ...]
     findings: tuple[Finding, ...] = ()
     exempted: tuple[Finding, ...] = ()
+    module: str = ""
+    """The policy's module (`policies.aws.kms.key_rotation_enabled`); empty for policies outside the pack."""
+    disabled: bool = False
+    """Turned off by the policy config: it judged nothing, so it evidences nothing."""
+    known: bool = True
+    """False when no policy of this name was evaluated at all."""
 
     def by_type(self) -> dict[str, int]:
         return dict(sorted(Counter(resource.type for resource in self.resources).items()))
 
-
-@dataclass(frozen=True)
-class RunRecord:
-    """A drill report or a test file's result: name, pass / fail / unknown, and where it came from."""
-
-    name: str
-    status: str
-    source: str
-    detail: str = ""
+    @property
+    def source_path(self) -> str:
+        """The policy's source file, repository-relative (`policies/aws/kms/key_rotation_enabled.py`)."""
+        return self.module.replace(".", "/") + ".py" if self.module else ""
 
 
 @dataclass(frozen=True)
@@ -76,13 +80,16 @@ class ControlResult:
     """The matrix row for one control."""
 
     control: Control
-    status: str
+    status: ControlStatus
     evaluations: tuple[PolicyEvaluation, ...]
     findings: tuple[Finding, ...]
     exempted: tuple[Finding, ...]
     drills: tuple[RunRecord, ...]
     tests: tuple[RunRecord, ...]
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    checkov: tuple[dict[str, Any], ...] = ()
+    """checkov's unsuppressed failures bearing on this control (Finding dicts)."""
+    checkov_suppressed: tuple[dict[str, Any], ...] = ()
 
     @property
     def loosened(self) -> tuple[Finding, ...]:
@@ -99,9 +106,11 @@ class ControlResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "control": self.control.key,
+            "framework": self.control.framework,
             "title": self.control.title,
-            "status": self.status,
+            "status": self.status.value,
             "reasons": list(self.reasons),
+            "resources_evaluated": len(self.resources),
             "policies": [
                 {
                     "policy": evaluation.policy,
@@ -109,90 +118,18 @@ class ControlResult:
                     "by_type": evaluation.by_type(),
                     "findings": len(evaluation.findings),
                     "exempted": len(evaluation.exempted),
+                    **({"disabled": True} if evaluation.disabled else {}),
                 }
                 for evaluation in self.evaluations
             ],
             "findings": [finding.as_dict() for finding in self.findings],
             "exempted": [finding.as_dict() for finding in self.exempted],
-            "drills": [record.__dict__ for record in self.drills],
-            "tests": [record.__dict__ for record in self.tests],
+            "checkov": {"failures": list(self.checkov), "suppressed": list(self.checkov_suppressed)},
+            "drills": [record.as_dict() for record in self.drills],
+            "tests": [record.as_dict() for record in self.tests],
+            "documents": list(self.control.documents),
             "procedure": self.control.procedure,
         }
-
-
-# ------------------------------------------------------------------------------------------------------------
-# Inputs beside the gate: drill reports and JUnit results
-
-
-def _status_word(value: Any) -> str:
-    if isinstance(value, bool):
-        return "pass" if value else "fail"
-    text = str(value).strip().lower()
-    if text in PASSED:
-        return "pass"
-    if text in FAILED:
-        return "fail"
-    return "unknown"
-
-
-def load_drill_reports(directory: Path) -> list[RunRecord]:
-    """Every `*.json` drill report in `directory` (absent directory: none). Unreadable files are `unknown`."""
-    if not directory.is_dir():
-        return []
-    records: list[RunRecord] = []
-    for path in sorted(directory.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            records.append(RunRecord(path.stem, "unknown", str(path), f"unreadable: {error}"))
-            continue
-        if not isinstance(data, dict):
-            records.append(RunRecord(path.stem, "unknown", str(path), "not a JSON object"))
-            continue
-        name = str(data.get("drill") or data.get("name") or path.stem)
-        status = "unknown"
-        for key in ("status", "result", "outcome", "passed", "ok", "success"):
-            if key in data:
-                status = _status_word(data[key])
-                break
-        detail = str(data.get("summary") or data.get("message") or "")
-        records.append(RunRecord(name, status, str(path), detail))
-    return records
-
-
-def _test_file(case: ElementTree.Element, root: Path) -> str:
-    file_attribute = case.get("file")
-    if file_attribute:
-        return file_attribute
-    parts = (case.get("classname") or "").split(".")
-    for end in range(len(parts), 0, -1):
-        candidate = "/".join(parts[:end]) + ".py"
-        if (root / candidate).is_file():
-            return candidate
-    return "/".join(parts) + ".py"
-
-
-def load_junit(path: Path, root: Path) -> dict[str, RunRecord]:
-    """Per test file (repository-relative path) its result in a JUnit XML report: fail when any case failed."""
-    try:
-        tree = ElementTree.parse(path)
-    except (OSError, ElementTree.ParseError) as error:
-        return {"": RunRecord(str(path), "unknown", str(path), f"unreadable: {error}")}
-    counts: dict[str, Counter[str]] = {}
-    for case in tree.iter("testcase"):
-        test_file = _test_file(case, root)
-        outcome = "passed"
-        if case.find("failure") is not None or case.find("error") is not None:
-            outcome = "failed"
-        elif case.find("skipped") is not None:
-            outcome = "skipped"
-        counts.setdefault(test_file, Counter())[outcome] += 1
-    records = {}
-    for test_file, counter in counts.items():
-        status = "fail" if counter["failed"] else ("pass" if counter["passed"] else "unknown")
-        detail = ", ".join(f"{counter[key]} {key}" for key in ("passed", "failed", "skipped") if counter[key])
-        records[test_file] = RunRecord(test_file, status, str(path), detail)
-    return records
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -220,17 +157,16 @@ def evaluate_controls(
     drills: Sequence[RunRecord] = (),
     tests: dict[str, RunRecord] | None = None,
     disabled: frozenset[str] = frozenset(),
+    checkov: CheckovEvidence | None = None,
 ) -> list[ControlResult]:
     """One ControlResult per catalog control, in catalog order (see the module docstring for the rules).
 
-    `disabled` names policies a policy config turned off: they judged nothing.
+    `disabled` names policies a policy config turned off: they judged nothing. `checkov`, when present, adds its
+    failures (and suppressions) to the controls they bear on.
     """
     by_name = {policy.name: policy_info(policy) for policy in policies}
-    drill_by_name: dict[str, RunRecord] = {}
-    for record in drills:
-        previous = drill_by_name.get(record.name)
-        if previous is None or record.status == "fail":
-            drill_by_name[record.name] = record
+    policy_controls = {name: info.control_ids for name, info in by_name.items()}
+    drill_by_name = drills_by_name(list(drills))
     results = []
     for control in catalog.controls:
         evaluations = []
@@ -243,6 +179,9 @@ def evaluate_controls(
                     resources=resources,
                     findings=tuple(f for f in gate.findings if f.policy == name),
                     exempted=tuple(f for f in gate.exempted if f.policy == name),
+                    module=info.module if info is not None else "",
+                    disabled=name in disabled,
+                    known=info is not None,
                 )
             )
         findings = tuple(f for f in gate.findings if f.policy in control.policies or control.key in f.controls)
@@ -255,21 +194,53 @@ def evaluate_controls(
             (tests or {}).get(path, RunRecord(path, "absent", "", "no result in this package"))
             for path in control.tests
         )
-        status, reasons = _decide(control, evaluations, findings, exempted, drill_records, test_records)
+        checkov_failures: tuple[dict[str, Any], ...] = ()
+        checkov_suppressed: tuple[dict[str, Any], ...] = ()
+        if checkov is not None and checkov.present:
+            checkov_failures = tuple(
+                f for f in checkov.findings if control.key in checkov.controls_of(f, policy_controls)
+            )
+            checkov_suppressed = tuple(
+                f for f in checkov.suppressed if control.key in checkov.controls_of(f, policy_controls)
+            )
+        status, reasons = decide(
+            control, evaluations, findings, exempted, drill_records, test_records, checkov_failures, checkov_suppressed
+        )
         results.append(
-            ControlResult(control, status, tuple(evaluations), findings, exempted, drill_records, test_records, reasons)
+            ControlResult(
+                control,
+                status,
+                tuple(evaluations),
+                findings,
+                exempted,
+                drill_records,
+                test_records,
+                reasons,
+                checkov_failures,
+                checkov_suppressed,
+            )
         )
     return results
 
 
-def _decide(
+def _checkov_text(entry: dict[str, Any]) -> str:
+    resource = entry.get("resource")
+    if not isinstance(resource, dict):
+        resource = {}
+    return f"checkov {entry.get('policy')} on {resource.get('name') or resource.get('urn') or '?'}"
+
+
+def decide(
     control: Control,
     evaluations: Sequence[PolicyEvaluation],
     findings: Sequence[Finding],
     exempted: Sequence[Finding],
     drills: Sequence[RunRecord],
     tests: Sequence[RunRecord],
-) -> tuple[str, tuple[str, ...]]:
+    checkov_failures: Sequence[dict[str, Any]] = (),
+    checkov_suppressed: Sequence[dict[str, Any]] = (),
+) -> tuple[ControlStatus, tuple[str, ...]]:
+    """The control's result and the reasons, worst first (the rules are in the module docstring)."""
     reasons: list[str] = []
     loosened = [f for f in findings if f.extra.get("kind") == "loosened-config"]
     if loosened:
@@ -278,30 +249,50 @@ def _decide(
         reasons.append(f"{len(findings)} finding(s) of {', '.join(sorted({f.policy for f in findings}))}")
     failed_runs = [record for record in (*drills, *tests) if record.status == "fail"]
     reasons += [f"{record.name} failed ({record.source})" for record in failed_runs]
-    if findings or failed_runs:
-        return "fail", tuple(reasons)
-    if exempted:
+    reasons += [f"{_checkov_text(entry)} failed" for entry in checkov_failures]
+    if findings or failed_runs or checkov_failures:
+        return ControlStatus.FAIL, tuple(reasons)
+
+    missing = [
+        f"{record.name}: {record.status} ({record.detail or 'no evidence'})"
+        for record in (*drills, *tests)
+        if record.status != "pass"
+    ]
+    missing += [f"{e.policy}: disabled by the policy config; it judged nothing" for e in evaluations if e.disabled]
+    missing += [f"{e.policy}: not in the policies evaluated" for e in evaluations if not e.known and not e.disabled]
+    if missing:
+        return ControlStatus.EVIDENCE_MISSING, tuple(f"evidence missing: {line}" for line in missing)
+
+    if exempted or checkov_suppressed:
         approvals = sorted(
             {
                 f"{f.extra['exemption'].get('approver', '?')} until {f.extra['exemption'].get('expires', '?')}"
                 for f in exempted
                 if isinstance(f.extra.get("exemption"), dict)
             }
+            | {
+                f"{entry['extra']['exemption'].get('approver', '?')} until "
+                f"{entry['extra']['exemption'].get('expires', '?')}"
+                for entry in checkov_suppressed
+                if isinstance(entry.get("extra"), dict) and isinstance(entry["extra"].get("exemption"), dict)
+            }
         )
-        return "exempted", (f"{len(exempted)} exempted finding(s): approved by {'; '.join(approvals)}",)
+        count = len(exempted) + len(checkov_suppressed)
+        return ControlStatus.EXEMPTED, (f"{count} exempted finding(s): approved by {'; '.join(approvals)}",)
+
     evaluated = sum(len(evaluation.resources) for evaluation in evaluations)
     passed_runs = [record for record in (*drills, *tests) if record.status == "pass"]
     if evaluated:
         reasons.append(f"{len(evaluations)} policies judged {evaluated} resource evaluations; no finding")
     reasons += [f"{record.name} passed" for record in passed_runs]
     if evaluated or passed_runs:
-        return "pass", tuple(reasons)
+        return ControlStatus.PASS, tuple(reasons)
     if control.policies and not control.procedure:
-        return "not-applicable", ("its policies apply to resource types this stack does not declare",)
+        return ControlStatus.NOT_APPLICABLE, ("its policies apply to resource types this stack does not declare",)
     if control.policies:
         reasons.append("its policies apply to resource types this stack does not declare")
     reasons.append(f"no automated result in this package; procedure: {control.procedure or '-'}")
-    return "manual", tuple(reasons)
+    return ControlStatus.MANUAL, tuple(reasons)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -309,8 +300,28 @@ def _decide(
 
 
 def summary_counts(results: Sequence[ControlResult]) -> dict[str, int]:
+    """Controls per result (every state, zeros included), keyed by the status value."""
     counts = Counter(result.status for result in results)
-    return {status: counts.get(status, 0) for status in STATUSES}
+    return {status.value: counts.get(status, 0) for status in STATUSES}
+
+
+def counts_by_framework(results: Sequence[ControlResult]) -> dict[str, dict[str, int]]:
+    """Per framework (catalog order), controls per result: the summary the auditor's page charts."""
+    grouped: dict[str, list[ControlResult]] = {}
+    for result in results:
+        grouped.setdefault(result.control.framework, []).append(result)
+    return {framework: summary_counts(rows) for framework, rows in grouped.items()}
+
+
+def matrix_document(results: Sequence[ControlResult], *, stack: str, generated: str = "") -> dict[str, Any]:
+    """control-matrix.json: the summary (total and by framework) and every control's row."""
+    return {
+        "stack": stack,
+        "generated_at": generated,
+        "statuses": {status.value: status.label for status in STATUSES},
+        "summary": {"total": summary_counts(results), "by_framework": counts_by_framework(results)},
+        "controls": [result.as_dict() for result in results],
+    }
 
 
 def _md(text: str) -> str:
@@ -322,7 +333,8 @@ def _types_text(resources: Sequence[EvaluatedResource]) -> str:
     return ", ".join(f"{type_} x{count}" for type_, count in sorted(counts.items())) or "-"
 
 
-def _finding_text(finding: Finding) -> str:
+def finding_text(finding: Finding) -> str:
+    """One line for a finding: enforcement, policy, resource, message, and the exemption when there is one."""
     text = f"[{finding.enforcement}] {finding.policy} on {finding.resource.name or finding.resource.urn}: "
     text += finding.message
     if finding.extra.get("kind") == "loosened-config":
@@ -336,6 +348,12 @@ def _finding_text(finding: Finding) -> str:
     return text
 
 
+def capped_names(resources: Sequence[EvaluatedResource], limit: int = RESOURCES_SHOWN) -> tuple[list[str], int]:
+    """The first `limit` resources as `type::name`, and how many more there are."""
+    names = [f"{resource.type}::{resource.name}" for resource in resources[:limit]]
+    return names, max(0, len(resources) - limit)
+
+
 def render_markdown(results: Sequence[ControlResult], *, stack: str, generated: str = "") -> str:
     """control-matrix.md: a summary table, then one section per control with its evidence."""
     counts = summary_counts(results)
@@ -343,41 +361,50 @@ def render_markdown(results: Sequence[ControlResult], *, stack: str, generated: 
         f"# Control matrix: stack `{stack}`",
         "",
         f"Generated {generated} by `trustfabric evidence`. "
-        + ", ".join(f"{count} {status}" for status, count in counts.items()),
+        + ", ".join(f"{count} {ControlStatus(status).label}" for status, count in counts.items()),
         "",
         "| Control | Title | Result | Policies | Resources evaluated | Findings | Exempted |",
         "|---|---|---|---|---|---|---|",
     ]
     for result in results:
         lines.append(
-            f"| [{result.control.key}](#{_anchor(result.control.key)}) | {_md(result.control.title)} | "
-            f"**{result.status}** | {len(result.evaluations)} | {len(result.resources)} | {len(result.findings)} | "
-            f"{len(result.exempted)} |"
+            f"| [{result.control.key}](#{anchor(result.control.key)}) | {_md(result.control.title)} | "
+            f"**{result.status.label}** | {len(result.evaluations)} | {len(result.resources)} | "
+            f"{len(result.findings)} | {len(result.exempted)} |"
         )
     for result in results:
         control = result.control
         lines += [
             "",
-            f'<a id="{_anchor(control.key)}"></a>',
+            f'<a id="{anchor(control.key)}"></a>',
             "",
-            f"## {control.key}: {control.title} ({result.status})",
+            f"## {control.key}: {control.title} ({result.status.label})",
             "",
             control.summary,
             "",
         ]
-        lines += [f"- {reason}" for reason in result.reasons]
+        lines += [f"- {_md(reason)}" for reason in result.reasons]
         if result.evaluations:
             lines += ["", "| Policy | Resources evaluated | By type | Findings | Exempted |", "|---|---|---|---|---|"]
             for evaluation in result.evaluations:
+                state = " (disabled)" if evaluation.disabled else ""
                 lines.append(
-                    f"| {evaluation.policy} | {len(evaluation.resources)} | {_md(_types_text(evaluation.resources))} | "
-                    f"{len(evaluation.findings)} | {len(evaluation.exempted)} |"
+                    f"| {evaluation.policy}{state} | {len(evaluation.resources)} | "
+                    f"{_md(_types_text(evaluation.resources))} | {len(evaluation.findings)} | "
+                    f"{len(evaluation.exempted)} |"
                 )
         if result.resources:
-            lines += ["", "Resources: " + ", ".join(f"`{_md(r.type)}::{_md(r.name)}`" for r in result.resources)]
+            names, more = capped_names(result.resources)
+            lines += ["", "Resources: " + ", ".join(f"`{_md(name)}`" for name in names)]
+            if more:
+                lines[-1] += f" and {more} more"
         if result.findings or result.exempted:
             lines += ["", "Findings:", ""]
-            lines += [f"- {_md(_finding_text(finding))}" for finding in (*result.findings, *result.exempted)]
+            lines += [f"- {_md(finding_text(finding))}" for finding in (*result.findings, *result.exempted)]
+        if result.checkov or result.checkov_suppressed:
+            lines += ["", "checkov: " + "; ".join(_md(_checkov_text(e)) for e in result.checkov)]
+            if result.checkov_suppressed:
+                lines[-1] += " suppressed: " + "; ".join(_md(_checkov_text(e)) for e in result.checkov_suppressed)
         for label, records in (("Drills", result.drills), ("Tests", result.tests)):
             if records:
                 lines += ["", f"{label}: " + "; ".join(f"{r.name}: {r.status}" for r in records)]
@@ -388,92 +415,27 @@ def render_markdown(results: Sequence[ControlResult], *, stack: str, generated: 
     return "\n".join(lines) + "\n"
 
 
-def _anchor(key: str) -> str:
+def anchor(key: str) -> str:
+    """The HTML/Markdown anchor of a control key: `SOC2 CC6.1` -> `soc2-cc6-1`."""
     return "".join(ch if ch.isalnum() else "-" for ch in key.lower())
 
 
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
-table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border: 1px solid #c8c8c8; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-.fail { background: #fde2e1; } .exempted { background: #fff4ce; } .pass { background: #e3f5e1; }
-.manual { background: #e8eefc; } .not-applicable { background: #f1f1f1; }
-code { font-size: .9em; }
-"""
-
-
-def render_html(results: Sequence[ControlResult], *, stack: str, generated: str = "") -> str:
-    """control-matrix.html: standalone (inline CSS, no scripts), every value escaped."""
-    e = html.escape
-    counts = summary_counts(results)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Control matrix: {e(stack)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Control matrix: stack <code>{e(stack)}</code></h1>",
-        f"<p>Generated {e(generated)} by <code>trustfabric evidence</code>. "
-        + e(", ".join(f"{count} {status}" for status, count in counts.items()))
-        + "</p>",
-        "<table><thead><tr><th>Control</th><th>Title</th><th>Result</th><th>Policies</th>"
-        "<th>Resources evaluated</th><th>Findings</th><th>Exempted</th></tr></thead><tbody>",
-    ]
-    for result in results:
-        parts.append(
-            f'<tr class="{e(result.status)}"><td><a href="#{e(_anchor(result.control.key))}">'
-            f"{e(result.control.key)}</a></td><td>{e(result.control.title)}</td><td>{e(result.status)}</td>"
-            f"<td>{len(result.evaluations)}</td><td>{len(result.resources)}</td><td>{len(result.findings)}</td>"
-            f"<td>{len(result.exempted)}</td></tr>"
-        )
-    parts.append("</tbody></table>")
-    for result in results:
-        control = result.control
-        parts.append(
-            f'<section id="{e(_anchor(control.key))}" class="{e(result.status)}">'
-            f"<h2>{e(control.key)}: {e(control.title)} ({e(result.status)})</h2><p>{e(control.summary)}</p>"
-        )
-        if result.reasons:
-            parts.append("<ul>" + "".join(f"<li>{e(reason)}</li>" for reason in result.reasons) + "</ul>")
-        if result.evaluations:
-            parts.append("<table><tr><th>Policy</th><th>Resources evaluated</th><th>By type</th><th>Findings</th>")
-            parts.append("<th>Exempted</th></tr>")
-            for evaluation in result.evaluations:
-                parts.append(
-                    f"<tr><td>{e(evaluation.policy)}</td><td>{len(evaluation.resources)}</td>"
-                    f"<td>{e(_types_text(evaluation.resources))}</td><td>{len(evaluation.findings)}</td>"
-                    f"<td>{len(evaluation.exempted)}</td></tr>"
-                )
-            parts.append("</table>")
-        if result.resources:
-            parts.append(
-                "<p>Resources: "
-                + ", ".join(f"<code>{e(r.type)}::{e(r.name)}</code>" for r in result.resources)
-                + "</p>"
-            )
-        if result.findings or result.exempted:
-            items = "".join(f"<li>{e(_finding_text(f))}</li>" for f in (*result.findings, *result.exempted))
-            parts.append(f"<p>Findings:</p><ul>{items}</ul>")
-        for label, records in (("Drills", result.drills), ("Tests", result.tests)):
-            if records:
-                parts.append(f"<p>{label}: " + e("; ".join(f"{r.name}: {r.status}" for r in records)) + "</p>")
-        if control.documents:
-            parts.append("<p>Documents: " + e(", ".join(control.documents)) + "</p>")
-        if control.procedure:
-            parts.append(f"<p>Manual procedure: {e(control.procedure)}</p>")
-        parts.append("</section>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
-
-
+# load_drill_reports, load_junit and RunRecord moved to .inputs; imported here too, where callers found them.
 __all__ = [
-    "STATUSES",
+    "RESOURCES_SHOWN",
     "ControlResult",
     "EvaluatedResource",
     "PolicyEvaluation",
     "RunRecord",
+    "anchor",
+    "capped_names",
+    "counts_by_framework",
+    "decide",
     "evaluate_controls",
+    "finding_text",
     "load_drill_reports",
     "load_junit",
-    "render_html",
+    "matrix_document",
     "render_markdown",
     "summary_counts",
 ]

@@ -54,6 +54,7 @@ from ..gate.info import policy_info
 from ..paths import REPO_ROOT
 from .controls import Catalog, oscal_control_id
 from .matrix import ControlResult
+from .status import ControlStatus
 
 NAMESPACE = "https://github.com/trust-fabric/trust-fabric/ns/oscal"
 CATALOG_HREF = "https://github.com/trust-fabric/trust-fabric/blob/main/compliance/controls.yaml"
@@ -241,21 +242,21 @@ def assessment_results(
                     props=[_prop("run", record.name), _prop("result", record.status)],
                 )
             )
-        satisfied = result.status in ("pass", "exempted")
+        satisfied = result.status.satisfied
         target_id = oscal_control_id(control.framework, control.id)
         findings.append(
             common.Finding(
                 uuid=stable_uuid("finding", stack, control.key),
-                title=f"{control.key}: {result.status}",
+                title=f"{control.key}: {result.status.value}",
                 description="; ".join(result.reasons) or control.summary,
-                props=[_prop("original-control-id", control.id), _prop("matrix-result", result.status)],
+                props=[_prop("original-control-id", control.id), _prop("matrix-result", result.status.value)],
                 target=common.FindingTarget(
                     type="objective-id",
                     target_id=target_id,
                     title=control.title,
                     status=common.ObjectiveStatus(
                         state="satisfied" if satisfied else "not-satisfied",
-                        reason="pass" if satisfied else ("fail" if result.status == "fail" else "other"),
+                        reason="pass" if satisfied else ("fail" if result.status is ControlStatus.FAIL else "other"),
                     ),
                 ),
                 related_observations=[common.RelatedObservation(observation_uuid=item) for item in related] or None,

@@ -7,11 +7,13 @@ The package (a directory):
     policies.md                                                   the policy catalog
     gate.json, gate.sarif                                         the gate's findings
     controls.json                                                 the control catalog and its coverage
-    sbom.cdx.json                                                 CycloneDX SBOM of the environment
-    checkov/, drills/, tests/junit.xml                            copied when present (absent ones are listed)
-    signing-key.pub, manifest.json, manifest.sig                  hashes of every file, Ed25519 signature
+    sbom.cdx.json, sbom-dev.cdx.json                              CycloneDX: runtime closure, dev toolchain
+    checkov/<stack>.json, drills/, tests/junit.xml                copied when present (absent ones are listed)
+    signing-key.pub, manifest.json, manifest.sig                  hashes of every file, the signature
 
-Nothing is invented: inputs that do not exist are listed under `inputs.absent` in the manifest.
+Nothing is invented: inputs that do not exist (or are not evidence of this run, such as checkov results of
+another plan) are listed under `inputs.absent` in the manifest, and the controls naming them are "evidence
+missing". The manifest is signed with a local Ed25519 key or an asymmetric KMS key (`kms_key_id`).
 
 Usage::
 
@@ -25,11 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import json
+import os
 import platform
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,21 +38,21 @@ from typing import Any
 
 from ..errors import TrustFabricError
 from ..gate.info import policy_info
-from ..paths import PYPROJECT, REPO_ROOT, REPORTS_DIR
+from ..paths import REPO_ROOT, REPORTS_DIR
 from .controls import CATALOG_PATH, coverage, load_catalog
-from .manifest import load_private_key, sign_package
+from .inputs import CheckovEvidence, load_checkov, plan_sha256
+from .manifest import sign_package
+from .signing import Signer, load_signer
 
 TOOLS = (
     "trust-fabric",
     "pulumi",
     "pulumi-policy",
     "compliance-trestle",
-    "cyclonedx-bom",
     "cyclonedx-python-lib",
     "cryptography",
-    "checkov",
+    "Jinja2",
 )
-CHECKOV_PATTERNS = ("checkov*.json", "checkov*.sarif", "checkov/*.json", "checkov/*.sarif")
 
 Progress = Callable[[str], None]
 
@@ -93,34 +94,12 @@ def git_state(root: Path) -> dict[str, Any]:
     return {"commit": commit or "unknown", "dirty": dirty}
 
 
-def generate_sbom(output: Path, *, python: Path | None = None, pyproject: Path | None = None) -> None:
-    """A CycloneDX (JSON) SBOM of the Python environment via cyclonedx-bom's `environment` command; offline.
-
-    Raises TrustFabricError when the tool fails.
-    """
-    interpreter = str(python or Path(sys.executable))
-    command = [sys.executable, "-m", "cyclonedx_py", "environment", "--output-format", "JSON", "-o", str(output)]
-    project_file = pyproject or PYPROJECT
-    if project_file.is_file():
-        command += ["--pyproject", str(project_file)]
-    command.append(interpreter)
-    try:
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as error:
-        raise TrustFabricError(f"SBOM: cyclonedx-py could not run: {error}") from None
-    if completed.returncode != 0 or not output.is_file():
-        detail = " ".join((completed.stderr or completed.stdout).split())[-300:]
-        raise TrustFabricError(f"SBOM: cyclonedx-py failed (exit {completed.returncode}): {detail}")
-
-
 @dataclass(frozen=True)
 class Inputs:
     """Where the package reads what the gate does not produce (defaults: this repository's reports/)."""
 
     reports_dir: Path = REPORTS_DIR
     catalog_path: Path = CATALOG_PATH
-    sbom_file: Path | None = None
-    """A SBOM already generated for this environment (reused as is; tests generate one per session)."""
 
 
 def _write(path: Path, text: str) -> None:
@@ -128,17 +107,16 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _copy_present(inputs: Inputs, out: Path) -> tuple[list[str], list[str]]:
+def _copy_present(inputs: Inputs, out: Path, checkov: CheckovEvidence) -> tuple[list[str], list[str]]:
     """Copy checkov results, drill reports and the JUnit report when present; return (present, absent)."""
     present: list[str] = []
     absent: list[str] = []
     reports = inputs.reports_dir
-    checkov = sorted({path for pattern in CHECKOV_PATTERNS for path in reports.glob(pattern) if path.is_file()})
-    for path in checkov:
-        shutil.copy2(path, _target(out / "checkov" / path.name))
-        present.append(f"checkov/{path.name}")
-    if not checkov:
-        absent.append(f"checkov results ({reports / 'checkov*.json'})")
+    if checkov.present:
+        shutil.copy2(checkov.path, _target(out / "checkov" / checkov.path.name))
+        present.append(f"checkov/{checkov.path.name}")
+    else:
+        absent.append(f"checkov results: {checkov.detail}" if checkov.status != "absent" else checkov.detail)
     drills = sorted((reports / "drills").glob("*.json")) if (reports / "drills").is_dir() else []
     for path in drills:
         shutil.copy2(path, _target(out / "drills" / path.name))
@@ -165,6 +143,7 @@ def build_package(
     *,
     program_dir: Path | None = None,
     signing_key: Path | None = None,
+    kms_key_id: str | None = None,
     policy_config_file: Path | None = None,
     exemptions_file: Path | None = None,
     policies: Sequence[Any],
@@ -173,7 +152,7 @@ def build_package(
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Run the engine and gate once for `stack` with `policies`, write the package into `out` (new or empty),
-    sign it.
+    sign it (with `kms_key_id` through KMS, else the local key: `signing_key`, the env, or ephemeral).
 
     Returns the manifest. Bad input (stack, program, config, key, non-empty `out`) raises TrustFabricError.
     """
@@ -181,8 +160,11 @@ def build_package(
     from ..report import component_sources, render_json, render_sarif
     from ..report.catalog import catalog_records
     from ..report.catalog import render_markdown as render_policies
-    from .matrix import evaluate_controls, load_drill_reports, load_junit, render_html, render_markdown
+    from .inputs import load_drill_reports, load_junit
+    from .matrix import evaluate_controls, matrix_document, render_markdown
     from .oscal import OSCAL_VERSION, assessment_results, component_definition, read_back, write_oscal
+    from .page import render_html
+    from .sbom import HASH_OF, write_sboms
 
     report = progress or (lambda _message: None)
     inputs = inputs or Inputs()
@@ -191,7 +173,15 @@ def build_package(
         raise TrustFabricError(f"--out: {out} exists and is not an empty directory; choose a new directory")
     if not program.is_dir():
         raise TrustFabricError(f"--program: {program} is not a directory")
-    key, provenance = load_private_key(signing_key)
+    if kms_key_id and signing_key is not None:
+        raise TrustFabricError("evidence: --signing-key and --kms-key-id exclude each other; choose one")
+    signer: Signer
+    if kms_key_id:
+        from .kms import KmsSigner
+
+        signer = KmsSigner.open(kms_key_id)
+    else:
+        signer = load_signer(signing_key)
     policy_list = list(policies)
     catalog = load_catalog(inputs.catalog_path, policies=policy_list)
     config = load_policy_config(policy_config_file, policy_list) if policy_config_file else PolicyConfig()
@@ -210,7 +200,8 @@ def build_package(
     finished = dt.datetime.now(dt.UTC).replace(microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
 
-    present, absent = _copy_present(inputs, out)
+    checkov = load_checkov(inputs.reports_dir, stack, plan_sha256(gate.graph))
+    present, absent = _copy_present(inputs, out, checkov)
     drills = load_drill_reports(inputs.reports_dir / "drills")
     junit_path = inputs.reports_dir / "junit.xml"
     tests = load_junit(junit_path, REPO_ROOT) if junit_path.is_file() else {}
@@ -220,13 +211,26 @@ def build_package(
         if config.levels.get(policy.name, policy_info(policy).enforcement) == "disabled"
     )
     report("evidence: writing the control matrix")
-    results = evaluate_controls(catalog, gate, policy_list, drills=drills, tests=tests, disabled=disabled)
+    results = evaluate_controls(
+        catalog, gate, policy_list, drills=drills, tests=tests, disabled=disabled, checkov=checkov
+    )
     stamp = finished.isoformat().replace("+00:00", "Z")
+    git = git_state(REPO_ROOT)
     _write(out / "control-matrix.md", render_markdown(results, stack=stack, generated=stamp))
-    _write(out / "control-matrix.html", render_html(results, stack=stack, generated=stamp))
+    _write(
+        out / "control-matrix.html",
+        render_html(
+            results,
+            stack=stack,
+            generated=stamp,
+            commit=str(git["commit"]),
+            source_root=Path(os.path.relpath(REPO_ROOT, out.resolve())).as_posix(),
+            inputs={"present": present, "absent": absent},
+        ),
+    )
     _write(
         out / "control-matrix.json",
-        json.dumps({"stack": stack, "controls": [r.as_dict() for r in results]}, indent=2, sort_keys=True) + "\n",
+        json.dumps(matrix_document(results, stack=stack, generated=stamp), indent=2, sort_keys=True) + "\n",
     )
     _write(out / "controls.json", json.dumps(coverage(catalog).as_dict(), indent=2, sort_keys=True) + "\n")
 
@@ -258,35 +262,32 @@ def build_package(
         ),
     )
 
-    sbom = out / "sbom.cdx.json"
-    if inputs.sbom_file is not None:
-        shutil.copy2(inputs.sbom_file, sbom)
-        sbom_source = f"reused {inputs.sbom_file} (generated by cyclonedx-py environment)"
-    else:
-        report("evidence: generating the CycloneDX SBOM (cyclonedx-py environment; takes a while)")
-        begin = time.monotonic()
-        generate_sbom(sbom)
-        sbom_source = f"cyclonedx-py environment {sys.executable} ({time.monotonic() - begin:.0f}s)"
+    report("evidence: writing the CycloneDX SBOMs (runtime closure, dev toolchain)")
+    write_sboms(out, when=finished)
 
     counts: dict[str, int] = {}
     for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
+        counts[result.status.value] = counts.get(result.status.value, 0) + 1
     warnings = [
         f"{key}: referenced by {', '.join(names)} but not in the control catalog"
         for key, names in catalog.unknown_references.items()
     ]
     context = {
         "package": "trust-fabric evidence",
-        "format_version": 1,
+        "format_version": 2,
         "stack": stack,
         "program": str(program),
         "generated_at": stamp,
         "run": {"started": started.isoformat().replace("+00:00", "Z"), "finished": stamp},
-        "git": git_state(REPO_ROOT),
+        "git": git,
         "pack_version": pack_version,
         "tools": tool_versions(),
         "oscal_version": OSCAL_VERSION,
-        "sbom": sbom_source,
+        "sbom": {
+            "runtime": "sbom.cdx.json: the project's runtime dependency closure (no dev extra), CycloneDX 1.6",
+            "development": "sbom-dev.cdx.json: the closure with the dev extra; dev-only components scope excluded",
+            "hashes": HASH_OF,
+        },
         "gate": {
             "exit_code": gate.exit_code,
             "resources_evaluated": gate.resources_evaluated,
@@ -295,14 +296,15 @@ def build_package(
             "exempted": len(gate.exempted),
             "policy_config": str(policy_config_file) if policy_config_file else None,
         },
+        "checkov": checkov.as_dict(),
         "controls": counts,
         "inputs": {"present": present, "absent": absent},
         "warnings": warnings,
     }
     report("evidence: hashing and signing the manifest")
-    manifest = sign_package(out, context, key, provenance)
-    report(f"evidence: wrote {len(manifest['files']) + 2} files to {out} (key: {provenance})")
+    manifest = sign_package(out, context, signer)
+    report(f"evidence: wrote {len(manifest['files']) + 2} files to {out} (key: {signer.provenance})")
     return manifest
 
 
-__all__ = ["Inputs", "build_package", "generate_sbom", "git_state", "tool_versions"]
+__all__ = ["Inputs", "build_package", "git_state", "tool_versions"]

@@ -5,7 +5,9 @@ Floors (`META.floors[prop]`, read through PolicyInfo.floors) take one of these f
 - a number: loosened when the configured value is lower;
 - a string: the floor within the property's schema `enum`, read as an ordering from weakest to strongest;
 - a list of strings: the ordering from weakest to strongest; the floor is the property's schema `default`;
-- `{"floor": value, "order": [weakest, ..., strongest]}`: explicit ordering and floor.
+- `{"floor": value, "order": [weakest, ..., strongest]}`: explicit ordering and floor;
+- `{"ceiling": number}`: a number where higher is weaker (a maximum TTL, a maximum number of uses): loosened when
+  the configured value is higher.
 
 A string value earlier in the ordering than the floor (or absent from it) is loosened.
 
@@ -33,13 +35,20 @@ class Floor:
 
     value: Any
     order: tuple[str, ...] | None = None
+    ceiling: bool = False
+    """A numeric limit where higher is weaker (`{"ceiling": n}`): loosened above it, not below."""
+
+    @property
+    def beyond(self) -> str:
+        """How a loosened value relates to the limit, for messages: `below the floor` or `above the ceiling`."""
+        return "above the ceiling" if self.ceiling else "below the floor"
 
     def loosened_by(self, configured: Any) -> bool:
         """True when `configured` is weaker than the floor."""
         if self.order is None:
             if isinstance(configured, bool) or not isinstance(configured, (int, float)):
                 return True  # not a number: it cannot be shown to meet a numeric floor
-            return bool(configured < self.value)
+            return bool(configured > self.value) if self.ceiling else bool(configured < self.value)
         if configured not in self.order:
             return True
         return self.order.index(configured) < self.order.index(self.value)
@@ -59,6 +68,11 @@ def parse_floor(prop: str, spec: Any, schema_properties: Mapping[str, Any] | Non
         if not isinstance(enum, list) or spec not in enum:
             raise ValueError(f"floor for {prop!r}: a string floor must be one of the property's schema enum")
         return Floor(spec, tuple(str(item) for item in enum))
+    if isinstance(spec, Mapping) and "ceiling" in spec:
+        ceiling = spec["ceiling"]
+        if set(spec) != {"ceiling"} or isinstance(ceiling, bool) or not isinstance(ceiling, (int, float)):
+            raise ValueError(f"floor for {prop!r}: a ceiling is {{'ceiling': <number>}} alone")
+        return Floor(ceiling, ceiling=True)
     if isinstance(spec, Mapping):
         order, floor = spec.get("order"), spec.get("floor")
     elif isinstance(spec, (list, tuple)):

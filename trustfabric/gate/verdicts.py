@@ -70,7 +70,7 @@ def floor_findings(config: PolicyConfig, infos: Sequence[PolicyInfo], graph: Res
                     enforcement="mandatory",
                     severity=info.severity,
                     message=(
-                        f"config loosens {prop} to {configured[prop]}, below the floor {floor.value}; "
+                        f"config loosens {prop} to {configured[prop]}, {floor.beyond} {floor.value}; "
                         f"controls {', '.join(controls) or '-'} report failing"
                     ),
                     resource=stack_ref(graph),

@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ..datasets.schema import load_json
 from ..errors import TrustFabricError
-from ..evidence.manifest import canonical_bytes, key_fingerprint, public_key_pem
+from ..evidence.signing import canonical_bytes, public_key_pem
+from ..evidence.signing import fingerprint as key_fingerprint
 from .conditions import RELEASE_SCHEMAS
 
 DECISION_FORMAT = "trustfabric.release/decision/v1"
@@ -50,7 +51,7 @@ def sign(decision: dict[str, Any], key: Ed25519PrivateKey, provenance: str) -> d
             "algorithm": "Ed25519",
             "covers": COVERS,
             "value": base64.b64encode(signature).decode("ascii"),
-            "public_key": public_key_pem(key).decode("ascii"),
+            "public_key": public_key_pem(key.public_key()).decode("ascii"),
             "public_key_fingerprint": key_fingerprint(key.public_key()),
             "key": provenance,
         },

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..datasets.thresholds import load_thresholds
-from ..evidence.manifest import load_private_key
+from ..evidence.signing import load_private_key
 from .conditions import Condition, judge_chaos, judge_error_budget, judge_evaluation, judge_policy_gate, load_input
 from .decision import DECISION_FORMAT, DEFAULT_DIRECTORY, now_utc, timestamp, write_decision
 

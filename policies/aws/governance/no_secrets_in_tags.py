@@ -2,8 +2,10 @@
 
 Tags are readable by anyone with tag or resource-listing permissions and are copied into billing data, so a tag
 named like a secret (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY ...) with a literal value, or a value shaped
-like an AWS access key, a PEM private key or a long high-entropy string, is a violation. Unknown tag values are
-computed references, not literals: they pass.
+like an AWS access key id, a PEM private key, a GitHub token, a JWT or a long high-entropy token, is a violation.
+The entropy test judges the token-like stretches between words (`policies.lib.secrets`), so a long resource
+name in a `Name` tag (`trustfabric-prod-uk-ledger-writer-eu-west-2a`) passes while a secret key appended to it
+does not. Unknown tag values are computed references, not literals: they pass.
 """
 
 from __future__ import annotations

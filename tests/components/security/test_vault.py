@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from components.security.vault import CellVaultArgs, VaultWorkload, validate_args, validate_policy_hcl
+from components.security.vault import CellVaultArgs, VaultWorkload, lease_tune, validate_args, validate_policy_hcl
 from tests.components.helpers import only, refusal, role_arn
 
 PROVIDER = "pulumi:providers:vault"
@@ -72,6 +73,28 @@ def test_people_sign_in_through_sso_by_group(prod):
     role = only(prod, "vault:jwt/authBackendRole:AuthBackendRole", "ca-vault-oidc-incident-responder")
     assert role.props["boundClaims"] == {"groups": "trustfabric-incident-responders"}
     assert role.props["tokenPolicies"] == ["people-incident-responder"]
+
+
+def test_auth_mounts_cap_every_token_they_issue(prod):
+    for name in ("uk-vault-kubernetes", "eu-vault-oidc"):
+        [backend] = [r for r in prod if r.name == name and r.type.endswith(":AuthBackend")]
+        assert backend.props["tune"] == {"defaultLeaseTtl": "3600s", "maxLeaseTtl": "3600s"}
+    for role in prod.of_type("vault:kubernetes/authBackendRole:AuthBackendRole"):
+        assert (role.props["tokenTtl"], role.props["tokenMaxTtl"]) == (3600, 3600)
+
+
+def test_auth_mount_tune_follows_the_token_lifetime():
+    args = CellVaultArgs(
+        cell="uk",
+        region="eu-west-2",
+        vault_address="https://vault.example:8200",
+        broker_role_arn="arn:aws:iam::123456789012:role/b",
+        aws_roles={"read-only": "arn:aws:iam::123456789012:role/r"},
+        human_groups={},
+        token_ttl_seconds=28800,
+    )
+    assert lease_tune(args) == {"default_lease_ttl": "3600s", "max_lease_ttl": "28800s"}
+    assert lease_tune(replace(args, token_ttl_seconds=600)) == {"default_lease_ttl": "600s", "max_lease_ttl": "600s"}
 
 
 def test_no_policy_grants_sudo_or_a_path_outside_its_prefix(prod, dr, dev):

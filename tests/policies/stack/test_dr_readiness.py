@@ -8,7 +8,7 @@ import pulumi
 import pytest
 
 from policies.stack.dr_readiness import POLICY
-from tests.policies.harness import UNKNOWN, evaluate, graph_of, resource
+from tests.policies.harness import UNKNOWN, evaluate, graph_of, resource, run_snippet
 from trustfabric.engine import run_program
 from trustfabric.graph import ResourceGraph
 
@@ -52,7 +52,9 @@ def test_a_table_without_its_replica_fails():
     (diagnostic,) = evaluate(POLICY, graph)
     assert diagnostic.detail == (
         "DynamoDB table 'uk-ledger-events-table' (UK, eu-west-2) has no replica in the paired region eu-west-1; "
-        "add replicas=[{region_name: 'eu-west-1', kms_key_arn: <the data key's replica>}]."
+        "add replicas=[{region_name: 'eu-west-1', kms_key_arn: <the data key's replica>}]. Its tier 'tier0' fails "
+        "over within RPO 1 min / RTO 15 min, which a backup copy cannot meet (restoring one takes up to the tier's "
+        "restore RTO of 240 min)."
     )
     assert diagnostic.urn.endswith("aws:dynamodb/table:Table::uk-ledger-events-table")
     assert diagnostic.enforcement == "mandatory"
@@ -66,7 +68,9 @@ def test_an_aurora_cluster_outside_the_global_database_fails():
     )
     assert details(graph) == [
         "Aurora cluster 'us-ledger-cluster' (US, us-east-1) is not a member of a global database; set "
-        "global_cluster_identifier so that the cell's other member runs in the paired region us-west-2."
+        "global_cluster_identifier so that the cell's other member runs in the paired region us-west-2. Its tier "
+        "'tier0' fails over within RPO 1 min / RTO 15 min, which a backup copy cannot meet (restoring one takes up "
+        "to the tier's restore RTO of 240 min)."
     ]
 
 
@@ -128,7 +132,9 @@ def test_unknown_replicas_are_never_a_pass():
     )
     assert details(graph_of(table)) == [
         "DynamoDB table 'ledger': replicas is not known during preview; its replica in the paired region "
-        "us-west-2 cannot be proven."
+        "us-west-2 cannot be proven. Its tier 'tier0' (the strictest: it has no backup-tier tag) fails over within "
+        "RPO 1 min / RTO 15 min, which a backup copy cannot meet (restoring one takes up to the tier's restore RTO "
+        "of 240 min)."
     ]
 
 
@@ -140,8 +146,9 @@ def test_a_vault_no_rule_targets_fails_and_unpaired_stacks_are_not_judged():
         provider_inputs={"defaultTags": {"tags": {"jurisdiction": "UK"}}},
     )
     assert details(vault) == [
-        "Backup vault 'lonely' (UK, eu-west-2): no backup plan rule targets it; add a copy action to the cell's "
-        "vault in the paired region eu-west-1 on every rule."
+        "Backup vault 'lonely' (UK, eu-west-2): no backup plan rule targets it and it receives no copies; add a "
+        "copy action to the cell's vault in the paired region eu-west-1 on every rule targeting it, or, for a copy "
+        "target, tag it backup-copy-source=<the ARN of the vault in eu-west-1 that copies into it>."
     ]
     # A vault without a stack tag is judged; so is one whose stack is listed in pairedStacks.
     assert len(evaluate(POLICY, vault, config={"pairedStacks": ["prod", "dr"]})) == 1
@@ -152,3 +159,111 @@ def test_a_vault_no_rule_targets_fails_and_unpaired_stacks_are_not_judged():
         provider_inputs={"defaultTags": {"tags": {"jurisdiction": "UK", "stack": "sandbox"}}},
     )
     assert evaluate(POLICY, sandbox) == []
+
+
+COPY_TARGETS = """
+import pulumi, pulumi_aws as aws
+def provider(name, region, stack):
+    return pulumi.ResourceOptions(provider=aws.Provider(name, region=region, default_tags={"tags": {
+        "jurisdiction": "UK", "stack": stack}}))
+prod, dr = provider("prod", "eu-west-2", "prod"), provider("dr", "eu-west-1", "prod")
+primary = aws.backup.Vault("primary", name="trustfabric-prod-uk-eu-west-2", opts=prod)
+copies = aws.backup.Vault("copies", name="trustfabric-prod-uk-eu-west-1", opts=dr)
+auto_named = aws.backup.Vault("auto-named", opts=dr)
+aws.backup.Plan("records", rules=[{"rule_name": "daily", "target_vault_name": primary.name, "copy_actions": [
+    {"destination_vault_arn": "arn:aws:backup:eu-west-1:123456789012:backup-vault:trustfabric-prod-uk-eu-west-1"},
+    {"destination_vault_arn": auto_named.arn}]}], opts=prod)
+# A copy target whose source plan is declared by another stack says so with a tag.
+aws.backup.Vault("from-prod", tags={"backup-copy-source":
+    "arn:aws:backup:eu-west-2:123456789012:backup-vault:trustfabric-prod-uk-eu-west-2"}, opts=dr)
+"""
+
+BROKEN_COPY_TARGETS = """
+import pulumi, pulumi_aws as aws
+def provider(name, region):
+    return pulumi.ResourceOptions(provider=aws.Provider(name, region=region, default_tags={"tags": {
+        "jurisdiction": "UK", "stack": "dr"}}))
+prod, dr = provider("prod", "eu-west-2"), provider("dr", "eu-west-1")
+primary = aws.backup.Vault("primary", name="primary", opts=prod)
+local = aws.backup.Vault("local", name="local", opts=prod)
+aws.backup.Plan("records", rules=[{"rule_name": "daily", "target_vault_name": primary.name, "copy_actions": [
+    {"destination_vault_arn": "arn:aws:backup:eu-west-1:123456789012:backup-vault:elsewhere"},
+    {"destination_vault_arn": local.arn}]}], opts=prod)
+aws.backup.Vault("mislabelled", tags={"backup-copy-source":
+    "arn:aws:backup:eu-west-3:123456789012:backup-vault:trustfabric-prod-uk-eu-west-3"}, opts=dr)
+aws.backup.Vault("orphan", name="orphan", opts=dr)
+"""
+
+
+def test_copy_destinations_pass_by_a_copy_action_in_the_graph_or_by_their_source_tag(tmp_path):
+    """The dr vault prod copies into, a vault another stack copies into: no rule targets them, and that is right."""
+    assert evaluate(POLICY, run_snippet(tmp_path, COPY_TARGETS)) == []
+
+
+def test_a_copy_destination_must_receive_its_copies_from_the_paired_region(tmp_path):
+    found = sorted(
+        (d.urn.rsplit("::", 1)[1], d.detail) for d in evaluate(POLICY, run_snippet(tmp_path, BROKEN_COPY_TARGETS))
+    )
+    assert found == [
+        (
+            "local",
+            "Backup vault 'local' (UK, eu-west-2) receives copies only from eu-west-2, not from the paired region "
+            "eu-west-1; copy into it from the cell's plans in eu-west-1.",
+        ),
+        (
+            "mislabelled",
+            "Backup vault 'mislabelled' (UK, eu-west-1) is tagged as the copy target of "
+            "'arn:aws:backup:eu-west-3:123456789012:backup-vault:trustfabric-prod-uk-eu-west-3', which is not in the "
+            "paired region eu-west-2; tag it with the ARN of the same cell's vault in eu-west-2.",
+        ),
+        (
+            "orphan",
+            "Backup vault 'orphan' (UK, eu-west-1): no backup plan rule targets it and it receives no copies; add a "
+            "copy action to the cell's vault in the paired region eu-west-2 on every rule targeting it, or, for a "
+            "copy target, tag it backup-copy-source=<the ARN of the vault in eu-west-2 that copies into it>.",
+        ),
+    ]
+
+
+def test_unknown_copy_evidence_is_never_a_pass():
+    tags = {"defaultTags": {"tags": {"jurisdiction": "UK", "stack": "dr"}}}
+    tagged = resource(
+        "aws:backup/vault:Vault",
+        {"tags": {"backup-copy-source": UNKNOWN}},
+        name="v",
+        region="eu-west-1",
+        provider_inputs=tags,
+    )
+    assert details(tagged) == [
+        "Backup vault 'v': the backup-copy-source tag is not known during preview; its replica in the paired region "
+        "eu-west-2 cannot be proven."
+    ]
+    vault = resource("aws:backup/vault:Vault", {"name": "v"}, name="v", region="eu-west-1", provider_inputs=tags)
+    plan = resource(
+        "aws:backup/plan:Plan",
+        {"rules": [{"ruleName": "r", "targetVaultName": "other", "copyActions": [{"destinationVaultArn": UNKNOWN}]}]},
+        name="p",
+        region="eu-west-1",  # graph_of: one explicit provider for both
+        provider_inputs=tags,
+    )
+    assert [d.detail for d in evaluate(POLICY, graph_of(vault, plan)) if "'v'" in d.detail] == [
+        "Backup vault 'v': a copy action's destination vault is not known during preview; its replica in the paired "
+        "region eu-west-2 cannot be proven."
+    ]
+
+
+def test_the_copy_source_tag_is_the_one_the_tag_contract_documents():
+    from domain.tags import BACKUP_COPY_SOURCE
+    from policies.stack.dr_readiness import COPY_SOURCE_TAG
+
+    assert COPY_SOURCE_TAG == BACKUP_COPY_SOURCE == "backup-copy-source"
+
+
+def test_backup_coverage_does_not_judge_copy_destinations_either(tmp_path):
+    """aws-backup-data-store-covered judges data stores; a vault (copy destination or not) is not one."""
+    from policies.stack.backup_data_store_covered import POLICY as COVERED
+
+    graph = run_snippet(tmp_path, BROKEN_COPY_TARGETS)
+    assert evaluate(COVERED, graph) == []
+    bucket = resource("aws:s3/bucket:Bucket", {"bucket": "b"}, name="b")
+    assert len(evaluate(COVERED, graph_of(graph, bucket))) == 1  # it does judge the stores beside them

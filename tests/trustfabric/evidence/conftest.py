@@ -1,8 +1,8 @@
 """Fixtures for the evidence tests: the CLI (evidence, verify, controls), foreign programs, one dev package.
 
-The dev package is built once per session through the real CLI, which also generates the SBOM (the slow step,
-about 15 s); other packages reuse that SBOM (`Inputs(sbom_file=...)`) and are built by calling the library.
-Tests that tamper with a package work on a copy (`package_copy`).
+The dev package is built once per session through the real CLI, signed with a key file whose public half lives
+outside the package (`auditor.pub`); other packages are built by calling the library. Tests that tamper with a
+package work on a copy (`package_copy`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -62,14 +63,59 @@ def dev_package(tmp_path_factory: pytest.TempPathFactory) -> DevPackage:
     return DevPackage(out, key_file, public_key, result)
 
 
-@pytest.fixture(scope="session")
-def sbom_file(dev_package: DevPackage) -> Path:
-    return dev_package.out / "sbom.cdx.json"
-
-
 @pytest.fixture
 def package_copy(dev_package: DevPackage, tmp_path: Path) -> Path:
     """A copy of the dev package to tamper with."""
     target = tmp_path / "package"
     shutil.copytree(dev_package.out, target)
     return target
+
+
+def checkov_results(
+    stack: str,
+    *,
+    findings: tuple[dict[str, Any], ...] = (),
+    suppressed: tuple[dict[str, Any], ...] = (),
+    plan_sha256: str | None = None,
+) -> dict[str, Any]:
+    """`reports/checkov/<stack>.json` as `trustfabric check --with-checkov` writes it (trustfabric.evidence.inputs)."""
+    data: dict[str, Any] = {
+        "stack": stack,
+        "generated_at": "2026-01-02T03:04:05Z",
+        "checkov_version": "3.3.30",
+        "checkov": {
+            "resources": 3,
+            "passed": 40,
+            "failed": len(findings) + len(suppressed),
+            "suppressed": len(suppressed),
+            "mandatory": len(findings),
+            "unmapped": [],
+            "seconds": 12.5,
+        },
+        "findings": list(findings),
+        "suppressed": list(suppressed),
+    }
+    if plan_sha256 is not None:
+        data["plan_sha256"] = plan_sha256
+    return data
+
+
+def checkov_finding(check: str, resource: str, *, exemption: dict[str, str] | None = None) -> dict[str, Any]:
+    """A checkov failure as Finding.as_dict() renders it."""
+    finding: dict[str, Any] = {
+        "policy": check,
+        "enforcement": "mandatory",
+        "severity": "high",
+        "message": f"{check} failed: aws_kms_key.{resource}",
+        "resource": {
+            "urn": f"urn:pulumi:test::test::aws:kms/key:Key::{resource}",
+            "type": "aws:kms/key:Key",
+            "name": resource,
+        },
+        "controls": [],
+        "source": "checkov",
+        "extra": {"check_name": check},
+    }
+    if exemption is not None:
+        finding["extra"]["exemption"] = exemption
+    return finding

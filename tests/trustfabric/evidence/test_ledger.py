@@ -14,7 +14,8 @@ from tests.trustfabric.evidence.conftest import write_key, write_public_key
 from tests.trustfabric.helpers import invoke
 from trustfabric.errors import TrustFabricError
 from trustfabric.evidence.ledger import ControlRecord, LedgerRun, append_run, read_entries, verify_ledger
-from trustfabric.evidence.manifest import key_fingerprint, load_private_key
+from trustfabric.evidence.signing import fingerprint as key_fingerprint
+from trustfabric.evidence.signing import load_private_key
 
 KEY = Ed25519PrivateKey.generate()
 

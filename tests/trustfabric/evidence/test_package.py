@@ -12,7 +12,7 @@ import yaml
 from trestle.oscal.assessment_results import AssessmentResults
 from trestle.oscal.component import ComponentDefinition
 
-from tests.trustfabric.evidence.conftest import DevPackage
+from tests.trustfabric.evidence.conftest import DevPackage, checkov_results
 from tests.trustfabric.gate.sample_policies import RETENTION_POLICY
 from tests.trustfabric.helpers import (
     CLEAN_PROGRAM,
@@ -40,6 +40,7 @@ PACKAGE_FILES = {
     "manifest.json",
     "manifest.sig",
     "policies.md",
+    "sbom-dev.cdx.json",
     "sbom.cdx.json",
     "signing-key.pub",
 }
@@ -50,9 +51,38 @@ def _matrix(out: Path) -> dict[str, dict[str, Any]]:
     return {row["control"]: row for row in document["controls"]}
 
 
-def _build(tmp_path: Path, code: str, sbom_file: Path, name: str = "out", **kwargs: Any) -> Path:
+KMS_TEST = "tests/policies/aws/kms/test_key_rotation_enabled.py"
+"""The test file CIS-AWS-3.0 3.6 names beside its policy (compliance/controls.yaml)."""
+
+
+def write_reports(
+    root: Path,
+    *,
+    passed: tuple[str, ...] = (KMS_TEST,),
+    failed: tuple[str, ...] = (),
+    drills: dict[str, dict[str, Any]] | None = None,
+    checkov: dict[str, Any] | None = None,
+) -> Path:
+    """A reports/ folder: junit.xml with a case per test file, drill reports by file name, checkov results."""
+    reports = root / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    cases = [f'<testcase file="{path}" name="test_a" />' for path in passed]
+    cases += [f'<testcase file="{path}" name="test_b"><failure message="boom"/></testcase>' for path in failed]
+    (reports / "junit.xml").write_text(
+        f'<testsuites><testsuite name="pytest">{"".join(cases)}</testsuite></testsuites>'
+    )
+    for name, report in (drills or {}).items():
+        (reports / "drills").mkdir(exist_ok=True)
+        (reports / "drills" / name).write_text(json.dumps(report))
+    if checkov is not None:
+        (reports / "checkov").mkdir(exist_ok=True)
+        (reports / "checkov" / f"{checkov['stack']}.json").write_text(json.dumps(checkov))
+    return reports
+
+
+def _build(tmp_path: Path, code: str, name: str = "out", **kwargs: Any) -> Path:
     program = write_program(tmp_path / f"{name}-src", code)
-    inputs = kwargs.pop("inputs", None) or Inputs(reports_dir=tmp_path / "no-reports", sbom_file=sbom_file)
+    inputs = kwargs.pop("inputs", None) or Inputs(reports_dir=tmp_path / "no-reports")
     out = tmp_path / name
     kwargs.setdefault("policies", pack_policies())
     build_package("test", out, program_dir=program, inputs=inputs, **kwargs)
@@ -71,13 +101,29 @@ def test_dev_package_holds_every_artefact(dev_package: DevPackage) -> None:
         assert step in dev_package.result.stderr
 
 
+def test_absent_evidence_is_never_a_pass(dev_package: DevPackage) -> None:
+    """The dev package has no drill reports, test results or checkov results: nothing resting on them passes."""
+    document = json.loads((dev_package.out / "control-matrix.json").read_text())
+    rows = {row["control"]: row for row in document["controls"]}
+    assert rows["SOC2 A1.3"]["status"] == "evidence-missing"
+    for key, row in rows.items():
+        if row["status"] == "pass":
+            assert all(record["status"] == "pass" for record in (*row["drills"], *row["tests"])), key
+    assert document["summary"]["total"] == {
+        status: sum(1 for row in rows.values() if row["status"] == status)
+        for status in ("fail", "evidence-missing", "exempted", "pass", "manual", "not-applicable")
+    }
+    page = (dev_package.out / "control-matrix.html").read_text()
+    assert '<details class="control" id="soc2-a1-3" data-status="evidence-missing">' in page
+
+
 def test_absent_inputs_are_listed_not_invented(dev_package: DevPackage) -> None:
     manifest = json.loads((dev_package.out / "manifest.json").read_text())
     reports = dev_package.out.parent / "reports"
     assert manifest["inputs"] == {
         "present": [],
         "absent": [
-            f"checkov results ({reports / 'checkov*.json'})",
+            f"no checkov results ({reports / 'checkov' / 'dev.json'})",
             f"drill reports ({reports / 'drills' / '*.json'})",
             f"test results ({reports / 'junit.xml'})",
         ],
@@ -96,14 +142,6 @@ def test_gate_reports_match_one_run(dev_package: DevPackage) -> None:
     policies_md = (dev_package.out / "policies.md").read_text()
     assert policies_md.startswith("# Policy catalog")
     assert f"## {KMS_POLICY}" in policies_md
-
-
-def test_sbom_is_cyclonedx_of_the_environment(dev_package: DevPackage) -> None:
-    sbom = json.loads((dev_package.out / "sbom.cdx.json").read_text())
-    assert sbom["bomFormat"] == "CycloneDX"
-    names = {component["name"].lower().replace("_", "-") for component in sbom["components"]}
-    assert {"compliance-trestle", "cyclonedx-bom", "cryptography", "pulumi", "pulumi-policy"} <= names
-    assert sbom["metadata"]["component"]["name"] == "trust-fabric"
 
 
 def test_component_definition_validates_with_trestle(dev_package: DevPackage) -> None:
@@ -153,16 +191,18 @@ def test_dev_matrix_agrees_with_the_gate(dev_package: DevPackage) -> None:
         assert (row["status"] == "fail") == (key in failing), key
     kms = next(p for p in matrix["SOC2 CC6.1"]["policies"] if p["policy"] == KMS_POLICY)
     assert kms["resources_evaluated"] > 0 and kms["by_type"]["aws:kms/key:Key"] > 0
-    assert matrix["GDPR Art.33"]["status"] == "manual"
+    assert matrix["SOC2 CC1.1"]["status"] == "manual"  # a manual entry: its procedure is the evidence
+    # An automated entry whose only evidence is a test: no junit report in this package, so never a pass.
+    assert matrix["GDPR Art.33"]["status"] == "evidence-missing"
 
 
 # ------------------------------------------------------------------------------------------------------------
 # Results on foreign programs: failing, exempted, loosened, escaped
 
 
-def test_a_finding_fails_its_controls(tmp_path: Path, sbom_file: Path) -> None:
+def test_a_finding_fails_its_controls(tmp_path: Path) -> None:
     config = write_isolated_config(tmp_path / "policy.yaml")
-    out = _build(tmp_path, SEEDED_PROGRAM, sbom_file, policy_config_file=config)
+    out = _build(tmp_path, SEEDED_PROGRAM, policy_config_file=config)
     matrix = _matrix(out)
     for key in ("SOC2 CC6.1", "ISO27001:2022 A.8.24", "CIS-AWS-3.0 3.6", "GDPR Art.32"):
         assert matrix[key]["status"] == "fail", key
@@ -171,16 +211,25 @@ def test_a_finding_fails_its_controls(tmp_path: Path, sbom_file: Path) -> None:
     markdown = (out / "control-matrix.md").read_text()
     assert "| [SOC2 CC6.1](#soc2-cc6-1) | Logical access and protection of information assets | **fail** |" in markdown
     assert "[mandatory] aws-kms-key-rotation-enabled on ledger-key:" in markdown
-    assert '<tr class="fail"><td><a href="#soc2-cc6-1">SOC2 CC6.1</a>' in (out / "control-matrix.html").read_text()
+    assert '<details class="control" id="soc2-cc6-1" data-status="fail">' in (out / "control-matrix.html").read_text()
     assessment = AssessmentResults.oscal_read(out / "assessment-results.json")
     states = {f.title.split(": ")[0]: f.target.status.state.value for f in assessment.results[0].findings}
     assert states["SOC2 CC6.1"] == "not-satisfied"
 
 
-def test_the_same_program_without_the_seed_passes(tmp_path: Path, sbom_file: Path) -> None:
-    out = _build(tmp_path, CLEAN_PROGRAM, sbom_file, policy_config_file=write_isolated_config(tmp_path / "p.yaml"))
+def test_the_same_program_without_the_seed_passes(tmp_path: Path) -> None:
+    out = _build(
+        tmp_path,
+        CLEAN_PROGRAM,
+        policy_config_file=write_isolated_config(tmp_path / "p.yaml"),
+        inputs=Inputs(reports_dir=write_reports(tmp_path)),
+    )
     matrix = _matrix(out)
     assert matrix["CIS-AWS-3.0 3.6"]["status"] == "pass"
+    assert matrix["CIS-AWS-3.0 3.6"]["reasons"] == [
+        "1 policies judged 1 resource evaluations; no finding",
+        f"{KMS_TEST} passed",
+    ]
     assert matrix["CIS-AWS-3.0 3.6"]["policies"] == [
         {
             "policy": KMS_POLICY,
@@ -192,16 +241,16 @@ def test_the_same_program_without_the_seed_passes(tmp_path: Path, sbom_file: Pat
     ]
 
 
-def test_an_exemption_shows_approver_and_expiry(tmp_path: Path, sbom_file: Path) -> None:
+def test_an_exemption_shows_approver_and_expiry(tmp_path: Path) -> None:
     exemptions = tmp_path / "exemptions.yaml"
     entry = exemption_entry()
     exemptions.write_text(yaml.safe_dump({"exemptions": [entry]}))
     out = _build(
         tmp_path,
         SEEDED_PROGRAM,
-        sbom_file,
         policy_config_file=write_isolated_config(tmp_path / "p.yaml"),
         exemptions_file=exemptions,
+        inputs=Inputs(reports_dir=write_reports(tmp_path)),
     )
     row = _matrix(out)["CIS-AWS-3.0 3.6"]
     assert row["status"] == "exempted"
@@ -217,11 +266,11 @@ aws.cloudwatch.LogGroup("app-logs", retention_in_days=30)
 """
 
 
-def test_config_loosened_below_a_floor_fails_the_controls(tmp_path: Path, sbom_file: Path) -> None:
+def test_config_loosened_below_a_floor_fails_the_controls(tmp_path: Path) -> None:
     """The policy passes (30 >= 30) but the config loosens the floor (365): its controls report failing."""
     config = tmp_path / "policy.yaml"
     config.write_text(yaml.safe_dump({"test-log-retention": {"minimumDays": 30}}))
-    out = _build(tmp_path, LOG_PROGRAM, sbom_file, policy_config_file=config, policies=[RETENTION_POLICY])
+    out = _build(tmp_path, LOG_PROGRAM, policy_config_file=config, policies=[RETENTION_POLICY])
     matrix = _matrix(out)
     for key in ("SOC2 CC7.2", "ISO27001:2022 A.8.15"):
         row = matrix[key]
@@ -239,20 +288,22 @@ def test_config_loosened_below_a_floor_fails_the_controls(tmp_path: Path, sbom_f
     assert parameters["test-log-retention.minimumDays"] == ["30"]
 
 
-def test_the_html_matrix_escapes_names(tmp_path: Path, sbom_file: Path) -> None:
+def test_the_html_matrix_escapes_names(tmp_path: Path) -> None:
     code = 'import pulumi_aws as aws\n\naws.kms.Key("<img src=x onerror=alert(1)>", description="x")\n'
-    out = _build(tmp_path, code, sbom_file, policy_config_file=write_isolated_config(tmp_path / "p.yaml"))
+    out = _build(tmp_path, code, policy_config_file=write_isolated_config(tmp_path / "p.yaml"))
     page = (out / "control-matrix.html").read_text()
     assert "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page.split("<body>")[0]
+    assert "<link" not in page and "src=" not in page.replace("&lt;img src=x", "")
 
 
-def test_present_inputs_are_copied_and_judged(tmp_path: Path, sbom_file: Path) -> None:
+def test_present_inputs_are_copied_and_judged(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     (reports / "drills").mkdir(parents=True)
     (reports / "drills" / "restore.json").write_text(json.dumps({"drill": "restore", "status": "failed"}))
-    (reports / "checkov.json").write_text(json.dumps({"results": {"failed_checks": []}}))
+    (reports / "checkov").mkdir()
+    (reports / "checkov" / "test.json").write_text(json.dumps(checkov_results("test")))
     (reports / "junit.xml").write_text(
         '<testsuites><testsuite name="pytest">'
         '<testcase classname="tests.trustfabric.test_golden" name="test_dev" />'
@@ -262,18 +313,19 @@ def test_present_inputs_are_copied_and_judged(tmp_path: Path, sbom_file: Path) -
     out = _build(
         tmp_path,
         CLEAN_PROGRAM,
-        sbom_file,
-        inputs=Inputs(reports_dir=reports, sbom_file=sbom_file),
+        inputs=Inputs(reports_dir=reports),
         policy_config_file=write_isolated_config(tmp_path / "p.yaml"),
     )
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["inputs"] == {
-        "present": ["checkov/checkov.json", "drills/restore.json", "tests/junit.xml"],
+        "present": ["checkov/test.json", "drills/restore.json", "tests/junit.xml"],
         "absent": [],
     }
     matrix = _matrix(out)
     assert matrix["SOC2 A1.2"]["status"] == "fail"
-    assert matrix["ISO27001:2022 A.5.9"]["status"] == "pass"  # tests/trustfabric/test_golden.py passed
+    # tests/trustfabric/test_golden.py passed, but test_audit_security.py has no result
+    assert matrix["SOC2 CC7.1"]["status"] == "evidence-missing"
+    assert manifest["checkov"]["status"] == "pass"
     assert matrix["SOC2 CC8.1"]["status"] == "fail"  # tests/trustfabric/cli/test_check_cli.py failed
     assert matrix["ISO27001:2022 A.5.30"]["drills"][1] == {
         "name": "failover",

@@ -197,6 +197,12 @@ def test_floor_forms():
         True,
         True,
     ]
+    ceiling = parse_floor("days", {"ceiling": 30}, schema)
+    assert ceiling == Floor(30, ceiling=True) and ceiling.beyond == "above the ceiling"
+    assert [ceiling.loosened_by(value) for value in (29, 30, 31, "30", True)] == [False, False, True, True, True]
+    assert Floor(365).beyond == "below the floor"
+    with pytest.raises(ValueError, match="a ceiling is"):
+        parse_floor("days", {"ceiling": 30, "floor": 1}, schema)
     with pytest.raises(ValueError, match="not a property of the policy's config_schema"):
         parse_floor("missing", 1, schema)
     with pytest.raises(ValueError, match="is not in the ordering"):

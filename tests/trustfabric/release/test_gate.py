@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trustfabric.evidence.manifest import canonical_bytes
+from trustfabric.evidence.signing import canonical_bytes
 
 from ..datasets.support import perfect_outputs, run_cli, write_dataset, write_results
 from .support import chaos, policy_gate, slo_budget, violation, write_gate_inputs, write_json

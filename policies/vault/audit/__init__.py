@@ -1,0 +1,1 @@
+"""Policies for Vault audit devices."""

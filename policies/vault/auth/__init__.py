@@ -1,0 +1,1 @@
+"""Policies for the tokens every Vault auth method issues."""

@@ -1,0 +1,1 @@
+"""Policies for Vault's JWT/OIDC auth method."""

@@ -1,0 +1,1 @@
+"""Policies for Vault's KV secrets engine."""
