@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from policies.registry import all_policies
 from tests.robustness.conftest import STACK, run_cli
 from trustfabric.engine import load_project, load_stack_config, run_program
 from trustfabric.evidence.package import Inputs, build_package
@@ -88,15 +89,13 @@ def test_the_golden_render_holds_no_secret(leaky: tuple[Path, tuple[str, ...]]):
 
 def test_the_evidence_package_holds_no_secret(leaky: tuple[Path, tuple[str, ...]], tmp_path: Path):
     program, secrets = leaky
-    sbom = tmp_path / "sbom.cdx.json"
-    sbom.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": []}\n')
     out = tmp_path / "package"
     build_package(
         STACK,
         out,
         program_dir=program,
-        inputs=Inputs(reports_dir=tmp_path / "no-reports", sbom_file=sbom),
-        policies=__import__("policies.registry", fromlist=["all_policies"]).all_policies(),
+        inputs=Inputs(reports_dir=tmp_path / "no-reports"),
+        policies=all_policies(),
     )
     files = [path for path in out.rglob("*") if path.is_file()]
     assert len(files) > 5
