@@ -1,7 +1,9 @@
 """Load and validate service level objectives written as OpenSLO-style YAML in `slos/`.
 
 One file holds one objective. Every problem raises `SloSpecError` naming the file and the field, in the form
-`slos/ingest.yaml: spec.objectives[0].target: must be a number between 0 and 1, got 1.5`.
+`slos/ingest.yaml: spec.objectives[0].target: must be a number between 0 and 1, got 1.5`. Files are read
+strictly (`domain.strict_yaml`: no key twice, UTF-8 only), every mapping takes only the keys below (a misspelled
+one is named, with the closest allowed key), and `load_slo_dir` checks that every runbook exists beside `slos/`.
 
 Usage::
 
@@ -34,6 +36,7 @@ A spec (see `docs/slos.md` for every field)::
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -43,6 +46,7 @@ from typing import Any, NoReturn
 import yaml
 
 from domain.errors import InputError
+from domain.strict_yaml import TextProblem, YamlProblem, decode_utf8, load_yaml
 from slogen.promql import Selector, number_text, parse_selector
 
 API_VERSION = "openslo/v1"
@@ -72,6 +76,28 @@ def full_outage_cap(window_minutes: int) -> float:
 _NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 _WINDOW = re.compile(r"^([1-9][0-9]*)([dw])$")
 _RUNBOOK = re.compile(r"^runbooks/[a-z0-9][a-z0-9-]*\.md$")
+
+ROOT_KEYS = ("apiVersion", "kind", "metadata", "spec")
+METADATA_KEYS = ("name", "displayName")
+SPEC_KEYS = (
+    "service",
+    "description",
+    "owner",
+    "tier",
+    "runbook",
+    "budgetingMethod",
+    "indicator",
+    "timeWindow",
+    "objectives",
+)
+INDICATOR_KEYS: dict[str, tuple[str, ...]] = {
+    "ratio": ("total", "good", "bad", "testLabels"),
+    "latency": ("histogram", "threshold"),
+    "timeslice": ("gauge", "comparison", "threshold"),
+}
+TEST_LABELS_KEYS = ("good", "bad")
+WINDOW_KEYS = ("duration", "isRolling")
+OBJECTIVE_KEYS = ("displayName", "target")
 
 
 class SloSpecError(InputError):
@@ -181,8 +207,14 @@ def load_slo_dir(slo_dir: Path) -> list[SloSpec]:
     for path in files:
         spec = load_slo(path)
         if spec.name in specs:
-            raise SloSpecError(f"{path}: metadata.name: {spec.name!r} is already defined in {specs[spec.name].source}")
+            raise SloSpecError(
+                f"{path}: metadata.name: {_r(spec.name)} is already defined in {specs[spec.name].source}"
+            )
         specs[spec.name] = spec
+    repository = slo_dir.resolve().parent
+    for spec in specs.values():
+        if not (repository / spec.runbook).is_file():
+            raise SloSpecError(f"{spec.source}: spec.runbook: {spec.runbook} does not exist in {repository}")
     return [specs[name] for name in sorted(specs)]
 
 
@@ -190,12 +222,17 @@ def load_slo(path: Path) -> SloSpec:
     """Read and validate one spec file."""
     source = str(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(decode_utf8(path.read_bytes()))
     except OSError as error:
-        raise SloSpecError(f"{source}: cannot be read: {error.strerror}") from error
+        raise SloSpecError(f"{source}: cannot be read: {error.strerror}") from None
+    except TextProblem as problem:
+        raise SloSpecError(f"{source}: {problem}") from None
+    except YamlProblem as problem:
+        where = f"{problem.path}: " if problem.path else ""
+        raise SloSpecError(f"{source}:{problem.line}: {where}{problem.problem}") from None
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or "malformed document"
-        raise SloSpecError(f"{source}: not valid YAML: {problem}") from error
+        problem_text = getattr(error, "problem", None) or "malformed document"
+        raise SloSpecError(f"{source}: not valid YAML: {problem_text}") from None
     return parse_slo(document, source)
 
 
@@ -203,30 +240,33 @@ def parse_slo(document: object, source: str) -> SloSpec:
     """Validate an already-parsed spec; `source` names it in messages."""
     reader = _Reader(source)
     root = reader.mapping(document, "")
+    reader.only(root, "", ROOT_KEYS)
     api_version = reader.string(root, "apiVersion", "")
     if api_version != API_VERSION:
-        reader.fail("apiVersion", f"must be {API_VERSION!r}, got {api_version!r}")
+        reader.fail("apiVersion", f"must be {_r(API_VERSION)}, got {_r(api_version)}")
     kind = reader.string(root, "kind", "")
     if kind != "SLO":
-        reader.fail("kind", f"must be 'SLO', got {kind!r}")
+        reader.fail("kind", f"must be 'SLO', got {_r(kind)}")
     metadata = reader.mapping(reader.required(root, "metadata", ""), "metadata")
+    reader.only(metadata, "metadata", METADATA_KEYS)
     name = reader.string(metadata, "name", "metadata")
-    if not _NAME.match(name):
-        reader.fail("metadata.name", f"must be lowercase letters, digits and hyphens, got {name!r}")
+    if not _NAME.fullmatch(name):
+        reader.fail("metadata.name", f"must be lowercase letters, digits and hyphens, got {_r(name)}")
     display_name = reader.optional_string(metadata, "displayName", "metadata") or name
 
     spec = reader.mapping(reader.required(root, "spec", ""), "spec")
+    reader.only(spec, "spec", SPEC_KEYS)
     service = reader.string(spec, "service", "spec")
-    if not _NAME.match(service):
-        reader.fail("spec.service", f"must be lowercase letters, digits and hyphens, got {service!r}")
+    if not _NAME.fullmatch(service):
+        reader.fail("spec.service", f"must be lowercase letters, digits and hyphens, got {_r(service)}")
     description = reader.string(spec, "description", "spec")
     owner = reader.string(spec, "owner", "spec")
     tier = reader.string(spec, "tier", "spec")
     if tier not in TIERS:
-        reader.fail("spec.tier", f"must be one of {', '.join(TIERS)}, got {tier!r}")
+        reader.fail("spec.tier", f"must be one of {', '.join(TIERS)}, got {_r(tier)}")
     runbook = reader.string(spec, "runbook", "spec")
-    if not _RUNBOOK.match(runbook):
-        reader.fail("spec.runbook", f"must be a path like 'runbooks/slo-{name}.md', got {runbook!r}")
+    if not _RUNBOOK.fullmatch(runbook):
+        reader.fail("spec.runbook", f"must be a path like 'runbooks/slo-{name}.md', got {_r(runbook)}")
 
     indicator = _parse_indicator(reader, reader.mapping(reader.required(spec, "indicator", "spec"), "spec.indicator"))
     method = reader.optional_string(spec, "budgetingMethod", "spec")
@@ -234,7 +274,7 @@ def parse_slo(document: object, source: str) -> SloSpec:
     if method is not None and method != expected_method:
         reader.fail(
             "spec.budgetingMethod",
-            f"must be {expected_method!r} for a {indicator.kind} indicator, got {method!r}",
+            f"must be {_r(expected_method)} for a {indicator.kind} indicator, got {_r(method)}",
         )
 
     window_days = _parse_window(reader, spec)
@@ -258,7 +298,7 @@ def _parse_indicator(reader: _Reader, indicator: dict[str, Any]) -> Indicator:
     kinds = [kind for kind in INDICATOR_KINDS if kind in indicator]
     unknown = sorted(set(indicator) - set(INDICATOR_KINDS))
     if unknown:
-        reader.fail("spec.indicator", f"unknown key {unknown[0]!r}; allowed: {', '.join(INDICATOR_KINDS)}")
+        reader.fail("spec.indicator", f"unknown key {_r(unknown[0])}; allowed: {', '.join(INDICATOR_KINDS)}")
     if len(kinds) != 1:
         reader.fail(
             "spec.indicator",
@@ -267,6 +307,7 @@ def _parse_indicator(reader: _Reader, indicator: dict[str, Any]) -> Indicator:
     kind = kinds[0]
     where = f"spec.indicator.{kind}"
     body = reader.mapping(indicator[kind], where)
+    reader.only(body, where, INDICATOR_KEYS[kind])
     if kind == "latency":
         histogram = reader.selector(body, "histogram", where)
         if any(matcher.label == "le" for matcher in histogram.matchers):
@@ -276,7 +317,7 @@ def _parse_indicator(reader: _Reader, indicator: dict[str, Any]) -> Indicator:
         gauge = reader.selector(body, "gauge", where)
         comparison = reader.string(body, "comparison", where)
         if comparison not in COMPARISONS:
-            reader.fail(f"{where}.comparison", f"must be one of {', '.join(COMPARISONS)}, got {comparison!r}")
+            reader.fail(f"{where}.comparison", f"must be one of {', '.join(COMPARISONS)}, got {_r(comparison)}")
         threshold = reader.number(body, "threshold", where)
         return TimesliceIndicator(gauge=gauge, comparison=comparison, threshold=threshold)
     return _parse_ratio(reader, body, where)
@@ -292,16 +333,17 @@ def _parse_ratio(reader: _Reader, body: dict[str, Any], where: str) -> RatioIndi
     if events.metric != total.metric:
         reader.fail(
             f"{where}.{key}",
-            f"must count the same metric as total ({total.metric!r}), got {events.metric!r}",
+            f"must count the same metric as total ({_r(total.metric)}), got {_r(events.metric)}",
         )
     test_labels = reader.mapping(reader.required(body, "testLabels", where), f"{where}.testLabels")
+    reader.only(test_labels, f"{where}.testLabels", TEST_LABELS_KEYS)
     examples: dict[str, dict[str, str]] = {}
     for example in ("good", "bad"):
         field_path = f"{where}.testLabels.{example}"
         labels = reader.mapping(reader.required(test_labels, example, f"{where}.testLabels"), field_path)
         for label, value in labels.items():
             if not isinstance(value, str):
-                reader.fail(f"{field_path}.{label}", f"must be a string, got {value!r}")
+                reader.fail(f"{field_path}.{label}", f"must be a string, got {_r(value)}")
         series = {**total.equality_labels(), **labels}
         if not total.matches(series):
             reader.fail(field_path, f"the example series {series} is not selected by {where}.total")
@@ -321,29 +363,31 @@ def _parse_ratio(reader: _Reader, body: dict[str, Any], where: str) -> RatioIndi
 def _parse_window(reader: _Reader, spec: dict[str, Any]) -> int:
     windows = reader.required(spec, "timeWindow", "spec")
     if not isinstance(windows, list) or len(windows) != 1:
-        reader.fail("spec.timeWindow", f"must be a list with exactly one window, got {windows!r}")
+        reader.fail("spec.timeWindow", f"must be a list with exactly one window, got {_r(windows)}")
     window = reader.mapping(windows[0], "spec.timeWindow[0]")
+    reader.only(window, "spec.timeWindow[0]", WINDOW_KEYS)
     duration = reader.string(window, "duration", "spec.timeWindow[0]")
-    found = _WINDOW.match(duration)
+    found = _WINDOW.fullmatch(duration)
     if not found:
-        reader.fail("spec.timeWindow[0].duration", f"must look like '30d' or '4w', got {duration!r}")
+        reader.fail("spec.timeWindow[0].duration", f"must look like '30d' or '4w', got {_r(duration)}")
     days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
     if not MIN_WINDOW_DAYS <= days <= MAX_WINDOW_DAYS:
         reader.fail(
             "spec.timeWindow[0].duration",
-            f"must be between {MIN_WINDOW_DAYS}d and {MAX_WINDOW_DAYS}d, got {duration!r}",
+            f"must be between {MIN_WINDOW_DAYS}d and {MAX_WINDOW_DAYS}d, got {_r(duration)}",
         )
     rolling = window.get("isRolling", True)
     if rolling is not True:
-        reader.fail("spec.timeWindow[0].isRolling", f"only rolling windows are supported, got {rolling!r}")
+        reader.fail("spec.timeWindow[0].isRolling", f"only rolling windows are supported, got {_r(rolling)}")
     return days
 
 
 def _parse_target(reader: _Reader, spec: dict[str, Any], window_days: int) -> float:
     objectives = reader.required(spec, "objectives", "spec")
     if not isinstance(objectives, list) or len(objectives) != 1:
-        reader.fail("spec.objectives", f"must be a list with exactly one objective, got {objectives!r}")
+        reader.fail("spec.objectives", f"must be a list with exactly one objective, got {_r(objectives)}")
     objective = reader.mapping(objectives[0], "spec.objectives[0]")
+    reader.only(objective, "spec.objectives[0]", OBJECTIVE_KEYS)
     target = reader.required(objective, "target", "spec.objectives[0]")
     if (
         isinstance(target, bool)
@@ -351,7 +395,7 @@ def _parse_target(reader: _Reader, spec: dict[str, Any], window_days: int) -> fl
         or not math.isfinite(target)
         or not 0 < target < 1
     ):
-        reader.fail("spec.objectives[0].target", f"must be a number between 0 and 1, got {target!r}")
+        reader.fail("spec.objectives[0].target", f"must be a number between 0 and 1, got {_r(target)}")
     # The full-outage page condition fires above 36% errors over 5m; that must stay above the 6h page's threshold,
     # or the full-outage condition would fire on burns meant for the slower page or a ticket.
     slow = SLOW_PAGE_BURN_FACTOR_30D * window_days / 30
@@ -359,7 +403,7 @@ def _parse_target(reader: _Reader, spec: dict[str, Any], window_days: int) -> fl
     if slow * (1 - target) >= cap:
         reader.fail(
             "spec.objectives[0].target",
-            f"{target!r} leaves so large a budget that the {number_text(round(slow, 4))}x page burn rate needs "
+            f"{_r(target)} leaves so large a budget that the {number_text(round(slow, 4))}x page burn rate needs "
             f"{number_text(round(slow * (1 - target) * 100, 2))}% errors, not below the "
             f"{number_text(round(cap * 100, 2))}% over 5m at which the full-outage page condition fires; use a "
             f"target above {number_text(round(1 - cap / slow, 4))}",
@@ -382,6 +426,16 @@ class _Reader:
             self.fail(path, f"must be a mapping, got {_kind(value)}")
         return {str(key): item for key, item in value.items()}
 
+    def only(self, mapping: dict[str, Any], path: str, allowed: tuple[str, ...]) -> None:
+        """Every key of `mapping` is one of `allowed`; a misspelled one is named with the closest allowed key."""
+        for key in mapping:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f" did you mean {_r(close[0])}?" if close else ""
+            shown = key if len(key) <= 60 else f"{key[:60]}..."
+            self.fail(_join(path, shown), f"unknown key;{hint} allowed: {', '.join(allowed)}")
+
     def required(self, mapping: dict[str, Any], key: str, parent: str) -> Any:
         if key not in mapping or mapping[key] is None:
             self.fail(_join(parent, key), "is required")
@@ -390,7 +444,7 @@ class _Reader:
     def string(self, mapping: dict[str, Any], key: str, parent: str) -> str:
         value = self.required(mapping, key, parent)
         if not isinstance(value, str) or not value.strip():
-            self.fail(_join(parent, key), f"must be a non-empty string, got {value!r}")
+            self.fail(_join(parent, key), f"must be a non-empty string, got {_r(value)}")
         return str(value)
 
     def optional_string(self, mapping: dict[str, Any], key: str, parent: str) -> str | None:
@@ -399,13 +453,13 @@ class _Reader:
     def number(self, mapping: dict[str, Any], key: str, parent: str) -> float:
         value = self.required(mapping, key, parent)
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            self.fail(_join(parent, key), f"must be a number, got {value!r}")
+            self.fail(_join(parent, key), f"must be a number, got {_r(value)}")
         return float(value)
 
     def positive_number(self, mapping: dict[str, Any], key: str, parent: str) -> float:
         value = self.number(mapping, key, parent)
         if value <= 0:
-            self.fail(_join(parent, key), f"must be a number above 0, got {mapping[key]!r}")
+            self.fail(_join(parent, key), f"must be a number above 0, got {_r(mapping[key])}")
         return value
 
     def selector(self, mapping: dict[str, Any], key: str, parent: str) -> Selector:
@@ -416,6 +470,12 @@ class _Reader:
             self.fail(_join(parent, key), str(error))
 
 
+def _r(value: object, limit: int = 120) -> str:
+    """`repr(value)`, cut short: a message stays one readable line whatever the file holds."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
+
+
 def _join(parent: str, key: str) -> str:
     return f"{parent}.{key}" if parent else key
 
@@ -423,4 +483,4 @@ def _join(parent: str, key: str) -> str:
 def _kind(value: object) -> str:
     if value is None:
         return "nothing"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {_r(value)}"

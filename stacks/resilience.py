@@ -36,6 +36,7 @@ from components.resilience.backup import CellBackup, CellBackupArgs
 from components.resilience.dynamodb import LedgerTable, LedgerTableArgs, table_arn
 from components.resilience.failover_routing import FailoverRouting, FailoverRoutingArgs
 from components.resilience.records_bucket import RecordsBucket, RecordsBucketArgs, paired_key_arn
+from domain.strict_yaml import load_yaml
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
 from stacks.security import SecurityOutputs
@@ -61,10 +62,14 @@ def primary_profile(settings: StackSettings, code: str) -> dict[str, Any]:
     """The size profile the primary footprint (`Pulumi.prod.yaml`) gives a cell: what an active dr scales to."""
     path = Path(pulumi.get_root_directory()) / f"Pulumi.{PRIMARY_STACK}.yaml"
     try:
-        config = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("config") or {}
+        config = (load_yaml(path.read_text(encoding="utf-8"), timestamps=False) or {}).get("config") or {}
     except OSError as error:
         raise pulumi.RunError(
             f"{settings.source}: role active needs {path.name} to size the dr footprint: {error.strerror}"
+        ) from None
+    except (ValueError, yaml.YAMLError) as error:  # not UTF-8, a key twice, malformed: the strict reader's words
+        raise pulumi.RunError(
+            f"{settings.source}: role active reads {path.name}: {' '.join(str(error).split())}"
         ) from None
     prefix = f"{settings.project}:"
     size = config.get(f"{prefix}size", "medium")

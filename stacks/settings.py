@@ -15,13 +15,18 @@ cells                      yes       list of cells: {jurisdiction, region?, size
                                      kubeContext?, eksCluster?}
 vault                      yes       {address: https URL of the cell-shared Vault, namespace?}
 size                       no        default size of every cell: small, medium (default), large
-owner                      no        owner tag (default platform-reliability)
+owner                      no        owner tag and label (default platform-reliability): 1-63 letters,
+                                     digits, '-', '_' or '.', starting and ending with a letter or digit
 dataClassification         no        default classification tag (default confidential)
 observability              no        {grafanaUrl, prometheusUrl, datadogSite, logRetentionDays}
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 =========================  ========  =====================================================================
+
+`aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
+jurisdictions. `cells[].kubeContext` is a kubeconfig context name (1-253 printable characters, no spaces) and
+`cells[].eksCluster` an EKS cluster name, checked with the rule the component that uses it applies.
 
 Usage::
 
@@ -43,12 +48,22 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
 DATA_CLASSIFICATIONS = CLASSIFICATIONS
+OWNER = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$")
+"""The owner is an AWS tag value (up to 256 letters, digits, spaces and `_ . : / = + - @`) and a Kubernetes label
+value (up to 63 characters, alphanumerics and `- _ .`, starting and ending alphanumeric): both rules at once."""
+KUBE_CONTEXT = re.compile(r"^[!-~]{1,253}$")
+"""A kubeconfig context name: 1-253 printable ASCII characters without spaces (`arn:aws:eks:...`, `user@x`)."""
+VAULT_NAMESPACE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*/?$")
+"""A Vault Enterprise namespace path (`admin`, `admin/team-a`)."""
+AWS_REGION_SHAPE = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
+"""What every AWS region name looks like (`eu-west-2`, `us-gov-west-1`), to tell a typo from a region."""
 DATADOG_SITES = ("datadoghq.com", "datadoghq.eu", "us3.datadoghq.com", "us5.datadoghq.com", "ap1.datadoghq.com")
 
 # Replica counts and instance classes per size: what "environment sizes" buy.
@@ -163,21 +178,31 @@ class _Reader:
     def fail(self, key: str, message: str) -> SettingsError:
         return SettingsError(f"{self.source}: {self.namespace}:{key}: {message}")
 
+    def fail_other(self, key: str, message: str) -> SettingsError:
+        """An error about a key of another namespace (`aws:region`)."""
+        return SettingsError(f"{self.source}: {key}: {message}")
+
     def unknown_keys(self, key_prefix: str, given: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         for key in given:
             if key in allowed:
                 continue
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = f" did you mean {close[0]!r}?" if close else ""
             where = f"{key_prefix}{key}" if key_prefix else key
-            raise self.fail(where, f"unknown key{hint} allowed: {', '.join(allowed)}")
+            raise self.fail(_short(where), f"unknown key;{hint} allowed: {', '.join(allowed)}")
 
     def string(self, key: str, value: Any, allowed: tuple[str, ...] | None = None) -> str:
         if not isinstance(value, str):
             raise self.fail(key, f"expected a string, got {_type_name(value)}")
         if allowed is not None and value not in allowed:
-            raise self.fail(key, f"{value!r} is not allowed; allowed: {', '.join(allowed)}")
+            raise self.fail(key, f"{_shown(value)} is not allowed; allowed: {', '.join(allowed)}")
         return value
+
+    def matching(self, key: str, value: Any, pattern: re.Pattern[str], what: str, allowed: str) -> str:
+        text = self.string(key, value)
+        if not pattern.fullmatch(text):
+            raise self.fail(key, f"{_shown(text)} is not {what}; allowed: {allowed}")
+        return text
 
     def integer(self, key: str, value: Any, minimum: int, maximum: int) -> int:
         if isinstance(value, bool):
@@ -186,7 +211,7 @@ class _Reader:
             try:
                 value = int(value)
             except ValueError:
-                raise self.fail(key, f"expected an integer, got {value!r}") from None
+                raise self.fail(key, f"expected an integer, got {_shown(value)}") from None
         if not isinstance(value, int):
             raise self.fail(key, f"expected an integer, got {_type_name(value)}")
         if not minimum <= value <= maximum:
@@ -197,7 +222,7 @@ class _Reader:
         text = self.string(key, value)
         parsed = urlparse(text)
         if parsed.scheme not in schemes or not parsed.netloc:
-            raise self.fail(key, f"{text!r} is not a URL; allowed: a {' or '.join(schemes)} URL")
+            raise self.fail(key, f"{_shown(text)} is not a URL; allowed: a {' or '.join(schemes)} URL")
         return text
 
     def mapping(self, key: str, value: Any) -> dict[str, Any]:
@@ -212,12 +237,22 @@ def _type_name(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"a number ({value})"
     if isinstance(value, str):
-        return f"a string ({value!r})"
+        return f"a string ({_shown(value)})"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """`repr(value)`, cut short: a message stays one readable line whatever the file holds."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
+
+
+def _short(key: str, limit: int = 60) -> str:
+    return key if len(key) <= limit else f"{key[:limit]}..."
 
 
 def _decode(raw: str) -> Any:
@@ -248,8 +283,18 @@ SSO_KEYS = ("discoveryUrl", "instanceArn")
 SSO_INSTANCE_ARN = re.compile(r"^arn:aws:sso:::instance/ssoins-[0-9a-f]{16}$")
 
 
-def parse_settings(values: Mapping[str, str], *, project: str, stack: str, source: str) -> StackSettings:
-    """Validate the stack's config (namespaced keys, string values as the CLI passes them)."""
+def parse_settings(
+    values: Mapping[str, str],
+    *,
+    project: str,
+    stack: str,
+    source: str,
+    secret_keys: frozenset[str] | None = None,
+) -> StackSettings:
+    """Validate the stack's config (namespaced keys, string values as the CLI passes them).
+
+    `secret_keys`, when known, are the keys the CLI passes as secrets: `ssoVaultClientSecret` must be one.
+    """
     reader = _Reader(source, project)
     prefix = f"{project}:"
     own = {key[len(prefix) :]: raw for key, raw in values.items() if key.startswith(prefix)}
@@ -271,6 +316,17 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
     owner = reader.string("owner", own.get("owner", "platform-reliability"))
     if not owner.strip():
         raise reader.fail("owner", "must not be empty")
+    if not OWNER.fullmatch(owner):
+        raise reader.fail(
+            "owner",
+            f"{_shown(owner)} is not a tag and label value; allowed: 1-63 letters, digits, '-', '_' or '.', "
+            "starting and ending with a letter or digit",
+        )
+    secret_key = f"{prefix}ssoVaultClientSecret"
+    if secret_keys is not None and secret_key in values and secret_key not in secret_keys:
+        raise reader.fail(
+            "ssoVaultClientSecret", f"must be a secret; store it encrypted: pulumi config set --secret {secret_key}"
+        )
 
     cells_value = _decode(own["cells"])
     if not isinstance(cells_value, list) or not cells_value:
@@ -308,9 +364,23 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
             f"{key}.dataClassification", item.get("dataClassification", default_class), DATA_CLASSIFICATIONS
         )
         cluster = f"trustfabric-{stack}-{code.lower()}"
-        kube_context = reader.string(f"{key}.kubeContext", item.get("kubeContext", cluster))
-        eks_cluster = reader.string(f"{key}.eksCluster", item.get("eksCluster", cluster))
+        kube_context = reader.matching(
+            f"{key}.kubeContext",
+            item.get("kubeContext", cluster),
+            KUBE_CONTEXT,
+            "a kubeconfig context name",
+            "1-253 printable characters without spaces",
+        )
+        eks_cluster = reader.matching(
+            f"{key}.eksCluster",
+            item.get("eksCluster", cluster),
+            CLUSTER_NAME,
+            "an EKS cluster name",
+            "1-100 letters, digits, '-' or '_', starting with a letter or digit",
+        )
         cells.append(CellSettings(jurisdiction, region, size, data_class, kube_context, eks_cluster))
+
+    _check_default_region(reader, values.get("aws:region"), cells)
 
     vault_value = reader.mapping("vault", _decode(own["vault"]))
     reader.unknown_keys("vault.", vault_value, VAULT_KEYS)
@@ -318,7 +388,15 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
         raise reader.fail("vault.address", "missing required key; allowed: an https URL")
     vault = VaultSettings(
         address=reader.url("vault.address", vault_value["address"], ("https",)),
-        namespace=reader.string("vault.namespace", vault_value["namespace"]) if "namespace" in vault_value else None,
+        namespace=reader.matching(
+            "vault.namespace",
+            vault_value["namespace"],
+            VAULT_NAMESPACE,
+            "a Vault namespace",
+            "letters, digits, '-' or '_', nested with '/' (admin/team-a)",
+        )
+        if "namespace" in vault_value
+        else None,
     )
 
     observability = ObservabilitySettings()
@@ -348,7 +426,7 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
         instance_arn = None
         if "instanceArn" in sso_value:
             instance_arn = reader.string("sso.instanceArn", sso_value["instanceArn"])
-            if not SSO_INSTANCE_ARN.match(instance_arn):
+            if not SSO_INSTANCE_ARN.fullmatch(instance_arn):
                 raise reader.fail(
                     "sso.instanceArn",
                     f"{instance_arn!r} is not an Identity Center instance ARN; allowed: "
@@ -375,6 +453,23 @@ def parse_settings(values: Mapping[str, str], *, project: str, stack: str, sourc
     )
 
 
+def _check_default_region(reader: _Reader, region: Any, cells: list[CellSettings]) -> None:
+    """`aws:region` (when set) is a region of one of the stack's jurisdictions: the default provider's resources
+    are judged by it, so a region outside them would place data where no cell may keep it."""
+    if region is None:
+        return
+    allowed = list(dict.fromkeys(r for cell in cells for r in cell.jurisdiction.allowed_regions))
+    codes = ", ".join(cell.code for cell in cells)
+    if not isinstance(region, str) or not AWS_REGION_SHAPE.fullmatch(region):
+        raise reader.fail_other(
+            "aws:region", f"{_shown(str(region))} is not an AWS region; allowed: {', '.join(allowed)}"
+        )
+    if region not in allowed:
+        raise reader.fail_other(
+            "aws:region", f"{region!r} is outside the stack's jurisdictions ({codes}); allowed: {', '.join(allowed)}"
+        )
+
+
 _REQUIRED_HELP = {
     "role": f"allowed: {', '.join(ROLES)}",
     "cells": "a list of cells, e.g. [{jurisdiction: UK}]",
@@ -390,7 +485,8 @@ def load_settings() -> StackSettings:
     project = pulumi.get_project()
     stack = pulumi.get_stack()
     values = dict(runtime_config.CONFIG.get()) or dict(runtime_config.get_config_env())
-    return parse_settings(values, project=project, stack=stack, source=f"Pulumi.{stack}.yaml")
+    secret_keys = frozenset(key for key in values if runtime_config.is_config_secret(key))
+    return parse_settings(values, project=project, stack=stack, source=f"Pulumi.{stack}.yaml", secret_keys=secret_keys)
 
 
 def deployment(settings: StackSettings) -> str:

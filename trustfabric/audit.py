@@ -260,17 +260,30 @@ def audit_security(
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from .aws_regions import is_aws_region
+
     region_list = list(dict.fromkeys(regions))
     if not region_list:
         raise TrustFabricError("--region: name at least one region to audit")
-    session = boto3.session.Session()
+    for region in region_list:
+        if not is_aws_region(region):
+            shown = repr(region) if len(repr(region)) <= 40 else f"{repr(region)[:36]}...'"
+            raise TrustFabricError(f"--region: {shown} is not an AWS region; e.g. eu-west-2")
+    make = client_factory
+    if make is None:
+        from .drills.common import probe_account
 
-    def default_factory(service: str, region: str) -> Any:
-        return session.client(service, region_name=region, endpoint_url=endpoint_url)
+        session = boto3.session.Session()
+        # One read-only call first: an endpoint that answers but is not AWS fails here, in one line.
+        probe_account(session, endpoint_url, region_list[0])
 
-    make = client_factory or default_factory
+        def default_factory(service: str, region: str) -> Any:
+            return session.client(service, region_name=region, endpoint_url=endpoint_url)
+
+        make = default_factory
     moment = now or dt.datetime.now(dt.UTC)
     result = AuditResult()
+    where = endpoint_url or "the AWS default endpoint"
     try:
         for region in region_list:
             _kms(make("kms", region), region, result)
@@ -279,4 +292,8 @@ def audit_security(
         _cloudtrail({region: make("cloudtrail", region) for region in region_list}, region_list, result)
     except (BotoCoreError, ClientError) as error:
         raise TrustFabricError(f"audit: AWS call failed: {str(error).splitlines()[0]}") from None
+    except (KeyError, TypeError) as error:
+        raise TrustFabricError(
+            f"audit: endpoint {where} answered, but not as AWS does (no {error} in its reply); is it an AWS endpoint?"
+        ) from None
     return result

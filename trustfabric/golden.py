@@ -4,6 +4,10 @@ A snapshot is a reviewed diff: when the program changes what a stack declares, t
 the author regenerates it and the reviewer reads the change in the PR. It records what a stack declares, not
 where: resources' source locations (`source`, `call_site`) are left out, so moving a line is no change to review.
 
+A snapshot is read strictly (`read_snapshot`): a file that is not JSON, holds a key twice, or is not shaped
+like a graph (a list, `resources` that is not a list of resources, a field of the wrong type) is bad input
+naming the file and the key.
+
 Usage::
 
     python -m trustfabric.golden            # rewrite every stack's snapshot
@@ -15,11 +19,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .engine import run_program
+from .errors import TrustFabricError
+from .files import read_json
 from .graph import ResourceGraph
 from .paths import GOLDEN_DIR, REPO_ROOT
+
+_RESOURCE_FIELDS: dict[str, tuple[type, ...]] = {
+    "urn": (str,),
+    "type": (str,),
+    "name": (str,),
+    "custom": (bool,),
+    "parent": (str, type(None)),
+    "provider": (str, type(None)),
+    "region": (str, type(None)),
+    "id": (str,),
+    "inputs": (dict,),
+    "outputs": (dict,),
+    "dependencies": (list,),
+    "property_dependencies": (dict,),
+    "options": (dict,),
+}
+_REQUIRED_RESOURCE_FIELDS = ("urn", "type", "name")
+_KIND = {str: "a string", bool: "a boolean", dict: "an object", list: "a list", type(None): "null"}
 
 
 def stacks(program_dir: Path = REPO_ROOT) -> list[str]:
@@ -32,8 +58,59 @@ def snapshot_path(stack: str, golden_dir: Path = GOLDEN_DIR) -> Path:
 
 
 def load_snapshot(stack: str, golden_dir: Path = GOLDEN_DIR) -> ResourceGraph:
-    path = snapshot_path(stack, golden_dir)
-    return ResourceGraph.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    return read_snapshot(snapshot_path(stack, golden_dir))
+
+
+def _expect(value: Any, kinds: tuple[type, ...], where: str) -> None:
+    if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+        expected = " or ".join(_KIND[kind] for kind in kinds)
+        got = _KIND.get(type(value), type(value).__name__)
+        raise TrustFabricError(f"{where}: expected {expected}, got {got}")
+
+
+def _check_resource(item: Any, where: str) -> None:
+    _expect(item, (dict,), where)
+    for key in _REQUIRED_RESOURCE_FIELDS:
+        if key not in item:
+            raise TrustFabricError(f"{where}.{key}: required")
+    for key, value in item.items():
+        kinds = _RESOURCE_FIELDS.get(key)
+        if kinds is None:
+            raise TrustFabricError(f"{where}.{key}: unknown key; allowed: {', '.join(_RESOURCE_FIELDS)}")
+        _expect(value, kinds, f"{where}.{key}")
+    for index, dependency in enumerate(item.get("dependencies", [])):
+        _expect(dependency, (str,), f"{where}.dependencies[{index}]")
+    for key, dependencies in item.get("property_dependencies", {}).items():
+        _expect(dependencies, (list,), f"{where}.property_dependencies.{key}")
+
+
+def snapshot_from_data(data: Any, source: str) -> ResourceGraph:
+    """A graph snapshot's loaded JSON as a ResourceGraph; TrustFabricError naming `source` and the key when it is
+    not shaped like one."""
+    _expect(data, (dict,), f"{source}: the snapshot")
+    snapshot: Mapping[str, Any] = data
+    for key in ("project", "stack"):
+        if key not in snapshot:
+            raise TrustFabricError(f"{source}: {key}: required")
+        _expect(snapshot[key], (str,), f"{source}: {key}")
+    _expect(snapshot.get("resources", []), (list,), f"{source}: resources")
+    for key in ("outputs", "config"):
+        _expect(snapshot.get(key, {}), (dict,), f"{source}: {key}")
+    for index, item in enumerate(snapshot.get("resources", [])):
+        _check_resource(item, f"{source}: resources[{index}]")
+    return ResourceGraph.from_dict(snapshot)
+
+
+def read_snapshot(path: Path, missing: str = "no such snapshot") -> ResourceGraph:
+    """Read a graph snapshot (`tests/golden/<stack>.json`, or any `preview --format json` output) strictly;
+    `missing` is what the error says when there is no such file."""
+    try:
+        present = path.is_file()
+    except OSError:  # a name too long for the file system, say
+        present = False
+    if not present:
+        raise TrustFabricError(f"{path}: {missing}")
+    return snapshot_from_data(read_json(path), str(path))
 
 
 LOCATION_KEYS = ("source", "call_site")

@@ -30,6 +30,7 @@ from tests.policies.served import (
     served_pack,
     start_pack,
 )
+from tests.trustfabric.helpers import LIVE_UNTIL
 from trustfabric.engine import run_program
 from trustfabric.gate.requests import PreparedGraph, stack_request
 from trustfabric.graph import ResourceGraph
@@ -56,12 +57,12 @@ EXEMPTIONS = f"""exemptions:
     resource: legacy-import
     reason: Imported key material cannot rotate; replaced next quarter.
     approver: security@example.com
-    expires: 2999-12-31
+    expires: {LIVE_UNTIL}
   - policy: aws-s3-bucket-public-access-block
     resource: {BUCKET_URN}
     reason: The account-level public access block covers it.
     approver: security@example.com
-    expires: 2999-12-31
+    expires: {LIVE_UNTIL}
   - policy: aws-kms-key-rotation-enabled
     resource: overdue
     reason: Expired decision; it must not suppress anything.

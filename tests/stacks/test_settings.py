@@ -252,3 +252,84 @@ def test_an_sso_instance_brings_permission_sets(tmp_path, capsys):
     ]
     assert permission_sets
     assert {r["inputs"]["instanceArn"] for r in permission_sets} == {"arn:aws:sso:::instance/ssoins-0123456789abcdef"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (
+            "owner",
+            '{"team": "platform"}',
+            'trust-fabric:owner: \'{"team": "platform"}\' is not a tag and label value; allowed: 1-63 letters, '
+            "digits, '-', '_' or '.', starting and ending with a letter or digit",
+        ),
+        (
+            "owner",
+            "a" * 10_000,
+            f"trust-fabric:owner: '{'a' * 55}...' is not a tag and label value; allowed: 1-63 letters, digits, "
+            "'-', '_' or '.', starting and ending with a letter or digit",
+        ),
+        ("owner", "platform\n", "trust-fabric:owner: 'platform\\n' is not a tag and label value; allowed: 1-63"),
+        (
+            "cells",
+            '[{"jurisdiction": "US", "kubeContext": ""}]',
+            "trust-fabric:cells[0].kubeContext: '' is not a kubeconfig context name; allowed: 1-253 printable "
+            "characters without spaces",
+        ),
+        (
+            "cells",
+            '[{"jurisdiction": "US", "eksCluster": "bad name!"}]',
+            "trust-fabric:cells[0].eksCluster: 'bad name!' is not an EKS cluster name; allowed: 1-100 letters, "
+            "digits, '-' or '_', starting with a letter or digit",
+        ),
+        (
+            "vault",
+            '{"address": "https://vault.example.internal", "namespace": "admin team"}',
+            "trust-fabric:vault.namespace: 'admin team' is not a Vault namespace; allowed: letters, digits, '-' or "
+            "'_', nested with '/' (admin/team-a)",
+        ),
+        (
+            "colour",
+            "blue",
+            "trust-fabric:colour: unknown key; allowed: role, cells, vault, size, owner, dataClassification, "
+            "observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret",
+        ),
+    ],
+    ids=["owner-mapping", "owner-10000", "owner-newline", "kube-context-empty", "eks-cluster", "vault-ns", "unknown"],
+)
+def test_values_the_tag_contract_and_the_components_refuse(key, value, message):
+    with pytest.raises(SettingsError) as error:
+        parse({**BASE, f"trust-fabric:{key}": value})
+    assert str(error.value).startswith(f"Pulumi.dr.yaml: {message}")
+
+
+def test_the_eks_cluster_rule_is_the_components():
+    from components.observability.collector_identity import CLUSTER_NAME
+    from stacks import settings
+
+    assert settings.CLUSTER_NAME is CLUSTER_NAME
+
+
+@pytest.mark.parametrize(
+    ("region", "message"),
+    [
+        ("eu-west-2", "'eu-west-2' is outside the stack's jurisdictions (US, CA); allowed: us-east-1, us-east-2, "),
+        ("london", "'london' is not an AWS region; allowed: us-east-1, us-east-2, us-west-2, ca-central-1, ca-west-1"),
+    ],
+)
+def test_the_default_region_lies_in_the_stacks_jurisdictions(region, message):
+    with pytest.raises(SettingsError) as error:
+        parse({**BASE, "aws:region": region})
+    assert str(error.value).startswith(f"Pulumi.dr.yaml: aws:region: {message}")
+
+
+def test_the_vault_client_secret_must_be_a_secret():
+    values = {**BASE, "trust-fabric:ssoVaultClientSecret": "placeholder"}
+    with pytest.raises(SettingsError) as error:
+        parse_settings(values, project="trust-fabric", stack="dr", source="Pulumi.dr.yaml", secret_keys=frozenset())
+    assert str(error.value) == (
+        "Pulumi.dr.yaml: trust-fabric:ssoVaultClientSecret: must be a secret; store it encrypted: "
+        "pulumi config set --secret trust-fabric:ssoVaultClientSecret"
+    )
+    secret = frozenset({"trust-fabric:ssoVaultClientSecret"})
+    assert parse_settings(values, project="trust-fabric", stack="dr", source="Pulumi.dr.yaml", secret_keys=secret)

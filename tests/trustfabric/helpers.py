@@ -7,6 +7,7 @@ the others (`isolated_config`), which is itself the CLI semantics under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from trustfabric.cli import app
 from trustfabric.errors import TrustFabricError
 
 KMS_POLICY = "aws-kms-key-rotation-enabled"
+LIVE_UNTIL = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+"""An expiry that is live today and within every reviewed file's maximum lifetime (at least 7 days)."""
 STACK = "test"
 
 CLEAN_PROGRAM = """
@@ -61,7 +64,7 @@ def exemption_entry(**overrides: Any) -> dict[str, Any]:
         "resource": "ledger-key",
         "reason": "Imported key material cannot rotate; replaced in TF-123.",
         "approver": "security@example.com",
-        "expires": "2999-12-31",
+        "expires": LIVE_UNTIL,
         **overrides,
     }
 

@@ -5,6 +5,7 @@ Contract (outside tests call exactly this)::
     trustfabric check --stack NAME [--program DIR] [--policy-config FILE] [--exemptions FILE]
                       [--format text|json|sarif] [--output FILE]
                       [--with-checkov [--checkov-suppressions FILE] [--checkov-results FILE]]
+                      [--max-lifetime-days N]
 
 The report goes to stdout (or FILE), progress to stderr (and only on a terminal, or with -v), so stdout is pure
 JSON or SARIF for `--format json|sarif`. Each finding points at the line that declares its resource
@@ -18,6 +19,10 @@ are shown as exempted, and an unsuppressed failure or an expired suppression exi
 or a malformed suppressions file is bad input (exit 2). The checkov part of the run is also written to
 `reports/checkov/<stack>.json` under the program dir, or `--checkov-results FILE`, where the evidence package
 reads it (shape: trustfabric.bridge.results).
+
+Exemptions and suppressions are reviewed entries (`trustfabric.reviewed`): an entry expiring beyond the maximum
+lifetime (`--max-lifetime-days`, else the file's `# max-lifetime-days: N` header, else 90 days), naming a
+pattern, or naming a resource the stack does not declare is bad input (exit 2).
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ if TYPE_CHECKING:
     from ..reviewed import ReviewedEntry
 
 
-def _suppressions(path: Path | None) -> list[ReviewedEntry]:
+def _suppressions(path: Path | None, max_lifetime_days: int | None) -> list[ReviewedEntry]:
     """The checkov suppressions to apply; a missing checkov venv is bad input, found before the long work."""
     from ..bridge.checkov import checkov_executable
     from ..bridge.suppressions import load_suppressions
@@ -59,7 +64,7 @@ def _suppressions(path: Path | None) -> list[ReviewedEntry]:
     checkov_executable()
     suppressions_path = path or DEFAULT_CHECKOV_SUPPRESSIONS
     if path is not None or suppressions_path.is_file():
-        return load_suppressions(suppressions_path)
+        return load_suppressions(suppressions_path, max_lifetime_days=max_lifetime_days)
     return []
 
 
@@ -101,6 +106,13 @@ def check(
         Path | None,
         typer.Option(help="Write the checkov results here; default: reports/checkov/<stack>.json of the program."),
     ] = None,
+    max_lifetime_days: Annotated[
+        int | None,
+        typer.Option(
+            help="Latest expiry, in days from today, of an exemption or suppression (7..365); default: the "
+            "file's '# max-lifetime-days: N' header, else 90."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate every policy against the stack offline; exit 1 on any mandatory violation."""
     from ..gate import run_gate
@@ -108,13 +120,17 @@ def check(
     from ..report.locations import graph_locator
     from ..report.write import write_report
 
+    if max_lifetime_days is not None:
+        from ..reviewed import check_lifetime_days
+
+        check_lifetime_days(max_lifetime_days, "--max-lifetime-days")
     directory = program_dir(program)
     if not directory.is_dir():
         raise TrustFabricError(f"--program: {directory} is not a directory")
     check_output_path(output)
     if checkov_results is not None and not with_checkov:
         raise TrustFabricError("--checkov-results: given without --with-checkov")
-    suppressions = _suppressions(checkov_suppressions) if with_checkov else []
+    suppressions = _suppressions(checkov_suppressions, max_lifetime_days) if with_checkov else []
     results_file = _results_path(checkov_results, directory, stack) if with_checkov else None
     policies = common.pack_policies()
     scan: CheckovScan | None = None
@@ -126,10 +142,18 @@ def check(
             exemptions_file=exemptions,
             policies=policies,
             progress=progress,
+            max_lifetime_days=max_lifetime_days,
         )
         if with_checkov:
             from ..bridge.checkov import merge_findings, scan_graph
+            from ..reviewed import entries_for_stack, stack_names
 
+            suppressions = entries_for_stack(
+                suppressions,
+                result.graph,
+                str(checkov_suppressions or DEFAULT_CHECKOV_SUPPRESSIONS),
+                stack_names(directory),
+            )
             scan = scan_graph(result.graph, suppressions=suppressions, progress=progress)
             findings, exempted = merge_findings(result.findings, result.exempted, scan)
             result = replace(result, findings=findings, exempted=exempted)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import TrustFabricError
 from ..report.formats import DATA_FORMATS, OutputFormat
 from .common import ProgramOption, StackOption, app, format_choice, load_graph
 
@@ -102,21 +101,18 @@ def diff(
 ) -> None:
     """Compare the current graph with the committed golden snapshot (or another stack): added, removed, changed."""
     from ..diff import diff_graphs
-    from ..golden import snapshot_path
+    from ..engine.project import check_stack_name
+    from ..golden import read_snapshot, snapshot_path
 
-    current = load_graph(stack, program)
     if against_stack is not None:
+        current = load_graph(stack, program)
         baseline = load_graph(against_stack, program)
     else:
+        check_stack_name(stack)
         path = golden or snapshot_path(stack)
-        if not path.is_file():
-            raise TrustFabricError(f"{path}: no snapshot for stack {stack!r}; run make golden")
-        from ..graph import ResourceGraph
-
-        try:
-            baseline = ResourceGraph.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError) as error:
-            raise TrustFabricError(f"{path}: not a resource graph snapshot: {error}") from None
+        # Read before the program runs: a missing or malformed snapshot fails at once.
+        baseline = read_snapshot(path, missing=f"no snapshot for stack {stack!r}; run make golden")
+        current = load_graph(stack, program)
     changes = diff_graphs(baseline, current)
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(changes.as_dict(), indent=2, sort_keys=True) + "\n")

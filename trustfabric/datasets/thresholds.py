@@ -22,7 +22,10 @@ from typing import Any
 
 import yaml
 
+from domain.strict_yaml import YamlProblem, load_yaml
+
 from ..errors import TrustFabricError
+from ..files import problem_message
 from .schema import DATASET_SCHEMAS
 
 DEFAULT_FILE = "thresholds.yaml"
@@ -53,7 +56,9 @@ class Thresholds:
 
 def _parse(text: str, source: str) -> Thresholds:
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)  # strict: a key written twice is an error, with its line
+    except YamlProblem as strict:
+        raise TrustFabricError(problem_message(source, strict)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -79,8 +84,9 @@ def load_thresholds(path: Path | None) -> Thresholds:
         return _parse(text, f"trustfabric/datasets/{DEFAULT_FILE}")
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise TrustFabricError(f"--thresholds: {path}: cannot read: {error.strerror or error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or ("not UTF-8 text" if isinstance(error, ValueError) else error)
+        raise TrustFabricError(f"--thresholds: {path}: cannot read: {reason}") from None
     return _parse(text, str(path))
 
 

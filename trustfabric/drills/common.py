@@ -16,7 +16,7 @@ Usage::
     from trustfabric.drills.common import FAILOVER_TARGETS, Aws, CellNames, resolve_jurisdiction
 
     cell = resolve_jurisdiction("uk")                  # TrustFabricError (exit 2) for an unknown code
-    aws = Aws.connect(endpoint_url="http://127.0.0.1:5000")   # TrustFabricError when unreachable
+    aws = Aws.connect(endpoint_url="http://127.0.0.1:5000")   # TrustFabricError when unreachable or not AWS
     names = CellNames.of(cell, aws.account_id)
     assert FAILOVER_TARGETS["tier0"].rto_seconds == 15 * 60
 """
@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.parsers import ResponseParserError
 
 from domain.naming import (
     API_SERVICE,
@@ -48,6 +50,7 @@ from domain.naming import (
 )
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tiers import TIERS, Tier
+from trustfabric.aws_regions import is_aws_region
 from trustfabric.errors import TrustFabricError
 
 
@@ -167,6 +170,66 @@ _CALL_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_t
 _PROBE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10)
 
 
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+def _region_source(session: boto3.session.Session) -> str:
+    """Where botocore found the session's region: its environment variable, else the profile."""
+    if os.environ.get("AWS_DEFAULT_REGION"):
+        return "AWS_DEFAULT_REGION"
+    return f"the region of AWS profile {session.profile_name!r}"
+
+
+def probe_account(session: boto3.session.Session, endpoint: str | None, probe_region: str | None = None) -> str:
+    """The caller's account id, from STS GetCallerIdentity at `endpoint` (None: AWS's own endpoints).
+
+    TrustFabricError (exit 2), one line, when the region is no AWS region, there are no credentials, the endpoint
+    is unreachable or refuses them, or it answers but not as AWS STS does (a web server, a proxy's login page).
+    """
+    region = probe_region or session.region_name or "us-east-1"
+    if not is_aws_region(region):
+        shown = repr(region) if len(repr(region)) <= 40 else f"{repr(region)[:36]}...'"
+        source = "the region asked for" if probe_region else _region_source(session)
+        raise TrustFabricError(f"{source}: {shown} is not an AWS region; e.g. eu-west-2")
+    where = endpoint or "the AWS default endpoint"
+    try:
+        sts = session.client("sts", region_name=region, endpoint_url=endpoint, config=_PROBE_CONFIG)
+        identity = sts.get_caller_identity()
+    except NoCredentialsError:
+        raise TrustFabricError(
+            "no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        ) from None
+    except (ResponseParserError, KeyError, TypeError, AttributeError):  # botocore's parsers on a non-AWS reply
+        raise TrustFabricError(
+            f"endpoint {where} answered, but not as AWS does (its reply to sts:GetCallerIdentity is not an AWS "
+            "API response); is it an AWS endpoint?"
+        ) from None
+    except ClientError as error:
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        if code in ("", "Unknown") or code.isdigit():  # an HTTP error with no AWS error code: not an AWS API
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+            raise TrustFabricError(
+                f"endpoint {where} answered, but not as AWS does (HTTP {status} with no AWS error code to "
+                "sts:GetCallerIdentity); is it an AWS endpoint?"
+            ) from None
+        message = " ".join(str(error).split())
+        message = message if len(message) <= 200 else f"{message[:200]}..."
+        raise TrustFabricError(f"endpoint {where} refused the credentials: {message}") from None
+    except BotoCoreError as error:
+        message = " ".join(str(error).split())
+        message = message if len(message) <= 200 else f"{message[:200]}..."
+        raise TrustFabricError(f"endpoint {where} unreachable or refused the credentials: {message}") from None
+    except ValueError as error:  # a malformed --endpoint-url
+        raise TrustFabricError(f"--endpoint-url {endpoint!r} is not a URL: {error}") from None
+    account = identity.get("Account") if isinstance(identity, dict) else None
+    if not isinstance(account, str) or not _ACCOUNT_ID.fullmatch(account):
+        raise TrustFabricError(
+            f"endpoint {where} answered, but not as AWS does (sts:GetCallerIdentity returned no 12-digit account "
+            "id); is it an AWS endpoint?"
+        )
+    return account
+
+
 @dataclass
 class Aws:
     """boto3 clients for one endpoint (a real account, or a moto server) and the caller's account."""
@@ -177,26 +240,14 @@ class Aws:
 
     @classmethod
     def connect(cls, endpoint_url: str | None = None, probe_region: str | None = None) -> Aws:
-        """Check the endpoint answers and the credentials work; TrustFabricError (exit 2) otherwise.
+        """Check the endpoint answers as AWS does and the credentials work; TrustFabricError (exit 2) otherwise.
 
         `probe_region` is where the STS check goes: a failover passes the standby region, so not even the
         credential check depends on the failed region.
         """
         endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
         session = boto3.session.Session()
-        region = probe_region or session.region_name or "us-east-1"
-        try:
-            sts = session.client("sts", region_name=region, endpoint_url=endpoint, config=_PROBE_CONFIG)
-            account = str(sts.get_caller_identity()["Account"])
-        except NoCredentialsError:
-            raise TrustFabricError(
-                "no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
-            ) from None
-        except (BotoCoreError, ClientError) as error:
-            where = endpoint or "the AWS default endpoint"
-            raise TrustFabricError(f"endpoint {where} unreachable or refused the credentials: {error}") from None
-        except ValueError as error:  # a malformed --endpoint-url
-            raise TrustFabricError(f"--endpoint-url {endpoint!r} is not a URL: {error}") from None
+        account = probe_account(session, endpoint, probe_region)
         return cls(endpoint_url=endpoint, account_id=account, session=session)
 
     @property

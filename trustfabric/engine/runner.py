@@ -33,9 +33,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import ConfigError, ProgramError
-from ..graph import SECRET_SIG, SIG_KEY, ResourceGraph
+from ..graph import SECRET_SIG, SIG_KEY, Resource, ResourceGraph
 from .mocks import RecordingMocks
 from .monitor import create_monitor
+from .plaintext import conceal
 from .project import Project, StackConfig, load_project, load_stack_config
 
 
@@ -142,12 +143,21 @@ def _run_in_fresh_context(
         project=project.name,
         stack=stack,
         program_dir=str(project.directory),
-        resources={urn: monitor.records[urn] for urn in sorted(monitor.records)},
-        outputs=monitor.stack_outputs,
+        resources={urn: _concealed(monitor.records[urn], config.secret_values) for urn in sorted(monitor.records)},
+        outputs=conceal(monitor.stack_outputs, config.secret_values),
         config=config.redacted(),
         stack_urn=monitor.stack_urn,
     )
     return graph
+
+
+def _concealed(resource: Resource, secrets: frozenset[str]) -> Resource:
+    """The resource with every input or output holding a secret config value marked secret."""
+    if not secrets:
+        return resource
+    resource.inputs = conceal(resource.inputs, secrets)
+    resource.outputs = conceal(resource.outputs, secrets)
+    return resource
 
 
 _run_lock = threading.Lock()

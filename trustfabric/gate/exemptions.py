@@ -13,6 +13,8 @@ Usage::
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,9 @@ def _known(known_policies: Collection[str] | None) -> CheckValidator | None:
 
     def validate(policy: str, where: str) -> None:
         if policy not in known_policies:
-            raise TrustFabricError(f"{where}.policy: unknown policy {policy!r}")
+            close = difflib.get_close_matches(policy, sorted(known_policies), n=1, cutoff=0.8)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TrustFabricError(f"{where}.policy: unknown policy {policy!r}{hint}")
 
     return validate
 
@@ -37,9 +41,17 @@ def parse_exemptions(data: Any, source: str, known_policies: Collection[str] | N
     return parse_entries(data, source, EXEMPTIONS, _known(known_policies))
 
 
-def load_exemptions(path: Path, known_policies: Collection[str] | None = None) -> list[ReviewedEntry]:
-    """Read and validate an exemptions file; a bad file raises TrustFabricError naming file, entry and key."""
-    return load_entries(path, EXEMPTIONS, _known(known_policies))
+def load_exemptions(
+    path: Path,
+    known_policies: Collection[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    max_lifetime_days: int | None = None,
+) -> list[ReviewedEntry]:
+    """Read and validate an exemptions file; a bad file raises TrustFabricError naming file, entry and key.
+
+    Every entry must expire within the maximum lifetime (trustfabric.reviewed.load_entries) from `today`."""
+    return load_entries(path, EXEMPTIONS, _known(known_policies), today=today, max_lifetime_days=max_lifetime_days)
 
 
 __all__ = ["load_exemptions", "parse_exemptions"]

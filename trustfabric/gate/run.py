@@ -39,7 +39,7 @@ from ..errors import TrustFabricError
 from ..findings import Finding, sort_key
 from ..graph import ResourceGraph
 from ..paths import DEFAULT_EXEMPTIONS
-from ..reviewed import ReviewedEntry
+from ..reviewed import ReviewedEntry, entries_for_stack
 from .analyzer import Analyzer, Diagnostic
 from .config import PolicyConfig, load_policy_config
 from .exemptions import load_exemptions
@@ -148,11 +148,13 @@ def run_gate(
     policies: Sequence[Any],
     today: dt.date | None = None,
     progress: Progress | None = None,
+    max_lifetime_days: int | None = None,
 ) -> GateResult:
     """Run the program (unless `graph` is given), evaluate `policies`, apply floors and exemptions.
 
     `exemptions_file` defaults to `policies/exemptions.yaml` of this repository (absent means none);
-    `progress` receives short status lines. Bad input (config, exemptions, stack files, program errors) raises
+    `progress` receives short status lines; `max_lifetime_days` overrides the exemptions file's maximum
+    lifetime (trustfabric.reviewed). Every exemption applying to the stack must name one of its resources. Bad input (config, exemptions, stack files, program errors) raises
     TrustFabricError.
     """
     from ..engine import run_program
@@ -162,13 +164,17 @@ def run_gate(
     infos = {policy.name: policy_info(policy) for policy in policy_list}
     config = load_policy_config(Path(policy_config_file), policy_list) if policy_config_file else PolicyConfig()
     exemptions_path = Path(exemptions_file) if exemptions_file is not None else DEFAULT_EXEMPTIONS
+    day = today or dt.date.today()
     exemptions: list[ReviewedEntry] = []
     if exemptions_file is not None or exemptions_path.is_file():
-        exemptions = load_exemptions(exemptions_path, known_policies=set(infos))
+        exemptions = load_exemptions(
+            exemptions_path, known_policies=set(infos), today=day, max_lifetime_days=max_lifetime_days
+        )
 
     if graph is None:
         report(f"running {program_dir} for stack {stack} under the offline engine")
         graph = run_program(program_dir, stack)
+    exemptions = entries_for_stack(exemptions, graph, str(exemptions_path))
 
     report(f"evaluating {len(policy_list)} policies against {len(graph.custom_resources)} resources")
     analyzer = Analyzer(policy_list, policy_config=config.analyzer_config(policy_list))
@@ -176,7 +182,6 @@ def run_gate(
     findings = [diagnostic_finding(d, infos.get(d.policy), graph) for d in diagnostics]
     findings += floor_findings(config, list(infos.values()), graph)
 
-    day = today or dt.date.today()
     live = [exemption for exemption in exemptions if exemption.is_live(day)]
     counted: list[Finding] = []
     exempted: list[Finding] = []

@@ -24,21 +24,13 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from domain.strict_yaml import YamlProblem, load_yaml
 from trustfabric.errors import TrustFabricError
+from trustfabric.files import problem_message
 
 from . import PACKAGE_DIR
 
 SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class _PlainLoader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: times and dates stay strings."""
-
-
-_PlainLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def read_document(path: Path) -> Any:
@@ -55,7 +47,9 @@ def read_document(path: Path) -> Any:
         except json.JSONDecodeError as error:
             raise TrustFabricError(f"{path}: not valid JSON: {error.msg} at line {error.lineno}") from None
     try:
-        return yaml.load(text, Loader=_PlainLoader)
+        return load_yaml(text, timestamps=False)  # strict: a key written twice is an error, with its line
+    except YamlProblem as strict:
+        raise TrustFabricError(problem_message(path, strict)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "malformed"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.trustfabric.helpers import invoke, pack_policies, write_program
+from tests.trustfabric.helpers import LIVE_UNTIL, invoke, pack_policies, write_program
 from trustfabric.bridge.suppressions import load_suppressions, parse_suppressions
 from trustfabric.errors import TrustFabricError
 from trustfabric.findings import Finding, ResourceRef
@@ -26,7 +26,7 @@ ENTRY = {
     "resource": "ledger-key",
     "reason": "Imported key material.",
     "approver": "platform-security",
-    "expires": "2099-12-31",
+    "expires": LIVE_UNTIL,
 }
 
 
@@ -123,7 +123,7 @@ def test_missing_checkov_venv_says_run_make_setup(
         ({k: v for k, v in ENTRY.items() if k != "reason"}, "suppressions[0].reason: required"),
         (
             {**ENTRY, "owner": "me"},
-            "suppressions[0].owner: unknown key; allowed: check, resource, reason, approver, expires",
+            "suppressions[0].owner: unknown key; allowed: check, resource, reason, approver, expires, stacks",
         ),
     ],
 )
@@ -134,7 +134,7 @@ def test_validation_messages(entry: dict[str, Any], message: str) -> None:
 
 
 def test_matching_by_name_urn_and_star() -> None:
-    (by_name,) = parse_suppressions([ENTRY], "s.yaml")
+    (by_name,) = parse_suppressions([{**ENTRY, "expires": "2099-12-31"}], "s.yaml")
     (star,) = parse_suppressions([{**ENTRY, "resource": "*"}], "s.yaml")
     finding = Finding("CKV_AWS_7", "mandatory", "medium", "m", ResourceRef("urn:x::ledger-key", "t", "ledger-key"))
     other = Finding("CKV_AWS_7", "mandatory", "medium", "m", ResourceRef("urn:x::other", "t", "other"))

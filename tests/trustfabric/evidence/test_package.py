@@ -17,6 +17,7 @@ from tests.trustfabric.gate.sample_policies import RETENTION_POLICY
 from tests.trustfabric.helpers import (
     CLEAN_PROGRAM,
     KMS_POLICY,
+    LIVE_UNTIL,
     SEEDED_PROGRAM,
     exemption_entry,
     invoke,
@@ -253,9 +254,9 @@ def test_an_exemption_shows_approver_and_expiry(tmp_path: Path) -> None:
     )
     row = _matrix(out)["CIS-AWS-3.0 3.6"]
     assert row["status"] == "exempted"
-    assert row["reasons"] == ["1 exempted finding(s): approved by security@example.com until 2999-12-31"]
+    assert row["reasons"] == [f"1 exempted finding(s): approved by security@example.com until {LIVE_UNTIL}"]
     markdown = (out / "control-matrix.md").read_text()
-    assert "approved by security@example.com, expires 2999-12-31" in markdown
+    assert f"approved by security@example.com, expires {LIVE_UNTIL}" in markdown
 
 
 LOG_PROGRAM = """

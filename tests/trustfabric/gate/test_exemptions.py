@@ -7,7 +7,14 @@ import json
 
 import pytest
 
-from tests.trustfabric.helpers import KMS_POLICY, SEEDED_PROGRAM, exemption_entry, kms_policy, pack_policies
+from tests.trustfabric.helpers import (
+    KMS_POLICY,
+    LIVE_UNTIL,
+    SEEDED_PROGRAM,
+    exemption_entry,
+    kms_policy,
+    pack_policies,
+)
 from trustfabric.errors import TrustFabricError
 from trustfabric.gate import DEFAULT_EXEMPTIONS, run_gate
 from trustfabric.gate.exemptions import load_exemptions
@@ -33,7 +40,7 @@ def test_exempted_findings_are_shown_in_text(run_check):
     assert "EXEMPTED (1, not counted)" in result.stdout
     assert (
         "      exempted: Imported key material cannot rotate; replaced in TF-123. "
-        "(approved by security@example.com, expires 2999-12-31)"
+        f"(approved by security@example.com, expires {LIVE_UNTIL})"
     ) in result.stdout
     assert result.stdout.splitlines()[-1] == "0 mandatory, 0 advisory violations in 0 resources (1 exempted)"
 
@@ -86,7 +93,7 @@ def test_malformed_exemptions_are_a_one_line_exit_2(program, exemptions_file, cl
 def test_exemption_files_may_be_a_bare_list_or_empty(tmp_path):
     bare = tmp_path / "bare.yaml"
     bare.write_text(f"- policy: {KMS_POLICY}\n  resource: k\n  reason: r\n  approver: a\n  expires: 2030-01-01\n")
-    [exemption] = load_exemptions(bare, known_policies={KMS_POLICY})
+    [exemption] = load_exemptions(bare, known_policies={KMS_POLICY}, today=dt.date(2029, 12, 1))
     assert exemption.expires == dt.date(2030, 1, 1)
     empty = tmp_path / "empty.yaml"
     empty.write_text("# nothing yet\n")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.trustfabric.helpers import KMS_POLICY, SEEDED_PROGRAM, kms_policy, pack_policies
+from tests.trustfabric.helpers import KMS_POLICY, LIVE_UNTIL, SEEDED_PROGRAM, kms_policy, pack_policies
 from trustfabric.findings import Finding, ResourceRef
 from trustfabric.report import render_json, render_sarif, render_text
 from trustfabric.report.catalog import catalog, catalog_records
@@ -253,7 +253,7 @@ def test_sarif_report_is_valid_and_complete(program, isolated_config, exemptions
         "resource": "vault-key",
         "reason": "Migrating in TF-9.",
         "approver": "ciso",
-        "expires": "2999-01-01",
+        "expires": LIVE_UNTIL,
     }
     result = cli(
         "--stack",
@@ -289,7 +289,7 @@ def test_sarif_report_is_valid_and_complete(program, isolated_config, exemptions
         {
             "kind": "external",
             "status": "accepted",
-            "justification": "Migrating in TF-9. (approved by ciso, expires 2999-01-01)",
+            "justification": f"Migrating in TF-9. (approved by ciso, expires {LIVE_UNTIL})",
         }
     ]
 
