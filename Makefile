@@ -10,15 +10,28 @@ STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 LOCK_DIR := requirements
 UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes
 
-.PHONY: setup postgres browser check test lint golden bench clean lock
+.PHONY: setup prometheus postgres browser check test lint golden bench clean lock
 
-setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed postgres browser
+setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed prometheus postgres browser
 
 # The page tests open the HTML the toolchain writes in Debian's headless Chromium (trustfabric.browser, through
 # Playwright, which never downloads one): installed when missing and we may (root with apt-get), else one line.
 browser: $(VENV)/.installed
 	@$(BIN)/python -c "import sys; from trustfabric.browser import ensure_chromium; sys.exit(ensure_chromium() is None)" \
 		|| echo "Chromium missing (the page tests need it): run sudo apt-get install -y chromium"
+
+# The alerting tests validate the generated rules and routes with promtool and amtool: Debian's `prometheus` and
+# `prometheus-alertmanager`, installed when missing and we may (root with apt-get), else one line saying what to run.
+prometheus:
+	@if ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "==> installing promtool and amtool (Debian: prometheus, prometheus-alertmanager)"; \
+			export DEBIAN_FRONTEND=noninteractive; apt-get update -qq \
+			&& apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null; \
+		else \
+			echo "promtool or amtool missing (the alerting tests need them): run sudo apt-get install -y prometheus prometheus-alertmanager"; \
+		fi; \
+	fi
 
 # The database drills (and their tests) run a real PostgreSQL server: Debian's `postgresql`, installed when
 # missing and we may (root with apt-get), else one line saying what to run.
