@@ -3,6 +3,7 @@ fresh context, so no test needs to set mocks itself and nothing leaks between ru
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,8 @@ def stack_graph():
         return _GRAPHS[stack]
 
     return get
+
+
+# checkov's verdict cache (trustfabric.bridge.cache) is off in tests, so every test sees checkov run (and the
+# processes tests start inherit it); tests/trustfabric/bridge/test_cache.py turns it on in a directory of its own.
+os.environ["TRUSTFABRIC_NO_CACHE"] = "1"

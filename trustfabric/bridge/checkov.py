@@ -38,6 +38,7 @@ from ..gate.info import PolicyInfo
 from ..graph import ResourceGraph
 from ..paths import CHECKOV_VENV
 from ..reviewed import EVERY_RESOURCE, ReviewedEntry
+from .cache import cached_reports, store_reports, verdict_key
 from .k8s import write_manifests
 from .tfplan import Unmapped, build_plan
 
@@ -121,6 +122,8 @@ class CheckovScan:
     checkov_version: str = ""
     plan_sha256: str = ""
     """SHA-256 of the Terraform plan JSON checkov scanned, as written."""
+    cached: bool = False
+    """The verdicts came from the cache (`trustfabric.bridge.cache`): the same files, the same checkov."""
 
     @property
     def passed(self) -> int:
@@ -148,6 +151,7 @@ class CheckovScan:
         return (
             f"checkov: {counts['passed']} passed, {counts['failed']} failed, {counts['suppressed']} suppressed "
             f"on {counts['resources']} resources in {self.seconds:.1f}s"
+            + (" (verdicts cached)" if self.cached else "")
             + (f"; not scanned: {not_scanned}" if not_scanned else "")
         )
 
@@ -374,9 +378,16 @@ def scan_graph(
         root.mkdir(parents=True, exist_ok=True)
         (root / "plan.json").write_text(plan_text, encoding="utf-8")
         manifests, k8s_unmapped = write_manifests(graph, root / "k8s")
-        report(f"checkov: scanning {bridged.resource_count} Terraform resources and {len(manifests)} manifests")
+        key = verdict_key(root, executable, FRAMEWORKS)
         started = time.perf_counter()
-        reports = run_checkov(root, timeout=timeout)
+        reports = cached_reports(key)
+        cached = reports is not None
+        if reports is None:
+            report(f"checkov: scanning {bridged.resource_count} Terraform resources and {len(manifests)} manifests")
+            reports = run_checkov(root, timeout=timeout)
+            store_reports(key, reports)
+        else:
+            report("checkov: the same files were scanned by the same checkov before; reusing its verdicts")
         seconds = time.perf_counter() - started
     errors = parsing_errors(reports)
     if errors:
@@ -401,6 +412,7 @@ def scan_graph(
         resources_scanned=bridged.resource_count + len(manifests),
         checkov_version=checkov_version(reports, executable),
         plan_sha256=hashlib.sha256(plan_text.encode("utf-8")).hexdigest(),
+        cached=cached,
     )
 
 
