@@ -42,6 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import re2  # google-re2
 from jsonschema import Draft7Validator, ValidationError, validators
 from trestle.oscal import OSCAL_VERSION as TRESTLE_OSCAL_VERSION
@@ -303,21 +304,34 @@ def _compiled(pattern: str) -> Any:
 
 
 @cache
+def _schema(model: str) -> Any:
+    return json.loads((SCHEMA_DIR / SCHEMA_FILES[model]).read_text(encoding="utf-8"))
+
+
+@cache
 def _validator(model: str) -> Any:
-    schema = json.loads((SCHEMA_DIR / SCHEMA_FILES[model]).read_text(encoding="utf-8"))
     oscal_validator = validators.extend(Draft7Validator, {"pattern": _re2_pattern})
-    return oscal_validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+    return oscal_validator(_schema(model), format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+@cache
+def _fast_validator(model: str) -> Any:
+    """jsonschema-rs: the same verdict in milliseconds (the assessment results take about 15 s in jsonschema)."""
+    return jsonschema_rs.Draft7Validator(_schema(model), validate_formats=True)
 
 
 def schema_errors(document: Mapping[str, Any]) -> list[str]:
     """Why an OSCAL JSON document (wrapped in its model key) is not valid against the OSCAL 1.1.3 JSON schema.
 
-    Empty when it is valid. Each entry is `<JSON pointer>: <message>`, sorted. A document whose single top-level key
-    is not a model with a vendored schema is reported as such.
+    Empty when it is valid. jsonschema-rs decides validity; jsonschema, slower, words the errors of an invalid
+    document (with RE2 for the schema's `\\p{L}` patterns). Each entry is `<JSON pointer>: <message>`, sorted.
+    A document whose single top-level key is not a model with a vendored schema is reported as such.
     """
     keys = list(document)
     if len(keys) != 1 or keys[0] not in SCHEMA_FILES:
         return [f"/: expected one top-level key of {', '.join(SCHEMA_FILES)}, got {', '.join(keys) or 'none'}"]
+    if _fast_validator(keys[0]).is_valid(dict(document)):
+        return []
     errors = _validator(keys[0]).iter_errors(dict(document))
     return sorted(f"/{'/'.join(str(part) for part in error.absolute_path)}: {error.message}" for error in errors)
 
