@@ -145,9 +145,8 @@ def _plain_references(request: Any, values: dict[str, Any], field_name: str) -> 
     """The request with the resource references in its `field_name` Struct replaced by their IDs or URNs.
 
     The SDK's MockMonitor deserializes what it receives, and deserializing a reference rebuilds a live resource
-    object from its URN on the monitor's thread, whose outputs never resolve: the run waited forever. The engine
-    hands bridged providers plain IDs and URNs anyway (`trustfabric.engine.wire`); the recorded inputs keep the
-    references."""
+    object from its URN on the monitor's thread, whose outputs never resolve: the run waited forever. The mocks
+    get the values an analyzer gets (`trustfabric.engine.wire`); the recorded inputs keep the references."""
     if not has_references(values):
         return request
     from google.protobuf import json_format

@@ -5,8 +5,8 @@ the SDK sends the engine a *resource reference* (`{sig: 5cf8..., urn, id}`). The
 bridge and the differ follow it), but the engine never hands one to an analyzer: it marshals analyzer requests
 without `KeepResources`, so each reference becomes its resource's ID (a custom resource), an unknown value (an ID
 not known yet during a preview), or its URN (a component resource). Pulumi's `plugin.MarshalPropertyValue` and
-`UnmarshalPropertyValue` (sdk/go/common/resource/plugin/rpc.go) are the source of these rules; bridged providers
-such as pulumi-aws do not accept references either, so the mocks are handed the same plain value.
+`UnmarshalPropertyValue` (sdk/go/common/resource/plugin/rpc.go) are the source of these rules. The mocks are handed
+the same plain value (`monitor._plain_references`).
 
 Usage::
 
