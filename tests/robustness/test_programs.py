@@ -136,7 +136,9 @@ def test_policies_see_what_the_cli_hands_analyzers(foreign: Callable[..., Path])
         seen[args.name] = dict(args.props)
 
     policy = ResourceValidationPolicy(
-        name="test-record-props", description="records what it sees", validate=record,
+        name="test-record-props",
+        description="records what it sees",
+        validate=record,
         enforcement_level=EnforcementLevel.ADVISORY,
     )
     program = foreign(

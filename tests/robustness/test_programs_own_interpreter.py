@@ -127,7 +127,10 @@ def test_a_third_party_program_is_previewed_and_gated(shop: Path):
     assert preview.code == 0, preview.stderr
     graph = json.loads(preview.stdout)
     by_name = {resource["name"]: resource for resource in graph["resources"]}
-    assert by_name["site-logs"]["inputs"]["policyArn"] == "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    assert (
+        by_name["site-logs"]["inputs"]["policyArn"]
+        == "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    )
     assert by_name["shop-handler"]["inputs"]["runtime"] == "python3.12"
     assert by_name["shop-handler"]["parent"] == by_name["shop"]["urn"]
     assert {"subnet-a", "subnet-b"} <= set(by_name)
@@ -155,7 +158,9 @@ def test_a_child_process_records_the_same_graph_as_this_process(shop: Path):
 def random_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The virtualenv `--install` builds for RANDOM (cached under .cache/ between runs); fails the test with
     the one line the CLI prints when it cannot be built."""
-    program = write_program(tmp_path_factory.mktemp("build") / "random", RANDOM, files={"requirements.txt": REQUIREMENTS})
+    program = write_program(
+        tmp_path_factory.mktemp("build") / "random", RANDOM, files={"requirements.txt": REQUIREMENTS}
+    )
     patch = pytest.MonkeyPatch()
     patch.setenv("TRUSTFABRIC_CACHE_DIR", str(REPO_ROOT / ".cache"))
     try:
@@ -185,9 +190,7 @@ def test_install_builds_the_program_virtualenv_and_runs_it_there(
 
 
 def test_runtime_options_virtualenv_is_the_interpreter(tmp_path: Path, random_venv: Path):
-    program = write_program(
-        tmp_path / "random", RANDOM, project_extra=f"  options:\n    virtualenv: {random_venv}\n"
-    )
+    program = write_program(tmp_path / "random", RANDOM, project_extra=f"  options:\n    virtualenv: {random_venv}\n")
     outcome = run_cli(["preview", "--stack", STACK, "--program", program, "--format", "json"])
     assert outcome.code == 0, outcome.stderr
     graph = json.loads(outcome.stdout)
@@ -206,7 +209,10 @@ def test_runtime_options_virtualenv_is_the_interpreter(tmp_path: Path, random_ve
     [
         ("import sys; sys.exit(0)", "the program called sys.exit(0) (__main__.py:1) before it ran to completion"),
         ("import os; os._exit(0)", "the program called os._exit(0) (__main__.py:1) before it ran to completion"),
-        ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "the program was killed by SIGKILL in the program's"),
+        (
+            "import os, signal; os.kill(os.getpid(), signal.SIGKILL)",
+            "the program was killed by SIGKILL in the program's",
+        ),
     ],
     ids=["sys-exit", "os-exit", "killed"],
 )
