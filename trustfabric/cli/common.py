@@ -3,8 +3,9 @@ stderr, the policy pack.
 
 Global options come before the command (`trustfabric -q check ...`): `--version` prints `trustfabric <version>`;
 `-q/--quiet` leaves only errors on stderr (no progress, no information lines); `-v/--verbose` adds a line per
-progress step, on a terminal or not; `--debug` prints an error's traceback before its one line. Every command writes its progress through `status` (a spinner on a
-terminal), `stderr` (an information line) and `verbose` (a line only with -v), so each honours them.
+progress step, on a terminal or not; `--debug` prints an error's traceback before its one line. Every command
+writes its progress through `status` (a spinner on a terminal), `stderr` (an information line) and `verbose` (a
+line only with -v), so each honours them.
 
 This package is the only part of the toolchain that imports the policy pack (`pack_policies`); everything else
 is handed the policies. Heavy imports (the Pulumi SDK, provider SDKs, the pack) happen inside commands, so
