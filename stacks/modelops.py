@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from components.modelops.feedback import FeedbackQueues, FeedbackQueuesArgs
-from components.modelops.pipelines import ModelPipelines, ModelPipelinesArgs
+from components.modelops.pipelines import EXECUTION_ROLE, ModelPipelines, ModelPipelinesArgs
 from components.modelops.registry import ModelRegistry, ModelRegistryArgs, RegisteredModel
 from components.modelops.serving import ModelServing, ModelServingArgs
 from components.modelops.stores import ModelStores, ModelStoresArgs
@@ -117,7 +117,8 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
             logs_key_arn=security.key_arns["logs"],
             lineage_bucket_name=stores.bucket_names["lineage"],
             lineage_bucket_arn=stores.bucket_arns["lineage"],
-            cell_role_arns=(security.deploy_role_arn, pipelines.execution_role_arn),
+            cell_roles=("deploy", EXECUTION_ROLE),
+            role_dependencies=(pipelines,),
             permissions_boundary_arn=boundary,
             log_retention_days=retention,
         ),

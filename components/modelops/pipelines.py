@@ -55,6 +55,8 @@ from domain.naming import role_name
 
 IMAGE_TAG = "2026.11"
 """The pinned release of the cell's ModelOps images (evaluation, training, serving, monitor analyzer)."""
+EXECUTION_ROLE = "model-execution"
+"""The execution role's name within the cell (`trustfabric-<stack>-<cell>-model-execution`)."""
 EVALUATION_SCHEDULE = "cron(0 2 * * ? *)"
 """Nightly, 02:00 in the cell's time zone."""
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600

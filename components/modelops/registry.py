@@ -28,7 +28,7 @@ Usage::
                                     evaluation={"accuracy": 0.99}),),
             data_key_arn=key_arns["data-restricted"], logs_key_arn=key_arns["logs"],
             lineage_bucket_name=stores.bucket_names["lineage"], lineage_bucket_arn=stores.bucket_arns["lineage"],
-            cell_role_arns=(deploy_role_arn,),
+            cell_roles=("deploy",), role_dependencies=(iam_baseline,),
         ),
         opts=pulumi.ResourceOptions(parent=cell, provider=uk_provider),
     )
@@ -59,6 +59,8 @@ EVALUATION_METRICS = ("accuracy", "precision", "recall", "f1")
 """Metrics the gate compares with a family's minimums."""
 APPROVER = "model-approver"
 """The cell's role whose approvals the gate accepts."""
+GATE = "model-approval-gate"
+"""The gate's own role (it rejects and marks versions)."""
 GROUP_ACTIONS = (
     "sagemaker:DescribeModelPackageGroup",
     "sagemaker:DescribeModelPackage",
@@ -103,9 +105,12 @@ class ModelRegistryArgs:
     lineage_bucket_name: pulumi.Input[str]
     """Where the evaluation records the gate reads live (`evaluations/<group>/<version>/metrics.json`)."""
     lineage_bucket_arn: pulumi.Input[str]
-    cell_role_arns: Sequence[pulumi.Input[str]] = ()
-    """Further roles of the cell allowed on the groups (the deploy role, the pipelines' role); the approver and
-    the gate's own role are always allowed."""
+    cell_roles: Sequence[str] = ()
+    """Further roles of the cell allowed on the groups, by their name within the cell (`deploy`,
+    `model-execution`: `trustfabric-<stack>-<cell>-<role>`); the approver and the gate's own role are always
+    allowed. Named, not passed as ARNs, so the policy is known during preview."""
+    role_dependencies: Sequence[pulumi.Resource] = ()
+    """What declares those roles: the groups' policies wait for it (IAM refuses a principal that does not exist)."""
     permissions_boundary_arn: pulumi.Input[str] | None = None
     """Boundary of every role the registry creates (the cell's)."""
     log_retention_days: int = 400
@@ -269,8 +274,10 @@ def state_change_pattern(groups: Sequence[str]) -> str:
     )
 
 
-def _policy_of(args: ModelRegistryArgs, group: str, values: list[str]) -> str:
-    return group_policy(args.region, values[0], args.stack, args.cell, group, values[1:])
+def _policy_of(args: ModelRegistryArgs, group: str, account_id: str) -> str:
+    roles = (APPROVER, GATE, *args.cell_roles)
+    principals = [role_arn(account_id, args.stack, args.cell, role) for role in roles]
+    return group_policy(args.region, account_id, args.stack, args.cell, group, principals)
 
 
 class ModelRegistry(pulumi.ComponentResource):
@@ -306,7 +313,7 @@ class ModelRegistry(pulumi.ComponentResource):
 
         gate_role = aws.iam.Role(
             f"{name}-gate-role",
-            name=role_name(args.stack, args.cell, "model-approval-gate"),
+            name=role_name(args.stack, args.cell, GATE),
             description=f"The {args.jurisdiction} model approval gate (Step Functions)",
             assume_role_policy=account_id.apply(lambda account: assume_role_policy("states.amazonaws.com", account)),
             permissions_boundary=args.permissions_boundary_arn,
@@ -323,7 +330,6 @@ class ModelRegistry(pulumi.ComponentResource):
 
         self.group_names = {}
         self.group_arns = {}
-        principals: list[pulumi.Input[str]] = [approver.arn, gate_role.arn, *args.cell_role_arns]
         for model in args.models:
             group = group_name(args.stack, args.cell, model.name)
             package_group = aws.sagemaker.ModelPackageGroup(
@@ -344,8 +350,8 @@ class ModelRegistry(pulumi.ComponentResource):
             aws.sagemaker.ModelPackageGroupPolicy(
                 f"{name}-{model.name}-policy",
                 model_package_group_name=package_group.model_package_group_name,
-                resource_policy=pulumi.Output.all(account_id, *principals).apply(partial(_policy_of, args, group)),
-                opts=child,
+                resource_policy=account_id.apply(partial(_policy_of, args, group)),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[approver, gate_role, *args.role_dependencies]),
             )
             self.group_names[model.name] = group
             self.group_arns[model.name] = package_group.arn
