@@ -179,7 +179,7 @@ def role_policy(args: ChaosExperimentsArgs, account: str, cluster_arn: str, subn
             "Sid": "CreateFisNetworkAcls",
             "Effect": "Allow",
             "Action": ["ec2:CreateNetworkAcl"],
-            "Resource": f"arn:aws:ec2:{region}:{account}:network-acl/*",
+            "Resource": [f"arn:aws:ec2:{region}:{account}:network-acl/*", f"arn:aws:ec2:{region}:{account}:vpc/*"],
             "Condition": {"StringEquals": {"aws:RequestTag/managedByFIS": "true"}},
         },
         {

@@ -8,7 +8,8 @@ wildcard ARN needs the tag condition; an ARN naming one resource does not. Readi
 changes to a jurisdiction's resources and may name `*`.
 
 A role whose trust policy is not known during preview cannot be shown to be an experiment role and is not judged;
-an experiment role whose permissions are not known is reported.
+an experiment role whose permissions are not known, or that attaches managed policies (AWS's FIS policies allow
+every region), is reported.
 """
 
 from __future__ import annotations
@@ -111,6 +112,11 @@ def validate(args: ResourceValidationArgs, report_violation: ReportViolation) ->
             "cell's jurisdiction."
         )
         return
+    if is_unknown(props, "managedPolicyArns") or as_list(get(props, "managedPolicyArns")):
+        report_violation(
+            f"FIS role '{args.name}' attaches managed policies, whose reach this check cannot read; grant the "
+            "experiment's actions in an inline policy limited to its jurisdiction."
+        )
     for where, document in identity_documents(IAM_ROLE, props):
         if document is UNKNOWN_DOCUMENT:
             report_violation(f"FIS role '{args.name}': {where} is not known during preview; its reach is unproven.")

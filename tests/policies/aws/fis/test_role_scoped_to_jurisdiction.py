@@ -141,3 +141,20 @@ def test_a_role_limited_to_its_region_and_tag_passes():
         name="r",
     )
     assert evaluate(POLICY, graph) == []
+
+
+def test_a_fis_role_with_managed_policies_is_reported():
+    graph = resource(
+        "aws:iam/role:Role",
+        {
+            "assumeRolePolicy": TRUST,
+            "managedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorNetworkAccess"],
+            "tags": {"jurisdiction": "UK"},
+        },
+        name="r",
+    )
+    [diagnostic] = evaluate(POLICY, graph)
+    assert diagnostic.detail == (
+        "FIS role 'r' attaches managed policies, whose reach this check cannot read; grant the experiment's actions "
+        "in an inline policy limited to its jurisdiction."
+    )
