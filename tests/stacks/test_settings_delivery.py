@@ -111,3 +111,18 @@ def test_the_cli_refuses_a_bad_delivery_setting_with_exit_2(tmp_path: Path, caps
     assert preview_error(tmp_path, capsys, stack_file) == (
         "error: Pulumi.prod.yaml: trust-fabric:delivery.canary.growthFactor: 100 is out of range; allowed: 1..50"
     )
+
+
+def test_flags_of_a_service_without_an_slo_are_refused(tmp_path: Path):
+    from components.delivery.flags import SCHEMA_FILE
+    from stacks.delivery import FLAGS_DIR, SLO_DIR, plan
+
+    (tmp_path / SCHEMA_FILE).write_bytes((FLAGS_DIR / SCHEMA_FILE).read_bytes())
+    (tmp_path / "billing.json").write_text('{"version": "1"}', encoding="utf-8")
+    _, settings = settings_for()
+    with pytest.raises(SettingsError) as error:
+        plan(settings, SLO_DIR, tmp_path)
+    assert str(error.value) == (
+        f"{tmp_path / 'billing.json'}: no SLO in slos/ has service 'billing', so nothing could roll its flags back; "
+        "allowed: api, extraction, filing, ingestion, ledger"
+    )
