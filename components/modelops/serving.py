@@ -85,6 +85,9 @@ class ModelServingArgs:
     """The role EventBridge starts retraining with."""
     candidate_version: int | None = None
     """A version under evaluation, served as a shadow variant; None: no shadow."""
+    scaled_down: bool = False
+    """The standby footprint (dr, role standby): one live instance whatever the tier; an active dr serves the tier's
+    count."""
 
 
 def validate_args(args: ModelServingArgs) -> None:
@@ -171,7 +174,7 @@ class ModelServing(pulumi.ComponentResource):
                     variant_name="live",
                     model_name=live.name,
                     instance_type=INSTANCE_TYPE,
-                    initial_instance_count=INSTANCES[args.tier],
+                    initial_instance_count=1 if args.scaled_down else INSTANCES[args.tier],
                     initial_variant_weight=1,
                 )
             ],

@@ -152,6 +152,15 @@ def test_ga_families_are_served_isolated_captured_and_watched(prod):
         ]
 
 
+def test_the_standby_footprint_serves_one_instance_per_family(prod, dr):
+    def live_instances(graph, name):
+        config = only(graph, "aws:sagemaker/endpointConfiguration:EndpointConfiguration", name)
+        return config.props["productionVariants"][0]["initialInstanceCount"]
+
+    assert live_instances(prod, "uk-tax-computation-config") == 2  # critical
+    assert live_instances(dr, "uk-tax-computation-config") == 1
+
+
 def test_feedback_queues_redrive_to_encrypted_dead_letter_queues(dev):
     for kind in ("user-corrections", "autopilot-overrides", "compliance-feedback"):
         queue = only(dev, "aws:sqs/queue:Queue", f"uk-feedback-{kind}")
