@@ -342,9 +342,8 @@ class ModelServing(pulumi.ComponentResource):
             role_arn=args.events_role_arn,
             input_transformer=aws.cloudwatch.EventTargetInputTransformerArgs(
                 input_paths={"alarm": "$.detail.alarmName"},
-                input_template=json.dumps({"model": args.model, "group": args.group_name, "alarm": "<alarm>"}).replace(
-                    '"<alarm>"', "<alarm>"
-                ),
+                # A string placeholder stays inside its quotes: EventBridge substitutes the alarm's name there.
+                input_template=json.dumps({"model": args.model, "group": args.group_name, "alarm": "<alarm>"}),
             ),
             opts=child,
         )

@@ -147,6 +147,13 @@ def test_ga_families_are_served_isolated_captured_and_watched(prod):
             only(prod, "aws:sagemaker/monitoringSchedule:MonitoringSchedule", f"{cell}-{family}-monitor")
             target = only(prod, "aws:cloudwatch/eventTarget:EventTarget", f"{cell}-{family}-drift-retraining-target")
             assert target.props["arn"].endswith(f"trustfabric-prod-{cell}-model-retraining")
+            transformer = target.props["inputTransformer"]
+            assert transformer["inputPaths"] == {"alarm": "$.detail.alarmName"}
+            assert json.loads(transformer["inputTemplate"]) == {
+                "model": family,
+                "group": f"trustfabric-prod-{cell}-{family}",
+                "alarm": "<alarm>",
+            }
         assert not [
             r for r in prod.of_type("aws:sagemaker/endpoint:Endpoint") if r.name == f"{cell}-anomaly-detection-endpoint"
         ]
