@@ -24,6 +24,7 @@ later layers use nothing of it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,14 @@ def data_key_purpose(classification: str) -> str:
     return "data-restricted" if classification == "restricted" else "data-confidential"
 
 
-def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs) -> None:
+def declare(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    network: NetworkOutputs,
+    governed_stores: Sequence[pulumi.Input[str]] = (),
+) -> pulumi.Output[str]:
+    """Declare the cell's resilience layer; `governed_stores` (ARNs of the data-governance layer's stores: the
+    erasure ledger, tenant buckets) are backed up with the records tier. Returns the records bucket's name."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -165,7 +173,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
             # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
-            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns]},
+            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns, *governed_stores]},
             enable_vault_lock=settings.stack in PRODUCTION_STACKS,
             permissions_boundary_arn=boundary,
         ),
@@ -197,3 +205,4 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
     routing = FailoverRouting(f"{ctx.name}-routing", routing_args, opts=ctx.opts)
     if not standby:
         pulumi.export(f"{ctx.name}_zone_id", routing.zone_id)
+    return records.bucket_name

@@ -21,6 +21,9 @@ dataClassification         no        default classification tag (default confide
 observability              no        {grafanaUrl, prometheusUrl, datadogSite, logRetentionDays}
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
+tenants                    no        enterprise tenants with client-controlled keys: [{id, jurisdiction,
+                                     keyOrigin?, custodianArn, customKeyStoreId?, xksKeyId?}]
+                                     (stacks/settings_tenants.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 =========================  ========  =====================================================================
 
@@ -51,6 +54,7 @@ from urllib.parse import urlparse
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_tenants import TenantSettings, parse_tenants
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -154,6 +158,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    tenants: tuple[TenantSettings, ...] = ()
+    """Enterprise tenants whose data is encrypted with a key they control (`stacks/settings_tenants.py`)."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -274,6 +280,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "tenants",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -439,6 +446,10 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    tenants: tuple[TenantSettings, ...] = ()
+    if "tenants" in own:
+        tenants = parse_tenants(_decode(own["tenants"]), fail=reader.fail, cell_codes=[cell.code for cell in cells])
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -450,6 +461,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        tenants=tenants,
     )
 
 
