@@ -92,10 +92,12 @@ def declare(
     ctx: CellContext,
     security: SecurityOutputs,
     network: NetworkOutputs,
-    governed_stores: Sequence[pulumi.Input[str]] = (),
+    records_stores: Sequence[pulumi.Input[str]] = (),
+    records_logs: Sequence[pulumi.Input[str]] = (),
 ) -> pulumi.Output[str]:
-    """Declare the cell's resilience layer; `governed_stores` (ARNs of the data-governance layer's stores: the
-    erasure ledger, tenant buckets) are backed up with the records tier. Returns the records bucket's name."""
+    """`records_stores` (tagged with the records tier) and `records_logs` (untagged: access-log buckets, the erasure
+    ledger, tenant buckets): stores another layer declared (ModelOps, data governance) that the records tier backs
+    up too. Returns the records bucket's name (Macie scans it)."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -163,7 +165,7 @@ def declare(
         )
         tier0.append(table.table_arn)
 
-    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn]}
+    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn, *records_stores]}
     CellBackup(
         f"{ctx.name}-backup",
         CellBackupArgs(
@@ -173,7 +175,7 @@ def declare(
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
             # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
-            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns, *governed_stores]},
+            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns, *records_logs]},
             enable_vault_lock=settings.stack in PRODUCTION_STACKS,
             permissions_boundary_arn=boundary,
         ),

@@ -25,6 +25,9 @@ tenants                    no        enterprise tenants with client-controlled k
                                      keyOrigin?, custodianArn, customKeyStoreId?, xksKeyId?}]
                                      (stacks/settings_tenants.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+models                     no        model families served: list of {name, owner?, tier?, ga?,
+                                     jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
+                                     (`stacks/settings_models.py`)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -48,13 +51,16 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 from stacks.settings_tenants import TenantSettings, parse_tenants
+
+if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
+    from stacks.settings_models import ModelSettings
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -160,6 +166,8 @@ class StackSettings:
     sso: SsoSettings = SsoSettings()
     tenants: tuple[TenantSettings, ...] = ()
     """Enterprise tenants whose data is encrypted with a key they control (`stacks/settings_tenants.py`)."""
+    models: tuple[ModelSettings, ...] = ()
+    """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -280,6 +288,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "models",
     "tenants",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
@@ -450,6 +459,12 @@ def parse_settings(
     if "tenants" in own:
         tenants = parse_tenants(_decode(own["tenants"]), fail=reader.fail, cell_codes=[cell.code for cell in cells])
 
+    from stacks.settings_models import parse_models
+
+    models = parse_models(
+        reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
+    )
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -462,6 +477,7 @@ def parse_settings(
         kms_deletion_window_days=deletion_window,
         sso=sso,
         tenants=tenants,
+        models=models,
     )
 
 
