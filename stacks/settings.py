@@ -22,6 +22,9 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 delivery                   no        feature-flag canaries and chaos experiments (stacks/settings_delivery.py)
+tenants                    no        enterprise tenants with client-controlled keys: [{id, jurisdiction,
+                                     keyOrigin?, custodianArn, customKeyStoreId?, xksKeyId?}]
+                                     (stacks/settings_tenants.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 models                     no        model families served: list of {name, owner?, tier?, ga?,
                                      jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
@@ -55,6 +58,7 @@ from urllib.parse import urlparse
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_tenants import TenantSettings, parse_tenants
 
 if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
     from stacks.settings_models import ModelSettings
@@ -161,6 +165,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    tenants: tuple[TenantSettings, ...] = ()
+    """Enterprise tenants whose data is encrypted with a key they control (`stacks/settings_tenants.py`)."""
     models: tuple[ModelSettings, ...] = ()
     """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
 
@@ -285,6 +291,7 @@ TOP_LEVEL_KEYS = (
     "ssoVaultClientSecret",
     "models",
     "delivery",
+    "tenants",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -450,6 +457,10 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    tenants: tuple[TenantSettings, ...] = ()
+    if "tenants" in own:
+        tenants = parse_tenants(_decode(own["tenants"]), fail=reader.fail, cell_codes=[cell.code for cell in cells])
+
     from stacks.settings_models import parse_models
 
     models = parse_models(
@@ -467,6 +478,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        tenants=tenants,
         models=models,
     )
 
