@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import delivery, network, observability, resilience, security
+from stacks import delivery, modelops, network, observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -43,12 +43,13 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 def declare_cell(
     settings: StackSettings, cell: CellSettings, slos: SloDocuments, delivery_plan: delivery.DeliveryPlan
 ) -> None:
-    """Declare one cell, domain by domain: security, network, resilience, observability, delivery."""
+    """Declare one cell, domain by domain: security, network, modelops, resilience, observability, delivery."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     network_outputs = network.declare(ctx, security_outputs)
-    resilience.declare(ctx, security_outputs, network_outputs)
+    models = modelops.declare(ctx, security_outputs, network_outputs)
+    resilience.declare(ctx, security_outputs, network_outputs, models.store_arns, models.log_bucket_arns)
     observability.declare(ctx, security_outputs, network_outputs, slos)
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
 

@@ -23,6 +23,9 @@ kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 delivery                   no        feature-flag canaries and chaos experiments (stacks/settings_delivery.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+models                     no        model families served: list of {name, owner?, tier?, ga?,
+                                     jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
+                                     (`stacks/settings_models.py`)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -46,12 +49,15 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+
+if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
+    from stacks.settings_models import ModelSettings
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -155,6 +161,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    models: tuple[ModelSettings, ...] = ()
+    """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -275,6 +283,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "models",
     "delivery",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
@@ -441,6 +450,12 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    from stacks.settings_models import parse_models
+
+    models = parse_models(
+        reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
+    )
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -452,6 +467,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        models=models,
     )
 
 
