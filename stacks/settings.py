@@ -22,6 +22,8 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+datasets                   no        {enabled, lockDays, accessLogRetentionDays}: golden dataset stores
+                                     (`stacks/settings_datasets.py`)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -44,13 +46,14 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_datasets import DatasetSettings, parse_datasets
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -154,6 +157,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    datasets: DatasetSettings = field(default_factory=DatasetSettings)
+    """The golden dataset stores (`stacks/settings_datasets.py`)."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -274,6 +279,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "datasets",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -439,6 +445,8 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    datasets = parse_datasets(reader, _decode(own["datasets"])) if "datasets" in own else DatasetSettings()
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -450,6 +458,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        datasets=datasets,
     )
 
 
