@@ -9,19 +9,21 @@ dataset store   replicates to dr's store in the paired       replica target (`re
 
 Other primary-role stacks (dev) declare a single-region store. `trust-fabric:datasets`
 (`stacks/settings_datasets.py`) turns the stores off or sets their lock and log retention. Reads the security
-layer's data keys and boundary; gives the resilience layer the stores its backup covers (`QualityOutputs.backup`).
+layer's data keys and boundary; gives the resilience layer the stores its records tier backs up
+(`QualityOutputs`, shaped as the ModelOps layer's outputs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 
-from components.quality.dataset_store import TIER, DatasetStore, DatasetStoreArgs
+from components.quality.dataset_store import DatasetStore, DatasetStoreArgs
 from components.resilience.records_bucket import paired_key_arn
 from stacks.context import CellContext
-from stacks.resilience import BackupStores, data_key_purpose, is_paired
+from stacks.resilience import data_key_purpose, is_paired
 from stacks.security import SecurityOutputs
 from stacks.settings import deployment
 
@@ -30,8 +32,10 @@ from stacks.settings import deployment
 class QualityOutputs:
     """What later layers use of the quality layer."""
 
-    backup: BackupStores = field(default_factory=BackupStores)
-    """The dataset bucket (records tier, tagged) and its access-log bucket (selected by ARN)."""
+    store_arns: Sequence[pulumi.Output[str]] = field(default_factory=tuple)
+    """The dataset bucket (tagged `backup-tier: records`)."""
+    log_bucket_arns: Sequence[pulumi.Output[str]] = field(default_factory=tuple)
+    """Its access-log bucket (backed up with the records tier by ARN)."""
     store: DatasetStore | None = None
     """The cell's dataset store; None when `datasets.enabled` is false."""
 
@@ -65,5 +69,4 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> QualityOutputs:
         ),
         opts=ctx.opts,
     )
-    backup = BackupStores(tagged={TIER: [store.bucket_arn]}, untagged={TIER: [store.log_bucket_arn]})
-    return QualityOutputs(backup=backup, store=store)
+    return QualityOutputs(store_arns=(store.bucket_arn,), log_bucket_arns=(store.log_bucket_arn,), store=store)

@@ -17,16 +17,14 @@ Active scales the dr ledger to the primary footprint's size (read from `Pulumi.p
 set) and makes it the writer in code. Other primary-role stacks (dev) are single-region: no global database,
 no replicas, no copies, no vault lock (compliance mode cannot be undone).
 
-Reads the security layer's keys, boundary and audit buckets (`SecurityOutputs`), the cell's network
-(`NetworkOutputs`), where the ledger database lives, and the stores earlier layers declared that its backup
-covers (`BackupStores`: the quality layer's dataset store). Exports `<cell>_zone_id` from the stack that owns the zone;
+Reads the security layer's keys, boundary and audit buckets (`SecurityOutputs`), and the cell's network
+(`NetworkOutputs`), where the ledger database lives. Exports `<cell>_zone_id` from the stack that owns the zone;
 later layers use nothing of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +47,6 @@ PRODUCTION_STACKS = (PRIMARY_STACK, "dr")
 """Stacks whose vaults are locked in compliance mode (irreversible once the grace period ends)."""
 DOMAIN = "trustfabric.example.com"
 """Parent domain of the cells' public zones: `<cell>.trustfabric.example.com` (prod and dr share it)."""
-
-
-@dataclass(frozen=True)
-class BackupStores:
-    """Stores an earlier layer declared that the cell's backup covers, by tier name: `tagged` carry the tier's
-    `backup-tier` tag, `untagged` (access-log buckets) are selected by ARN and jurisdiction only."""
-
-    tagged: Mapping[str, Sequence[pulumi.Input[str]]] = field(default_factory=dict)
-    untagged: Mapping[str, Sequence[pulumi.Input[str]]] = field(default_factory=dict)
 
 
 def is_paired(settings: StackSettings) -> bool:
@@ -100,8 +89,14 @@ def data_key_purpose(classification: str) -> str:
 
 
 def declare(
-    ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs, stores: BackupStores = BackupStores()
+    ctx: CellContext,
+    security: SecurityOutputs,
+    network: NetworkOutputs,
+    records_stores: Sequence[pulumi.Input[str]] = (),
+    records_logs: Sequence[pulumi.Input[str]] = (),
 ) -> None:
+    """`records_stores` (tagged with the records tier) and `records_logs` (untagged access-log buckets): stores
+    other layers declared (the ModelOps stores, the golden dataset store) that the records tier backs up too."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -169,12 +164,7 @@ def declare(
         )
         tier0.append(table.table_arn)
 
-    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn]}
-    # Stores the security layer (and the quality layer) declared, selected by ARN (and jurisdiction).
-    untagged: dict[str, list[pulumi.Input[str]]] = {"records": [records.log_bucket_arn, *security.audit_bucket_arns]}
-    for found, extra in ((protected, stores.tagged), (untagged, stores.untagged)):
-        for tier, arns in extra.items():
-            found.setdefault(tier, []).extend(arns)
+    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn, *records_stores]}
     CellBackup(
         f"{ctx.name}-backup",
         CellBackupArgs(
@@ -183,7 +173,8 @@ def declare(
             kms_key_arn=key_arns["backups"],
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
-            untagged=untagged,
+            # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
+            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns, *records_logs]},
             enable_vault_lock=settings.stack in PRODUCTION_STACKS,
             permissions_boundary_arn=boundary,
         ),

@@ -22,6 +22,9 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+models                     no        model families served: list of {name, owner?, tier?, ga?,
+                                     jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
+                                     (`stacks/settings_models.py`)
 datasets                   no        {enabled, lockDays, accessLogRetentionDays}: golden dataset stores
                                      (`stacks/settings_datasets.py`)
 =========================  ========  =====================================================================
@@ -47,13 +50,16 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 from stacks.settings_datasets import DatasetSettings, parse_datasets
+
+if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
+    from stacks.settings_models import ModelSettings
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -157,6 +163,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    models: tuple[ModelSettings, ...] = ()
+    """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
     datasets: DatasetSettings = field(default_factory=DatasetSettings)
     """The golden dataset stores (`stacks/settings_datasets.py`)."""
 
@@ -279,6 +287,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "models",
     "datasets",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
@@ -445,6 +454,11 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    from stacks.settings_models import parse_models
+
+    models = parse_models(
+        reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
+    )
     datasets = parse_datasets(reader, _decode(own["datasets"])) if "datasets" in own else DatasetSettings()
 
     return StackSettings(
@@ -458,6 +472,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        models=models,
         datasets=datasets,
     )
 

@@ -254,3 +254,22 @@ def test_a_bad_toolchain_option_is_one_line(tmp_path: Path):
     program = write_program(tmp_path / "random", RANDOM, project_extra="  options:\n    toolchain: conda\n")
     outcome = run_cli(["preview", "--stack", STACK, "--program", program])
     assert_bad_input(outcome, "Pulumi.yaml: runtime.options.toolchain: 'conda' is not one of pip, poetry, uv")
+
+
+def test_install_into_the_named_virtualenv_reuses_it_when_its_requirements_are_unchanged(
+    tmp_path: Path, random_venv: Path
+):
+    """`--install` with `runtime.options.virtualenv`: the virtualenv built from these requirements (its marker
+    holds their hash) is used as it is, not rebuilt."""
+    marker = random_venv / ".trustfabric-requirements"
+    built = marker.stat().st_mtime_ns
+    program = write_program(
+        tmp_path / "random",
+        RANDOM,
+        project_extra=f"  options:\n    virtualenv: {random_venv}\n",
+        files={"requirements.txt": REQUIREMENTS},
+    )
+    outcome = run_cli(["preview", "--stack", STACK, "--program", program, "--install", "--format", "json"])
+    assert outcome.code == 0, outcome.stderr
+    assert marker.stat().st_mtime_ns == built
+    assert "runtime.options.virtualenv" in outcome.stderr
