@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import delivery, governance, modelops, network, observability, resilience, security
+from stacks import delivery, governance, modelops, network, observability, quality, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -44,19 +44,21 @@ def declare_cell(
     settings: StackSettings, cell: CellSettings, slos: SloDocuments, delivery_plan: delivery.DeliveryPlan
 ) -> None:
     """Declare one cell, domain by domain: security, network, data governance (tenants, erasure ledger), modelops,
-    resilience, discovery (Macie, over the records and tenant buckets), observability, delivery."""
+    quality (golden dataset store), resilience, discovery (Macie, over the records and tenant buckets),
+    observability, delivery."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     network_outputs = network.declare(ctx, security_outputs)
     governance_outputs = governance.declare_data(ctx, security_outputs)
     models = modelops.declare(ctx, security_outputs, network_outputs)
+    datasets = quality.declare(ctx, security_outputs)
     records_bucket_name = resilience.declare(
         ctx,
         security_outputs,
         network_outputs,
-        models.store_arns,
-        [*models.log_bucket_arns, *governance_outputs.backup_arns],
+        [*models.store_arns, *datasets.store_arns],
+        [*models.log_bucket_arns, *datasets.log_bucket_arns, *governance_outputs.backup_arns],
     )
     governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
     observability.declare(ctx, security_outputs, network_outputs, slos)

@@ -96,8 +96,8 @@ def declare(
     records_logs: Sequence[pulumi.Input[str]] = (),
 ) -> pulumi.Output[str]:
     """`records_stores` (tagged with the records tier) and `records_logs` (untagged: access-log buckets, the erasure
-    ledger, tenant buckets): stores another layer declared (ModelOps, data governance) that the records tier backs
-    up too. Returns the records bucket's name (Macie scans it)."""
+    ledger, tenant buckets): stores other layers declared (the ModelOps stores, the golden dataset store, data
+    governance) that the records tier backs up too. Returns the records bucket's name (Macie scans it)."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]

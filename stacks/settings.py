@@ -29,6 +29,8 @@ ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi
 models                     no        model families served: list of {name, owner?, tier?, ga?,
                                      jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
                                      (`stacks/settings_models.py`)
+datasets                   no        {enabled, lockDays, accessLogRetentionDays}: golden dataset stores
+                                     (`stacks/settings_datasets.py`)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -51,7 +53,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -59,6 +61,7 @@ from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 from stacks.settings_tenants import TenantSettings, parse_tenants
+from stacks.settings_datasets import DatasetSettings, parse_datasets
 
 if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
     from stacks.settings_models import ModelSettings
@@ -169,6 +172,8 @@ class StackSettings:
     """Enterprise tenants whose data is encrypted with a key they control (`stacks/settings_tenants.py`)."""
     models: tuple[ModelSettings, ...] = ()
     """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
+    datasets: DatasetSettings = field(default_factory=DatasetSettings)
+    """The golden dataset stores (`stacks/settings_datasets.py`)."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -292,6 +297,7 @@ TOP_LEVEL_KEYS = (
     "models",
     "delivery",
     "tenants",
+    "datasets",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -466,6 +472,7 @@ def parse_settings(
     models = parse_models(
         reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
     )
+    datasets = parse_datasets(reader, _decode(own["datasets"])) if "datasets" in own else DatasetSettings()
 
     return StackSettings(
         project=project,
@@ -480,6 +487,7 @@ def parse_settings(
         sso=sso,
         tenants=tenants,
         models=models,
+        datasets=datasets,
     )
 
 

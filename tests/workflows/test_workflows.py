@@ -125,10 +125,12 @@ def test_write_permissions_are_the_ones_each_job_needs(workflows):
         for job_id, job in workflow["jobs"].items()
     }
     assert writes == {
+        ("deploy.yml", "release-gate"): ["id-token"],
         ("deploy.yml", "prod"): ["id-token"],
         ("deploy.yml", "dr"): ["id-token"],
         ("deploy.yml", "evidence"): [],
         ("drills.yml", "drill"): ["id-token"],
+        ("drills.yml", "database-drill"): [],
         ("drills.yml", "report"): [],
         ("pr.yml", "lint"): [],
         ("pr.yml", "test"): [],
