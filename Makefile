@@ -10,7 +10,7 @@ STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 LOCK_DIR := requirements
 UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes
 
-.PHONY: setup prometheus postgres browser check test lint golden bench clean lock
+.PHONY: setup prometheus postgres browser check $(addprefix check-,$(STACKS)) evidence-prod test lint golden bench clean lock
 
 setup: $(VENV)/.installed $(VENV_CHECKOV)/.installed prometheus postgres browser
 
@@ -66,11 +66,16 @@ lock: $(VENV)/.installed
 	@$(UV_COMPILE) pyproject.toml --extra dev -o $(LOCK_DIR)/dev.lock > /dev/null
 	@$(UV_COMPILE) requirements-checkov.txt -o $(LOCK_DIR)/checkov.lock > /dev/null
 
+# The main job: each stack previewed and gated (our policies and checkov) in one program run, two stacks at a time
+# (each stack's output printed whole when it ends), then the signed evidence package for prod.
 check: setup
-	@set -e; for stack in $(STACKS); do \
-		echo "==> preview $$stack"; $(BIN)/trustfabric preview --stack $$stack; \
-		echo "==> policy gate and checkov $$stack"; $(BIN)/trustfabric check --stack $$stack --with-checkov; \
-	done
+	@$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix check-,$(STACKS)) evidence-prod
+
+$(addprefix check-,$(STACKS)): check-%:
+	@echo "==> preview, policy gate and checkov: $*"
+	@$(BIN)/trustfabric check --stack $* --with-checkov --preview
+
+evidence-prod: check-prod
 	@echo "==> evidence package for prod (evidence/prod)"
 	@rm -rf evidence/prod && $(BIN)/trustfabric evidence --stack prod --out evidence/prod
 

@@ -5,7 +5,7 @@ Contract (outside tests call exactly this)::
     trustfabric check --stack NAME [--program DIR] [--policy-config FILE] [--exemptions FILE]
                       [--format text|json|sarif] [--output FILE]
                       [--with-checkov [--checkov-suppressions FILE] [--checkov-results FILE]]
-                      [--max-lifetime-days N]
+                      [--max-lifetime-days N] [--preview]
 
 The report goes to stdout (or FILE), progress to stderr (and only on a terminal, or with -v), so stdout is pure
 JSON or SARIF for `--format json|sarif`. Each finding points at the line that declares its resource
@@ -19,6 +19,9 @@ are shown as exempted, and an unsuppressed failure or an expired suppression exi
 or a malformed suppressions file is bad input (exit 2). The checkov part of the run is also written to
 `reports/checkov/<stack>.json` under the program dir, or `--checkov-results FILE`, where the evidence package
 reads it (shape: trustfabric.bridge.results).
+
+`--preview` also prints the stack's resource tree (as `trustfabric preview` does) from the same program run,
+before the report: `make check` previews and gates each stack in one run. It goes with `--format text` only.
 
 Exemptions and suppressions are reviewed entries (`trustfabric.reviewed`): an entry expiring beyond the maximum
 lifetime (`--max-lifetime-days`, else the file's `# max-lifetime-days: N` header, else 90 days), naming a
@@ -113,6 +116,10 @@ def check(
             "file's '# max-lifetime-days: N' header, else 90."
         ),
     ] = None,
+    show_preview: Annotated[
+        bool,
+        typer.Option("--preview", help="Also print the stack's resource tree from the same run (text format only)."),
+    ] = False,
 ) -> None:
     """Evaluate every policy against the stack offline; exit 1 on any mandatory violation."""
     from ..gate import run_gate
@@ -120,6 +127,8 @@ def check(
     from ..report.locations import graph_locator
     from ..report.write import write_report
 
+    if show_preview and output_format is not OutputFormat.text:
+        raise TrustFabricError(f"--preview: goes with --format text only, not {output_format.value}")
     if max_lifetime_days is not None:
         from ..reviewed import check_lifetime_days
 
@@ -157,6 +166,10 @@ def check(
             scan = scan_graph(result.graph, suppressions=suppressions, progress=progress)
             findings, exempted = merge_findings(result.findings, result.exempted, scan)
             result = replace(result, findings=findings, exempted=exempted)
+    if show_preview:
+        from .preview import render_tree
+
+        render_tree(result.graph)
     locator = graph_locator(result.graph)
     rules = catalog_records(policies)
     json_extra = None

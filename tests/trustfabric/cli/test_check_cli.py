@@ -105,3 +105,18 @@ def test_missing_stack_file_is_exit_2_naming_the_file(program, cli):
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("error: ") and "Pulumi.nosuch.yaml" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_preview_prints_the_tree_of_the_same_run_before_the_report(run_check):
+    result = run_check(SEEDED_PROGRAM, "--preview")
+    assert result.exit_code == 1
+    tree_end = result.stdout.index("2 resources of 1 types")
+    assert result.stdout.startswith("stack test (foreign)\n")
+    assert "aws:kms/key:Key x2 [eu-west-2]: ledger-key, vault-key" in result.stdout[:tree_end]
+    assert result.stdout.index("ledger-key", tree_end) > tree_end  # the report follows, naming the violation
+
+
+def test_preview_with_a_machine_format_is_a_one_line_exit_2(program, cli):
+    result = cli("--stack", "test", "--program", program(CLEAN_PROGRAM), "--preview", "--format", "sarif")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: --preview: goes with --format text only, not sarif\n"
