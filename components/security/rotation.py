@@ -309,6 +309,8 @@ class SecretRotation(pulumi.ComponentResource):
             code=pulumi.FileArchive(code_path()),
             timeout=args.timeout_seconds,
             memory_size=256,
+            # Secrets Manager runs one step at a time per secret: a few at once is all rotation ever needs.
+            reserved_concurrent_executions=len(secrets) + 1,
             kms_key_arn=args.secrets_kms_key_arn,
             environment=aws.lambda_.FunctionEnvironmentArgs(
                 variables={

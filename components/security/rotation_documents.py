@@ -33,12 +33,13 @@ SECRET_ACTIONS = (
 """What a rotation function does to the secrets it rotates (AWS's rotation templates need the same four)."""
 NETWORK_INTERFACE_ACTIONS = (
     "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
     "ec2:DeleteNetworkInterface",
     "ec2:AssignPrivateIpAddresses",
     "ec2:UnassignPrivateIpAddresses",
 )
-"""What Lambda needs to place a function in the VPC (these actions take no resource narrower than `*`)."""
+"""What Lambda needs to place a function in the VPC, on the region's interfaces, subnets and security groups of
+this account (`ec2:DescribeNetworkInterfaces` takes no resource narrower than `*`)."""
+NETWORK_RESOURCE_KINDS = ("network-interface", "subnet", "security-group")
 
 
 def function_name(stack: str, cell: str, kind: str) -> str:
@@ -100,7 +101,13 @@ def api_key_role_policy(
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": f"{log_group_arn}:*",
         },
-        {"Sid": "VpcPlacement", "Effect": "Allow", "Action": list(NETWORK_INTERFACE_ACTIONS), "Resource": "*"},
+        {
+            "Sid": "VpcPlacement",
+            "Effect": "Allow",
+            "Action": list(NETWORK_INTERFACE_ACTIONS),
+            "Resource": [f"arn:aws:ec2:{region}:{account_id}:{kind}/*" for kind in NETWORK_RESOURCE_KINDS],
+        },
+        {"Sid": "VpcPlacementLookup", "Effect": "Allow", "Action": "ec2:DescribeNetworkInterfaces", "Resource": "*"},
     ]
     return policy_document(statements)
 

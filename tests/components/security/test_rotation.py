@@ -64,7 +64,13 @@ def test_the_api_key_role_is_least_privilege_and_bounded(prod):
     }
     assert policy["SecretsKeyThroughServices"]["Resource"].startswith(f"arn:aws:kms:eu-west-2:{ACCOUNT_ID}:key/")
     assert policy["OwnLogs"]["Resource"].endswith(":log-group:/aws/lambda/trustfabric-prod-uk-rotate-api-key:*")
-    assert all(s["Resource"] != "*" or s["Sid"] in ("NewKeys", "VpcPlacement") for s in policy.values())
+    assert policy["VpcPlacement"]["Resource"] == [
+        f"arn:aws:ec2:eu-west-2:{ACCOUNT_ID}:network-interface/*",
+        f"arn:aws:ec2:eu-west-2:{ACCOUNT_ID}:subnet/*",
+        f"arn:aws:ec2:eu-west-2:{ACCOUNT_ID}:security-group/*",
+    ]
+    # only actions that take no narrower resource run on `*`
+    assert {s["Sid"] for s in policy.values() if s["Resource"] == "*"} == {"NewKeys", "VpcPlacementLookup"}
 
 
 def test_secrets_manager_may_invoke_the_api_key_function_for_its_own_secrets_only(prod):
