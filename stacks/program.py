@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import network, observability, resilience, secrets, security
+from stacks import modelops, network, observability, resilience, secrets, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -41,13 +41,14 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 
 
 def declare_cell(settings: StackSettings, cell: CellSettings, slos: SloDocuments) -> None:
-    """Declare one cell, domain by domain: security, network, secrets, resilience, observability."""
+    """Declare one cell, domain by domain: security, network, secrets, modelops, resilience, observability."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     network_outputs = network.declare(ctx, security_outputs)
     secrets.declare(ctx, security_outputs, network_outputs)
-    resilience.declare(ctx, security_outputs, network_outputs)
+    models = modelops.declare(ctx, security_outputs, network_outputs)
+    resilience.declare(ctx, security_outputs, network_outputs, models.store_arns, models.log_bucket_arns)
     observability.declare(ctx, security_outputs, network_outputs, slos)
 
 

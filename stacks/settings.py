@@ -22,6 +22,9 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+models                     no        model families served: list of {name, owner?, tier?, ga?,
+                                     jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
+                                     (`stacks/settings_models.py`)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -45,12 +48,15 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+
+if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
+    from stacks.settings_models import ModelSettings
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -154,6 +160,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    models: tuple[ModelSettings, ...] = ()
+    """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -274,6 +282,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "models",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -439,6 +448,12 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    from stacks.settings_models import parse_models
+
+    models = parse_models(
+        reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
+    )
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -450,6 +465,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        models=models,
     )
 
 
