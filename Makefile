@@ -85,7 +85,7 @@ test: setup
 lint: setup
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
-	@$(BIN)/mypy domain slogen components stacks policies trustfabric bench
+	@$(BIN)/mypy domain slogen components stacks policies trustfabric bench functions
 	@$(BIN)/lint-imports --no-cache
 	@$(BIN)/python -m trustfabric.packdata --check
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from bench import datasets, preview
+from bench import check, datasets, preview
 
-sys.exit(preview.main(sys.argv[1:]) or datasets.main([]))
+sys.exit(preview.main(sys.argv[1:]) or check.main([]) or datasets.main([]))

@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import delivery, governance, modelops, network, observability, quality, resilience, security
+from stacks import delivery, governance, modelops, network, observability, quality, resilience, secrets, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -43,13 +43,14 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 def declare_cell(
     settings: StackSettings, cell: CellSettings, slos: SloDocuments, delivery_plan: delivery.DeliveryPlan
 ) -> None:
-    """Declare one cell, domain by domain: security, network, data governance (tenants, erasure ledger), modelops,
-    quality (golden dataset store), resilience, discovery (Macie, over the records and tenant buckets),
-    observability, delivery."""
+    """Declare one cell, domain by domain: security, network, secrets (rotation functions), data governance
+    (tenants, erasure ledger), modelops, quality (golden dataset store), resilience, discovery (Macie, over the
+    records and tenant buckets), observability, delivery."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     network_outputs = network.declare(ctx, security_outputs)
+    secrets.declare(ctx, security_outputs, network_outputs)
     governance_outputs = governance.declare_data(ctx, security_outputs)
     models = modelops.declare(ctx, security_outputs, network_outputs)
     datasets = quality.declare(ctx, security_outputs)

@@ -1,7 +1,8 @@
 """The security layer of a cell: IAM baseline, KMS keyring, audit trail, secrets and Vault.
 
 Order matters: the IAM baseline first (key policies name its roles, which must exist), then the keyring, then
-what the keys protect. Singletons are owned by one cell (see each component's docstring):
+what the keys protect. The cell's secrets and their rotation functions, which run in the cell's network, are
+declared after it (`stacks/secrets.py`). Singletons are owned by one cell (see each component's docstring):
 
 - account: the password policy (the primary-role stack's first cell; prod and dr share the account because
   multi-Region keys replicate only within an account), the multi-Region trail (each stack's first cell), the
@@ -31,17 +32,9 @@ from components.security.evidence_signing import EvidenceSigningKey, EvidenceSig
 from components.security.evidence_store import EvidenceStore, EvidenceStoreArgs
 from components.security.iam_baseline import IamBaseline, IamBaselineArgs
 from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
-from components.security.secrets import CellSecrets, CellSecretsArgs, SecretSpec
 from components.security.vault import CellVault, CellVaultArgs, VaultWorkload
 from stacks.context import CellContext
 from stacks.settings import PRIMARY_STACK, StackSettings
-
-CELL_SECRETS = (
-    SecretSpec("ledger-db", "Ledger database credentials"),
-    SecretSpec("bank-feeds", "Open-banking feed client credentials"),
-    SecretSpec("model-gateway", "Model gateway API credentials", rotation_days=30),
-)
-"""Secrets every cell holds; values are written only by the rotation function."""
 
 WORKLOADS = (
     VaultWorkload("ledger", "ledger", "ledger-api"),
@@ -161,27 +154,6 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         EvidenceStore(f"{ctx.name}-evidence", store_args, opts=ctx.opts)
         if first_cell and stack == PRIMARY_STACK
         else None
-    )
-
-    account_id = pulumi.Output.from_input(iam.role_arns["deploy"]).apply(lambda arn: arn.split(":")[4])
-    CellSecrets(
-        f"{ctx.name}-secrets",
-        CellSecretsArgs(
-            jurisdiction=cell.code,
-            region=cell.region,
-            paired_region=cell.paired_region,
-            kms_key_arn=keyring.key_arns["secrets"],
-            rotation_lambda_arn=account_id.apply(
-                lambda account: (
-                    f"arn:aws:lambda:{cell.region}:{account}:function:trustfabric-{stack}-{ctx.name}-secret-rotation"
-                )
-            ),
-            secrets=CELL_SECRETS,
-            name_prefix=f"trustfabric/{stack}/{ctx.name}",
-            # The primary footprint replicates into its pair; dr's own copies are those replicas.
-            replica_regions=(cell.paired_region,) if settings.role == "primary" and stack == PRIMARY_STACK else (),
-        ),
-        opts=ctx.opts,
     )
 
     vault_provider = vault.Provider(

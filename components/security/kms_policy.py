@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from components.documents import policy_document
+from components.security.rotation_documents import rotation_key_statements
 
 USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 ADMIN_ACTIONS = (
@@ -153,6 +154,28 @@ def key_policy(
                 },
             }
         )
+    if purpose == "secrets":
+        # The rotation functions' roles come after the key (components.security.rotation): named by pattern.
+        statements.extend(rotation_key_statements(account_id, region))
+        if user_role_arns:
+            statements.append(
+                {
+                    # A function whose environment this key encrypts is created by a user role: Lambda keeps a
+                    # grant for it.
+                    "Sid": "LambdaEnvironmentGrants",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": list(user_role_arns)},
+                    "Action": "kms:CreateGrant",
+                    "Resource": "*",
+                    "Condition": {
+                        "Bool": {"kms:GrantIsForAWSResource": "true"},
+                        "StringEquals": {
+                            "kms:CallerAccount": account_id,
+                            "kms:ViaService": f"lambda.{region}.amazonaws.com",
+                        },
+                    },
+                }
+            )
     if purpose == "backups":
         statements.append(
             {

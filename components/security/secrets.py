@@ -1,7 +1,10 @@
 """Secrets of a cell: Secrets Manager secrets under the cell's `secrets` key, rotated, replicated only in-pair.
 
 No secret value is ever declared here: the secret is created empty and the rotation function writes (and keeps
-rewriting) its value, so nothing sensitive reaches the program, its config or the state. A replica may go only
+rewriting) its value, so nothing sensitive reaches the program, its config or the state. Each secret rotates
+with the function of its kind (`components.security.rotation`): an API key from its first rotation on, at once;
+database credentials from the next scheduled window, once the database bootstrap has written the user's
+connection details (runbooks/secret-rotation-failed.md). A replica may go only
 to the cell's paired region, where it is encrypted under the same alias (the multi-Region replica of the
 secrets key that the dr stack declares there).
 
@@ -12,8 +15,8 @@ Usage::
         CellSecretsArgs(
             jurisdiction="UK", region="eu-west-2", paired_region="eu-west-1",
             kms_key_arn=keyring.key_arns["secrets"],
-            rotation_lambda_arn="arn:aws:lambda:eu-west-2:123456789012:function:rotate",
-            secrets=(SecretSpec("ledger-db", "Ledger database credentials"),),
+            rotation_lambda_arns={"database": rotation.function_arns["database"]},
+            secrets=(SecretSpec("ledger-db", "Ledger database credentials", rotation="database"),),
             replica_regions=("eu-west-1",),
         ),
         opts=pulumi.ResourceOptions(provider=uk_provider),
@@ -23,12 +26,13 @@ Usage::
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
+from components.security.rotation_documents import KINDS as ROTATION_KINDS
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
@@ -51,6 +55,8 @@ class SecretSpec:
     """What the secret is for, for the reviewer and the on-call."""
     rotation_days: int = 30
     """Days between rotations, 1..90."""
+    rotation: str = "api-key"
+    """What the secret holds, which picks its rotation function: `api-key` or `database` (credentials)."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,8 @@ class CellSecretsArgs:
     """The cell's paired region: the only region a replica may go to."""
     kms_key_arn: pulumi.Input[str]
     """The cell's `secrets` KMS key."""
-    rotation_lambda_arn: pulumi.Input[str]
-    """Function that rotates the secrets (in the cell's region)."""
+    rotation_lambda_arns: Mapping[str, pulumi.Input[str]]
+    """Rotation function by kind (`SecretSpec.rotation`), in the cell's region; every listed kind needs one."""
     secrets: Sequence[SecretSpec]
     """The secrets to declare (at least one)."""
     name_prefix: str = "trustfabric"
@@ -107,13 +113,25 @@ def validate_args(args: CellSecretsArgs) -> None:
                 f"CellSecrets: replica_regions: region {region!r} is not the cell's paired region; "
                 f"allowed: {args.paired_region}"
             )
-    if isinstance(args.rotation_lambda_arn, str):
-        match = LAMBDA_ARN.match(args.rotation_lambda_arn)
-        if match is None or match.group("region") != args.region:
+    for spec in args.secrets:
+        if spec.rotation not in ROTATION_KINDS:
             raise ValueError(
-                f"CellSecrets: rotation_lambda_arn: {args.rotation_lambda_arn!r} is not allowed; "
-                f"allowed: a Lambda function ARN in {args.region}"
+                f"CellSecrets: secrets[{spec.name!r}].rotation: {spec.rotation!r} is not allowed; "
+                f"allowed: {', '.join(ROTATION_KINDS)}"
             )
+        if spec.rotation not in args.rotation_lambda_arns:
+            raise ValueError(
+                f"CellSecrets: rotation_lambda_arns: no function for {spec.rotation!r} (secret {spec.name!r}); "
+                f"allowed: a Lambda function ARN in {args.region} for each kind listed"
+            )
+    for kind, arn in args.rotation_lambda_arns.items():
+        if isinstance(arn, str):
+            match = LAMBDA_ARN.match(arn)
+            if match is None or match.group("region") != args.region:
+                raise ValueError(
+                    f"CellSecrets: rotation_lambda_arns[{kind!r}]: {arn!r} is not allowed; "
+                    f"allowed: a Lambda function ARN in {args.region}"
+                )
 
 
 class CellSecrets(pulumi.ComponentResource):
@@ -145,11 +163,12 @@ class CellSecrets(pulumi.ComponentResource):
             aws.secretsmanager.SecretRotation(
                 f"{name}-{spec.name}-rotation",
                 secret_id=secret.id,
-                rotation_lambda_arn=args.rotation_lambda_arn,
+                rotation_lambda_arn=args.rotation_lambda_arns[spec.rotation],
                 rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(
                     automatically_after_days=spec.rotation_days
                 ),
-                rotate_immediately=True,
+                # Credentials rotate once the database bootstrap has seeded them; an API key is generated at once.
+                rotate_immediately=spec.rotation == "api-key",
                 opts=child,
             )
             self.secret_arns[spec.name] = secret.arn

@@ -33,7 +33,11 @@ _SECRET_NAME = re.compile(
     r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH_?KEY)",
     re.IGNORECASE,
 )
-_REFERENCE_SUFFIX = re.compile(r"(_|-)(ARN|NAME|ID|PATH|FILE|URL|URI|REF|PARAM|PARAMETER|HEADER|TTL)$", re.I)
+_REFERENCE_SUFFIX = re.compile(
+    r"(_|-)(ARN|NAME|ID|PATH|FILE|URL|URI|ENDPOINT|REF|PARAM|PARAMETER|HEADER|TTL|LENGTH)$", re.I
+)
+"""A key named after a secret but holding where it is or a property of it (`SECRETS_MANAGER_ENDPOINT`,
+`API_KEY_LENGTH`, as rotation functions take them): not the secret itself."""
 _ACCESS_KEY = re.compile(r"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
 _GITHUB_TOKEN = re.compile(r"(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})")

@@ -70,6 +70,7 @@ TABLE: dict[str, str] = {
     "aws:kms/key:Key": "aws_kms_key",
     "aws:kms/replicaKey:ReplicaKey": "aws_kms_replica_key",
     "aws:lambda/function:Function": "aws_lambda_function",
+    "aws:lambda/permission:Permission": "aws_lambda_permission",
     "aws:opensearch/domain:Domain": "aws_opensearch_domain",
     "aws:rds/cluster:Cluster": "aws_rds_cluster",
     "aws:rds/clusterInstance:ClusterInstance": "aws_rds_cluster_instance",
@@ -103,6 +104,9 @@ TABLE: dict[str, str] = {
     "aws:sqs/queue:Queue": "aws_sqs_queue",
     # Where the rule is wrong: shortened names, the alb alias module, V2 aliases, renamed resources.
     "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec": "aws_route53_hosted_zone_dnssec",
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": (
+        "aws_serverlessapplicationrepository_cloudformation_stack"
+    ),
     "aws:lb/loadBalancer:LoadBalancer": "aws_lb",
     "aws:lb/listener:Listener": "aws_lb_listener",
     "aws:lb/listenerRule:ListenerRule": "aws_lb_listener_rule",

@@ -40,14 +40,27 @@ def test_prod_replicates_only_into_the_paired_region_under_the_secrets_alias(pro
     assert all(not s.props.get("replicas") for s in dr.of_type(SECRET))
 
 
-def test_every_secret_rotates_with_the_cells_rotation_function(prod):
+def test_every_secret_rotates_with_the_cells_function_of_its_kind(prod):
     rotations = prod.of_type(ROTATION)
     assert len(rotations) == 12
-    rotation = only(prod, ROTATION, "eu-secrets-bank-feeds-rotation")
-    assert rotation.props["rotationLambdaArn"] == (
-        f"arn:aws:lambda:eu-central-1:{ACCOUNT_ID}:function:trustfabric-prod-eu-secret-rotation"
+    api_key = only(prod, ROTATION, "eu-secrets-bank-feeds-rotation")
+    assert api_key.props["rotationLambdaArn"] == (
+        f"arn:aws:lambda:eu-central-1:{ACCOUNT_ID}:function:trustfabric-prod-eu-rotate-api-key"
     )
-    assert rotation.props["rotationRules"]["automaticallyAfterDays"] == 30
+    assert api_key.props["rotationRules"]["automaticallyAfterDays"] == 30
+    assert api_key.props["rotateImmediately"] is True
+    database = only(prod, ROTATION, "eu-secrets-ledger-db-rotation")
+    assert database.props["rotationLambdaArn"] == (
+        f"arn:aws:lambda:eu-central-1:{ACCOUNT_ID}:function:trustfabric-prod-eu-rotate-database"
+    )
+    # credentials rotate from the next window, once the database bootstrap has seeded them
+    assert database.props["rotateImmediately"] is False
+    # the rotation waits for its function (and, for ours, Secrets Manager's permission to invoke it)
+    assert {urn.rsplit("::", 1)[1] for urn in api_key.property_dependencies["rotationLambdaArn"]} == {
+        "eu-rotation-api-key",
+        "eu-rotation-api-key-invoke-bank-feeds",
+        "eu-rotation-api-key-invoke-model-gateway",
+    }
 
 
 def _args(**changes):
@@ -56,7 +69,7 @@ def _args(**changes):
         "region": "eu-west-2",
         "paired_region": "eu-west-1",
         "kms_key_arn": "arn:aws:kms:eu-west-2:123456789012:key/x",
-        "rotation_lambda_arn": LAMBDA,
+        "rotation_lambda_arns": {"api-key": LAMBDA, "database": LAMBDA},
         "secrets": (SecretSpec("ledger-db", "Ledger"),),
         **changes,
     }
@@ -80,7 +93,7 @@ def test_in_pair_replica_is_accepted():
                 "jurisdiction": "EU",
                 "region": "eu-central-1",
                 "paired_region": "eu-west-1",
-                "rotation_lambda_arn": LAMBDA.replace("eu-west-2", "eu-central-1"),
+                "rotation_lambda_arns": {"api-key": LAMBDA.replace("eu-west-2", "eu-central-1")},
                 "replica_regions": ("eu-west-3",),
             },
             "CellSecrets: replica_regions: region 'eu-west-3' is not the cell's paired region; allowed: eu-west-1",
@@ -97,9 +110,21 @@ def test_in_pair_replica_is_accepted():
             "CellSecrets: secrets['ledger-db'].rotation_days: 365 is out of range; allowed: 1..90",
         ),
         (
-            {"rotation_lambda_arn": LAMBDA.replace("eu-west-2", "us-east-1")},
-            "CellSecrets: rotation_lambda_arn: 'arn:aws:lambda:us-east-1:123456789012:function:rotate' "
+            {"rotation_lambda_arns": {"api-key": LAMBDA.replace("eu-west-2", "us-east-1")}},
+            "CellSecrets: rotation_lambda_arns['api-key']: 'arn:aws:lambda:us-east-1:123456789012:function:rotate' "
             "is not allowed; allowed: a Lambda function ARN in eu-west-2",
+        ),
+        (
+            {
+                "secrets": (SecretSpec("ledger-db", "x", rotation="database"),),
+                "rotation_lambda_arns": {"api-key": LAMBDA},
+            },
+            "CellSecrets: rotation_lambda_arns: no function for 'database' (secret 'ledger-db'); "
+            "allowed: a Lambda function ARN in eu-west-2 for each kind listed",
+        ),
+        (
+            {"secrets": (SecretSpec("ledger-db", "x", rotation="password"),)},
+            "CellSecrets: secrets['ledger-db'].rotation: 'password' is not allowed; allowed: database, api-key",
         ),
         (
             {"paired_region": "eu-west-2"},

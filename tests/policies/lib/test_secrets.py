@@ -56,5 +56,9 @@ def test_the_entropy_test_judges_the_stretches_between_words():
 def test_secret_named_keys_references_and_urls_keep_their_rules():
     assert secret_reason("DB_PASSWORD", "hunter2") == "a literal value for a secret-named key"
     assert secret_reason("DB_PASSWORD_ARN", "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db") is None
+    assert secret_reason("SECRETS_MANAGER_ENDPOINT", "https://secretsmanager.eu-west-2.amazonaws.com") is None
+    assert secret_reason("API_KEY_LENGTH", "48") is None
+    assert secret_reason("API_KEY", "48") == "a literal value for a secret-named key"
+    assert secret_reason("SECRETS_MANAGER_ENDPOINT_TOKEN", "abc") == "a literal value for a secret-named key"
     assert secret_reason("Name", "https://example.com/q8Zr4Lm2Vx9Tb7Nc1Hs6Kd3Wf5Yg0Pj8Ue4Ra2Io7") is None
     assert secret_reason("Name", "") is None

@@ -14,7 +14,8 @@ aws.ec2.Instance("writer", ami="ami-0123456789abcdef0", instance_type="t3.micro"
     opts=opts)
 aws.s3.BucketPublicAccessBlock("ledger", bucket=bucket.id)  # not taggable
 aws.lambda_.Function("fn", role="arn:aws:iam::123456789012:role/fn", opts=opts, environment={"variables": {
-    "DB_PASSWORD_SECRET_ARN": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db", "LOG_LEVEL": "info"}})
+    "DB_PASSWORD_SECRET_ARN": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db", "LOG_LEVEL": "info",
+    "SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.eu-west-2.amazonaws.com", "API_KEY_LENGTH": "48"}})
 aws.ecs.TaskDefinition("task", family="api", opts=opts, container_definitions=json.dumps([{"name": "api",
     "image": "api:1", "environment": [{"name": "PORT", "value": "8080"}],
     "secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db"}]}]))

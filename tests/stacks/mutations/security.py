@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.stacks.mutations.edits import DELETE, add_statement, map_statements, set_at, update_text
+from tests.stacks.mutations.edits import DELETE, add_statement, map_statements, set_at, update_at, update_text
 from tests.stacks.mutations.model import STACK, Mutation
 
 ADMIN_STATEMENT = {"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*"}
@@ -23,6 +23,27 @@ def _widen_passrole(statement: dict[str, Any]) -> dict[str, Any]:
 
 
 MUTATIONS: tuple[Mutation, ...] = (
+    Mutation(
+        policy="aws-secretsmanager-rotation-function-declared",
+        stack="dev",
+        type="aws:secretsmanager/secretRotation:SecretRotation",
+        name="uk-secrets-model-gateway-rotation",
+        change="point the rotation at a function no stack declares (the ARN it named before the functions existed)",
+        expect="which the stack does not declare, so the first rotation would fail",
+        edit=set_at(
+            ["rotation_lambda_arn"],
+            "arn:aws:lambda:eu-west-2:123456789012:function:trustfabric-dev-uk-secret-rotation",
+        ),
+    ),
+    Mutation(
+        policy="aws-lambda-no-literal-secrets",
+        stack="dev",
+        type="aws:lambda/function:Function",
+        name="uk-rotation-api-key",
+        change="give the rotation function a password in its environment",
+        expect="environment variable 'DB_PASSWORD' holds a literal value for a secret-named key",
+        edit=update_at(["environment", "variables"], lambda variables: {**variables, "DB_PASSWORD": "hunter2"}),
+    ),
     Mutation(
         policy="aws-cloudtrail-multi-region-validation",
         stack="dev",
