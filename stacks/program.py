@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import network, observability, resilience, security
+from stacks import network, observability, oncall, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -40,14 +40,17 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
     )
 
 
-def declare_cell(settings: StackSettings, cell: CellSettings, slos: SloDocuments) -> None:
-    """Declare one cell, domain by domain: security, network, resilience, observability."""
+def declare_cell(
+    settings: StackSettings, cell: CellSettings, slos: SloDocuments, services: oncall.OnCallServices
+) -> None:
+    """Declare one cell, domain by domain: security, network, resilience, observability, on-call."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     network_outputs = network.declare(ctx, security_outputs)
     resilience.declare(ctx, security_outputs, network_outputs)
     observability.declare(ctx, security_outputs, network_outputs, slos)
+    oncall.declare_cell(ctx, security_outputs, services)
 
 
 def main() -> None:
@@ -59,5 +62,6 @@ def main() -> None:
     pulumi.export("role", settings.role)
     pulumi.export("cells", {cell.code: cell.region for cell in settings.cells})
     slos = observability.slo_documents()
+    services = oncall.declare_services(settings)
     for cell in settings.cells:
-        declare_cell(settings, cell, slos)
+        declare_cell(settings, cell, slos, services)

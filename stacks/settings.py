@@ -22,6 +22,7 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+oncall                     no        {directoryStack, pagingUrgency, businessHours}: stacks/settings_oncall.py
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -44,13 +45,14 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_oncall import OnCallSettings, parse_oncall
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -154,6 +156,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    oncall: OnCallSettings = field(default_factory=OnCallSettings)
+    """How the stack pages (`stacks/settings_oncall.py`): on by default, every stack's alerts reach a person."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -274,6 +278,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "oncall",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -450,6 +455,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        oncall=parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings(),
     )
 
 

@@ -1,0 +1,146 @@
+"""The on-call layer of a stack: its PagerDuty services, and per cell the alerts that page them.
+
+Who is paged (people, schedules, the escalation policy) is the `oncall/` program's: this stack reads the
+escalation policy's id from that program's stack (`trust-fabric:oncall.directoryStack`) and declares, once per
+stack, one PagerDuty service per domain and the business-hours service (`components.oncall.services`). Each
+cell then subscribes its security-alerts topic to the security service and declares the rules and alarms of
+the table below, each publishing to the topic of its domain (`components.oncall.cell_paging`):
+
+===============================  ========  ================  =================================================
+alert                            domain    stacks            runbook
+===============================  ========  ================  =================================================
+backup-job-failed                platform  every             runbooks/backup-job-failed.md
+secret-rotation-failed           security  every             runbooks/secret-rotation-failed.md
+ledger-table-replication-lag     ledger    prod (paired)     runbooks/ledger-replication-lag.md
+ledger-global-replication-lag    ledger    dr (standby)      runbooks/ledger-replication-lag.md
+===============================  ========  ================  =================================================
+
+The integration keys leave as secret stack outputs (`pagerduty_routing_keys`): Alertmanager's
+`pagerduty-sev1` and `pagerduty-business-hours` receivers and Datadog's PagerDuty integration read them from
+there (`runbooks/pagerduty-routing-keys.md`); no key is made by hand.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_pagerduty as pagerduty
+
+from components.oncall.cell_paging import CellPaging, CellPagingArgs, EventAlert, MetricAlert
+from components.oncall.services import OnCallServices, OnCallServicesArgs, SupportHours
+from domain.naming import cluster_identifier, ledger_table_name, security_alert_topic_name
+from stacks.context import CellContext
+from stacks.resilience import is_paired
+from stacks.security import SecurityOutputs
+from stacks.settings import StackSettings, deployment
+
+REPLICATION_LAG_MILLISECONDS = 60_000.0
+"""Ledger replication lag that pages: a minute behind for five minutes puts the tier-0 RPO at risk."""
+
+BACKUP_FAILED = EventAlert(
+    name="backup-job-failed",
+    domain="platform",
+    runbook="runbooks/backup-job-failed.md",
+    description="An AWS Backup job or copy job of the cell failed, expired or was aborted",
+    pattern={
+        "source": ["aws.backup"],
+        "detail-type": ["Backup Job State Change", "Copy Job State Change"],
+        "detail": {"state": ["FAILED", "EXPIRED", "ABORTED"]},
+    },
+)
+ROTATION_FAILED = EventAlert(
+    name="secret-rotation-failed",
+    domain="security",
+    runbook="runbooks/secret-rotation-failed.md",
+    description="Secrets Manager could not rotate a secret of the cell",
+    pattern={
+        "source": ["aws.secretsmanager"],
+        "detail-type": ["AWS Service Event via CloudTrail"],
+        "detail": {"eventSource": ["secretsmanager.amazonaws.com"], "eventName": ["RotationFailed"]},
+    },
+)
+
+
+def directory_stack_name(settings: StackSettings) -> str:
+    """`[org/]project/stack` of the directory, with this stack's organization when none is given."""
+    name = settings.oncall.directory_stack
+    return name if name.count("/") == 2 else f"{pulumi.get_organization()}/{name}"
+
+
+def declare_services(settings: StackSettings) -> OnCallServices:
+    """The stack's PagerDuty services, through a PagerDuty provider (its token: PAGERDUTY_TOKEN at deploy time)."""
+    directory = pulumi.StackReference("oncall-directory", stack_name=directory_stack_name(settings))
+    provider = pagerduty.Provider("pagerduty")
+    hours = settings.oncall.business_hours
+    services = OnCallServices(
+        "oncall",
+        OnCallServicesArgs(
+            stack=settings.stack,
+            escalation_policy_id=directory.get_output("escalation_policy_id"),
+            paging_urgency=settings.oncall.paging_urgency,
+            support_hours=SupportHours(start=hours.start, end=hours.end, time_zone=hours.time_zone, days=hours.days),
+        ),
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    pulumi.export("pagerduty_routing_keys", services.routing_keys)
+    return services
+
+
+def cell_alerts(ctx: CellContext) -> tuple[tuple[EventAlert, ...], tuple[MetricAlert, ...]]:
+    """The rules and alarms of the cell (the table in the module docstring)."""
+    settings, cell = ctx.settings, ctx.cell
+    name = deployment(settings)
+    alarms: list[MetricAlert] = []
+    if settings.is_standby_footprint:
+        alarms.append(
+            MetricAlert(
+                name="ledger-global-replication-lag",
+                domain="ledger",
+                runbook="runbooks/ledger-replication-lag.md",
+                description="The ledger's Aurora secondary cluster lags its global database's primary",
+                namespace="AWS/RDS",
+                metric_name="AuroraGlobalDBReplicationLag",
+                dimensions={"DBClusterIdentifier": cluster_identifier(name, ctx.name, cell.region)},
+                threshold=REPLICATION_LAG_MILLISECONDS,
+            )
+        )
+    elif is_paired(settings):
+        alarms.append(
+            MetricAlert(
+                name="ledger-table-replication-lag",
+                domain="ledger",
+                runbook="runbooks/ledger-replication-lag.md",
+                description="The ledger table's replica in the paired region lags its writes",
+                namespace="AWS/DynamoDB",
+                metric_name="ReplicationLatency",
+                dimensions={"TableName": ledger_table_name(name, ctx.name), "ReceivingRegion": cell.paired_region},
+                statistic="Average",
+                threshold=REPLICATION_LAG_MILLISECONDS,
+            )
+        )
+    return (BACKUP_FAILED, ROTATION_FAILED), tuple(alarms)
+
+
+def declare_cell(ctx: CellContext, security: SecurityOutputs, services: OnCallServices) -> CellPaging:
+    settings = ctx.settings
+    rules, alarms = cell_alerts(ctx)
+    domains = sorted({rule.domain for rule in rules} | {alarm.domain for alarm in alarms} | {"security"})
+    account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
+    return CellPaging(
+        f"{ctx.name}-paging",
+        CellPagingArgs(
+            stack=settings.stack,
+            cell=ctx.name,
+            kms_key_arn=security.key_arns["logs"],
+            endpoints={domain: services.cloudwatch_endpoints[domain] for domain in domains},
+            rules=rules,
+            alarms=alarms,
+            # The audit trail's topic, by its deterministic name (the security layer exports keys, not topics).
+            security_topic_arn=account_id.apply(
+                lambda account: (
+                    f"arn:aws:sns:{ctx.cell.region}:{account}:{security_alert_topic_name(settings.stack, ctx.name)}"
+                )
+            ),
+        ),
+        opts=ctx.opts,
+    )
