@@ -14,6 +14,7 @@ from components.oncall.services import (
     validate_args,
 )
 from tests.components.helpers import only, refusal
+from trustfabric.graph import SECRET_SIG, SIG_KEY
 
 SERVICE = "pagerduty:index/service:Service"
 INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
@@ -83,3 +84,11 @@ def test_the_cloudwatch_endpoint_is_pagerdutys_enqueue_url():
 def test_bad_arguments_are_refused_by_name(changes, message):
     args = OnCallServicesArgs(**{"stack": "prod", "escalation_policy_id": "P1", **changes})
     assert refusal(lambda: validate_args(args)) == message
+
+
+@pytest.mark.parametrize("stack", ["prod", "dr", "dev"])
+def test_the_routing_keys_alertmanager_and_datadog_read_are_secret_stack_outputs(request, stack):
+    graph = request.getfixturevalue(stack)
+    keys = graph.outputs["pagerduty_routing_keys"]
+    assert sorted(keys) == ["business-hours", "sev1"]
+    assert all(value.get(SIG_KEY) == SECRET_SIG for value in keys.values())
