@@ -15,20 +15,25 @@ ledger-table-replication-lag     ledger    prod (paired)     runbooks/ledger-rep
 ledger-global-replication-lag    ledger    dr (standby)      runbooks/ledger-replication-lag.md
 ===============================  ========  ================  =================================================
 
-The integration keys leave as secret stack outputs (`pagerduty_routing_keys`): Alertmanager's
-`pagerduty-sev1` and `pagerduty-business-hours` receivers and Datadog's PagerDuty integration read them from
-there (`runbooks/pagerduty-routing-keys.md`); no key is made by hand.
+The integration keys leave as secret stack outputs (`pagerduty_routing_keys`, for Datadog's PagerDuty
+integration) and are written into each cell's Vault KV (`kv/observability/pagerduty-routing-keys`), one entry
+per routing key file Alertmanager's `pagerduty-sev1` and `pagerduty-business-hours` receivers read
+(`runbooks/pagerduty-routing-keys.md`); no key is made by hand.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import PurePosixPath
+
 import pulumi
-import pulumi_aws as aws
 import pulumi_pagerduty as pagerduty
+import pulumi_vault as vault
 
 from components.oncall.cell_paging import CellPaging, CellPagingArgs, EventAlert, MetricAlert
 from components.oncall.services import OnCallServices, OnCallServicesArgs, SupportHours
-from domain.naming import cluster_identifier, ledger_table_name, security_alert_topic_name
+from domain.naming import cluster_identifier, ledger_table_name
+from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, alertmanager_config
 from stacks.context import CellContext
 from stacks.resilience import is_paired
 from stacks.security import SecurityOutputs
@@ -121,12 +126,33 @@ def cell_alerts(ctx: CellContext) -> tuple[tuple[EventAlert, ...], tuple[MetricA
     return (BACKUP_FAILED, ROTATION_FAILED), tuple(alarms)
 
 
+def routing_key_files() -> dict[str, str]:
+    """Receiver -> the file name Alertmanager reads its PagerDuty routing key from (`slogen.alertmanager`)."""
+    files = {}
+    for receiver in alertmanager_config()["receivers"]:
+        for config in receiver.get("pagerduty_configs", []):
+            files[receiver["name"]] = PurePosixPath(config["routing_key_file"]).name
+    return files
+
+
+RECEIVER_KEYS = {RECEIVER_PAGE: "sev1", RECEIVER_BUSINESS_HOURS: "business-hours"}
+"""Alertmanager receiver -> the routing key of `OnCallServices.routing_keys` it pages with."""
+ROUTING_KEYS_PATH = "observability/pagerduty-routing-keys"
+"""Where, in the cell's KV mount, the keys are written; the `pagerduty-routing-keys` Secret syncs from it."""
+
+
+def routing_keys_document(services: OnCallServices) -> pulumi.Output[str]:
+    """The KV secret's data: one entry per Alertmanager routing key file, from the declared integrations."""
+    files = routing_key_files()
+    keys = {files[receiver]: services.routing_keys[key] for receiver, key in RECEIVER_KEYS.items()}
+    return pulumi.Output.secret(pulumi.Output.all(**keys).apply(lambda values: json.dumps(values, sort_keys=True)))
+
+
 def declare_cell(ctx: CellContext, security: SecurityOutputs, services: OnCallServices) -> CellPaging:
     settings = ctx.settings
     rules, alarms = cell_alerts(ctx)
     domains = sorted({rule.domain for rule in rules} | {alarm.domain for alarm in alarms} | {"security"})
-    account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
-    return CellPaging(
+    paging = CellPaging(
         f"{ctx.name}-paging",
         CellPagingArgs(
             stack=settings.stack,
@@ -135,12 +161,16 @@ def declare_cell(ctx: CellContext, security: SecurityOutputs, services: OnCallSe
             endpoints={domain: services.cloudwatch_endpoints[domain] for domain in domains},
             rules=rules,
             alarms=alarms,
-            # The audit trail's topic, by its deterministic name (the security layer exports keys, not topics).
-            security_topic_arn=account_id.apply(
-                lambda account: (
-                    f"arn:aws:sns:{ctx.cell.region}:{account}:{security_alert_topic_name(settings.stack, ctx.name)}"
-                )
-            ),
+            security_topic_arn=security.alert_topic_arn,
         ),
         opts=ctx.opts,
     )
+    # Alertmanager's keys, written where its `pagerduty-routing-keys` Secret is synced from: no key by hand.
+    vault.kv.SecretV2(
+        f"{ctx.name}-paging-routing-keys",
+        mount=security.vault_kv_path,
+        name=ROUTING_KEYS_PATH,
+        data_json=routing_keys_document(services),
+        opts=pulumi.ResourceOptions(parent=paging, provider=security.vault_provider),
+    )
+    return paging

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from components.oncall.cell_paging import CellPagingArgs, EventAlert, MetricAlert, validate_args
-from stacks.oncall import BACKUP_FAILED, ROTATION_FAILED
+from slogen.alertmanager import alertmanager_config
+from stacks.oncall import BACKUP_FAILED, ROTATION_FAILED, routing_key_files
 from tests.components.helpers import CELLS, dependency_names, only, provider_region, refusal
 from tests.conftest import REPO_ROOT
 from trustfabric.engine import ACCOUNT_ID
@@ -18,6 +19,7 @@ SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+KV_SECRET = "vault:kv/secretV2:SecretV2"
 
 
 @pytest.mark.parametrize("stack", ["prod", "dr", "dev"])
@@ -38,14 +40,11 @@ def test_every_alert_topic_of_every_cell_is_subscribed_to_pagerduty(request, sta
 def test_the_security_alerts_topic_of_each_cell_pages_the_security_service(prod):
     for cell in CELLS:
         subscription = only(prod, SUBSCRIPTION, f"{cell}-paging-security-alerts-pagerduty")
-        topic = only(prod, TOPIC, f"{cell}-audit-alerts")
-        # By the audit trail topic's deterministic name, as SNS spells its ARNs.
-        assert (
-            subscription.props["topic"]
-            == f"arn:aws:sns:{provider_region(prod, topic)}:{ACCOUNT_ID}:{topic.props['name']}"
-        )
+        assert dependency_names(prod, subscription, "topic") == [f"{cell}-audit-alerts"]
+        assert dependency_names(prod, subscription, "endpoint") == ["oncall-security-cloudwatch"]
         assert subscription.props["protocol"] == "https"
-        assert provider_region(prod, subscription) == provider_region(prod, topic)
+        assert subscription.props["endpointAutoConfirms"] is True
+        assert provider_region(prod, subscription) == provider_region(prod, only(prod, TOPIC, f"{cell}-audit-alerts"))
 
 
 def test_backup_and_rotation_failures_page(prod):
@@ -155,3 +154,29 @@ def test_runbooks_of_the_stack_alerts_are_written():
         for section in ("## Trigger", "## Impact", "## Diagnosis", "## Steps", "## Verification", "## Rollback"):
             assert section in text, f"{name}: {section}"
     assert Path(REPO_ROOT / BACKUP_FAILED.runbook).is_file()
+
+
+@pytest.mark.parametrize("stack", ["prod", "dr", "dev"])
+def test_alertmanagers_routing_key_files_come_from_the_declared_integrations(request, stack):
+    graph = request.getfixturevalue(stack)
+    cells = CELLS if stack != "dev" else ("uk",)
+    files = {
+        PurePosixPath(config["routing_key_file"]).name
+        for receiver in alertmanager_config()["receivers"]
+        for config in receiver.get("pagerduty_configs", [])
+    }
+    assert files == {"pagerduty-sev1-routing-key", "pagerduty-business-hours-routing-key"}
+    for cell in cells:
+        secret = only(graph, KV_SECRET, f"{cell}-paging-routing-keys")
+        assert secret.props["name"] == "observability/pagerduty-routing-keys"
+        assert dependency_names(graph, secret, "mount") == [f"{cell}-vault-kv"]
+        # The keys exist once PagerDuty creates the integrations: never a literal in the program.
+        assert not isinstance(secret.props["dataJson"], str)
+        assert sorted(dependency_names(graph, secret, "dataJson")) == [
+            "oncall-business-hours-events",
+            "oncall-platform-events",
+        ]
+        assert routing_key_files() == {
+            "pagerduty-sev1": "pagerduty-sev1-routing-key",
+            "pagerduty-business-hours": "pagerduty-business-hours-routing-key",
+        }
