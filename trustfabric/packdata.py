@@ -29,7 +29,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from .paths import REPO_ROOT
+
 PACK_LIB = REPO_ROOT / "policies" / "lib"
 FACTS_PATH = PACK_LIB / "facts.json"
 TAGGABLE_PATH = PACK_LIB / "aws_taggable.json"

@@ -28,9 +28,8 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import TrustFabricError
+from ..report.formats import DATA_FORMATS, choose_format
 from .common import app
-
-FORMATS = ("text", "json")
 
 datasets_app = typer.Typer(
     help="Golden datasets: synthesize, ingest, version, diff, evaluate a model, report.", no_args_is_help=True
@@ -50,8 +49,7 @@ FormatOption = Annotated[str, typer.Option("--format", help="text or json.")]
 
 
 def _check_format(value: str) -> None:
-    if value not in FORMATS:
-        raise TrustFabricError(f"--format: {value!r} is not allowed; allowed: {', '.join(FORMATS)}")
+    choose_format(value, DATA_FORMATS)  # the one `--format` error every command gives
 
 
 def _emit(document: Any, text: str, output_format: str) -> None:

@@ -20,12 +20,12 @@ import jinja2
 
 from trustfabric.errors import TrustFabricError
 
+from ..paths import REPO_ROOT
 from .clocks import Clock, evaluate_clocks, unmatched_notifications
 from .record import BREACH_AWARE, Incident
 from .targets import TARGETS
 from .timestamps import format_duration, format_timestamp
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TEMPLATE = REPO_ROOT / "runbooks" / "postmortem-template.md"
 TO_WRITE = "_to be written by the review_"
 

@@ -21,10 +21,10 @@ from typing import Any
 
 from trustfabric.errors import TrustFabricError
 
+from ..paths import REPO_ROOT
 from .documents import read_document, validate_document
 from .timestamps import parse_date
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_LEDGER = REPO_ROOT / "runbooks" / "tabletop" / "exercises.yaml"
 MAX_AGE_DAYS = 365
 """A scenario last exercised more than this many days ago is stale."""
