@@ -11,9 +11,12 @@ alert                            domain    stacks            runbook
 ===============================  ========  ================  =================================================
 backup-job-failed                platform  every             runbooks/backup-job-failed.md
 secret-rotation-failed           security  every             runbooks/secret-rotation-failed.md
+config-delivery-failed           security  every (*)         runbooks/config-delivery-failed.md
 ledger-table-replication-lag     ledger    prod (paired)     runbooks/ledger-replication-lag.md
 ledger-global-replication-lag    ledger    dr (standby)      runbooks/ledger-replication-lag.md
 ===============================  ========  ================  =================================================
+
+(*) only in the cell that owns its region's AWS Config recorder (dr has two cells in eu-west-1).
 
 The integration keys leave as secret stack outputs (`pagerduty_routing_keys`, for Datadog's PagerDuty
 integration) and are written into each cell's Vault KV (`kv/observability/pagerduty-routing-keys`), one entry
@@ -64,6 +67,22 @@ ROTATION_FAILED = EventAlert(
         "detail": {"eventSource": ["secretsmanager.amazonaws.com"], "eventName": ["RotationFailed"]},
     },
 )
+
+CONFIG_DELIVERY_FAILED = EventAlert(
+    name="config-delivery-failed",
+    domain="security",
+    runbook="runbooks/config-delivery-failed.md",
+    description="AWS Config could not deliver a configuration snapshot or history file to the audit bucket",
+    pattern={
+        "source": ["aws.config"],
+        "detail-type": [
+            "Config Configuration Snapshot Delivery Status",
+            "Config Configuration History Delivery Status",
+        ],
+        "detail": {"messageType": ["ConfigurationSnapshotDeliveryFailed", "ConfigurationHistoryDeliveryFailed"]},
+    },
+)
+"""Declared by the cell that owns its region's Config recorder (`stacks/security.py`), so a failure pages once."""
 
 
 def directory_stack_name(settings: StackSettings) -> str:
@@ -123,7 +142,10 @@ def cell_alerts(ctx: CellContext) -> tuple[tuple[EventAlert, ...], tuple[MetricA
                 threshold=REPLICATION_LAG_MILLISECONDS,
             )
         )
-    return (BACKUP_FAILED, ROTATION_FAILED), tuple(alarms)
+    rules = [BACKUP_FAILED, ROTATION_FAILED]
+    if next(c for c in settings.cells if c.region == cell.region) == cell:
+        rules.append(CONFIG_DELIVERY_FAILED)
+    return tuple(rules), tuple(alarms)
 
 
 def routing_key_files() -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 
 from components.oncall.cell_paging import CellPagingArgs, EventAlert, MetricAlert, validate_args
 from slogen.alertmanager import alertmanager_config
-from stacks.oncall import BACKUP_FAILED, ROTATION_FAILED, routing_key_files
+from stacks.oncall import BACKUP_FAILED, CONFIG_DELIVERY_FAILED, ROTATION_FAILED, routing_key_files
 from tests.components.helpers import CELLS, dependency_names, only, provider_region, refusal
 from tests.conftest import REPO_ROOT
 from trustfabric.engine import ACCOUNT_ID
@@ -149,7 +149,13 @@ def test_bad_arguments_are_refused_by_name(changes, message):
 
 
 def test_runbooks_of_the_stack_alerts_are_written():
-    for name in ("backup-job-failed", "secret-rotation-failed", "ledger-replication-lag", "pagerduty-routing-keys"):
+    for name in (
+        "backup-job-failed",
+        "secret-rotation-failed",
+        "config-delivery-failed",
+        "ledger-replication-lag",
+        "pagerduty-routing-keys",
+    ):
         text = (REPO_ROOT / "runbooks" / f"{name}.md").read_text(encoding="utf-8")
         for section in ("## Trigger", "## Impact", "## Diagnosis", "## Steps", "## Verification", "## Rollback"):
             assert section in text, f"{name}: {section}"
@@ -180,3 +186,21 @@ def test_alertmanagers_routing_key_files_come_from_the_declared_integrations(req
             "pagerduty-sev1": "pagerduty-sev1-routing-key",
             "pagerduty-business-hours": "pagerduty-business-hours-routing-key",
         }
+
+
+def test_config_delivery_failures_page_once_per_region(prod, dr):
+    names = ("uk", "eu", "us", "ca")
+    assert [
+        c for c in names if any(r.name == f"{c}-paging-config-delivery-failed" for r in prod.of_type(RULE))
+    ] == list(names)
+    # dr's UK and EU cells share eu-west-1: the UK cell owns its Config recorder, and pages for it.
+    assert [c for c in names if any(r.name == f"{c}-paging-config-delivery-failed" for r in dr.of_type(RULE))] == [
+        "uk",
+        "us",
+        "ca",
+    ]
+    rule = only(prod, RULE, "uk-paging-config-delivery-failed")
+    assert json.loads(rule.props["eventPattern"]) == CONFIG_DELIVERY_FAILED.pattern
+    assert dependency_names(prod, only(prod, TARGET, "uk-paging-config-delivery-failed-page"), "arn") == [
+        "uk-paging-security"
+    ]

@@ -1,4 +1,5 @@
-"""Mutations for the on-call policies: alert topics that reach nobody, alarms that notify nobody."""
+"""Mutations for the on-call policies: alert topics that reach nobody, alarms that notify nobody or name no
+runbook."""
 
 from __future__ import annotations
 
@@ -28,5 +29,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         change="disable the alarm's actions",
         expect="has its actions disabled",
         edit=set_at(["actions_enabled"], False),
+    ),
+    Mutation(
+        policy="aws-cloudwatch-alarm-runbook-linked",
+        stack="prod",
+        type=ALARM,
+        name="ca-paging-ledger-table-replication-lag",
+        change="describe the alarm without its runbook",
+        expect="names no runbook",
+        edit=set_at(["alarm_description"], "The ledger table's replica lags"),
     ),
 )
