@@ -96,7 +96,7 @@ class OnCallServices(pulumi.ComponentResource):
         validate_args(args)
         super().__init__(f"trustfabric:oncall:{COMPONENT}", name, None, opts)
         # The keys are credentials: whoever holds one can page the on-call.
-        secret_keys = pulumi.ResourceOptions(parent=self, additional_secret_outputs=["integrationKey"])
+        secret_keys = pulumi.ResourceOptions(parent=self, additional_secret_outputs=["integration_key"])
         events: dict[str, pulumi.Output[str]] = {}
         endpoints: dict[str, pulumi.Output[str]] = {}
         for domain in args.domains:
