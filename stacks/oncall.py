@@ -18,6 +18,9 @@ ledger-global-replication-lag    ledger    dr (standby)      runbooks/ledger-rep
 
 (*) only in the cell that owns its region's AWS Config recorder (dr has two cells in eu-west-1).
 
+The model pipelines' alert topic (`stacks/modelops.py`, when the cell serves models) is subscribed to the
+platform service.
+
 The integration keys leave as secret stack outputs (`pagerduty_routing_keys`, for Datadog's PagerDuty
 integration) and are written into each cell's Vault KV (`kv/observability/pagerduty-routing-keys`), one entry
 per routing key file Alertmanager's `pagerduty-sev1` and `pagerduty-business-hours` receivers read
@@ -170,10 +173,24 @@ def routing_keys_document(services: OnCallServices) -> pulumi.Output[str]:
     return pulumi.Output.secret(pulumi.Output.all(**keys).apply(lambda values: json.dumps(values, sort_keys=True)))
 
 
-def declare_cell(ctx: CellContext, security: SecurityOutputs, services: OnCallServices) -> CellPaging:
+MODEL_ALERTS_DOMAIN = "platform"
+"""Who is paged by the model pipelines' alarms (drift, failed evaluations): the platform on-call runs them."""
+
+
+def declare_cell(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    services: OnCallServices,
+    model_alert_topic_arn: pulumi.Output[str] | None = None,
+) -> CellPaging:
     settings = ctx.settings
     rules, alarms = cell_alerts(ctx)
-    domains = sorted({rule.domain for rule in rules} | {alarm.domain for alarm in alarms} | {"security"})
+    subscribed: dict[str, tuple[str, pulumi.Input[str]]] = {"security-alerts": ("security", security.alert_topic_arn)}
+    if model_alert_topic_arn is not None:
+        subscribed["model-alerts"] = (MODEL_ALERTS_DOMAIN, model_alert_topic_arn)
+    domains = sorted(
+        {rule.domain for rule in rules} | {alarm.domain for alarm in alarms} | {d for d, _ in subscribed.values()}
+    )
     paging = CellPaging(
         f"{ctx.name}-paging",
         CellPagingArgs(
@@ -183,7 +200,7 @@ def declare_cell(ctx: CellContext, security: SecurityOutputs, services: OnCallSe
             endpoints={domain: services.cloudwatch_endpoints[domain] for domain in domains},
             rules=rules,
             alarms=alarms,
-            security_topic_arn=security.alert_topic_arn,
+            subscribed_topics=subscribed,
         ),
         opts=ctx.opts,
     )

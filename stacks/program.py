@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import network, observability, oncall, resilience, security
+from stacks import modelops, network, observability, oncall, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -43,14 +43,15 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 def declare_cell(
     settings: StackSettings, cell: CellSettings, slos: SloDocuments, services: oncall.OnCallServices
 ) -> None:
-    """Declare one cell, domain by domain: security, network, resilience, observability, on-call."""
+    """Declare one cell, domain by domain: security, network, modelops, resilience, observability, on-call."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     network_outputs = network.declare(ctx, security_outputs)
-    resilience.declare(ctx, security_outputs, network_outputs)
+    models = modelops.declare(ctx, security_outputs, network_outputs)
+    resilience.declare(ctx, security_outputs, network_outputs, models.store_arns, models.log_bucket_arns)
     observability.declare(ctx, security_outputs, network_outputs, slos)
-    oncall.declare_cell(ctx, security_outputs, services)
+    oncall.declare_cell(ctx, security_outputs, services, models.alert_topic_arn)
 
 
 def main() -> None:

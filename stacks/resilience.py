@@ -24,6 +24,7 @@ later layers use nothing of it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,15 @@ def data_key_purpose(classification: str) -> str:
     return "data-restricted" if classification == "restricted" else "data-confidential"
 
 
-def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs) -> None:
+def declare(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    network: NetworkOutputs,
+    records_stores: Sequence[pulumi.Input[str]] = (),
+    records_logs: Sequence[pulumi.Input[str]] = (),
+) -> None:
+    """`records_stores` (tagged with the records tier) and `records_logs` (untagged access-log buckets): stores
+    another layer declared (the ModelOps stores) that the records tier backs up too."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -155,7 +164,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         )
         tier0.append(table.table_arn)
 
-    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn]}
+    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn, *records_stores]}
     CellBackup(
         f"{ctx.name}-backup",
         CellBackupArgs(
@@ -165,7 +174,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
             # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
-            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns]},
+            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns, *records_logs]},
             enable_vault_lock=settings.stack in PRODUCTION_STACKS,
             permissions_boundary_arn=boundary,
         ),

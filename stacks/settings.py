@@ -22,6 +22,9 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+models                     no        model families served: list of {name, owner?, tier?, ga?,
+                                     jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
+                                     (`stacks/settings_models.py`)
 oncall                     no        {directoryStack, pagingUrgency, businessHours}: stacks/settings_oncall.py
 =========================  ========  =====================================================================
 
@@ -46,13 +49,16 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 from stacks.settings_oncall import OnCallSettings, parse_oncall
+
+if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
+    from stacks.settings_models import ModelSettings
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -156,6 +162,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    models: tuple[ModelSettings, ...] = ()
+    """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
     oncall: OnCallSettings = field(default_factory=OnCallSettings)
     """How the stack pages (`stacks/settings_oncall.py`): on by default, every stack's alerts reach a person."""
 
@@ -278,6 +286,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "models",
     "oncall",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
@@ -444,6 +453,12 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    from stacks.settings_models import parse_models
+
+    models = parse_models(
+        reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
+    )
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -455,6 +470,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        models=models,
         oncall=parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings(),
     )
 

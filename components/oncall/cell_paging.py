@@ -2,7 +2,8 @@
 
 For each domain the cell alerts for, an SNS topic (encrypted with the cell's logs key) subscribed over HTTPS to
 that domain's PagerDuty service (its Amazon CloudWatch integration, which confirms the subscription itself);
-the cell's existing security-alerts topic gets the same subscription to the security service. EventBridge rules
+the topics other layers declare (the audit trail's security alerts, the model pipelines' alerts) get the same
+subscription to their domain's service. EventBridge rules
 (AWS Backup job and copy job failures, secret rotation failures) and CloudWatch alarms (replication lag) publish
 to the topic of their domain; alarms notify on ALARM and on OK, so PagerDuty resolves the incident itself.
 Every rule and alarm names its runbook (`runbooks/<name>.md`) in its description.
@@ -91,8 +92,9 @@ class CellPagingArgs:
     """Domain -> HTTPS endpoint of its PagerDuty service's CloudWatch integration (secret)."""
     rules: Sequence[EventAlert] = field(default_factory=tuple)
     alarms: Sequence[MetricAlert] = field(default_factory=tuple)
-    security_topic_arn: pulumi.Input[str] | None = None
-    """The cell's security-alerts topic (declared by the audit trail): subscribed to the security service."""
+    subscribed_topics: Mapping[str, tuple[str, pulumi.Input[str]]] = field(default_factory=dict)
+    """Topics other layers declare that page too: name -> (domain, topic ARN), e.g. the audit trail's
+    `security-alerts` -> ("security", arn); each is subscribed to its domain's service."""
 
 
 def alerts(args: CellPagingArgs) -> list[EventAlert | MetricAlert]:
@@ -103,8 +105,9 @@ def alerts(args: CellPagingArgs) -> list[EventAlert | MetricAlert]:
 def validate_args(args: CellPagingArgs) -> None:
     for domain in args.endpoints:
         require_choice(COMPONENT, "endpoints", domain, DOMAINS)
-    if args.security_topic_arn is not None and "security" not in args.endpoints:
-        raise ValueError(f"{COMPONENT}: endpoints: the security topic needs the 'security' endpoint")
+    for topic, (domain, _) in args.subscribed_topics.items():
+        if domain not in args.endpoints:
+            raise ValueError(f"{COMPONENT}: subscribed_topics: {topic}: domain {domain!r} has no endpoint")
     names: set[str] = set()
     for alert in alerts(args):
         if alert.name in names:
@@ -177,10 +180,8 @@ class CellPaging(pulumi.ComponentResource):
             )
             self._subscribe(f"{name}-{domain}-pagerduty", topic.arn, args.endpoints[domain], child)
             topics[domain] = topic
-        if args.security_topic_arn is not None:
-            self._subscribe(
-                f"{name}-security-alerts-pagerduty", args.security_topic_arn, args.endpoints["security"], child
-            )
+        for topic_name, (domain, topic_arn) in args.subscribed_topics.items():
+            self._subscribe(f"{name}-{topic_name}-pagerduty", topic_arn, args.endpoints[domain], child)
 
         for rule_spec in args.rules:
             rule = aws.cloudwatch.EventRule(

@@ -116,8 +116,8 @@ def alarm(**changes):
             "CellPaging: endpoints: 'billing' is not allowed; allowed: ledger, filings, ingestion, security, platform",
         ),
         (
-            {"security_topic_arn": "arn:aws:sns:eu-west-2:1:t"},
-            "CellPaging: endpoints: the security topic needs the 'security' endpoint",
+            {"subscribed_topics": {"security-alerts": ("security", "arn:aws:sns:eu-west-2:1:t")}},
+            "CellPaging: subscribed_topics: security-alerts: domain 'security' has no endpoint",
         ),
         (
             {"alarms": (alarm(domain="platform"),)},
@@ -204,3 +204,11 @@ def test_config_delivery_failures_page_once_per_region(prod, dr):
     assert dependency_names(prod, only(prod, TARGET, "uk-paging-config-delivery-failed-page"), "arn") == [
         "uk-paging-security"
     ]
+
+
+def test_the_model_alert_topic_of_each_cell_that_serves_models_pages_the_platform_service(prod):
+    for cell in CELLS:
+        subscription = only(prod, SUBSCRIPTION, f"{cell}-paging-model-alerts-pagerduty")
+        assert dependency_names(prod, subscription, "topic") == [f"{cell}-model-pipelines-alerts"]
+        assert dependency_names(prod, subscription, "endpoint") == ["oncall-platform-cloudwatch"]
+        assert subscription.props["endpointAutoConfirms"] is True
