@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import modelops, network, observability, oncall, resilience, security
+from stacks import delivery, modelops, network, observability, oncall, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -41,9 +41,14 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 
 
 def declare_cell(
-    settings: StackSettings, cell: CellSettings, slos: SloDocuments, services: oncall.OnCallServices
+    settings: StackSettings,
+    cell: CellSettings,
+    slos: SloDocuments,
+    delivery_plan: delivery.DeliveryPlan,
+    services: oncall.OnCallServices,
 ) -> None:
-    """Declare one cell, domain by domain: security, network, modelops, resilience, observability, on-call."""
+    """Declare one cell, domain by domain: security, network, modelops, resilience, observability, delivery,
+    on-call."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
@@ -51,12 +56,14 @@ def declare_cell(
     models = modelops.declare(ctx, security_outputs, network_outputs)
     resilience.declare(ctx, security_outputs, network_outputs, models.store_arns, models.log_bucket_arns)
     observability.declare(ctx, security_outputs, network_outputs, slos)
+    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
     oncall.declare_cell(ctx, security_outputs, services, models.alert_topic_arn)
 
 
 def main() -> None:
     try:
         settings = load_settings()
+        delivery_plan = delivery.plan(settings)
     except SettingsError as error:
         # RunError is shown by the CLI (and the offline engine) as one line, without a traceback.
         raise pulumi.RunError(str(error)) from None
@@ -65,4 +72,4 @@ def main() -> None:
     slos = observability.slo_documents()
     services = oncall.declare_services(settings)
     for cell in settings.cells:
-        declare_cell(settings, cell, slos, services)
+        declare_cell(settings, cell, slos, delivery_plan, services)

@@ -21,6 +21,7 @@ dataClassification         no        default classification tag (default confide
 observability              no        {grafanaUrl, prometheusUrl, datadogSite, logRetentionDays}
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
+delivery                   no        feature-flag canaries and chaos experiments (stacks/settings_delivery.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 models                     no        model families served: list of {name, owner?, tier?, ga?,
                                      jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
@@ -287,6 +288,7 @@ TOP_LEVEL_KEYS = (
     "sso",
     "ssoVaultClientSecret",
     "models",
+    "delivery",
     "oncall",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")

@@ -72,3 +72,18 @@ def test_composite_alarms_are_judged_too():
     assert diagnostic.detail == (
         "CloudWatch composite alarm 'c' notifies nobody on ALARM; add the cell's on-call topic to alarm_actions."
     )
+
+
+def test_alarms_that_a_composite_alarm_or_an_appconfig_monitor_watches_act_through_them(tmp_path):
+    code = program(("long", ""), ("short", ""))
+    code += """
+composite = aws.cloudwatch.CompositeAlarm("burn", alarm_name="burn",
+    alarm_rule=pulumi.Output.all(long.name, short.name).apply(lambda n: f'ALARM("{n[0]}") AND ALARM("{n[1]}")'))
+app = aws.appconfig.Application("app")
+aws.appconfig.Environment("env", application_id=app.id,
+    monitors=[aws.appconfig.EnvironmentMonitorArgs(alarm_arn=composite.arn, alarm_role_arn="arn:aws:iam::1:role/r")])
+"""
+    code = code.replace('aws.cloudwatch.MetricAlarm("long"', 'long = aws.cloudwatch.MetricAlarm("long"')
+    code = code.replace('aws.cloudwatch.MetricAlarm("short"', 'short = aws.cloudwatch.MetricAlarm("short"')
+    code = "import pulumi\n" + code
+    assert evaluate(POLICY, run_snippet(tmp_path, code)) == []
