@@ -182,12 +182,15 @@ def declare_cell(
     security: SecurityOutputs,
     services: OnCallServices,
     model_alert_topic_arn: pulumi.Output[str] | None = None,
+    macie_findings_topic_arn: pulumi.Output[str] | None = None,
 ) -> CellPaging:
     settings = ctx.settings
     rules, alarms = cell_alerts(ctx)
     subscribed: dict[str, tuple[str, pulumi.Input[str]]] = {"security-alerts": ("security", security.alert_topic_arn)}
     if model_alert_topic_arn is not None:
         subscribed["model-alerts"] = (MODEL_ALERTS_DOMAIN, model_alert_topic_arn)
+    if macie_findings_topic_arn is not None:
+        subscribed["macie-findings"] = ("security", macie_findings_topic_arn)
     domains = sorted(
         {rule.domain for rule in rules} | {alarm.domain for alarm in alarms} | {d for d, _ in subscribed.values()}
     )

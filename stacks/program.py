@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import delivery, modelops, network, observability, oncall, resilience, security
+from stacks import delivery, governance, modelops, network, observability, oncall, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -47,17 +47,25 @@ def declare_cell(
     delivery_plan: delivery.DeliveryPlan,
     services: oncall.OnCallServices,
 ) -> None:
-    """Declare one cell, domain by domain: security, network, modelops, resilience, observability, delivery,
-    on-call."""
+    """Declare one cell, domain by domain: security, network, data governance (tenants, erasure ledger), modelops,
+    resilience, discovery (Macie, over the records and tenant buckets), observability, delivery, on-call."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     network_outputs = network.declare(ctx, security_outputs)
+    governance_outputs = governance.declare_data(ctx, security_outputs)
     models = modelops.declare(ctx, security_outputs, network_outputs)
-    resilience.declare(ctx, security_outputs, network_outputs, models.store_arns, models.log_bucket_arns)
+    records_bucket_name = resilience.declare(
+        ctx,
+        security_outputs,
+        network_outputs,
+        models.store_arns,
+        [*models.log_bucket_arns, *governance_outputs.backup_arns],
+    )
+    macie_topic_arn = governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
     observability.declare(ctx, security_outputs, network_outputs, slos)
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
-    oncall.declare_cell(ctx, security_outputs, services, models.alert_topic_arn)
+    oncall.declare_cell(ctx, security_outputs, services, models.alert_topic_arn, macie_topic_arn)
 
 
 def main() -> None:

@@ -94,9 +94,10 @@ def declare(
     network: NetworkOutputs,
     records_stores: Sequence[pulumi.Input[str]] = (),
     records_logs: Sequence[pulumi.Input[str]] = (),
-) -> None:
-    """`records_stores` (tagged with the records tier) and `records_logs` (untagged access-log buckets): stores
-    another layer declared (the ModelOps stores) that the records tier backs up too."""
+) -> pulumi.Output[str]:
+    """`records_stores` (tagged with the records tier) and `records_logs` (untagged: access-log buckets, the erasure
+    ledger, tenant buckets): stores another layer declared (ModelOps, data governance) that the records tier backs
+    up too. Returns the records bucket's name (Macie scans it)."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -206,3 +207,4 @@ def declare(
     routing = FailoverRouting(f"{ctx.name}-routing", routing_args, opts=ctx.opts)
     if not standby:
         pulumi.export(f"{ctx.name}_zone_id", routing.zone_id)
+    return records.bucket_name

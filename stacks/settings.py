@@ -22,6 +22,9 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
 delivery                   no        feature-flag canaries and chaos experiments (stacks/settings_delivery.py)
+tenants                    no        enterprise tenants with client-controlled keys: [{id, jurisdiction,
+                                     keyOrigin?, custodianArn, customKeyStoreId?, xksKeyId?}]
+                                     (stacks/settings_tenants.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 models                     no        model families served: list of {name, owner?, tier?, ga?,
                                      jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
@@ -57,6 +60,7 @@ from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 from stacks.settings_oncall import OnCallSettings, parse_oncall
+from stacks.settings_tenants import TenantSettings, parse_tenants
 
 if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
     from stacks.settings_models import ModelSettings
@@ -163,6 +167,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    tenants: tuple[TenantSettings, ...] = ()
+    """Enterprise tenants whose data is encrypted with a key they control (`stacks/settings_tenants.py`)."""
     models: tuple[ModelSettings, ...] = ()
     """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
     oncall: OnCallSettings = field(default_factory=OnCallSettings)
@@ -289,6 +295,7 @@ TOP_LEVEL_KEYS = (
     "ssoVaultClientSecret",
     "models",
     "delivery",
+    "tenants",
     "oncall",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
@@ -455,6 +462,10 @@ def parse_settings(
             instance_arn=instance_arn,
         )
 
+    tenants: tuple[TenantSettings, ...] = ()
+    if "tenants" in own:
+        tenants = parse_tenants(_decode(own["tenants"]), fail=reader.fail, cell_codes=[cell.code for cell in cells])
+
     from stacks.settings_models import parse_models
 
     models = parse_models(
@@ -472,6 +483,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        tenants=tenants,
         models=models,
         oncall=parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings(),
     )
