@@ -14,7 +14,14 @@ from typing import Any
 import policies
 
 PACK_NAME = "trust-fabric"
-PROVIDER_PACKAGES = ("policies.aws", "policies.kubernetes", "policies.vault", "policies.stack", "policies.github")
+PROVIDER_PACKAGES = (
+    "policies.aws",
+    "policies.kubernetes",
+    "policies.vault",
+    "policies.stack",
+    "policies.github",
+    "policies.pagerduty",
+)
 
 
 @cache

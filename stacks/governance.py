@@ -101,10 +101,11 @@ def declare_data(ctx: CellContext, security: SecurityOutputs) -> GovernanceOutpu
 
 def declare_discovery(
     ctx: CellContext, security: SecurityOutputs, records_bucket_name: pulumi.Input[str], governance: GovernanceOutputs
-) -> None:
+) -> pulumi.Output[str]:
+    """Declares the cell's Macie discovery; returns its findings topic (the on-call layer pages from it)."""
     settings, cell = ctx.settings, ctx.cell
     owns_region = next(c for c in settings.cells if c.region == cell.region) == cell
-    CellMacie(
+    macie = CellMacie(
         f"{ctx.name}-macie",
         CellMacieArgs(
             stack=settings.stack,
@@ -115,3 +116,4 @@ def declare_discovery(
         ),
         opts=ctx.opts,
     )
+    return macie.topic_arn

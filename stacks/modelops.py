@@ -48,6 +48,8 @@ class ModelOpsOutputs:
     """The stores (tagged `backup-tier: records`)."""
     log_bucket_arns: Sequence[pulumi.Output[str]] = field(default_factory=tuple)
     """Their access-log buckets (backed up with the records tier by ARN)."""
+    alert_topic_arn: pulumi.Output[str] | None = None
+    """The cell's model alert topic, which the on-call layer subscribes to PagerDuty (none without models)."""
 
 
 def served_models(ctx: CellContext) -> list[ModelSettings]:
@@ -160,4 +162,8 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         ),
         opts=ctx.opts,
     )
-    return ModelOpsOutputs(store_arns=list(stores.bucket_arns.values()), log_bucket_arns=stores.log_bucket_arns)
+    return ModelOpsOutputs(
+        store_arns=list(stores.bucket_arns.values()),
+        log_bucket_arns=stores.log_bucket_arns,
+        alert_topic_arn=pipelines.alert_topic_arn,
+    )

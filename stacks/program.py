@@ -14,7 +14,18 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import delivery, governance, modelops, network, observability, quality, resilience, secrets, security
+from stacks import (
+    delivery,
+    governance,
+    modelops,
+    network,
+    observability,
+    oncall,
+    quality,
+    resilience,
+    secrets,
+    security,
+)
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -41,11 +52,15 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 
 
 def declare_cell(
-    settings: StackSettings, cell: CellSettings, slos: SloDocuments, delivery_plan: delivery.DeliveryPlan
+    settings: StackSettings,
+    cell: CellSettings,
+    slos: SloDocuments,
+    delivery_plan: delivery.DeliveryPlan,
+    services: oncall.OnCallServices,
 ) -> None:
     """Declare one cell, domain by domain: security, network, secrets (rotation functions), data governance
     (tenants, erasure ledger), modelops, quality (golden dataset store), resilience, discovery (Macie, over the
-    records and tenant buckets), observability, delivery."""
+    records and tenant buckets), observability, delivery, on-call."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
@@ -61,9 +76,10 @@ def declare_cell(
         [*models.store_arns, *datasets.store_arns],
         [*models.log_bucket_arns, *datasets.log_bucket_arns, *governance_outputs.backup_arns],
     )
-    governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
+    macie_topic_arn = governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
     observability.declare(ctx, security_outputs, network_outputs, slos)
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
+    oncall.declare_cell(ctx, security_outputs, services, models.alert_topic_arn, macie_topic_arn)
 
 
 def main() -> None:
@@ -76,5 +92,6 @@ def main() -> None:
     pulumi.export("role", settings.role)
     pulumi.export("cells", {cell.code: cell.region for cell in settings.cells})
     slos = observability.slo_documents()
+    services = oncall.declare_services(settings)
     for cell in settings.cells:
-        declare_cell(settings, cell, slos, delivery_plan)
+        declare_cell(settings, cell, slos, delivery_plan, services)

@@ -58,6 +58,12 @@ class SecurityOutputs:
     """key-admin: administers the key that signs the cell's zone (DNSSEC)."""
     audit_bucket_arns: Sequence[pulumi.Output[str]]
     """The audit and access-log buckets: backed up with the records tier, selected by ARN."""
+    alert_topic_arn: pulumi.Output[str]
+    """The cell's security alert topic: the on-call layer subscribes it to PagerDuty."""
+    vault_provider: vault.Provider
+    """The cell's Vault namespace, where the on-call layer writes Alertmanager's PagerDuty routing keys."""
+    vault_kv_path: pulumi.Output[str]
+    """The cell's KV version 2 mount (`kv`)."""
 
 
 def vault_namespace(settings: StackSettings, cell: str) -> str:
@@ -173,7 +179,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
             skip_tls_verify=False,
             opts=pulumi.ResourceOptions(parent=ctx.parent),
         )
-    CellVault(
+    cell_vault = CellVault(
         f"{ctx.name}-vault",
         CellVaultArgs(
             cell=ctx.name,
@@ -199,4 +205,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         deploy_role_arn=iam.role_arns["deploy"],
         key_admin_role_arn=iam.role_arns["key-admin"],
         audit_bucket_arns=[*audit.bucket_arns, *(store.bucket_arns if store else ())],
+        alert_topic_arn=audit.alert_topic_arn,
+        vault_provider=vault_provider,
+        vault_kv_path=cell_vault.kv_path,
     )

@@ -31,6 +31,7 @@ models                     no        model families served: list of {name, owner
                                      (`stacks/settings_models.py`)
 datasets                   no        {enabled, lockDays, accessLogRetentionDays}: golden dataset stores
                                      (`stacks/settings_datasets.py`)
+oncall                     no        {directoryStack, pagingUrgency, businessHours}: stacks/settings_oncall.py
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -60,6 +61,7 @@ from urllib.parse import urlparse
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_oncall import OnCallSettings, parse_oncall
 from stacks.settings_tenants import TenantSettings, parse_tenants
 from stacks.settings_datasets import DatasetSettings, parse_datasets
 
@@ -174,6 +176,8 @@ class StackSettings:
     """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
     datasets: DatasetSettings = field(default_factory=DatasetSettings)
     """The golden dataset stores (`stacks/settings_datasets.py`)."""
+    oncall: OnCallSettings = field(default_factory=OnCallSettings)
+    """How the stack pages (`stacks/settings_oncall.py`): on by default, every stack's alerts reach a person."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -298,6 +302,7 @@ TOP_LEVEL_KEYS = (
     "delivery",
     "tenants",
     "datasets",
+    "oncall",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -488,6 +493,7 @@ def parse_settings(
         tenants=tenants,
         models=models,
         datasets=datasets,
+        oncall=parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings(),
     )
 
 

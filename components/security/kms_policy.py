@@ -144,6 +144,17 @@ def key_policy(
         )
         statements.append(
             {
+                # CloudWatch alarms notify the cells' on-call topics (components/oncall/cell_paging.py).
+                "Sid": "CloudWatchAlarmsPublishToEncryptedTopics",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        )
+        statements.append(
+            {
                 "Sid": "CloudWatchLogsUse",
                 "Effect": "Allow",
                 "Principal": {"Service": f"logs.{region}.amazonaws.com"},

@@ -70,7 +70,7 @@ def test_unknown_key_suggests_the_closest(tmp_path, capsys):
     assert preview_error(tmp_path, capsys, bad) == (
         "error: Pulumi.prod.yaml: trust-fabric:rol: unknown key; did you mean 'role'? allowed: role, cells, vault, "
         "size, owner, dataClassification, observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, models, "
-        "delivery, tenants, datasets"
+        "delivery, tenants, datasets, oncall"
     )
 
 
@@ -293,7 +293,7 @@ def test_an_sso_instance_brings_permission_sets(tmp_path, capsys):
             "colour",
             "blue",
             "trust-fabric:colour: unknown key; allowed: role, cells, vault, size, owner, dataClassification, "
-            "observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, models, delivery, tenants, datasets",
+            "observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, models, delivery, tenants, datasets, oncall",
         ),
     ],
     ids=["owner-mapping", "owner-10000", "owner-newline", "kube-context-empty", "eks-cluster", "vault-ns", "unknown"],

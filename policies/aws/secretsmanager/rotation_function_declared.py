@@ -24,7 +24,7 @@ from pulumi_policy import StackValidationArgs
 from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
 
 META = PolicyMeta(
-    id="TF-AWS-SM-002",
+    id="TF-AWS-SECRETSMANAGER-ROT-001",
     name="aws-secretsmanager-rotation-function-declared",
     description="Every Secrets Manager rotation calls a Lambda function that the stack declares and lets it call.",
     severity="high",

@@ -1,0 +1,218 @@
+"""The on-call layer of a stack: its PagerDuty services, and per cell the alerts that page them.
+
+Who is paged (people, schedules, the escalation policy) is the `oncall/` program's: this stack reads the
+escalation policy's id from that program's stack (`trust-fabric:oncall.directoryStack`) and declares, once per
+stack, one PagerDuty service per domain and the business-hours service (`components.oncall.services`). Each
+cell then subscribes its security-alerts topic to the security service and declares the rules and alarms of
+the table below, each publishing to the topic of its domain (`components.oncall.cell_paging`):
+
+===============================  ========  ================  =================================================
+alert                            domain    stacks            runbook
+===============================  ========  ================  =================================================
+backup-job-failed                platform  every             runbooks/backup-job-failed.md
+secret-rotation-failed           security  every             runbooks/secret-rotation-failed.md
+config-delivery-failed           security  every (*)         runbooks/config-delivery-failed.md
+ledger-table-replication-lag     ledger    prod (paired)     runbooks/ledger-replication-lag.md
+ledger-global-replication-lag    ledger    dr (standby)      runbooks/ledger-replication-lag.md
+===============================  ========  ================  =================================================
+
+(*) only in the cell that owns its region's AWS Config recorder (dr has two cells in eu-west-1).
+
+The model pipelines' alert topic (`stacks/modelops.py`, when the cell serves models) is subscribed to the
+platform service.
+
+The integration keys leave as secret stack outputs (`pagerduty_routing_keys`, for Datadog's PagerDuty
+integration) and are written into each cell's Vault KV (`kv/observability/pagerduty-routing-keys`), one entry
+per routing key file Alertmanager's `pagerduty-sev1` and `pagerduty-business-hours` receivers read
+(`runbooks/pagerduty-routing-keys.md`); no key is made by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+
+import pulumi
+import pulumi_pagerduty as pagerduty
+import pulumi_vault as vault
+
+from components.oncall.cell_paging import CellPaging, CellPagingArgs, EventAlert, MetricAlert
+from components.oncall.services import OnCallServices, OnCallServicesArgs, SupportHours
+from domain.naming import cluster_identifier, ledger_table_name
+from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, alertmanager_config
+from stacks.context import CellContext
+from stacks.resilience import is_paired
+from stacks.security import SecurityOutputs
+from stacks.settings import StackSettings, deployment
+
+REPLICATION_LAG_MILLISECONDS = 60_000.0
+"""Ledger replication lag that pages: a minute behind for five minutes puts the tier-0 RPO at risk."""
+
+BACKUP_FAILED = EventAlert(
+    name="backup-job-failed",
+    domain="platform",
+    runbook="runbooks/backup-job-failed.md",
+    description="An AWS Backup job or copy job of the cell failed, expired or was aborted",
+    pattern={
+        "source": ["aws.backup"],
+        "detail-type": ["Backup Job State Change", "Copy Job State Change"],
+        "detail": {"state": ["FAILED", "EXPIRED", "ABORTED"]},
+    },
+)
+ROTATION_FAILED = EventAlert(
+    name="secret-rotation-failed",
+    domain="security",
+    runbook="runbooks/secret-rotation-failed.md",
+    description="Secrets Manager could not rotate a secret of the cell",
+    pattern={
+        "source": ["aws.secretsmanager"],
+        "detail-type": ["AWS Service Event via CloudTrail"],
+        "detail": {"eventSource": ["secretsmanager.amazonaws.com"], "eventName": ["RotationFailed"]},
+    },
+)
+
+CONFIG_DELIVERY_FAILED = EventAlert(
+    name="config-delivery-failed",
+    domain="security",
+    runbook="runbooks/config-delivery-failed.md",
+    description="AWS Config could not deliver a configuration snapshot or history file to the audit bucket",
+    pattern={
+        "source": ["aws.config"],
+        "detail-type": [
+            "Config Configuration Snapshot Delivery Status",
+            "Config Configuration History Delivery Status",
+        ],
+        "detail": {"messageType": ["ConfigurationSnapshotDeliveryFailed", "ConfigurationHistoryDeliveryFailed"]},
+    },
+)
+"""Declared by the cell that owns its region's Config recorder (`stacks/security.py`), so a failure pages once."""
+
+
+def directory_stack_name(settings: StackSettings) -> str:
+    """`[org/]project/stack` of the directory, with this stack's organization when none is given."""
+    name = settings.oncall.directory_stack
+    return name if name.count("/") == 2 else f"{pulumi.get_organization()}/{name}"
+
+
+def declare_services(settings: StackSettings) -> OnCallServices:
+    """The stack's PagerDuty services, through a PagerDuty provider (its token: PAGERDUTY_TOKEN at deploy time)."""
+    directory = pulumi.StackReference("oncall-directory", stack_name=directory_stack_name(settings))
+    provider = pagerduty.Provider("pagerduty")
+    hours = settings.oncall.business_hours
+    services = OnCallServices(
+        "oncall",
+        OnCallServicesArgs(
+            stack=settings.stack,
+            escalation_policy_id=directory.get_output("escalation_policy_id"),
+            paging_urgency=settings.oncall.paging_urgency,
+            support_hours=SupportHours(start=hours.start, end=hours.end, time_zone=hours.time_zone, days=hours.days),
+        ),
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    pulumi.export("pagerduty_routing_keys", services.routing_keys)
+    return services
+
+
+def cell_alerts(ctx: CellContext) -> tuple[tuple[EventAlert, ...], tuple[MetricAlert, ...]]:
+    """The rules and alarms of the cell (the table in the module docstring)."""
+    settings, cell = ctx.settings, ctx.cell
+    name = deployment(settings)
+    alarms: list[MetricAlert] = []
+    if settings.is_standby_footprint:
+        alarms.append(
+            MetricAlert(
+                name="ledger-global-replication-lag",
+                domain="ledger",
+                runbook="runbooks/ledger-replication-lag.md",
+                description="The ledger's Aurora secondary cluster lags its global database's primary",
+                namespace="AWS/RDS",
+                metric_name="AuroraGlobalDBReplicationLag",
+                dimensions={"DBClusterIdentifier": cluster_identifier(name, ctx.name, cell.region)},
+                threshold=REPLICATION_LAG_MILLISECONDS,
+            )
+        )
+    elif is_paired(settings):
+        alarms.append(
+            MetricAlert(
+                name="ledger-table-replication-lag",
+                domain="ledger",
+                runbook="runbooks/ledger-replication-lag.md",
+                description="The ledger table's replica in the paired region lags its writes",
+                namespace="AWS/DynamoDB",
+                metric_name="ReplicationLatency",
+                dimensions={"TableName": ledger_table_name(name, ctx.name), "ReceivingRegion": cell.paired_region},
+                statistic="Average",
+                threshold=REPLICATION_LAG_MILLISECONDS,
+            )
+        )
+    rules = [BACKUP_FAILED, ROTATION_FAILED]
+    if next(c for c in settings.cells if c.region == cell.region) == cell:
+        rules.append(CONFIG_DELIVERY_FAILED)
+    return tuple(rules), tuple(alarms)
+
+
+def routing_key_files() -> dict[str, str]:
+    """Receiver -> the file name Alertmanager reads its PagerDuty routing key from (`slogen.alertmanager`)."""
+    files = {}
+    for receiver in alertmanager_config()["receivers"]:
+        for config in receiver.get("pagerduty_configs", []):
+            files[receiver["name"]] = PurePosixPath(config["routing_key_file"]).name
+    return files
+
+
+RECEIVER_KEYS = {RECEIVER_PAGE: "sev1", RECEIVER_BUSINESS_HOURS: "business-hours"}
+"""Alertmanager receiver -> the routing key of `OnCallServices.routing_keys` it pages with."""
+ROUTING_KEYS_PATH = "observability/pagerduty-routing-keys"
+"""Where, in the cell's KV mount, the keys are written; the `pagerduty-routing-keys` Secret syncs from it."""
+
+
+def routing_keys_document(services: OnCallServices) -> pulumi.Output[str]:
+    """The KV secret's data: one entry per Alertmanager routing key file, from the declared integrations."""
+    files = routing_key_files()
+    keys = {files[receiver]: services.routing_keys[key] for receiver, key in RECEIVER_KEYS.items()}
+    return pulumi.Output.secret(pulumi.Output.all(**keys).apply(lambda values: json.dumps(values, sort_keys=True)))
+
+
+MODEL_ALERTS_DOMAIN = "platform"
+"""Who is paged by the model pipelines' alarms (drift, failed evaluations): the platform on-call runs them."""
+
+
+def declare_cell(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    services: OnCallServices,
+    model_alert_topic_arn: pulumi.Output[str] | None = None,
+    macie_findings_topic_arn: pulumi.Output[str] | None = None,
+) -> CellPaging:
+    settings = ctx.settings
+    rules, alarms = cell_alerts(ctx)
+    subscribed: dict[str, tuple[str, pulumi.Input[str]]] = {"security-alerts": ("security", security.alert_topic_arn)}
+    if model_alert_topic_arn is not None:
+        subscribed["model-alerts"] = (MODEL_ALERTS_DOMAIN, model_alert_topic_arn)
+    if macie_findings_topic_arn is not None:
+        subscribed["macie-findings"] = ("security", macie_findings_topic_arn)
+    domains = sorted(
+        {rule.domain for rule in rules} | {alarm.domain for alarm in alarms} | {d for d, _ in subscribed.values()}
+    )
+    paging = CellPaging(
+        f"{ctx.name}-paging",
+        CellPagingArgs(
+            stack=settings.stack,
+            cell=ctx.name,
+            kms_key_arn=security.key_arns["logs"],
+            endpoints={domain: services.cloudwatch_endpoints[domain] for domain in domains},
+            rules=rules,
+            alarms=alarms,
+            subscribed_topics=subscribed,
+        ),
+        opts=ctx.opts,
+    )
+    # Alertmanager's keys, written where its `pagerduty-routing-keys` Secret is synced from: no key by hand.
+    vault.kv.SecretV2(
+        f"{ctx.name}-paging-routing-keys",
+        mount=security.vault_kv_path,
+        name=ROUTING_KEYS_PATH,
+        data_json=routing_keys_document(services),
+        opts=pulumi.ResourceOptions(parent=paging, provider=security.vault_provider),
+    )
+    return paging
