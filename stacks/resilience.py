@@ -24,6 +24,7 @@ later layers use nothing of it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,14 @@ def data_key_purpose(classification: str) -> str:
     return "data-restricted" if classification == "restricted" else "data-confidential"
 
 
-def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs) -> None:
+def declare(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    network: NetworkOutputs,
+    other_tier0_stores: Sequence[pulumi.Input[str]] = (),
+) -> None:
+    """Declare the cell's resilience; `other_tier0_stores`: stores other layers declared (the access requests
+    table, `stacks/identity.py`) that the tier0 plan covers by ARN."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -136,7 +144,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         opts=ctx.opts,
     )
 
-    tier0: list[pulumi.Input[str]] = [ledger.cluster_arn]
+    tier0: list[pulumi.Input[str]] = [ledger.cluster_arn, *other_tier0_stores]
     if standby:
         # dr declares no table: DynamoDB owns the replica. Back it up by its deterministic ARN.
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id

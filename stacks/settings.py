@@ -20,7 +20,8 @@ owner                      no        owner tag and label (default platform-relia
 dataClassification         no        default classification tag (default confidential)
 observability              no        {grafanaUrl, prometheusUrl, datadogSite, logRetentionDays}
 kmsDeletionWindowDays      no        7..30 (default 30)
-sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
+sso                        no        {discoveryUrl: https OIDC issuer (Vault's OIDC sign-in)}
+identity                   no        IAM Identity Center, the IdP (SAML, SCIM), groups, JIT: stacks/settings_identity.py
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 =========================  ========  =====================================================================
 
@@ -51,6 +52,7 @@ from urllib.parse import urlparse
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_identity import IdentitySettings, parse_identity
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -122,8 +124,6 @@ class VaultSettings:
 class SsoSettings:
     discovery_url: str = "https://sso.trustfabric.internal"
     """OIDC issuer people sign in with (Vault's OIDC auth backend)."""
-    instance_arn: str | None = None
-    """IAM Identity Center instance ARN; when set, the IAM baseline declares permission sets."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    identity: IdentitySettings | None = None
+    """IAM Identity Center (None: off); `stacks/settings_identity.py`."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -274,13 +276,13 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "identity",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
 VAULT_KEYS = ("address", "namespace")
 OBSERVABILITY_KEYS = ("grafanaUrl", "prometheusUrl", "datadogSite", "logRetentionDays")
-SSO_KEYS = ("discoveryUrl", "instanceArn")
-SSO_INSTANCE_ARN = re.compile(r"^arn:aws:sso:::instance/ssoins-[0-9a-f]{16}$")
+SSO_KEYS = ("discoveryUrl",)
 
 
 def parse_settings(
@@ -422,22 +424,16 @@ def parse_settings(
     sso = SsoSettings()
     if "sso" in own:
         sso_value = reader.mapping("sso", _decode(own["sso"]))
-        reader.unknown_keys("sso.", sso_value, SSO_KEYS)
-        instance_arn = None
         if "instanceArn" in sso_value:
-            instance_arn = reader.string("sso.instanceArn", sso_value["instanceArn"])
-            if not SSO_INSTANCE_ARN.fullmatch(instance_arn):
-                raise reader.fail(
-                    "sso.instanceArn",
-                    f"{instance_arn!r} is not an Identity Center instance ARN; allowed: "
-                    "arn:aws:sso:::instance/ssoins-<16 hex digits>",
-                )
+            raise reader.fail("sso.instanceArn", "moved; set identity.instanceArn (stacks/settings_identity.py)")
+        reader.unknown_keys("sso.", sso_value, SSO_KEYS)
         sso = SsoSettings(
             discovery_url=reader.url("sso.discoveryUrl", sso_value["discoveryUrl"], ("https",))
             if "discoveryUrl" in sso_value
             else sso.discovery_url,
-            instance_arn=instance_arn,
         )
+
+    identity = parse_identity(reader, _decode(own["identity"]), tuple(cells), role) if "identity" in own else None
 
     return StackSettings(
         project=project,
@@ -450,6 +446,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        identity=identity,
     )
 
 

@@ -12,7 +12,7 @@ come before the command; `trustfabric` alone, or a group alone, prints its help 
 One module per command group, each adding its commands to the one app (`common.app`): `preview` (preview,
 diff), `check`, `audit`, `drills` (with `drills_database` and `drills_report` adding to its group), `evidence`
 (evidence, verify; `evidence_history` adds timeline, sample and the ledger), `controls`, `incident`, `datasets`,
-`release`; `catalog` writes docs/policies.md.
+`release`, `access`; `catalog` writes docs/policies.md.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from . import (
     incident,
     datasets,
     release,
+    access,
 )
 # isort: on
 
@@ -56,6 +57,7 @@ COMMAND_GROUPS = (
     incident,
     datasets,
     release,
+    access,
 )
 """The modules whose import adds their commands to `app`, in the order `--help` lists them."""
 
