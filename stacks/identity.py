@@ -11,7 +11,8 @@ in the paired region, which dr's cell there backs up by its deterministic ARN (a
 prod and dr share the account and the Identity Center instance, so one workflow grants either stack's sets.
 
 Every cell's cluster gets the job functions' Kubernetes roles bound to their groups
-(`components/identity/kubernetes_rbac.py`).
+(`components/identity/kubernetes_rbac.py`); in prod and dr also a private CA per cell and the service mesh with
+strict mTLS whose workload certificates it issues (`components/identity/service_mesh.py`, docs/mesh.md).
 
 Returns `IdentityOutputs`: the tier0 stores the backup layer must cover.
 """
@@ -29,10 +30,20 @@ from components.identity.identity_center import CellAccess, IdentityCenter, Iden
 from components.identity.jit_access import JitAccess, JitAccessArgs, requests_table_arn
 from components.identity.job_functions import JIT_FUNCTIONS
 from components.identity.kubernetes_rbac import KubernetesAccess, KubernetesAccessArgs
+from components.identity.private_ca import CellPrivateCa, CellPrivateCaArgs
+from components.identity.service_mesh import MeshWorkload, ServiceMesh, ServiceMeshArgs
 from components.resilience.records_bucket import paired_key_arn
 from stacks.context import CellContext
 from stacks.security import SecurityOutputs
-from stacks.settings import CellSettings, StackSettings, deployment
+from stacks.settings import PRIMARY_STACK, CellSettings, StackSettings, deployment
+
+INGRESS = "istio-ingress/istio-ingressgateway"
+MESH_WORKLOADS = (
+    MeshWorkload("ledger", "ledger-api", callers=("ingest/ingest-worker", "assistant/assistant-api", INGRESS)),
+    MeshWorkload("ingest", "ingest-worker", callers=(INGRESS,)),
+    MeshWorkload("assistant", "assistant-api", callers=(INGRESS,)),
+)
+"""The cells' workload namespaces (those of `stacks.security.WORKLOADS`) and who may call each."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
         return IdentityOutputs()
     name = deployment(settings)
     stores: list[pulumi.Input[str]] = []
-    declare_kubernetes_access(ctx)
+    declare_cluster_access(ctx)
     if cell == identity_cell(settings):
         center = IdentityCenter(
             f"{ctx.name}-identity",
@@ -109,24 +120,43 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
     return IdentityOutputs(tier0_store_arns=tuple(stores))
 
 
-def declare_kubernetes_access(ctx: CellContext) -> None:
-    """The job functions' ClusterRoles and bindings on the cell's cluster, through a provider of its own for the
-    same kubeconfig context (the observability layer keeps its provider to itself)."""
+def declare_cluster_access(ctx: CellContext) -> None:
+    """On the cell's cluster, through a provider of its own for the same kubeconfig context (the observability
+    layer keeps its provider to itself): the job functions' ClusterRoles bound to their groups, and (prod and dr)
+    the mesh with its private CA."""
     provider = k8s.Provider(
-        f"{ctx.name}-kubernetes-rbac",
+        f"{ctx.name}-kubernetes-access",
         context=ctx.cell.kube_context,
         enable_server_side_apply=True,
         opts=pulumi.ResourceOptions(parent=ctx.parent),
     )
+    on_cluster = pulumi.ResourceOptions(parent=ctx.parent, provider=provider)
+    cell, settings = ctx.cell, ctx.settings
     KubernetesAccess(
         f"{ctx.name}-rbac",
         KubernetesAccessArgs(
-            jurisdiction=ctx.cell.code,
-            data_classification=ctx.cell.data_classification,
-            owner=ctx.settings.owner,
+            jurisdiction=cell.code, data_classification=cell.data_classification, owner=settings.owner
         ),
-        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+        opts=on_cluster,
     )
+    if settings.stack == PRIMARY_STACK or settings.is_standby_footprint:
+        ca = CellPrivateCa(
+            f"{ctx.name}-mesh-ca",
+            CellPrivateCaArgs(cell=ctx.name, jurisdiction=cell.code, region=cell.region),
+            opts=ctx.opts,
+        )
+        ServiceMesh(
+            f"{ctx.name}-mesh",
+            ServiceMeshArgs(
+                jurisdiction=cell.code,
+                data_classification=cell.data_classification,
+                owner=settings.owner,
+                region=cell.region,
+                ca_arn=ca.arn,
+                workloads=MESH_WORKLOADS,
+            ),
+            opts=on_cluster,
+        )
 
 
 def _replica_region(settings: StackSettings) -> str | None:

@@ -3,7 +3,9 @@ Kubernetes RBAC, of dr (prod and dr declare the same; dr's run is shared with it
 
 from __future__ import annotations
 
-from tests.stacks.mutations.edits import set_at, update_at
+from typing import Any
+
+from tests.stacks.mutations.edits import DELETE, set_at, update_at
 from tests.stacks.mutations.model import Mutation
 
 PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
@@ -11,6 +13,14 @@ ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
 MANAGED = "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive"
 ADMINISTRATOR = "arn:aws:iam::aws:policy/AdministratorAccess"
 CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
+CA = "aws:acmpca/certificateAuthority:CertificateAuthority"
+NAMESPACE = "kubernetes:core/v1:Namespace"
+
+
+def _without_injection(metadata: dict[str, Any]) -> dict[str, Any]:
+    labels = {key: value for key, value in metadata["labels"].items() if key != "istio-injection"}
+    return {**metadata, "labels": labels}
+
 
 MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
@@ -49,5 +59,23 @@ MUTATIONS: tuple[Mutation, ...] = (
         change="bind the EU on-call group to cluster-admin",
         expect="gives cluster-admin to Group 'trustfabric:sre-on-call'",
         edit=set_at(["role_ref", "name"], "cluster-admin"),
+    ),
+    Mutation(
+        policy="aws-acmpca-revocation-configured",
+        stack="dr",
+        type=CA,
+        name="us-mesh-ca-authority",
+        change="drop the US mesh CA's revocation (OCSP)",
+        expect="publishes no revocation",
+        edit=set_at(["revocation_configuration"], DELETE),
+    ),
+    Mutation(
+        policy="kubernetes-mesh-namespace-strict-mtls",
+        stack="dr",
+        type=NAMESPACE,
+        name="ca-mesh-ledger",
+        change="take the CA cell's ledger namespace out of the mesh (no sidecar injection)",
+        expect="is not meshed",
+        edit=update_at(["metadata"], _without_injection),
     ),
 )
