@@ -40,3 +40,10 @@ REQUIRED_TAGS: tuple[str, ...] = (JURISDICTION, DATA_CLASSIFICATION, OWNER)
 """Keys every taggable resource must carry, with a valid value."""
 CLASSIFICATIONS: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
 """Data classifications, from least to most sensitive."""
+MODEL = "model"
+"""On every resource of one model family (group, endpoint, monitor, alarms): the family's name. The GA-coverage
+policy (`aws-sagemaker-ga-model-monitored`) joins a family's resources by it."""
+MODEL_GA = "model-ga"
+"""On a model package group: `true` when the family is generally available (held to the full monitoring footprint)."""
+MODELOPS_STORE = "modelops-store"
+"""On a ModelOps store (artefact, lineage, explain): the store policies (`aws-sagemaker-store-object-lock`) find it."""

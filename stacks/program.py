@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import identity, network, observability, resilience, security
+from stacks import identity, modelops, network, observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -41,13 +41,21 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 
 
 def declare_cell(settings: StackSettings, cell: CellSettings, slos: SloDocuments) -> None:
-    """Declare one cell, domain by domain: security, identity, network, resilience, observability."""
+    """Declare one cell, domain by domain: security, identity, network, modelops, resilience, observability."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     identity_outputs = identity.declare(ctx, security_outputs)
     network_outputs = network.declare(ctx, security_outputs)
-    resilience.declare(ctx, security_outputs, network_outputs, identity_outputs.tier0_store_arns)
+    models = modelops.declare(ctx, security_outputs, network_outputs)
+    resilience.declare(
+        ctx,
+        security_outputs,
+        network_outputs,
+        models.store_arns,
+        models.log_bucket_arns,
+        tier0_stores=identity_outputs.tier0_store_arns,
+    )
     observability.declare(ctx, security_outputs, network_outputs, slos)
 
 

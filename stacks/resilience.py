@@ -92,10 +92,13 @@ def declare(
     ctx: CellContext,
     security: SecurityOutputs,
     network: NetworkOutputs,
-    other_tier0_stores: Sequence[pulumi.Input[str]] = (),
+    records_stores: Sequence[pulumi.Input[str]] = (),
+    records_logs: Sequence[pulumi.Input[str]] = (),
+    tier0_stores: Sequence[pulumi.Input[str]] = (),
 ) -> None:
-    """Declare the cell's resilience; `other_tier0_stores`: stores other layers declared (the access requests
-    table, `stacks/identity.py`) that the tier0 plan covers by ARN."""
+    """`records_stores` (tagged with the records tier) and `records_logs` (untagged access-log buckets): stores
+    another layer declared (the ModelOps stores) that the records tier backs up too; `tier0_stores`: those the
+    tier0 plan covers by ARN (the access requests table or its replica, `stacks/identity.py`)."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -144,7 +147,7 @@ def declare(
         opts=ctx.opts,
     )
 
-    tier0: list[pulumi.Input[str]] = [ledger.cluster_arn, *other_tier0_stores]
+    tier0: list[pulumi.Input[str]] = [ledger.cluster_arn, *tier0_stores]
     if standby:
         # dr declares no table: DynamoDB owns the replica. Back it up by its deterministic ARN.
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
@@ -163,7 +166,7 @@ def declare(
         )
         tier0.append(table.table_arn)
 
-    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn]}
+    protected: dict[str, list[pulumi.Input[str]]] = {"tier0": tier0, "records": [records.bucket_arn, *records_stores]}
     CellBackup(
         f"{ctx.name}-backup",
         CellBackupArgs(
@@ -173,7 +176,7 @@ def declare(
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
             # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
-            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns]},
+            untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns, *records_logs]},
             enable_vault_lock=settings.stack in PRODUCTION_STACKS,
             permissions_boundary_arn=boundary,
         ),

@@ -23,6 +23,9 @@ kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer (Vault's OIDC sign-in)}
 identity                   no        IAM Identity Center, the IdP (SAML, SCIM), groups, JIT: stacks/settings_identity.py
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
+models                     no        model families served: list of {name, owner?, tier?, ga?,
+                                     jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
+                                     (`stacks/settings_models.py`)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -46,13 +49,16 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 from stacks.settings_identity import IdentitySettings, parse_identity
+
+if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
+    from stacks.settings_models import ModelSettings
 
 ROLES = ("primary", "standby", "active")
 SIZES = ("small", "medium", "large")
@@ -156,6 +162,8 @@ class StackSettings:
     sso: SsoSettings = SsoSettings()
     identity: IdentitySettings | None = None
     """IAM Identity Center (None: off); `stacks/settings_identity.py`."""
+    models: tuple[ModelSettings, ...] = ()
+    """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -277,6 +285,7 @@ TOP_LEVEL_KEYS = (
     "sso",
     "ssoVaultClientSecret",
     "identity",
+    "models",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -435,6 +444,12 @@ def parse_settings(
 
     identity = parse_identity(reader, _decode(own["identity"]), tuple(cells), role) if "identity" in own else None
 
+    from stacks.settings_models import parse_models
+
+    models = parse_models(
+        reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
+    )
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -447,6 +462,7 @@ def parse_settings(
         kms_deletion_window_days=deletion_window,
         sso=sso,
         identity=identity,
+        models=models,
     )
 
 

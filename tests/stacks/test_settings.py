@@ -68,7 +68,8 @@ def test_unknown_key_suggests_the_closest(tmp_path, capsys):
     bad = GOOD + "  trust-fabric:rol: standby\n"
     assert preview_error(tmp_path, capsys, bad) == (
         "error: Pulumi.prod.yaml: trust-fabric:rol: unknown key; did you mean 'role'? allowed: role, cells, vault, "
-        "size, owner, dataClassification, observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, identity"
+        "size, owner, dataClassification, observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, identity, "
+        "models"
     )
 
 

@@ -6,8 +6,10 @@ Contract (outside tests call exactly this; extend it, never break it)::
     trustfabric check   --stack NAME [--program DIR] [--policy-config FILE] [--format text|json|sarif]
 
 Exit codes: 0 success, 1 a mandatory violation (check) or a difference (diff --exit-code), 2 bad input, with one
-line on stderr naming what is wrong and no traceback. Global options (`--version`, `-q/--quiet`, `-v/--verbose`)
-come before the command; `trustfabric` alone, or a group alone, prints its help and exits 0.
+line on stderr naming what is wrong and no traceback. An unexpected crash anywhere is exit 2 too (never 1, which
+CI reads as "violations found"): one line naming the error, plus "run with --debug for the traceback". Global
+options (`--version`, `-q/--quiet`, `-v/--verbose`, `--debug`) come before the command; `trustfabric` alone, or
+a group alone, prints its help and exits 0.
 
 One module per command group, each adding its commands to the one app (`common.app`): `preview` (preview,
 diff), `check`, `audit`, `drills` (with `drills_database` and `drills_report` adding to its group), `evidence`
@@ -19,11 +21,12 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 
 import typer
 
 from ..errors import TrustFabricError
-from .common import app
+from .common import app, debug_enabled
 
 # isort: off
 # Importing a command group adds its commands to `app`, in this order in `--help` (the contract's first).
@@ -78,13 +81,30 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {message}", file=sys.stderr)
         sys.exit(2)
     except TrustFabricError as error:
+        _traceback_when_debugging(error)
         print(f"error: {error}", file=sys.stderr)
         sys.exit(error.exit_code)
     except BrokenPipeError:
         # A pager or `head` closed the pipe: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except Exception as error:
+        # A crash is not a finding: exit 2, one line, the traceback only when asked for.
+        _traceback_when_debugging(error)
+        hint = "" if debug_enabled() else " (run with --debug for the traceback)"
+        print(f"error: unexpected {type(error).__name__}: {_one_line(str(error))}{hint}", file=sys.stderr)
+        sys.exit(2)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _one_line(message: str, limit: int = 500) -> str:
+    text = " ".join(message.split()) or "(no message)"
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def _traceback_when_debugging(error: BaseException) -> None:
+    if debug_enabled():
+        traceback.print_exception(error, file=sys.stderr)
 
 
 __all__ = ["COMMAND_GROUPS", "app", "main"]

@@ -2,7 +2,7 @@
 
 Contract (outside tests call exactly this)::
 
-    trustfabric check --stack NAME [--program DIR] [--policy-config FILE] [--exemptions FILE]
+    trustfabric check --stack NAME [--program DIR] [--install] [--policy-config FILE] [--exemptions FILE]
                       [--format text|json|sarif] [--output FILE]
                       [--with-checkov [--checkov-suppressions FILE] [--checkov-results FILE]]
                       [--max-lifetime-days N] [--preview]
@@ -12,6 +12,11 @@ JSON or SARIF for `--format json|sarif`. Each finding points at the line that de
 (`trustfabric.report.locations`). Exit 0 when no mandatory violation, 1 when any, 2 for bad input (raised as
 TrustFabricError; the main CLI prints it as one line), found before the program runs where it can be: a bad
 format, a missing program dir, an output file that cannot be written.
+
+The program runs in the interpreter the Pulumi CLI would run it in: this process for our stacks, else the
+virtualenv its `Pulumi.yaml` names (`--install` builds it from `requirements.txt`), said on stderr. Whatever the
+program prints goes to stderr. A program that does not run to completion (`sys.exit`, any status) fails the gate
+with exit 2 and one line naming it: never an empty, passing report.
 
 `--with-checkov` also scans the stack with checkov through the bridge (`trustfabric.bridge`): its failures join
 the policy findings (a failure duplicating one of our policies is shown once, with both ids), suppressed ones
@@ -42,14 +47,17 @@ from ..report.formats import FINDINGS_FORMATS, OutputFormat
 from . import common
 from .common import (
     ExemptionsOption,
+    InstallOption,
     OutputOption,
     PolicyConfigOption,
     ProgramOption,
     StackOption,
+    announce_interpreter,
     app,
     check_output_path,
     format_choice,
     program_dir,
+    program_interpreter,
     status,
     stderr,
 )
@@ -120,6 +128,7 @@ def check(
         bool,
         typer.Option("--preview", help="Also print the stack's resource tree from the same run (text format only)."),
     ] = False,
+    install: InstallOption = False,
 ) -> None:
     """Evaluate every policy against the stack offline; exit 1 on any mandatory violation."""
     from ..gate import run_gate
@@ -141,6 +150,7 @@ def check(
         raise TrustFabricError("--checkov-results: given without --with-checkov")
     suppressions = _suppressions(checkov_suppressions, max_lifetime_days) if with_checkov else []
     results_file = _results_path(checkov_results, directory, stack) if with_checkov else None
+    interpreter = program_interpreter(directory, install)
     policies = common.pack_policies()
     scan: CheckovScan | None = None
     with status() as progress:
@@ -152,7 +162,9 @@ def check(
             policies=policies,
             progress=progress,
             max_lifetime_days=max_lifetime_days,
+            interpreter=interpreter,
         )
+        announce_interpreter(interpreter)
         if with_checkov:
             from ..bridge.checkov import merge_findings, scan_graph
             from ..reviewed import entries_for_stack, stack_names

@@ -3,8 +3,9 @@ stderr, the policy pack.
 
 Global options come before the command (`trustfabric -q check ...`): `--version` prints `trustfabric <version>`;
 `-q/--quiet` leaves only errors on stderr (no progress, no information lines); `-v/--verbose` adds a line per
-progress step, on a terminal or not. Every command writes its progress through `status` (a spinner on a
-terminal), `stderr` (an information line) and `verbose` (a line only with -v), so each honours them.
+progress step, on a terminal or not; `--debug` prints an error's traceback before its one line. Every command
+writes its progress through `status` (a spinner on a terminal), `stderr` (an information line) and `verbose` (a
+line only with -v), so each honours them.
 
 This package is the only part of the toolchain that imports the policy pack (`pack_policies`); everything else
 is handed the policies. Heavy imports (the Pulumi SDK, provider SDKs, the pack) happen inside commands, so
@@ -28,6 +29,7 @@ from ..paths import default_program_dir
 from ..report.formats import OutputFormat, choose_format
 
 if TYPE_CHECKING:
+    from ..engine.interpreter import Interpreter
     from ..graph import ResourceGraph
 
 
@@ -60,6 +62,17 @@ class Verbosity(IntEnum):
 
 
 _verbosity = Verbosity.normal
+_debug = False
+
+
+def set_debug(enabled: bool) -> None:
+    global _debug
+    _debug = enabled
+
+
+def debug_enabled() -> bool:
+    """`--debug`: an error also prints its traceback."""
+    return _debug
 
 
 def set_verbosity(level: Verbosity) -> None:
@@ -89,8 +102,12 @@ def global_options(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr: no progress lines.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="A progress line per step on stderr.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an error, also print its traceback (for reporting a crash).")
+    ] = False,
 ) -> None:
     """Preview, diff and policy-gate Pulumi stacks offline: no cloud account, no Pulumi CLI."""
+    set_debug(debug)
     if quiet and verbose:
         raise TrustFabricError("-q/--quiet and -v/--verbose: give one of them, not both")
     set_verbosity(Verbosity.quiet if quiet else Verbosity.verbose if verbose else Verbosity.normal)
@@ -109,6 +126,14 @@ ExemptionsOption = Annotated[
     Path | None, typer.Option(help="Exemptions file; default: policies/exemptions.yaml of this repo.")
 ]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")]
+InstallOption = Annotated[
+    bool,
+    typer.Option(
+        "--install",
+        help="Build the program's virtualenv from its requirements.txt first (Pulumi.yaml runtime.options."
+        "virtualenv, else a cached one), as pulumi install does, and run the program there.",
+    ),
+]
 
 
 def format_choice(allowed: Sequence[OutputFormat], help_text: str) -> Any:
@@ -185,29 +210,55 @@ def status(message: str | None = None) -> Iterator[Progress]:
         yield verbose
 
 
-def load_graph(stack: str, program: Path | None) -> ResourceGraph:
-    """Run the program offline for `stack` (behind the spinner)."""
+def program_interpreter(directory: Path, install: bool = False) -> Interpreter:
+    """The interpreter the Pulumi CLI would run the program in (`trustfabric.engine.interpreter`): this process
+    for our stacks and programs naming none, else the program's virtualenv, built first with `--install`."""
+    from ..engine import choose_interpreter, load_project
+
+    project = load_project(directory)
+    if not install:
+        return choose_interpreter(project)
+    with status(f"building the virtualenv of {directory} from its requirements.txt"):
+        return choose_interpreter(project, install=True)
+
+
+def announce_interpreter(interpreter: Interpreter) -> None:
+    """Say which interpreter ran the program when it was not this process (the program's own virtualenv)."""
+    if not interpreter.in_process:
+        stderr(f"program interpreter: {interpreter.description}")
+
+
+def load_graph(stack: str, program: Path | None, *, install: bool = False) -> ResourceGraph:
+    """Run the program offline for `stack` (behind the spinner), in the interpreter it names."""
     from ..engine import run_program
 
     directory = program_dir(program)
+    interpreter = program_interpreter(directory, install)
     with status(f"running {directory} for stack {stack} under the offline engine"):
-        return run_program(directory, stack)
+        graph = run_program(directory, stack, interpreter=interpreter)
+    announce_interpreter(interpreter)
+    return graph
 
 
 __all__ = [
     "ExemptionsOption",
+    "InstallOption",
     "OutputOption",
     "PolicyConfigOption",
     "ProgramOption",
     "StackOption",
     "Verbosity",
+    "announce_interpreter",
     "app",
     "check_output_path",
     "command_group",
+    "debug_enabled",
     "format_choice",
     "load_graph",
     "pack_policies",
     "program_dir",
+    "program_interpreter",
+    "set_debug",
     "set_verbosity",
     "status",
     "stderr",

@@ -3,8 +3,9 @@
 Contract::
 
     trustfabric evidence --stack NAME --out DIR [--program DIR] [--signing-key FILE | --kms-key-id ARN]
-                         [--policy-config FILE] [--exemptions FILE] [--reports DIR]
+                         [--policy-config FILE] [--exemptions FILE] [--reports DIR] [--ledger DIR]
     trustfabric evidence verify DIR (--public-key FILE | --key-fingerprint SHA256:... | --kms-key-id ARN)
+    trustfabric evidence verify [DIR] --ledger LEDGER (--public-key FILE | --key-fingerprint SHA256:...)
     trustfabric evidence public-key --kms-key-id ARN --out FILE
 
 Exit codes: `evidence` 0 when the package is written (whatever the controls' results: they are evidence, not a
@@ -12,14 +13,18 @@ gate), and it prints the signing key's fingerprint on stdout (pin it from there)
 verification (one line per problem on stdout: a changed, added or removed file, a signature that does not verify
 with the trusted key, a missing, truncated or malformed manifest, a key file inside the package), 2 bad input;
 `verify` names the key it trusted on stderr (`verify: trusting key SHA256:... (...)`). `public-key` writes the KMS
-key's public half (GetPublicKey, PEM) for offline verification and prints its fingerprint. Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
+key's public half (GetPublicKey, PEM) for offline verification and prints its fingerprint.
+`--ledger DIR` on a build appends the run to the evidence ledger (trustfabric.evidence.ledger; created when
+absent), which needs a lasting local key (`--signing-key` or TRUSTFABRIC_EVIDENCE_KEY, not ephemeral, not KMS);
+on `verify` it checks the ledger's hash chain and signatures with the same trusted key (exit 1 naming each
+edited, deleted or reordered entry, or another signer). Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -61,6 +66,13 @@ def evidence(
             "default reports/."
         ),
     ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help="Append this run to the evidence ledger in DIR (created when absent); needs a lasting local key.",
+        ),
+    ] = None,
 ) -> None:
     """Run the stack through the engine and gate once and write a signed evidence package to --out."""
     if context.invoked_subcommand is not None:
@@ -70,6 +82,7 @@ def evidence(
         raise TrustFabricError(f"evidence: {missing} required (or use: trustfabric evidence verify DIR)")
     from ..evidence.package import Inputs, build_package
 
+    ledger_key = _ledger_key(ledger, signing_key, kms_key_id) if ledger is not None else None
     manifest = build_package(
         stack,
         out,
@@ -92,11 +105,32 @@ def evidence(
             "evidence: signed with an ephemeral key; verify with --key-fingerprint "
             f"{manifest['signature']['public_key_fingerprint']} (from this output, not from the package)"
         )
+    if ledger is not None and ledger_key is not None:
+        from ..evidence.ledger import append_run
+
+        entry = append_run(ledger, out, ledger_key)
+        sys.stdout.write(f"ledger {ledger}: appended entry {entry['sequence']:06d} (run {entry['run_id']})\n")
+
+
+def _ledger_key(ledger: Path, signing_key: Path | None, kms_key_id: str | None) -> Any:
+    """The lasting Ed25519 key that extends the ledger, checked before the run (bad input: exit 2)."""
+    from ..evidence.signing import load_private_key
+
+    if kms_key_id:
+        raise TrustFabricError("--ledger: the ledger is signed with a local Ed25519 key; not with --kms-key-id")
+    if ledger.exists() and not ledger.is_dir():
+        raise TrustFabricError(f"--ledger: {ledger} is not a directory")
+    key, provenance = load_private_key(signing_key)
+    if provenance == "ephemeral":
+        raise TrustFabricError(
+            "--ledger: needs a lasting key (--signing-key FILE or TRUSTFABRIC_EVIDENCE_KEY), not an ephemeral one"
+        )
+    return key
 
 
 @evidence_app.command("verify")
 def verify(
-    directory: Annotated[Path, typer.Argument(help="The evidence package directory.")],
+    directory: Annotated[Path | None, typer.Argument(help="The evidence package directory.")] = None,
     public_key: Annotated[
         Path | None,
         typer.Option("--public-key", help="The signer's public key (PEM), from outside the package."),
@@ -106,8 +140,13 @@ def verify(
         typer.Option("--key-fingerprint", help="The signer's pinned key fingerprint, SHA256:..."),
     ] = None,
     kms_key_id: KmsKeyOption = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="Also verify the evidence ledger in DIR (hash chain, signatures) with the key."),
+    ] = None,
 ) -> None:
-    """Check the manifest's signature with a key trusted from outside the package, then every file's hash."""
+    """Check the manifest's signature with a key trusted from outside the package, then every file's hash; with
+    --ledger, the ledger's chain and signatures with the same key."""
     from ..evidence.manifest import Trust, verify_package
     from ..evidence.signing import parse_fingerprint
 
@@ -125,8 +164,20 @@ def verify(
             "verify: give exactly one of --public-key FILE, --key-fingerprint SHA256:..., --kms-key-id ARN"
             + (f" (got {', '.join(given)})" if given else "")
         )
-    if not directory.is_dir():
+    if directory is None and ledger is None:
+        raise TrustFabricError("verify: give an evidence package DIR, --ledger DIR, or both")
+    if ledger is not None and kms_key_id:
+        raise TrustFabricError(
+            "verify: --ledger: the ledger is signed with Ed25519; use --public-key or --key-fingerprint"
+        )
+    if directory is not None and not directory.is_dir():
         raise TrustFabricError(f"{directory}: not a directory")
+    if ledger is not None and not ledger.is_dir():
+        raise TrustFabricError(f"--ledger: {ledger} is not a directory")
+    problems = _verify_ledger(ledger, public_key, key_fingerprint) if ledger is not None else []
+    if directory is None:
+        _finish_ledger(ledger, problems)
+        return
     if public_key is not None:
         trust = Trust.from_public_key_file(public_key, directory)
     elif key_fingerprint is not None:
@@ -136,10 +187,12 @@ def verify(
     result = verify_package(directory, trust)
     if result.trusted_fingerprint:
         stderr(f"verify: trusting key {result.trusted_fingerprint} ({trust.description})")
-    if not result.valid:
-        for line in result.problems:
+    if not result.valid or problems:
+        for line in (*result.problems, *problems):
             sys.stdout.write(f"{line}\n")
         raise typer.Exit(1)
+    if ledger is not None:
+        _finish_ledger(ledger, problems)
     manifest = result.manifest or {}
     sys.stdout.write(
         f"valid: {len(manifest['files'])} files match the signed manifest "
@@ -147,6 +200,36 @@ def verify(
     )
     if manifest.get("key") == "ephemeral":
         stderr("verify: the package was signed with an ephemeral key; trust it only as far as the fingerprint's source")
+
+
+def _verify_ledger(ledger: Path, public_key: Path | None, pinned: str | None) -> list[str]:
+    """Problems of the ledger with the trusted key: the given public key file, or the ledger's own key when its
+    fingerprint is the pinned one (a ledger signed by any other key is a problem, never bad input)."""
+    from ..evidence.ledger import PUBLIC_KEY, verify_ledger
+    from ..evidence.signing import fingerprint, load_ed25519_public_key, parse_fingerprint
+
+    if public_key is not None:
+        return verify_ledger(ledger, load_ed25519_public_key(public_key))
+    wanted = parse_fingerprint(str(pinned))
+    path = ledger / PUBLIC_KEY
+    try:
+        key = load_ed25519_public_key(path, option=f"--ledger {ledger}")
+    except TrustFabricError:
+        return [f"ledger: {path} is missing or not an Ed25519 public key; cannot match the pinned {wanted}"]
+    found = fingerprint(key)
+    if found != wanted:
+        return [f"ledger: signed with key {found}, not the pinned {wanted}"]
+    return verify_ledger(ledger, key)
+
+
+def _finish_ledger(ledger: Path | None, problems: list[str]) -> None:
+    from ..evidence.ledger import read_entries
+
+    if problems:
+        sys.stdout.write("".join(f"{line}\n" for line in problems))
+        raise typer.Exit(1)
+    count = len(read_entries(ledger)) if ledger is not None else 0
+    sys.stdout.write(f"valid: ledger {ledger}: {count} entries chained and signed\n")
 
 
 @evidence_app.command("public-key")

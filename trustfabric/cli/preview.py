@@ -2,9 +2,13 @@
 
 Contract (outside tests call exactly this; extend it, never break it)::
 
-    trustfabric preview --stack NAME [--program DIR] [--format text|json]
+    trustfabric preview --stack NAME [--program DIR] [--install] [--format text|json]
     trustfabric diff    --stack NAME [--program DIR] [--golden FILE | --against-stack NAME] [--format text|json]
                         [--exit-code]
+
+The program runs in the interpreter the Pulumi CLI would run it in (`trustfabric.engine.interpreter`): this
+process for our stacks, else the virtualenv its `Pulumi.yaml` names (`--install` builds it from
+`requirements.txt`); which one is said on stderr. Whatever the program prints goes to stderr.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..report.formats import DATA_FORMATS, OutputFormat
-from .common import ProgramOption, StackOption, app, format_choice, load_graph
+from .common import InstallOption, ProgramOption, StackOption, app, format_choice, load_graph
 
 if TYPE_CHECKING:
     from ..graph import Resource, ResourceGraph
@@ -27,9 +31,14 @@ FormatOption = Annotated[OutputFormat, format_choice(DATA_FORMATS, "text (a tree
 
 
 @app.command()
-def preview(stack: StackOption, program: ProgramOption = None, output_format: FormatOption = OutputFormat.text) -> None:
+def preview(
+    stack: StackOption,
+    program: ProgramOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    install: InstallOption = False,
+) -> None:
     """Run the program offline and show every resource it declares: a tree by cell and component, or JSON."""
-    graph = load_graph(stack, program)
+    graph = load_graph(stack, program, install=install)
     if output_format is OutputFormat.json:
         sys.stdout.write(graph.to_json())
         return

@@ -2,7 +2,10 @@
 
 Modules, one job each: `project` (Pulumi.yaml and Pulumi.<stack>.yaml as the CLI reads them), `mocks`
 (deterministic answers for resources and invokes), `monitor` (the SDK's MockMonitor, recording every
-registration), `runner` (running a program in a fresh context, one at a time).
+registration), `wire` (resource references as the engine hands them to analyzers and providers), `session` (one
+recorded run in a fresh context, one at a time), `interpreter` (which interpreter runs a program, building its
+virtualenv when asked), `child` (a run in the program's own interpreter, streamed back), `runner` (from a
+program dir to a ResourceGraph).
 
 Usage::
 
@@ -16,15 +19,18 @@ Usage::
 from __future__ import annotations
 
 from ..graph import redact_secrets
+from .interpreter import Interpreter, choose_interpreter
 from .mocks import ACCOUNT_ID, RecordingMocks, mock_arn
 from .project import Project, StackConfig, load_project, load_stack_config
 from .runner import run_program, secret_value
 
 __all__ = [
     "ACCOUNT_ID",
+    "Interpreter",
     "Project",
     "RecordingMocks",
     "StackConfig",
+    "choose_interpreter",
     "load_project",
     "load_stack_config",
     "mock_arn",

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..graph import STACK_TYPE, Resource
 from .mocks import RecordingMocks
+from .wire import has_references, without_references
 
 _current_urn: contextvars.ContextVar[str] = contextvars.ContextVar("trustfabric_current_urn", default="")
 
@@ -57,8 +58,11 @@ def _region(request: Any, urn: str, inputs: dict[str, Any], mocks: RecordingMock
     return None
 
 
-def create_monitor(mocks: RecordingMocks, project: str, stack: str, default_region: str | None) -> Any:
-    """A recording MockMonitor for one run of `project` for `stack`."""
+def create_monitor(
+    mocks: RecordingMocks, project: str, stack: str, default_region: str | None, *, listener: Any = None
+) -> Any:
+    """A recording MockMonitor for one run of `project` for `stack`; `listener(kind, value)`, when given, is told
+    of each registration (`"resource"`, Resource) and each registered output (`"outputs"`, (urn, outputs))."""
     from google.protobuf import json_format
     from pulumi.runtime import mocks as sdk_mocks
     from pulumi.runtime.proto import resource_pb2
@@ -91,7 +95,7 @@ def create_monitor(mocks: RecordingMocks, project: str, stack: str, default_regi
                 given_region = inputs.get("region") if request.type == "pulumi:providers:aws" else None
                 mocks.provider_regions[urn] = given_region if isinstance(given_region, str) else None
             _current_urn.set(urn)
-            response = super().RegisterResource(request)
+            response = super().RegisterResource(_plain_references(request, inputs, "object"))
             record = Resource(
                 urn=urn,
                 type=request.type,
@@ -112,7 +116,16 @@ def create_monitor(mocks: RecordingMocks, project: str, stack: str, default_regi
                 if urn in self.records:
                     self.duplicates.append(urn)
                 self.records[urn] = record
+            if listener is not None:
+                listener("resource", record)
             return response
+
+        def ReadResource(self, request: Any) -> Any:
+            properties = json_format.MessageToDict(request.properties)
+            return super().ReadResource(_plain_references(request, properties, "properties"))
+
+        def Invoke(self, request: Any) -> Any:
+            return super().Invoke(_plain_references(request, json_format.MessageToDict(request.args), "args"))
 
         def RegisterResourceOutputs(self, request: Any) -> Any:
             outputs = json_format.MessageToDict(request.outputs)
@@ -121,9 +134,29 @@ def create_monitor(mocks: RecordingMocks, project: str, stack: str, default_regi
                     self.stack_outputs = outputs
                 elif request.urn in self.records:
                     self.records[request.urn].outputs = outputs
+            if listener is not None:
+                listener("outputs", (request.urn, outputs))
             return super().RegisterResourceOutputs(request)
 
     return RecordingMonitor()
+
+
+def _plain_references(request: Any, values: dict[str, Any], field_name: str) -> Any:
+    """The request with the resource references in its `field_name` Struct replaced by their IDs or URNs.
+
+    The SDK's MockMonitor deserializes what it receives, and deserializing a reference rebuilds a live resource
+    object from its URN on the monitor's thread, whose outputs never resolve: the run waited forever. The mocks
+    get the values an analyzer gets (`trustfabric.engine.wire`); the recorded inputs keep the references."""
+    if not has_references(values):
+        return request
+    from google.protobuf import json_format
+
+    forwarded = type(request)()
+    forwarded.CopyFrom(request)
+    target = getattr(forwarded, field_name)
+    target.Clear()
+    json_format.ParseDict(without_references(values), target)
+    return forwarded
 
 
 class _SdkMocksAdapter:

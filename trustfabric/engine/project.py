@@ -71,6 +71,12 @@ class Project:
     main: Path
     """The file the language host runs: `main:` (a file, or a directory's `__main__.py`) or `__main__.py`."""
     config_defaults: dict[str, Any] = field(default_factory=dict)
+    file: Path | None = None
+    """The project file itself (`Pulumi.yaml` or `Pulumi.yml`)."""
+    virtualenv: Path | None = None
+    """`runtime.options.virtualenv`, resolved against the program dir: the interpreter the CLI runs it in."""
+    toolchain: str = "pip"
+    """`runtime.options.toolchain`: pip (the default), poetry or uv."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,7 @@ def load_project(program_dir: str | os.PathLike[str]) -> Project:
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
         raise ConfigError(f"{path}: runtime: {runtime_name!r} is not supported; allowed: python")
+    virtualenv, toolchain = _runtime_options(path, directory, runtime)
     main_value = data.get("main")
     if main_value is None:
         main = directory / "__main__.py"
@@ -171,7 +178,36 @@ def load_project(program_dir: str | os.PathLike[str]) -> Project:
             continue  # a declared key with no default
         defaults[_namespaced(str(key), name)] = value
     _check_config(path, name, defaults, in_project_file=True)
-    return Project(name=name, directory=directory, main=main, config_defaults=defaults)
+    return Project(
+        name=name,
+        directory=directory,
+        main=main,
+        config_defaults=defaults,
+        file=path,
+        virtualenv=virtualenv,
+        toolchain=toolchain,
+    )
+
+
+TOOLCHAINS = ("pip", "poetry", "uv")
+
+
+def _runtime_options(path: Path, directory: Path, runtime: Any) -> tuple[Path | None, str]:
+    """`runtime.options.virtualenv` (resolved against the program dir) and `runtime.options.toolchain`."""
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    if options is None:
+        return None, "pip"
+    if not isinstance(options, dict):
+        raise ConfigError(f"{path}: runtime.options: expected a mapping (virtualenv, toolchain, ...)")
+    toolchain = options.get("toolchain", "pip")
+    if toolchain not in TOOLCHAINS:
+        raise ConfigError(f"{path}: runtime.options.toolchain: {toolchain!r} is not one of {', '.join(TOOLCHAINS)}")
+    virtualenv = options.get("virtualenv")
+    if virtualenv is None:
+        return None, str(toolchain)
+    if not isinstance(virtualenv, str) or not virtualenv.strip():
+        raise ConfigError(f"{path}: runtime.options.virtualenv: expected a directory path, got {virtualenv!r}")
+    return (directory / virtualenv).resolve(), str(toolchain)
 
 
 def _namespaced(key: str, project: str) -> str:

@@ -25,6 +25,7 @@ Usage::
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import xml.etree.ElementTree as ElementTree
@@ -53,11 +54,15 @@ class RunRecord:
     detail: str = ""
     period: str = ""
     """The quarter of a quarterly drill report (`2026Q4`); the newest one decides."""
+    time: dt.datetime | None = None
+    """When a drill report says it finished (`finished_at`, or `generated_at` of a quarterly report)."""
 
     def as_dict(self) -> dict[str, str]:
         data = {"name": self.name, "status": self.status, "source": self.source, "detail": self.detail}
         if self.period:
             data["period"] = self.period
+        if self.time is not None:
+            data["time"] = self.time.isoformat().replace("+00:00", "Z")
         return data
 
 
@@ -94,12 +99,26 @@ def load_drill_reports(directory: Path) -> list[RunRecord]:
                 break
         detail = str(data.get("summary") or data.get("message") or "")
         period = str(data.get("quarter") or "") if name == QUARTERLY else ""
-        records.append(RunRecord(name, status, str(path), detail, period))
+        records.append(RunRecord(name, status, str(path), detail, period, _report_time(data)))
     return records
 
 
+def _report_time(data: dict[str, Any]) -> dt.datetime | None:
+    """The report's finishing time (ISO 8601; naive means UTC), or None when it has none or it does not parse."""
+    for key in ("finished_at", "generated_at"):
+        value = data.get(key)
+        if isinstance(value, str):
+            try:
+                moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return None
+
+
 def drills_by_name(records: list[RunRecord]) -> dict[str, RunRecord]:
-    """One record per drill name: for quarterly reports the newest quarter; for other drills a failure wins."""
+    """One record per drill name: for quarterly reports the newest quarter; for other drills a failure wins,
+    else the newest report (its time decides the control's freshness)."""
     chosen: dict[str, RunRecord] = {}
     for record in records:
         previous = chosen.get(record.name)
@@ -108,9 +127,13 @@ def drills_by_name(records: list[RunRecord]) -> dict[str, RunRecord]:
         elif record.name == QUARTERLY:
             if record.period > previous.period:
                 chosen[record.name] = record
-        elif record.status == "fail":
+        elif record.status == "fail" or (previous.status != "fail" and _newer(record.time, previous.time)):
             chosen[record.name] = record
     return chosen
+
+
+def _newer(time: dt.datetime | None, than: dt.datetime | None) -> bool:
+    return time is not None and (than is None or time > than)
 
 
 def _test_file(case: ElementTree.Element, root: Path) -> str:

@@ -8,6 +8,8 @@ drills the catalog lists. For one stack run its result (`trustfabric.evidence.st
   drill report or test result it names failed;
 - **evidence missing**: nothing failed, but a source it names is absent or unreadable (no test result for a
   listed test file, no report for a listed drill, a policy turned off by the policy config): never a pass;
+- **stale**: it would pass, but the newest report of its drills is older than its frequency allows (a quarterly
+  drill older than 92 days; `trustfabric.evidence.freshness`) or carries no time: never a pass;
 - **exempted**: every source present and nothing counted, but a live exemption (or a checkov suppression)
   moved a finding aside (approver and expiry shown);
 - **pass**: every source it names is present and passing: its policies judged at least one resource (or the
@@ -26,6 +28,7 @@ Usage::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +38,7 @@ from ..findings import Finding, stack_ref
 from ..gate import GateResult
 from ..gate.info import PolicyInfo, policy_info
 from .controls import Catalog, Control
+from .freshness import MISSING, STALE, freshness
 from .inputs import CheckovEvidence, RunRecord, drills_by_name, load_drill_reports, load_junit
 from .status import STATUSES, ControlStatus
 
@@ -158,12 +162,15 @@ def evaluate_controls(
     tests: dict[str, RunRecord] | None = None,
     disabled: frozenset[str] = frozenset(),
     checkov: CheckovEvidence | None = None,
+    now: dt.datetime | None = None,
 ) -> list[ControlResult]:
     """One ControlResult per catalog control, in catalog order (see the module docstring for the rules).
 
     `disabled` names policies a policy config turned off: they judged nothing. `checkov`, when present, adds its
-    failures (and suppressions) to the controls they bear on.
+    failures (and suppressions) to the controls they bear on. A control that would pass on drill reports older
+    than its frequency allows at `now` (default: the current time), or carrying no time, is `stale`.
     """
+    moment = now or dt.datetime.now(dt.UTC)
     by_name = {policy.name: policy_info(policy) for policy in policies}
     policy_controls = {name: info.control_ids for name, info in by_name.items()}
     drill_by_name = drills_by_name(list(drills))
@@ -206,6 +213,10 @@ def evaluate_controls(
         status, reasons = decide(
             control, evaluations, findings, exempted, drill_records, test_records, checkov_failures, checkov_suppressed
         )
+        if status is ControlStatus.PASS and drill_records and control.max_age is not None:
+            verdict = freshness(control, [r.time for r in drill_records if r.time is not None], moment)
+            if verdict.state in (STALE, MISSING):
+                status, reasons = ControlStatus.STALE, (f"stale: {verdict.reason}", *reasons)
         results.append(
             ControlResult(
                 control,

@@ -7,6 +7,7 @@ The package (a directory):
     policies.md                                                   the policy catalog
     gate.json, gate.sarif                                         the gate's findings
     controls.json                                                 the control catalog and its coverage
+    soa.md, soa.html, soa-component-definition.json               ISO 27001:2022 Statement of Applicability
     sbom.cdx.json, sbom-dev.cdx.json                              CycloneDX: runtime closure, dev toolchain
     checkov/<stack>.json, drills/, tests/junit.xml                copied when present (absent ones are listed)
     signing-key.pub, manifest.json, manifest.sig                  hashes of every file, the signature
@@ -165,6 +166,7 @@ def build_package(
     from .oscal import OSCAL_VERSION, assessment_results, component_definition, read_back, write_oscal
     from .page import render_html
     from .sbom import HASH_OF, write_sboms
+    from .soa import write_soa
 
     report = progress or (lambda _message: None)
     inputs = inputs or Inputs()
@@ -233,6 +235,8 @@ def build_package(
         json.dumps(matrix_document(results, stack=stack, generated=stamp), indent=2, sort_keys=True) + "\n",
     )
     _write(out / "controls.json", json.dumps(coverage(catalog).as_dict(), indent=2, sort_keys=True) + "\n")
+    report("evidence: writing the Statement of Applicability (ISO 27001:2022)")
+    write_soa(out, catalog, when=finished)
 
     report("evidence: writing OSCAL component definition and assessment results")
     pack_version = _version("trust-fabric") or "0.0.0"

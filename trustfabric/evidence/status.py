@@ -6,6 +6,8 @@ value              label              meaning
 fail               fail               a counted finding, a loosened policy config, or a failed drill/test
 evidence-missing   evidence missing   a source the control names (test results, a drill report, checkov
                                       results, a policy turned off) is absent or unreadable: never a pass
+stale              stale              every source passed, but the newest drill report is older than the
+                                      control's frequency allows (freshness.py), or carries no time
 exempted           exempted           no counted finding; a live, approved exemption moved one aside
 pass               pass               every evidence source the control names is present and passing
 manual             manual             nothing automated applies; the documented procedure is the evidence
@@ -13,7 +15,7 @@ not-applicable     not applicable     its policies apply to resource types this 
 =================  =================  ======================================================================
 
 Each member carries its label, its colour on the auditor's page and whether OSCAL reports it as satisfied;
-a new state (`stale`: evidence present but older than allowed) is one more line, and `tests/trustfabric/
+a new state is one more line, and `tests/trustfabric/
 evidence/test_status.py` holds every member to having them.
 
 Usage::
@@ -49,6 +51,7 @@ class ControlStatus(StrEnum):
 
     FAIL = ("fail", "fail", "#e57373", False)
     EVIDENCE_MISSING = ("evidence-missing", "evidence missing", "#ffb74d", False)
+    STALE = ("stale", "stale", "#ce93d8", False)
     EXEMPTED = ("exempted", "exempted", "#fff176", True)
     PASS = ("pass", "pass", "#81c784", True)
     MANUAL = ("manual", "manual", "#90caf9", False)

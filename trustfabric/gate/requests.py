@@ -23,13 +23,15 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import PolicyProviderResource
 
+from ..engine.wire import without_references
 from ..graph import Resource, ResourceGraph
 from .sdk import deserialize, fast_proxy, sdk_proxy
 
 
 def _struct(wire: Mapping[str, Any]) -> struct_pb2.Struct:
+    """The properties as the engine marshals them for an analyzer: resource references as IDs or URNs."""
     struct = struct_pb2.Struct()
-    json_format.ParseDict(dict(wire), struct)
+    json_format.ParseDict(without_references(dict(wire)), struct)
     return struct
 
 

@@ -149,13 +149,15 @@ def run_gate(
     today: dt.date | None = None,
     progress: Progress | None = None,
     max_lifetime_days: int | None = None,
+    interpreter: Any = None,
 ) -> GateResult:
     """Run the program (unless `graph` is given), evaluate `policies`, apply floors and exemptions.
 
-    `exemptions_file` defaults to `policies/exemptions.yaml` of this repository (absent means none);
-    `progress` receives short status lines; `max_lifetime_days` overrides the exemptions file's maximum
-    lifetime (trustfabric.reviewed). Every exemption applying to the stack must name one of its resources. Bad input (config, exemptions, stack files, program errors) raises
-    TrustFabricError.
+        `exemptions_file` defaults to `policies/exemptions.yaml` of this repository (absent means none);
+        `progress` receives short status lines; `max_lifetime_days` overrides the exemptions file's maximum
+        lifetime (trustfabric.reviewed); `interpreter` is where the program runs (`trustfabric.engine.interpreter`;
+    default: the one its Pulumi.yaml names, else this process). Every exemption applying to the stack must name one of its resources. Bad input (config, exemptions, stack files, program errors) raises
+        TrustFabricError.
     """
     from ..engine import run_program
 
@@ -173,7 +175,7 @@ def run_gate(
 
     if graph is None:
         report(f"running {program_dir} for stack {stack} under the offline engine")
-        graph = run_program(program_dir, stack)
+        graph = run_program(program_dir, stack, interpreter=interpreter)
     exemptions = entries_for_stack(exemptions, graph, str(exemptions_path))
 
     report(f"evaluating {len(policy_list)} policies against {len(graph.custom_resources)} resources")

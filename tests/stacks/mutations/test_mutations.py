@@ -191,7 +191,7 @@ def test_tracing_finds_what_undeclared_policies_judge(applicable: dict[str, set[
     assert "kubernetes:core/v1:Service" in applicable["kubernetes-governance-labels-required"]
     assert not any(t.startswith("aws:") for t in applicable["kubernetes-governance-labels-required"])
     assert not any(t.startswith("vault:") for t in applicable["aws-governance-tags-required"])
-    # Typed policies whose types the stacks lack do not apply (no DocumentDB cluster, SQS queue or access key).
+    # Typed policies whose types the stacks lack do not apply (no DocumentDB cluster, notebook or access key).
     assert "aws-docdb-cluster-storage-encrypted" not in applicable
-    assert "aws-sqs-queue-encrypted" not in applicable
+    assert "aws-sagemaker-notebook-locked-down" not in applicable
     assert "aws-iam-user-no-access-keys" not in applicable

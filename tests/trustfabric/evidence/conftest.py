@@ -46,6 +46,8 @@ class DevPackage:
     key_file: Path
     public_key: Path
     result: CliResult
+    ledger: Path
+    """The evidence ledger the build appended its run to (`evidence --ledger`)."""
 
 
 @pytest.fixture(scope="session")
@@ -58,9 +60,12 @@ def dev_package(tmp_path_factory: pytest.TempPathFactory) -> DevPackage:
     reports = root / "reports"
     reports.mkdir()
     out = root / "package"
-    result = invoke("evidence", "--stack", "dev", "--out", out, "--signing-key", key_file, "--reports", reports)
+    ledger = root / "ledger"
+    result = invoke(
+        "evidence", "--stack", "dev", "--out", out, "--signing-key", key_file, "--reports", reports, "--ledger", ledger
+    )
     assert result.exit_code == 0, result.stdout + result.stderr
-    return DevPackage(out, key_file, public_key, result)
+    return DevPackage(out, key_file, public_key, result, ledger)
 
 
 @pytest.fixture

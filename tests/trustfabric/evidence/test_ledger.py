@@ -15,7 +15,7 @@ from tests.trustfabric.helpers import invoke
 from trustfabric.errors import TrustFabricError
 from trustfabric.evidence.ledger import ControlRecord, LedgerRun, append_run, read_entries, verify_ledger
 from trustfabric.evidence.signing import fingerprint as key_fingerprint
-from trustfabric.evidence.signing import load_private_key
+from trustfabric.evidence.signing import load_private_key, load_public_key
 
 KEY = Ed25519PrivateKey.generate()
 
@@ -166,4 +166,49 @@ def test_ledger_append_needs_a_lasting_key(dev_package, tmp_path: Path, monkeypa
     assert (result.exit_code, result.stderr) == (
         2,
         "error: --signing-key: required (or TRUSTFABRIC_EVIDENCE_KEY): the ledger needs a lasting key\n",
+    )
+
+
+def test_the_build_appends_its_run_and_verify_checks_package_and_ledger(dev_package, tmp_path: Path) -> None:
+    assert dev_package.result.stdout.splitlines()[-1].startswith(f"ledger {dev_package.ledger}: appended entry 000001")
+    both = invoke(
+        "evidence", "verify", dev_package.out, "--ledger", dev_package.ledger, "--public-key", dev_package.public_key
+    )
+    assert both.exit_code == 0, both.stdout + both.stderr
+    assert both.stdout.splitlines()[0] == f"valid: ledger {dev_package.ledger}: 1 entries chained and signed"
+    assert both.stdout.splitlines()[1].startswith("valid: ")
+    copy = tmp_path / "ledger"
+    shutil.copytree(dev_package.ledger, copy)
+    _edit(copy / "entries" / "000001.json", lambda entry: entry.update(stack="prod"))
+    tampered = invoke("evidence", "verify", dev_package.out, "--ledger", copy, "--public-key", dev_package.public_key)
+    assert tampered.exit_code == 1
+    assert tampered.stdout.startswith("entry 000001: edited")
+
+
+def test_verify_ledger_alone_with_a_pinned_fingerprint(dev_package, tmp_path: Path) -> None:
+    pinned = key_fingerprint(load_public_key(dev_package.public_key))
+    valid = invoke("evidence", "verify", "--ledger", dev_package.ledger, "--key-fingerprint", pinned)
+    assert (valid.exit_code, valid.stdout) == (0, f"valid: ledger {dev_package.ledger}: 1 entries chained and signed\n")
+    other = key_fingerprint(write_key(tmp_path / "other.pem").public_key())
+    wrong = invoke("evidence", "verify", "--ledger", dev_package.ledger, "--key-fingerprint", other)
+    assert (wrong.exit_code, wrong.stdout) == (1, f"ledger: signed with key {pinned}, not the pinned {other}\n")
+
+
+def test_build_with_a_ledger_needs_a_lasting_key_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRUSTFABRIC_EVIDENCE_KEY", raising=False)
+    result = invoke("evidence", "--stack", "dev", "--out", tmp_path / "out", "--ledger", tmp_path / "ledger")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: --ledger: needs a lasting key (--signing-key FILE or TRUSTFABRIC_EVIDENCE_KEY), not an ephemeral one\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_verify_needs_a_package_or_a_ledger(dev_package) -> None:
+    result = invoke("evidence", "verify", "--public-key", dev_package.public_key)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: verify: give an evidence package DIR, --ledger DIR, or both\n",
     )

@@ -43,6 +43,9 @@ PACKAGE_FILES = {
     "sbom-dev.cdx.json",
     "sbom.cdx.json",
     "signing-key.pub",
+    "soa-component-definition.json",
+    "soa.html",
+    "soa.md",
 }
 
 
@@ -111,7 +114,7 @@ def test_absent_evidence_is_never_a_pass(dev_package: DevPackage) -> None:
             assert all(record["status"] == "pass" for record in (*row["drills"], *row["tests"])), key
     assert document["summary"]["total"] == {
         status: sum(1 for row in rows.values() if row["status"] == status)
-        for status in ("fail", "evidence-missing", "exempted", "pass", "manual", "not-applicable")
+        for status in ("fail", "evidence-missing", "stale", "exempted", "pass", "manual", "not-applicable")
     }
     page = (dev_package.out / "control-matrix.html").read_text()
     assert '<details class="control" id="soc2-a1-3" data-status="evidence-missing">' in page

@@ -6,6 +6,7 @@ is judged against the real control catalog with different drill reports, test re
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ from trustfabric.gate import GateResult, load_policy_config, run_gate
 KEPT = (KMS_POLICY, "aws-backup-data-store-covered", "stack-dr-readiness-replica-in-paired-region")
 A13 = "SOC2 A1.3"
 KMS_TEST = "tests/policies/aws/kms/test_key_rotation_enabled.py"
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+FRESH = "2026-11-20T09:00:00Z"
+"""Eleven days before NOW: inside A1.3's quarterly limit (92 days)."""
 
 
 @pytest.fixture(scope="module")
@@ -67,21 +71,56 @@ def test_a13_without_drill_reports_is_evidence_missing_not_pass(judged: Any) -> 
     )
 
 
-def test_a13_passes_when_every_drill_it_names_passed(judged: Any, tmp_path: Path) -> None:
-    drills = _drills(
-        tmp_path,
-        {
-            "restore-uk.json": {"drill": "restore", "passed": True},
-            "failover-uk.json": {"drill": "failover", "passed": True},
-            "quarterly-2026Q3.json": {"drill": "quarterly", "quarter": "2026Q3", "result": "failed"},
-            "quarterly-2026Q4.json": {"drill": "quarterly", "quarter": "2026Q4", "result": "passed"},
+def _passing_a13(finished: dict[str, str | None]) -> dict[str, dict[str, Any]]:
+    """A1.3's three drills passing; `finished` gives each drill's finishing time (None: the report has none)."""
+    reports: dict[str, dict[str, Any]] = {
+        "restore-uk.json": {"drill": "restore", "passed": True, "finished_at": finished.get("restore", FRESH)},
+        "failover-uk.json": {"drill": "failover", "passed": True, "finished_at": finished.get("failover", FRESH)},
+        "quarterly-2026Q3.json": {"drill": "quarterly", "quarter": "2026Q3", "result": "failed"},
+        "quarterly-2026Q4.json": {
+            "drill": "quarterly",
+            "quarter": "2026Q4",
+            "result": "passed",
+            "generated_at": finished.get("quarterly", FRESH),
         },
-    )
-    row = _rows(judged, drills=drills)[A13]
+    }
+    for report in reports.values():
+        for key in ("finished_at", "generated_at"):
+            if key in report and report[key] is None:
+                del report[key]
+    return reports
+
+
+def test_a13_passes_when_every_drill_it_names_passed(judged: Any, tmp_path: Path) -> None:
+    drills = _drills(tmp_path, _passing_a13({}))
+    row = _rows(judged, drills=drills, now=NOW)[A13]
     assert row.status is ControlStatus.PASS
     [quarterly] = [record for record in row.drills if record.name == "quarterly"]
     assert (quarterly.period, quarterly.status) == ("2026Q4", "pass")
     assert row.reasons[-3:] == ("restore passed", "failover passed", "quarterly passed")
+
+
+def test_drills_older_than_the_frequency_are_stale_never_pass(judged: Any, tmp_path: Path) -> None:
+    """A1.3 is quarterly (92 days): its newest drill report finished 93 days before now."""
+    old = (NOW - dt.timedelta(days=93)).isoformat()
+    drills = _drills(tmp_path, _passing_a13({"restore": old, "failover": old, "quarterly": old}))
+    row = _rows(judged, drills=drills, now=NOW)[A13]
+    assert row.status is ControlStatus.STALE and not row.status.satisfied
+    assert row.reasons[0].startswith("stale: SOC2 A1.3: newest evidence 2026-08-30T12:00:00Z is 93 days old")
+    assert row.reasons[0].endswith("limit 92 days (quarterly)")
+
+
+def test_one_fresh_drill_keeps_the_control_current(judged: Any, tmp_path: Path) -> None:
+    old = (NOW - dt.timedelta(days=200)).isoformat()
+    drills = _drills(tmp_path, _passing_a13({"restore": old, "failover": old}))
+    assert _rows(judged, drills=drills, now=NOW)[A13].status is ControlStatus.PASS
+
+
+def test_drill_reports_without_a_time_are_stale(judged: Any, tmp_path: Path) -> None:
+    drills = _drills(tmp_path, _passing_a13({"restore": None, "failover": None, "quarterly": None}))
+    row = _rows(judged, drills=drills, now=NOW)[A13]
+    assert row.status is ControlStatus.STALE
+    assert row.reasons[0] == "stale: SOC2 A1.3: no evidence with a time"
 
 
 def test_the_newest_quarter_decides(judged: Any, tmp_path: Path) -> None:
