@@ -138,6 +138,7 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
                 group_name=registry.group_names[model.name],
                 version=model.version,
                 candidate_version=model.candidate_version,
+                scaled_down=settings.role == "standby",
                 feature_drift_threshold=model.drift["featureDrift"],
                 accuracy_drop_threshold=model.drift["accuracyDrop"],
                 execution_role_arn=pipelines.execution_role_arn,

@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import identity, modelops, network, observability, resilience, security
+from stacks import delivery, identity, modelops, network, observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -40,8 +40,11 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
     )
 
 
-def declare_cell(settings: StackSettings, cell: CellSettings, slos: SloDocuments) -> None:
-    """Declare one cell, domain by domain: security, identity, network, modelops, resilience, observability."""
+def declare_cell(
+    settings: StackSettings, cell: CellSettings, slos: SloDocuments, delivery_plan: delivery.DeliveryPlan
+) -> None:
+    """Declare one cell, domain by domain: security, identity, network, modelops, resilience, observability,
+    delivery."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
@@ -57,11 +60,13 @@ def declare_cell(settings: StackSettings, cell: CellSettings, slos: SloDocuments
         tier0_stores=identity_outputs.tier0_store_arns,
     )
     observability.declare(ctx, security_outputs, network_outputs, slos)
+    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
 
 
 def main() -> None:
     try:
         settings = load_settings()
+        delivery_plan = delivery.plan(settings)
     except SettingsError as error:
         # RunError is shown by the CLI (and the offline engine) as one line, without a traceback.
         raise pulumi.RunError(str(error)) from None
@@ -69,4 +74,4 @@ def main() -> None:
     pulumi.export("cells", {cell.code: cell.region for cell in settings.cells})
     slos = observability.slo_documents()
     for cell in settings.cells:
-        declare_cell(settings, cell, slos)
+        declare_cell(settings, cell, slos, delivery_plan)

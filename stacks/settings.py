@@ -22,6 +22,7 @@ observability              no        {grafanaUrl, prometheusUrl, datadogSite, lo
 kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer (Vault's OIDC sign-in)}
 identity                   no        IAM Identity Center, the IdP (SAML, SCIM), groups, JIT: stacks/settings_identity.py
+delivery                   no        feature-flag canaries and chaos experiments (stacks/settings_delivery.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 models                     no        model families served: list of {name, owner?, tier?, ga?,
                                      jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
@@ -286,6 +287,7 @@ TOP_LEVEL_KEYS = (
     "ssoVaultClientSecret",
     "identity",
     "models",
+    "delivery",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")

@@ -85,6 +85,9 @@ class ModelServingArgs:
     """The role EventBridge starts retraining with."""
     candidate_version: int | None = None
     """A version under evaluation, served as a shadow variant; None: no shadow."""
+    scaled_down: bool = False
+    """The standby footprint (dr, role standby): one live instance whatever the tier; an active dr serves the tier's
+    count."""
 
 
 def validate_args(args: ModelServingArgs) -> None:
@@ -171,7 +174,7 @@ class ModelServing(pulumi.ComponentResource):
                     variant_name="live",
                     model_name=live.name,
                     instance_type=INSTANCE_TYPE,
-                    initial_instance_count=INSTANCES[args.tier],
+                    initial_instance_count=1 if args.scaled_down else INSTANCES[args.tier],
                     initial_variant_weight=1,
                 )
             ],
@@ -339,9 +342,8 @@ class ModelServing(pulumi.ComponentResource):
             role_arn=args.events_role_arn,
             input_transformer=aws.cloudwatch.EventTargetInputTransformerArgs(
                 input_paths={"alarm": "$.detail.alarmName"},
-                input_template=json.dumps({"model": args.model, "group": args.group_name, "alarm": "<alarm>"}).replace(
-                    '"<alarm>"', "<alarm>"
-                ),
+                # A string placeholder stays inside its quotes: EventBridge substitutes the alarm's name there.
+                input_template=json.dumps({"model": args.model, "group": args.group_name, "alarm": "<alarm>"}),
             ),
             opts=child,
         )

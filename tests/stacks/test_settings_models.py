@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from stacks.settings import SettingsError, parse_settings
+from tests.stacks.test_settings import GOOD, preview_error
 
 BASE = {
     "trust-fabric:role": "primary",
@@ -158,3 +159,11 @@ def test_versions_for_serving_and_shadow():
 )
 def test_each_bad_value_is_one_exact_line(models, message):
     assert refusal(models) == message
+
+
+def test_a_bad_model_fails_the_preview_with_one_line(tmp_path, capsys):
+    bad = GOOD + "  trust-fabric:models:\n    - name: tax-computation\n      ga: true\n"
+    assert preview_error(tmp_path, capsys, bad) == (
+        "error: Pulumi.prod.yaml: trust-fabric:models[0].evaluation: a GA model needs evaluation thresholds; "
+        "allowed: accuracy, precision, recall, f1 (each 0..1)"
+    )

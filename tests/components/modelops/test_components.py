@@ -147,9 +147,25 @@ def test_ga_families_are_served_isolated_captured_and_watched(prod):
             only(prod, "aws:sagemaker/monitoringSchedule:MonitoringSchedule", f"{cell}-{family}-monitor")
             target = only(prod, "aws:cloudwatch/eventTarget:EventTarget", f"{cell}-{family}-drift-retraining-target")
             assert target.props["arn"].endswith(f"trustfabric-prod-{cell}-model-retraining")
+            transformer = target.props["inputTransformer"]
+            assert transformer["inputPaths"] == {"alarm": "$.detail.alarmName"}
+            assert json.loads(transformer["inputTemplate"]) == {
+                "model": family,
+                "group": f"trustfabric-prod-{cell}-{family}",
+                "alarm": "<alarm>",
+            }
         assert not [
             r for r in prod.of_type("aws:sagemaker/endpoint:Endpoint") if r.name == f"{cell}-anomaly-detection-endpoint"
         ]
+
+
+def test_the_standby_footprint_serves_one_instance_per_family(prod, dr):
+    def live_instances(graph, name):
+        config = only(graph, "aws:sagemaker/endpointConfiguration:EndpointConfiguration", name)
+        return config.props["productionVariants"][0]["initialInstanceCount"]
+
+    assert live_instances(prod, "uk-tax-computation-config") == 2  # critical
+    assert live_instances(dr, "uk-tax-computation-config") == 1
 
 
 def test_feedback_queues_redrive_to_encrypted_dead_letter_queues(dev):

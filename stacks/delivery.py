@@ -1,0 +1,110 @@
+"""The delivery layer of a cell: SLO burn-rate alarms, feature flags delivered by canary with automatic rollback,
+the rollback-rate metric, and the FIS experiments stopped by the same alarms.
+
+`plan(settings)` reads everything the layer needs once per stack (the delivery settings, the SLO specs of
+`slos/`, the flag documents of `flags/`) and raises `SettingsError` with one line naming the bad file or key;
+`declare(ctx, ...)` declares a cell from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from components.delivery.appconfig import FeatureDelivery, FeatureDeliveryArgs
+from components.delivery.chaos import ChaosExperiments, ChaosExperimentsArgs
+from components.delivery.flags import FlagDocument, FlagsError, load_flag_documents
+from components.delivery.rollback_rate import DeliveryMetrics, DeliveryMetricsArgs
+from components.delivery.slo_alarms import SloAlarms, SloAlarmsArgs
+from slogen.spec import SloSpec, SloSpecError, load_slo_dir
+from stacks.context import CellContext
+from stacks.network import NetworkOutputs
+from stacks.security import SecurityOutputs
+from stacks.settings import SettingsError, StackSettings, deployment
+from stacks.settings_delivery import DeliverySettings, load_delivery
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SLO_DIR = REPO_ROOT / "slos"
+FLAGS_DIR = REPO_ROOT / "flags"
+
+
+@dataclass(frozen=True)
+class DeliveryPlan:
+    """What every cell's delivery layer is declared from, read once per stack."""
+
+    settings: DeliverySettings
+    slos: tuple[SloSpec, ...]
+    flags: dict[str, FlagDocument]
+
+
+def plan(settings: StackSettings, slo_dir: Path = SLO_DIR, flags_dir: Path = FLAGS_DIR) -> DeliveryPlan:
+    """Settings, SLO specs and flags, validated; every problem is a one-line SettingsError."""
+    delivery = load_delivery(settings)
+    try:
+        slos = tuple(load_slo_dir(slo_dir))
+        flags = load_flag_documents(flags_dir)
+    except (FlagsError, SloSpecError) as error:
+        raise SettingsError(str(error)) from None
+    services = {slo.service for slo in slos}
+    for service, document in flags.items():
+        if service not in services:
+            raise SettingsError(
+                f"{document.source}: no SLO in slos/ has service {service!r}, so nothing could roll its flags "
+                f"back; allowed: {', '.join(sorted(services))}"
+            )
+    return DeliveryPlan(settings=delivery, slos=slos, flags=flags)
+
+
+def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs, delivery: DeliveryPlan) -> None:
+    settings = ctx.settings
+    name = deployment(settings)
+    alarms = SloAlarms(
+        f"{ctx.name}-slo-alarms", SloAlarmsArgs(deployment=name, cell=ctx.name, slos=delivery.slos), opts=ctx.opts
+    )
+    FeatureDelivery(
+        f"{ctx.name}-delivery",
+        FeatureDeliveryArgs(
+            deployment=name,
+            cell=ctx.name,
+            region=ctx.cell.region,
+            stages=delivery.settings.stages,
+            flags=delivery.flags,
+            monitors={
+                service: [alarms.alarm_arns[slo] for slo in alarms.services[service]] for service in delivery.flags
+            },
+            permissions_boundary_arn=security.permission_boundary_arn,
+            strategy=delivery.settings.canary,
+        ),
+        opts=ctx.opts,
+    )
+    DeliveryMetrics(
+        f"{ctx.name}-delivery-metrics",
+        DeliveryMetricsArgs(
+            deployment=name,
+            cell=ctx.name,
+            region=ctx.cell.region,
+            logs_kms_key_arn=security.key_arns["logs"],
+            log_retention_days=settings.observability.log_retention_days,
+        ),
+        opts=ctx.opts,
+    )
+    if delivery.settings.chaos_enabled:
+        ChaosExperiments(
+            f"{ctx.name}-chaos",
+            ChaosExperimentsArgs(
+                deployment=name,
+                cell=ctx.name,
+                jurisdiction=ctx.cell.code,
+                region=ctx.cell.region,
+                cluster_name=ctx.cell.eks_cluster,
+                subnet_ids=network.subnet_ids,
+                logs_kms_key_arn=security.key_arns["logs"],
+                permissions_boundary_arn=security.permission_boundary_arn,
+                stop_alarm_arns=alarms.alarm_arns,
+                experiments=delivery.settings.experiments,
+                duration_minutes=delivery.settings.duration_minutes,
+                latency_ms=delivery.settings.latency_ms,
+                log_retention_days=settings.observability.log_retention_days,
+            ),
+            opts=ctx.opts,
+        )
