@@ -164,6 +164,16 @@ def ledger_table_arn(account_id: str, deployment: str, cell: str, region: str) -
     return f"arn:aws:dynamodb:{region}:{account_id}:table/{ledger_table_name(deployment, cell)}"
 
 
+def erasure_ledger_table_name(deployment: str, cell: str) -> str:
+    """The erasure request ledger (`trustfabric privacy`), the same in every region of the global table."""
+    return f"{cell_prefix(deployment, cell)}-erasure-ledger"
+
+
+def erasure_ledger_table_arn(account_id: str, deployment: str, cell: str, region: str) -> str:
+    """The ARN of the erasure ledger (or its replica) in a region."""
+    return f"arn:aws:dynamodb:{region}:{account_id}:table/{erasure_ledger_table_name(deployment, cell)}"
+
+
 def global_cluster_identifier(deployment: str, cell: str) -> str:
     """The ledger's Aurora global database, shared by both stacks of the pair."""
     return f"{cell_prefix(deployment, cell)}-ledger"

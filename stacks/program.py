@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from domain import tags
 from slogen.documents import SloDocuments
-from stacks import delivery, identity, modelops, network, observability, resilience, security
+from stacks import delivery, governance, identity, modelops, network, observability, resilience, security
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
@@ -43,22 +43,24 @@ def cell_provider(settings: StackSettings, cell: CellSettings, region: str, pare
 def declare_cell(
     settings: StackSettings, cell: CellSettings, slos: SloDocuments, delivery_plan: delivery.DeliveryPlan
 ) -> None:
-    """Declare one cell, domain by domain: security, identity, network, modelops, resilience, observability,
-    delivery."""
+    """Declare one cell, domain by domain: security, identity, network, data governance (tenants, erasure ledger),
+    modelops, resilience, discovery (Macie, over the records and tenant buckets), observability, delivery."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
     identity_outputs = identity.declare(ctx, security_outputs)
     network_outputs = network.declare(ctx, security_outputs)
+    governance_outputs = governance.declare_data(ctx, security_outputs)
     models = modelops.declare(ctx, security_outputs, network_outputs)
-    resilience.declare(
+    records_bucket_name = resilience.declare(
         ctx,
         security_outputs,
         network_outputs,
         models.store_arns,
-        models.log_bucket_arns,
+        [*models.log_bucket_arns, *governance_outputs.backup_arns],
         tier0_stores=identity_outputs.tier0_store_arns,
     )
+    governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
     observability.declare(ctx, security_outputs, network_outputs, slos)
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
 

@@ -95,10 +95,11 @@ def declare(
     records_stores: Sequence[pulumi.Input[str]] = (),
     records_logs: Sequence[pulumi.Input[str]] = (),
     tier0_stores: Sequence[pulumi.Input[str]] = (),
-) -> None:
-    """`records_stores` (tagged with the records tier) and `records_logs` (untagged access-log buckets): stores
-    another layer declared (the ModelOps stores) that the records tier backs up too; `tier0_stores`: those the
-    tier0 plan covers by ARN (the access requests table or its replica, `stacks/identity.py`)."""
+) -> pulumi.Output[str]:
+    """`records_stores` (tagged with the records tier) and `records_logs` (untagged: access-log buckets, the erasure
+    ledger, tenant buckets): stores another layer declared (ModelOps, data governance) that the records tier backs
+    up too; `tier0_stores`: those the tier0 plan covers by ARN (the access requests table or its replica,
+    `stacks/identity.py`). Returns the records bucket's name (Macie scans it)."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -208,3 +209,4 @@ def declare(
     routing = FailoverRouting(f"{ctx.name}-routing", routing_args, opts=ctx.opts)
     if not standby:
         pulumi.export(f"{ctx.name}_zone_id", routing.zone_id)
+    return records.bucket_name

@@ -23,6 +23,9 @@ kmsDeletionWindowDays      no        7..30 (default 30)
 sso                        no        {discoveryUrl: https OIDC issuer (Vault's OIDC sign-in)}
 identity                   no        IAM Identity Center, the IdP (SAML, SCIM), groups, JIT: stacks/settings_identity.py
 delivery                   no        feature-flag canaries and chaos experiments (stacks/settings_delivery.py)
+tenants                    no        enterprise tenants with client-controlled keys: [{id, jurisdiction,
+                                     keyOrigin?, custodianArn, customKeyStoreId?, xksKeyId?}]
+                                     (stacks/settings_tenants.py)
 ssoVaultClientSecret       no        secret: Vault's OIDC client secret (`pulumi config set --secret`)
 models                     no        model families served: list of {name, owner?, tier?, ga?,
                                      jurisdictions?, evaluation?, drift?, version?, candidateVersion?}
@@ -57,6 +60,7 @@ from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
 from stacks.settings_identity import IdentitySettings, parse_identity
+from stacks.settings_tenants import TenantSettings, parse_tenants
 
 if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
     from stacks.settings_models import ModelSettings
@@ -163,6 +167,8 @@ class StackSettings:
     sso: SsoSettings = SsoSettings()
     identity: IdentitySettings | None = None
     """IAM Identity Center (None: off); `stacks/settings_identity.py`."""
+    tenants: tuple[TenantSettings, ...] = ()
+    """Enterprise tenants whose data is encrypted with a key they control (`stacks/settings_tenants.py`)."""
     models: tuple[ModelSettings, ...] = ()
     """Model families served (`trustfabric:models`), validated by `stacks.settings_models`."""
 
@@ -288,6 +294,7 @@ TOP_LEVEL_KEYS = (
     "identity",
     "models",
     "delivery",
+    "tenants",
 )
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
@@ -446,6 +453,10 @@ def parse_settings(
 
     identity = parse_identity(reader, _decode(own["identity"]), tuple(cells), role) if "identity" in own else None
 
+    tenants: tuple[TenantSettings, ...] = ()
+    if "tenants" in own:
+        tenants = parse_tenants(_decode(own["tenants"]), fail=reader.fail, cell_codes=[cell.code for cell in cells])
+
     from stacks.settings_models import parse_models
 
     models = parse_models(
@@ -464,6 +475,7 @@ def parse_settings(
         kms_deletion_window_days=deletion_window,
         sso=sso,
         identity=identity,
+        tenants=tenants,
         models=models,
     )
 

@@ -39,7 +39,7 @@ REGENERATE = "python -m trustfabric.packdata"
 
 def facts_document() -> dict[str, Any]:
     """The shared facts, in the shape `policies/lib/facts.py` reads."""
-    from domain import residency, tags, tiers
+    from domain import residency, retention, tags, tiers
 
     return {
         "about": f"Generated from domain/ by `{REGENERATE}`; do not edit.",
@@ -64,6 +64,7 @@ def facts_document() -> dict[str, Any]:
             }
             for name, tier in tiers.TIERS.items()
         },
+        "retention": retention.as_policy_config(),
     }
 
 

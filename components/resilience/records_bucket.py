@@ -47,10 +47,13 @@ from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from domain.naming import bucket_arn, records_bucket_name, records_log_bucket_name, records_replication_role_name
 from domain.residency import JURISDICTIONS
+from domain.retention import DATA_CLASS_TAG
 from domain.tags import BACKUP_TIER
 
 TIER = "records"
 """The recovery tier of a records bucket (its `backup-tier` tag)."""
+DATA_CLASS = "statutory-record"
+"""The data class of a records bucket (its `data-class` tag, `domain.retention`): statutory records."""
 REPLICA_OF_TAG = "replica-of"
 """Tag on a replica-target bucket naming its source bucket's ARN."""
 LOG_NONCURRENT_DAYS = 30
@@ -205,7 +208,7 @@ class RecordsBucket(pulumi.ComponentResource):
         years = args.retention_years or JURISDICTIONS[args.jurisdiction].retention_years
         days = retention_days(years)
 
-        tags: dict[str, pulumi.Input[str]] = {BACKUP_TIER: TIER}
+        tags: dict[str, pulumi.Input[str]] = {BACKUP_TIER: TIER, DATA_CLASS_TAG: DATA_CLASS}
         if args.replica_source_region is not None:
             source_region = args.replica_source_region
             tags[REPLICA_OF_TAG] = account_id.apply(

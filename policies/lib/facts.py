@@ -1,12 +1,13 @@
 """The facts the pack shares with the rest of the repository, read from `facts.json` beside this module.
 
-The file is generated from the bottom layer (`domain.residency`, `domain.tags`, `domain.tiers`) by
+The file is generated from the bottom layer (`domain.residency`, `domain.tags`, `domain.tiers`, `domain.retention`) by
 `python -m trustfabric.packdata`, never edited by hand, and checked against `domain/` by a test: the pack ships
 the facts as data instead of importing them, so it runs wherever it is copied or published.
 
 - `JURISDICTIONS`: each jurisdiction's regions (primary, standby, allowed) and statutory record retention;
 - `TAGS`: the tag contract (keys every taggable resource carries, data classifications);
-- `TIERS`: the recovery tiers and their RPO/RTO objectives, in minutes.
+- `TIERS`: the recovery tiers and their RPO/RTO objectives, in minutes;
+- `RETENTION`: the data classes (the `data-class` tag) and their retention windows and object-lock rules.
 
 Usage::
 
@@ -92,8 +93,33 @@ class Tier:
     """Regional failover: longest time (minutes) until traffic is served from the paired region."""
 
 
+@dataclass(frozen=True)
+class DataClass:
+    """A data class's retention rules (`domain.retention`): what the `data-class` tag of a store names."""
+
+    name: str
+    description: str
+    minimum: int | str
+    """Days kept at least, or "statutory" for the jurisdiction's statutory days."""
+    maximum_after_minimum: int | None
+    object_lock: str
+    """required, allowed or forbidden."""
+    on_erasure: str
+    discovery: bool
+    """Whether Macie scans stores of this class."""
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class Retention:
+    tag: str
+    """The tag naming a store's data class."""
+    statutory_grace_days: int
+    classes: dict[str, DataClass]
+
+
 def load_facts(path: Path = FACTS_FILE) -> dict[str, Any]:
-    """The raw facts document (`residency`, `tags`, `tiers`)."""
+    """The raw facts document (`residency`, `tags`, `tiers`, `retention`)."""
     with path.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
@@ -118,6 +144,14 @@ TAGS = TagContract(
 
 TIERS: dict[str, Tier] = {name: Tier(name=name, **entry) for name, entry in _FACTS["tiers"].items()}
 """Every recovery tier, by name (the value of a store's `backup-tier` tag)."""
+
+
+RETENTION = Retention(
+    tag=_FACTS["retention"]["tag"],
+    statutory_grace_days=_FACTS["retention"]["statutory_grace_days"],
+    classes={name: DataClass(**entry) for name, entry in _FACTS["retention"]["classes"].items()},
+)
+"""The data classes and their retention rules, by name (the value of a store's `data-class` tag)."""
 
 
 def residency_table() -> dict[str, Any]:

@@ -120,19 +120,37 @@ def test_selections_cover_every_data_store_of_the_cell(prod):
         assert {"key": "aws:ResourceTag/backup-tier", "value": "tier0"} in conditions
         assert {"key": "aws:ResourceTag/jurisdiction", "value": cell.upper()} in conditions
         records = only(prod, SELECTION, f"{cell}-backup-records-selection")
-        assert [prod.get(u).name for u in records.property_dependencies["resources"]] == [f"{cell}-records-bucket"]  # type: ignore[union-attr]
+        # The ModelOps stores (stacks/modelops.py) join the records tier: tagged stores here, their logs untagged.
+        model_stores = sorted(
+            r.name for r in prod.of_type("aws:s3/bucket:Bucket") if r.name.startswith(f"{cell}-model-stores-")
+        )
+        model_logs = [name for name in model_stores if name.endswith("-logs")]
+        model_data = [name for name in model_stores if not name.endswith("-logs")]
+        assert sorted(prod.get(u).name for u in records.property_dependencies["resources"]) == sorted(  # type: ignore[union-attr]
+            [*model_data, f"{cell}-records-bucket"]
+        )
         logs = only(prod, SELECTION, f"{cell}-backup-records-untagged-selection")
         # The evidence store lives in prod's first cell (components/security/evidence_store.py).
         evidence = [f"{cell}-evidence-access-logs", f"{cell}-evidence-bucket"] if cell == "uk" else []
-        assert sorted(prod.get(u).name for u in logs.property_dependencies["resources"]) == [  # type: ignore[union-attr]
-            f"{cell}-audit-access-logs",
-            f"{cell}-audit-bucket",
-            *evidence,
-            f"{cell}-records-logs",
-        ]
+        # The data-governance layer's stores (stacks/governance.py): the erasure ledger, each tenant's buckets.
+        tenant = {"uk": "contoso", "eu": "northwind"}.get(cell)
+        tenants = [f"{cell}-tenant-{tenant}-bucket", f"{cell}-tenant-{tenant}-logs"] if tenant else []
+        assert sorted(prod.get(u).name for u in logs.property_dependencies["resources"]) == sorted(  # type: ignore[union-attr]
+            [
+                f"{cell}-audit-access-logs",
+                f"{cell}-audit-bucket",
+                f"{cell}-erasure-ledger-table",
+                *evidence,
+                *model_logs,
+                f"{cell}-records-logs",
+                *tenants,
+            ]
+        )
     stores = prod.of_type("aws:s3/bucket:Bucket", "aws:rds/cluster:Cluster", "aws:dynamodb/table:Table")
     selected = {urn for s in prod.of_type(SELECTION) for urn in s.property_dependencies.get("resources", [])}
-    resilience_stores = {s.urn for s in stores if "trustfabric:resilience:" in s.urn}
+    resilience_stores = {
+        s.urn for s in stores if "trustfabric:resilience:" in s.urn or "trustfabric:governance:" in s.urn
+    }
     assert resilience_stores and resilience_stores <= selected
 
 

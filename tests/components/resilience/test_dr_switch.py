@@ -12,6 +12,7 @@ from trustfabric.diff import diff_graphs
 INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 CLUSTER = "aws:rds/cluster:Cluster"
 RECORD = "aws:route53/record:Record"
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 
 
 def test_active_adds_instances_and_never_removes_or_replaces_anything(dr, dr_active):
@@ -47,4 +48,16 @@ def test_active_flips_the_dr_records_to_primary(dr, dr_active):
             {"type": "SECONDARY"}
         ]
     changed_types = {urn.split("::")[-2].split("$")[-1] for urn in changes.changed}
-    assert changed_types <= {CLUSTER, INSTANCE, RECORD, "aws:route53/healthCheck:HealthCheck"}
+    assert changed_types <= {CLUSTER, INSTANCE, RECORD, ENDPOINT_CONFIG, "aws:route53/healthCheck:HealthCheck"}
+
+
+def test_active_serves_models_at_the_tier_size_standby_at_one_instance(dr, dr_active):
+    """Standby dr keeps one live instance per model endpoint; taking over scales the primary variant up."""
+    changes = diff_graphs(dr, dr_active)
+    changed = [urn for urn in changes.changed if urn.split("::")[-2].split("$")[-1] == ENDPOINT_CONFIG]
+    assert changed
+    for resource in dr.of_type(ENDPOINT_CONFIG):
+        standby = resource.props["productionVariants"][0]["initialInstanceCount"]
+        active = only(dr_active, ENDPOINT_CONFIG, resource.name).props["productionVariants"][0]["initialInstanceCount"]
+        assert standby == 1 and active >= 1
+        assert (active > standby) == (resource.urn in changed)

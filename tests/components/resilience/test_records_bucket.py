@@ -33,7 +33,7 @@ def test_records_bucket_is_versioned_locked_and_tagged_for_its_tier(prod):
         bucket = only(prod, BUCKET, f"{cell}-records-bucket")
         assert bucket.props["bucket"] == records_name(cell, jurisdiction.primary_region)
         assert bucket.props["objectLockEnabled"] is True
-        assert bucket.props["tags"] == {"backup-tier": "records"}
+        assert bucket.props["tags"] == {"backup-tier": "records", "data-class": "statutory-record"}
         assert provider_region(prod, bucket) == jurisdiction.primary_region
         assert parent_type(prod, bucket) == "trustfabric:resilience:RecordsBucket"
         lock = only(prod, LOCK, f"{cell}-records-bucket-object-lock")
