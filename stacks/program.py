@@ -17,6 +17,7 @@ from slogen.documents import SloDocuments
 from stacks import (
     delivery,
     governance,
+    identity,
     modelops,
     network,
     observability,
@@ -58,12 +59,13 @@ def declare_cell(
     delivery_plan: delivery.DeliveryPlan,
     services: oncall.OnCallServices,
 ) -> None:
-    """Declare one cell, domain by domain: security, network, secrets (rotation functions), data governance
-    (tenants, erasure ledger), modelops, quality (golden dataset store), resilience, discovery (Macie, over the
-    records and tenant buckets), observability, delivery, on-call."""
+    """Declare one cell, domain by domain: security, identity, network, secrets (rotation functions), data
+    governance (tenants, erasure ledger), modelops, quality (golden dataset store), resilience, discovery (Macie, over
+    the records and tenant buckets), observability, delivery, on-call."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
+    identity_outputs = identity.declare(ctx, security_outputs)
     network_outputs = network.declare(ctx, security_outputs)
     secrets.declare(ctx, security_outputs, network_outputs)
     governance_outputs = governance.declare_data(ctx, security_outputs)
@@ -75,6 +77,7 @@ def declare_cell(
         network_outputs,
         [*models.store_arns, *datasets.store_arns],
         [*models.log_bucket_arns, *datasets.log_bucket_arns, *governance_outputs.backup_arns],
+        tier0_stores=identity_outputs.tier0_store_arns,
     )
     macie_topic_arn = governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
     observability.declare(ctx, security_outputs, network_outputs, slos)

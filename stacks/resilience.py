@@ -94,10 +94,12 @@ def declare(
     network: NetworkOutputs,
     records_stores: Sequence[pulumi.Input[str]] = (),
     records_logs: Sequence[pulumi.Input[str]] = (),
+    tier0_stores: Sequence[pulumi.Input[str]] = (),
 ) -> pulumi.Output[str]:
     """`records_stores` (tagged with the records tier) and `records_logs` (untagged: access-log buckets, the erasure
     ledger, tenant buckets): stores other layers declared (the ModelOps stores, the golden dataset store, data
-    governance) that the records tier backs up too. Returns the records bucket's name (Macie scans it)."""
+    governance) that the records tier backs up too; `tier0_stores`: those the tier0 plan covers by ARN (the access
+    requests table or its replica, `stacks/identity.py`). Returns the records bucket's name (Macie scans it)."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -146,7 +148,7 @@ def declare(
         opts=ctx.opts,
     )
 
-    tier0: list[pulumi.Input[str]] = [ledger.cluster_arn]
+    tier0: list[pulumi.Input[str]] = [ledger.cluster_arn, *tier0_stores]
     if standby:
         # dr declares no table: DynamoDB owns the replica. Back it up by its deterministic ARN.
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id

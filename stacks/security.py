@@ -96,7 +96,6 @@ def declare(ctx: CellContext) -> SecurityOutputs:
             manage_password_policy=first_cell and settings.role == "primary",
             create_access_analyzer=owns_region,
             vault_oidc_provider_host=vault_oidc_provider_host(settings),
-            sso_instance_arn=settings.sso.instance_arn if first_cell else None,
         ),
         opts=ctx.opts,
     )

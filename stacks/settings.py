@@ -20,7 +20,8 @@ owner                      no        owner tag and label (default platform-relia
 dataClassification         no        default classification tag (default confidential)
 observability              no        {grafanaUrl, prometheusUrl, datadogSite, logRetentionDays}
 kmsDeletionWindowDays      no        7..30 (default 30)
-sso                        no        {discoveryUrl: https OIDC issuer, instanceArn: Identity Center instance}
+sso                        no        {discoveryUrl: https OIDC issuer (Vault's OIDC sign-in)}
+identity                   no        IAM Identity Center, the IdP (SAML, SCIM), groups, JIT: stacks/settings_identity.py
 delivery                   no        feature-flag canaries and chaos experiments (stacks/settings_delivery.py)
 tenants                    no        enterprise tenants with client-controlled keys: [{id, jurisdiction,
                                      keyOrigin?, custodianArn, customKeyStoreId?, xksKeyId?}]
@@ -61,9 +62,10 @@ from urllib.parse import urlparse
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_datasets import DatasetSettings, parse_datasets
+from stacks.settings_identity import IdentitySettings, parse_identity
 from stacks.settings_oncall import OnCallSettings, parse_oncall
 from stacks.settings_tenants import TenantSettings, parse_tenants
-from stacks.settings_datasets import DatasetSettings, parse_datasets
 
 if TYPE_CHECKING:  # stacks.settings_models reads with this module's helpers; it is imported when parsing
     from stacks.settings_models import ModelSettings
@@ -138,8 +140,6 @@ class VaultSettings:
 class SsoSettings:
     discovery_url: str = "https://sso.trustfabric.internal"
     """OIDC issuer people sign in with (Vault's OIDC auth backend)."""
-    instance_arn: str | None = None
-    """IAM Identity Center instance ARN; when set, the IAM baseline declares permission sets."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,8 @@ class StackSettings:
     observability: ObservabilitySettings
     kms_deletion_window_days: int
     sso: SsoSettings = SsoSettings()
+    identity: IdentitySettings | None = None
+    """IAM Identity Center (None: off); `stacks/settings_identity.py`."""
     tenants: tuple[TenantSettings, ...] = ()
     """Enterprise tenants whose data is encrypted with a key they control (`stacks/settings_tenants.py`)."""
     models: tuple[ModelSettings, ...] = ()
@@ -298,6 +300,7 @@ TOP_LEVEL_KEYS = (
     "kmsDeletionWindowDays",
     "sso",
     "ssoVaultClientSecret",
+    "identity",
     "models",
     "delivery",
     "tenants",
@@ -308,8 +311,7 @@ REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
 VAULT_KEYS = ("address", "namespace")
 OBSERVABILITY_KEYS = ("grafanaUrl", "prometheusUrl", "datadogSite", "logRetentionDays")
-SSO_KEYS = ("discoveryUrl", "instanceArn")
-SSO_INSTANCE_ARN = re.compile(r"^arn:aws:sso:::instance/ssoins-[0-9a-f]{16}$")
+SSO_KEYS = ("discoveryUrl",)
 
 
 def parse_settings(
@@ -451,22 +453,16 @@ def parse_settings(
     sso = SsoSettings()
     if "sso" in own:
         sso_value = reader.mapping("sso", _decode(own["sso"]))
-        reader.unknown_keys("sso.", sso_value, SSO_KEYS)
-        instance_arn = None
         if "instanceArn" in sso_value:
-            instance_arn = reader.string("sso.instanceArn", sso_value["instanceArn"])
-            if not SSO_INSTANCE_ARN.fullmatch(instance_arn):
-                raise reader.fail(
-                    "sso.instanceArn",
-                    f"{instance_arn!r} is not an Identity Center instance ARN; allowed: "
-                    "arn:aws:sso:::instance/ssoins-<16 hex digits>",
-                )
+            raise reader.fail("sso.instanceArn", "moved; set identity.instanceArn (stacks/settings_identity.py)")
+        reader.unknown_keys("sso.", sso_value, SSO_KEYS)
         sso = SsoSettings(
             discovery_url=reader.url("sso.discoveryUrl", sso_value["discoveryUrl"], ("https",))
             if "discoveryUrl" in sso_value
             else sso.discovery_url,
-            instance_arn=instance_arn,
         )
+
+    identity = parse_identity(reader, _decode(own["identity"]), tuple(cells), role) if "identity" in own else None
 
     tenants: tuple[TenantSettings, ...] = ()
     if "tenants" in own:
@@ -490,6 +486,7 @@ def parse_settings(
         observability=observability,
         kms_deletion_window_days=deletion_window,
         sso=sso,
+        identity=identity,
         tenants=tenants,
         models=models,
         datasets=datasets,

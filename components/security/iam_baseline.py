@@ -20,8 +20,9 @@ config-recorder     AWS Config's recorder and delivery role
 vault-broker        what Vault's AWS secrets engine assumes (web identity, no access keys) to vend roles
 ==================  =========================================================================================
 
-No IAM users, groups or access keys are declared: people arrive through SSO (IAM Identity Center permission
-sets when `sso_instance_arn` is given) or through Vault's short-lived credentials.
+No IAM users, groups or access keys are declared: people arrive through IAM Identity Center (permission sets per
+job function under this boundary, `components/identity/identity_center.py`) or through Vault's short-lived
+credentials.
 
 Usage::
 
@@ -62,7 +63,7 @@ from components.validation import (
     require_range,
     require_region_in_jurisdiction,
 )
-from domain.naming import access_analyzer_name, boundary_name, permission_set_name, role_name
+from domain.naming import access_analyzer_name, boundary_name, role_name
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,6 @@ class IamBaselineArgs:
     trusts nothing until set (it is then unusable, never open)."""
     vault_token_audience: str = "sts.amazonaws.com"
     """The `aud` Vault puts in its plugin identity tokens; vault-broker's trust requires it."""
-    sso_instance_arn: str | None = None
-    """IAM Identity Center instance; when given, one permission set per human role (except key-admin and
-    deploy) is declared with the same managed policies and the boundary. Not wired from settings yet."""
     admin_tag_key: str = "trustfabric-deployer"
     """Principal tag the pipeline's principal carries; the deploy role trusts only principals tagged `true`."""
     extra_boundary_services: Sequence[str] = field(default_factory=tuple)
@@ -195,8 +193,6 @@ class IamBaseline(pulumi.ComponentResource):
                 type="ACCOUNT",
                 opts=child,
             )
-        if args.sso_instance_arn is not None:
-            self._permission_sets(name, args, child)
 
         self.register_outputs({"role_arns": self.role_arns, "boundary_arn": self.boundary_arn})
 
@@ -256,34 +252,3 @@ class IamBaseline(pulumi.ComponentResource):
             )
         self.role_arns[role] = resource.arn
         return resource
-
-    def _permission_sets(self, name: str, args: IamBaselineArgs, child: pulumi.ResourceOptions) -> None:
-        assert args.sso_instance_arn is not None
-        for role in ("read-only", "auditor", "incident-responder", "break-glass"):
-            permission_set = aws.ssoadmin.PermissionSet(
-                f"{name}-{role}-permission-set",
-                name=permission_set_name(args.stack, args.cell, role),
-                instance_arn=args.sso_instance_arn,
-                session_duration="PT1H",
-                description=f"trustfabric {args.stack} {args.cell} {role}",
-                opts=child,
-            )
-            for index, policy_arn in enumerate(MANAGED_POLICIES[role]):
-                aws.ssoadmin.ManagedPolicyAttachment(
-                    f"{name}-{role}-permission-set-managed-{index}",
-                    instance_arn=args.sso_instance_arn,
-                    permission_set_arn=permission_set.arn,
-                    managed_policy_arn=policy_arn,
-                    opts=child,
-                )
-            aws.ssoadmin.PermissionsBoundaryAttachment(
-                f"{name}-{role}-permission-set-boundary",
-                instance_arn=args.sso_instance_arn,
-                permission_set_arn=permission_set.arn,
-                permissions_boundary=aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryArgs(
-                    customer_managed_policy_reference=aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs(
-                        name=boundary_name(args.stack, args.cell),
-                    ),
-                ),
-                opts=child,
-            )

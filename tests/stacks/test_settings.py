@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -69,8 +68,8 @@ def test_unknown_key_suggests_the_closest(tmp_path, capsys):
     bad = GOOD + "  trust-fabric:rol: standby\n"
     assert preview_error(tmp_path, capsys, bad) == (
         "error: Pulumi.prod.yaml: trust-fabric:rol: unknown key; did you mean 'role'? allowed: role, cells, vault, "
-        "size, owner, dataClassification, observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, models, "
-        "delivery, tenants, datasets, oncall"
+        "size, owner, dataClassification, observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, identity, "
+        "models, delivery, tenants, datasets, oncall"
     )
 
 
@@ -234,25 +233,12 @@ def test_other_namespaces_are_not_ours_to_judge():
     assert settings.role == "standby"
 
 
-def test_sso_instance_must_be_an_identity_center_arn():
+def test_the_identity_center_instance_moved_to_identity():
     with pytest.raises(SettingsError) as error:
-        parse({**BASE, "trust-fabric:sso": '{"instanceArn": "arn:aws:sso:::instance/nope"}'})
+        parse({**BASE, "trust-fabric:sso": '{"instanceArn": "arn:aws:sso:::instance/ssoins-0123456789abcdef"}'})
     assert str(error.value) == (
-        "Pulumi.dr.yaml: trust-fabric:sso.instanceArn: 'arn:aws:sso:::instance/nope' is not an Identity Center "
-        "instance ARN; allowed: arn:aws:sso:::instance/ssoins-<16 hex digits>"
+        "Pulumi.dr.yaml: trust-fabric:sso.instanceArn: moved; set identity.instanceArn (stacks/settings_identity.py)"
     )
-
-
-def test_an_sso_instance_brings_permission_sets(tmp_path, capsys):
-    stack_file = GOOD + "  trust-fabric:sso:\n    instanceArn: arn:aws:sso:::instance/ssoins-0123456789abcdef\n"
-    program = program_with(tmp_path, stack_file)
-    code, out, err = run_cli(capsys, "preview", "--stack", "prod", "--program", str(program), "--format", "json")
-    assert code == 0, err
-    permission_sets = [
-        r for r in json.loads(out)["resources"] if r["type"] == "aws:ssoadmin/permissionSet:PermissionSet"
-    ]
-    assert permission_sets
-    assert {r["inputs"]["instanceArn"] for r in permission_sets} == {"arn:aws:sso:::instance/ssoins-0123456789abcdef"}
 
 
 @pytest.mark.parametrize(
@@ -293,7 +279,8 @@ def test_an_sso_instance_brings_permission_sets(tmp_path, capsys):
             "colour",
             "blue",
             "trust-fabric:colour: unknown key; allowed: role, cells, vault, size, owner, dataClassification, "
-            "observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, models, delivery, tenants, datasets, oncall",
+            "observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, identity, models, delivery, tenants, "
+            "datasets, oncall",
         ),
     ],
     ids=["owner-mapping", "owner-10000", "owner-newline", "kube-context-empty", "eks-cluster", "vault-ns", "unknown"],

@@ -1,0 +1,1 @@
+"""IAM Identity Center (formerly AWS SSO): permission sets, account assignments, identity store."""

@@ -1,0 +1,1 @@
+"""Service mesh: mutual TLS between workloads."""

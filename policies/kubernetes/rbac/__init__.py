@@ -1,0 +1,1 @@
+"""Kubernetes RBAC: who may do what on the cells' clusters."""

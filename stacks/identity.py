@@ -1,0 +1,167 @@
+"""The identity layer: IAM Identity Center permission sets and group assignments, and just-in-time access.
+
+On when the stack file has `trust-fabric:identity` (prod and dr; `stacks/settings_identity.py`). Identity Center
+lives in one home region (`identity.region`), so its resources are declared once per stack, by the first cell
+whose jurisdiction allows that region, with one permission set per (cell, job function) under each cell's
+boundary (`components/identity/identity_center.py`).
+
+Just-in-time access (`components/identity/jit_access.py`) is one workflow for the prod/dr pair, declared by the
+primary stack in the cell whose region is the home region: its requests table is a global table with a replica
+in the paired region, which dr's cell there backs up by its deterministic ARN (as it does the ledger's replica).
+prod and dr share the account and the Identity Center instance, so one workflow grants either stack's sets.
+
+Every cell's cluster gets the job functions' Kubernetes roles bound to their groups
+(`components/identity/kubernetes_rbac.py`); in prod and dr also a private CA per cell and the service mesh with
+strict mTLS whose workload certificates it issues (`components/identity/service_mesh.py`, docs/mesh.md).
+
+Returns `IdentityOutputs`: the tier0 stores the backup layer must cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from components.identity.identity_center import CellAccess, IdentityCenter, IdentityCenterArgs
+from components.identity.jit_access import JitAccess, JitAccessArgs, requests_table_arn
+from components.identity.job_functions import JIT_FUNCTIONS
+from components.identity.kubernetes_rbac import KubernetesAccess, KubernetesAccessArgs
+from components.identity.private_ca import CellPrivateCa, CellPrivateCaArgs
+from components.identity.service_mesh import MeshWorkload, ServiceMesh, ServiceMeshArgs
+from components.resilience.records_bucket import paired_key_arn
+from stacks.context import CellContext
+from stacks.security import SecurityOutputs
+from stacks.settings import PRIMARY_STACK, CellSettings, StackSettings, deployment
+
+INGRESS = "istio-ingress/istio-ingressgateway"
+MESH_WORKLOADS = (
+    MeshWorkload("ledger", "ledger-api", callers=("ingest/ingest-worker", "assistant/assistant-api", INGRESS)),
+    MeshWorkload("ingest", "ingest-worker", callers=(INGRESS,)),
+    MeshWorkload("assistant", "assistant-api", callers=(INGRESS,)),
+)
+"""The cells' workload namespaces (those of `stacks.security.WORKLOADS`) and who may call each."""
+
+
+@dataclass(frozen=True)
+class IdentityOutputs:
+    """What the identity layer of a cell gives the layers declared after it."""
+
+    tier0_store_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
+    """Data stores of this cell the backup layer covers with the tier0 plan (the requests table or its replica)."""
+
+
+def identity_cell(settings: StackSettings) -> CellSettings | None:
+    """The cell that declares Identity Center: the first whose jurisdiction allows the home region."""
+    if settings.identity is None:
+        return None
+    region = settings.identity.region
+    return next((cell for cell in settings.cells if region in cell.jurisdiction.allowed_regions), None)
+
+
+def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
+    settings, cell, identity = ctx.settings, ctx.cell, ctx.settings.identity
+    if identity is None:
+        return IdentityOutputs()
+    name = deployment(settings)
+    stores: list[pulumi.Input[str]] = []
+    declare_cluster_access(ctx)
+    if cell == identity_cell(settings):
+        center = IdentityCenter(
+            f"{ctx.name}-identity",
+            IdentityCenterArgs(
+                stack=settings.stack,
+                jurisdiction=cell.code,
+                region=identity.region,
+                instance_arn=identity.instance_arn,
+                cells=tuple(CellAccess(c.name, c.code) for c in settings.cells),
+                group_ids=identity.group_ids,
+            ),
+            opts=ctx.opts,
+        )
+        if settings.role == "primary" and identity.region == cell.region:
+            paired = settings.stack == "prod"
+            data_key = security.key_arns["data-confidential"]
+            jit = JitAccess(
+                f"{ctx.name}-access",
+                JitAccessArgs(
+                    deployment=name,
+                    jurisdiction=cell.code,
+                    region=cell.region,
+                    instance_arn=identity.instance_arn,
+                    permission_set_arns=[
+                        center.permission_set_arns[(c.name, function)]
+                        for c in settings.cells
+                        for function in JIT_FUNCTIONS
+                    ],
+                    kms_key_arn=data_key,
+                    logs_kms_key_arn=security.key_arns["logs"],
+                    permissions_boundary_arn=security.permission_boundary_arn,
+                    replica_region=cell.paired_region if paired else None,
+                    replica_kms_key_arn=pulumi.Output.from_input(data_key).apply(
+                        lambda arn: paired_key_arn(arn, cell.paired_region)
+                    )
+                    if paired
+                    else None,
+                    log_retention_days=settings.observability.log_retention_days,
+                ),
+                opts=ctx.opts,
+            )
+            pulumi.export("access_requests_table", jit.table_arn)
+            pulumi.export("access_grants_state_machine", jit.state_machine_arn)
+            stores.append(jit.table_arn)
+    if settings.is_standby_footprint and cell.region == _replica_region(settings):
+        # dr declares no table: DynamoDB owns the replica of prod's requests table. Back it up by its ARN.
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
+        stores.append(account.apply(lambda a: requests_table_arn(a, cell.region, name)))
+    return IdentityOutputs(tier0_store_arns=tuple(stores))
+
+
+def declare_cluster_access(ctx: CellContext) -> None:
+    """On the cell's cluster, through a provider of its own for the same kubeconfig context (the observability
+    layer keeps its provider to itself): the job functions' ClusterRoles bound to their groups, and (prod and dr)
+    the mesh with its private CA."""
+    provider = k8s.Provider(
+        f"{ctx.name}-kubernetes-access",
+        context=ctx.cell.kube_context,
+        enable_server_side_apply=True,
+        opts=pulumi.ResourceOptions(parent=ctx.parent),
+    )
+    on_cluster = pulumi.ResourceOptions(parent=ctx.parent, provider=provider)
+    cell, settings = ctx.cell, ctx.settings
+    KubernetesAccess(
+        f"{ctx.name}-rbac",
+        KubernetesAccessArgs(
+            jurisdiction=cell.code, data_classification=cell.data_classification, owner=settings.owner
+        ),
+        opts=on_cluster,
+    )
+    if settings.stack == PRIMARY_STACK or settings.is_standby_footprint:
+        ca = CellPrivateCa(
+            f"{ctx.name}-mesh-ca",
+            CellPrivateCaArgs(cell=ctx.name, jurisdiction=cell.code, region=cell.region),
+            opts=ctx.opts,
+        )
+        ServiceMesh(
+            f"{ctx.name}-mesh",
+            ServiceMeshArgs(
+                jurisdiction=cell.code,
+                data_classification=cell.data_classification,
+                owner=settings.owner,
+                region=cell.region,
+                ca_arn=ca.arn,
+                workloads=MESH_WORKLOADS,
+            ),
+            opts=on_cluster,
+        )
+
+
+def _replica_region(settings: StackSettings) -> str | None:
+    """Where prod's requests table keeps its replica: the home region's pair in the home region's jurisdiction."""
+    cell = identity_cell(settings)
+    if cell is None or settings.identity is None:
+        return None
+    return cell.jurisdiction.paired_region(settings.identity.region)
