@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -169,10 +170,12 @@ class FeatureDelivery(pulumi.ComponentResource):
         self.application_ids = {}
         for service, document in sorted(args.flags.items()):
             prefix = f"{name}-{service}"
+            # The file as the repository names it (flags/<service>.json): never a checkout's absolute path.
+            source = f"{Path(document.source).parent.name}/{Path(document.source).name}"
             application = aws.appconfig.Application(
                 prefix,
                 name=f"trustfabric-{args.deployment}-{args.cell}-{service}",
-                description=f"Feature flags of {service} in cell {args.cell} ({document.source})",
+                description=f"Feature flags of {service} in cell {args.cell} ({source})",
                 opts=child,
             )
             profile = aws.appconfig.ConfigurationProfile(
@@ -190,7 +193,7 @@ class FeatureDelivery(pulumi.ComponentResource):
                 configuration_profile_id=profile.configuration_profile_id,
                 content=document.content,
                 content_type="application/json",
-                description=f"From {document.source}",
+                description=f"From {source}",
                 opts=child,
             )
             for stage in args.stages:
