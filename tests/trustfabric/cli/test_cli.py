@@ -142,6 +142,8 @@ def test_diff_between_two_stacks(tmp_path, capsys):
         (REPO_ROOT / "Pulumi.dev.yaml")
         .read_text()
         .replace("- jurisdiction: UK", "- jurisdiction: UK\n    - jurisdiction: CA")
+        # AppConfig environments are named after the stack by default: keep dev's, so only the new cell differs.
+        .replace("config:\n", "config:\n  trust-fabric:delivery:\n    stages: [dev]\n", 1)
     )
     code, out, _ = run_cli(
         capsys, "diff", "--stack", "dev2", "--against-stack", "dev", "--program", str(program), "--format", "json"

@@ -28,10 +28,20 @@ from trustfabric.evidence.matrix import ControlResult, evaluate_controls
 from trustfabric.evidence.status import ControlStatus
 from trustfabric.gate import GateResult, load_policy_config, run_gate
 
-KEPT = (KMS_POLICY, "aws-backup-data-store-covered", "stack-dr-readiness-replica-in-paired-region")
+KEPT = (
+    KMS_POLICY,
+    "aws-backup-data-store-covered",
+    "stack-dr-readiness-replica-in-paired-region",
+    "aws-fis-experiment-template-stop-condition",
+    "aws-fis-experiment-template-targets-scoped",
+)
+"""The policies left on: the KMS control's, and every policy SOC 2 A1.3 names."""
 A13 = "SOC2 A1.3"
 KMS_TEST = "tests/policies/aws/kms/test_key_rotation_enabled.py"
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+A13_TESTS = ("tests/components/delivery/test_delivery_components.py", "tests/load/test_harness.py")
+"""The test files the catalog names for A1.3 (compliance/controls.yaml): game-day experiments and the load harness."""
+A13_PASSED = {path: RunRecord(path, "pass", "junit.xml", "1 passed") for path in A13_TESTS}
 FRESH = "2026-11-20T09:00:00Z"
 """Eleven days before NOW: inside A1.3's quarterly limit (92 days)."""
 
@@ -68,6 +78,7 @@ def test_a13_without_drill_reports_is_evidence_missing_not_pass(judged: Any) -> 
         "evidence missing: restore: absent (no report in this package)",
         "evidence missing: failover: absent (no report in this package)",
         "evidence missing: quarterly: absent (no report in this package)",
+        *(f"evidence missing: {path}: absent (no result in this package)" for path in A13_TESTS),
     )
 
 
@@ -93,18 +104,23 @@ def _passing_a13(finished: dict[str, str | None]) -> dict[str, dict[str, Any]]:
 
 def test_a13_passes_when_every_drill_it_names_passed(judged: Any, tmp_path: Path) -> None:
     drills = _drills(tmp_path, _passing_a13({}))
-    row = _rows(judged, drills=drills, now=NOW)[A13]
+    row = _rows(judged, drills=drills, tests=A13_PASSED, now=NOW)[A13]
     assert row.status is ControlStatus.PASS
     [quarterly] = [record for record in row.drills if record.name == "quarterly"]
     assert (quarterly.period, quarterly.status) == ("2026Q4", "pass")
-    assert row.reasons[-3:] == ("restore passed", "failover passed", "quarterly passed")
+    assert row.reasons[-5:] == (
+        "restore passed",
+        "failover passed",
+        "quarterly passed",
+        *(f"{path} passed" for path in A13_TESTS),
+    )
 
 
 def test_drills_older_than_the_frequency_are_stale_never_pass(judged: Any, tmp_path: Path) -> None:
     """A1.3 is quarterly (92 days): its newest drill report finished 93 days before now."""
     old = (NOW - dt.timedelta(days=93)).isoformat()
     drills = _drills(tmp_path, _passing_a13({"restore": old, "failover": old, "quarterly": old}))
-    row = _rows(judged, drills=drills, now=NOW)[A13]
+    row = _rows(judged, drills=drills, tests=A13_PASSED, now=NOW)[A13]
     assert row.status is ControlStatus.STALE and not row.status.satisfied
     assert row.reasons[0].startswith("stale: SOC2 A1.3: newest evidence 2026-08-30T12:00:00Z is 93 days old")
     assert row.reasons[0].endswith("limit 92 days (quarterly)")
@@ -113,12 +129,12 @@ def test_drills_older_than_the_frequency_are_stale_never_pass(judged: Any, tmp_p
 def test_one_fresh_drill_keeps_the_control_current(judged: Any, tmp_path: Path) -> None:
     old = (NOW - dt.timedelta(days=200)).isoformat()
     drills = _drills(tmp_path, _passing_a13({"restore": old, "failover": old}))
-    assert _rows(judged, drills=drills, now=NOW)[A13].status is ControlStatus.PASS
+    assert _rows(judged, drills=drills, tests=A13_PASSED, now=NOW)[A13].status is ControlStatus.PASS
 
 
 def test_drill_reports_without_a_time_are_stale(judged: Any, tmp_path: Path) -> None:
     drills = _drills(tmp_path, _passing_a13({"restore": None, "failover": None, "quarterly": None}))
-    row = _rows(judged, drills=drills, now=NOW)[A13]
+    row = _rows(judged, drills=drills, tests=A13_PASSED, now=NOW)[A13]
     assert row.status is ControlStatus.STALE
     assert row.reasons[0] == "stale: SOC2 A1.3: no evidence with a time"
 
