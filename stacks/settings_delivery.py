@@ -38,7 +38,8 @@ from typing import Any
 
 from components.delivery.appconfig import CanaryStrategy
 from components.delivery.chaos import EXPERIMENT_KEYS
-from stacks.settings import SettingsError, StackSettings, _decode, _Reader, _type_name
+from stacks.settings import StackSettings
+from stacks.settings_reader import SettingsError, _decode, _Reader, _type_name
 
 DELIVERY_KEYS = ("stages", "canary", "chaos")
 CANARY_KEYS = ("growthFactor", "deploymentMinutes", "finalBakeMinutes")

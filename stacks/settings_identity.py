@@ -38,7 +38,8 @@ from components.identity.identity_center import GROUP_ID, INSTANCE_ARN
 from components.identity.job_functions import GROUP_FUNCTIONS
 
 if TYPE_CHECKING:
-    from stacks.settings import CellSettings, _Reader
+    from stacks.settings import CellSettings
+    from stacks.settings_reader import _Reader
 
 IDENTITY_KEYS = ("instanceArn", "region", "identityStoreId", "idp", "groups", "jit")
 REQUIRED_IDENTITY_KEYS = ("instanceArn", "region", "identityStoreId", "idp", "groups")

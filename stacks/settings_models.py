@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.residency import CODES
-from stacks.settings import OWNER, _Reader, _shown, _type_name
+from stacks.settings import OWNER
+from stacks.settings_reader import _Reader, _shown, _type_name
 
 MODEL_NAME = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 """A model family's name: part of the model package group's and every child resource's name."""

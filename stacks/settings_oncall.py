@@ -53,7 +53,7 @@ from components.oncall.directory import Person
 from components.oncall.services import SupportHours
 
 if TYPE_CHECKING:
-    from stacks.settings import _Reader
+    from stacks.settings_reader import _Reader
 
 DIRECTORY_PROJECT = "trust-fabric-oncall"
 DIRECTORY_STACK = "pagerduty"
@@ -146,7 +146,7 @@ def _clock(reader: _Reader, key: str, value: Any) -> str:
 
 def parse_directory(values: Mapping[str, str], *, project: str, stack: str, source: str) -> DirectorySettings:
     """Validate the directory program's config (namespaced keys, string values as the CLI passes them)."""
-    from stacks.settings import _decode, _Reader, _type_name
+    from stacks.settings_reader import _decode, _Reader, _type_name
 
     reader = _Reader(source, project)
     prefix = f"{project}:"

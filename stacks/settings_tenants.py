@@ -32,6 +32,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from stacks.settings_reader import _shown
+
 KEY_ORIGINS = ("aws", "imported", "external-key-store")
 """Where a tenant key's material comes from: AWS KMS, the tenant's imported material (BYOK), or the tenant's
 external key manager through an XKS custom key store."""
@@ -71,11 +73,6 @@ def _text(fail: Fail, key: str, value: Any) -> str:
     if not isinstance(value, str):
         raise fail(key, f"expected a string, got {type(value).__name__}")
     return value
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
 
 
 def parse_tenants(value: Any, *, fail: Fail, cell_codes: Sequence[str]) -> tuple[TenantSettings, ...]:
