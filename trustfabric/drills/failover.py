@@ -17,7 +17,9 @@ Failover, in the order the architecture requires (never depending on the failed 
    `failover_global_cluster` (primary down) or `switchover_global_cluster` for an Aurora global cluster
    (skipped with the reason where the endpoint does not implement it, as moto); DynamoDB global tables and S3
    replicas need no promotion (said so).
-4. **Verification** that the standby stores serve, then the measured RTO (drill start to stores serving) per
+4. **Verification** that the standby stores serve and, for the ledger database, the **data-loss figure**:
+   acknowledged transactions written to the writer before the cut and missing on the promoted database, and
+   every seeded row (`failover_data`, the local drill's code path), then the measured RTO (drill start to stores serving) per
    tier against the tiers' failover targets (`FAILOVER_TARGETS`), and the exact reconcile step for the
    operator: `pulumi config set trust-fabric:role active -s dr && pulumi up -s dr` (the drill never runs it).
 
@@ -46,6 +48,8 @@ from typing import Any
 from trustfabric.errors import TrustFabricError
 
 from .common import FAILOVER_TARGETS, RECONCILE_FAILBACK, RECONCILE_FAILOVER, Aws, resolve_jurisdiction
+from .database.aws import Connector, ca_bundle_path
+from .failover_data import data_loss_measurements, data_loss_result, verify_acknowledged, write_acknowledged
 from .failover_state import DIRECTIONS, FailoverOptions, FailoverState
 from .promotion import (
     promote_bucket,
@@ -74,11 +78,12 @@ class FailoverDrill:
         reports_dir: Path,
         direction: str = "failover",
         echo: Callable[[str], None] | None = None,
+        connector: Connector | None = None,
     ) -> None:
         cell = resolve_jurisdiction(jurisdiction)
         self.reports_dir = reports_dir
         self.run_log = DrillRun(direction, cell.code, aws.endpoint_url, echo=echo)
-        self.state = FailoverState(cell, aws, options, direction, self.run_log)
+        self.state = FailoverState(cell, aws, options, direction, self.run_log, connector)
 
     def run(self) -> DrillOutcome:
         run, state = self.run_log, self.state
@@ -96,6 +101,8 @@ class FailoverDrill:
         }
         for name, check in readiness.items():
             run.step(name, partial(check, state))
+        written = f"data: acknowledged transactions on the ledger writer in {state.source}"
+        run.step(written, partial(write_acknowledged, state), needs=list(readiness))
         moved = f"data plane: route53 failover records UPSERT (PRIMARY -> {target})"
         run.step(moved, partial(move_traffic, state), needs=list(readiness))
         run.step(
@@ -112,6 +119,11 @@ class FailoverDrill:
             run.step(cluster, partial(promote_global_cluster, state), needs=[moved])
         serving = f"verify: stores serve in {target}"
         run.step(serving, partial(verify_stores, state), needs=[moved])
+        run.step(
+            f"data: acknowledged transactions and rows on the promoted database in {target}",
+            partial(verify_acknowledged, state),
+            needs=[serving],
+        )
         if not failover:
             run.step(
                 f"failback: re-create the read replica in {state.names.standby}",
@@ -145,6 +157,12 @@ class FailoverDrill:
                     f"(target {target.rto_seconds}s)"
                 )
         run.measure("rto_seconds", rto)
+        loss = data_loss_result(state, rto.get("tier0", {}).get("rto_seconds"))
+        if loss is not None:
+            fields, data_problems = data_loss_measurements(loss)
+            for key, value in fields.items():
+                run.measure(key, value)
+            problems += data_problems
         if state.recovery_point_age is not None:
             run.measure("standby_recovery_point_age_seconds", round(state.recovery_point_age, 3))
         run.note(
@@ -159,6 +177,8 @@ class FailoverDrill:
             problems.insert(0, run.failure_summary)
         reconcile = RECONCILE_FAILOVER if state.direction == "failover" else RECONCILE_FAILBACK
         success = f"traffic answers from {state.target}; every tier within its RTO target"
+        if loss is not None and loss.commits is not None:
+            success += f"; {len(loss.commits.missing)} acknowledged transaction(s) lost, within tier0's RPO"
         return run.conclude(problems, success, self.reports_dir, next_steps=[reconcile])
 
 
@@ -171,8 +191,11 @@ def run_failover(
     direction: str = "failover",
     echo: Callable[[str], None] | None = None,
     aws: Aws | None = None,
+    connector: Connector | None = None,
 ) -> DrillOutcome:
-    """Run the failover (or with `direction="failback"` the failback) drill; report into `reports_dir`."""
+    """Run the failover (or with `direction="failback"` the failback) drill; report into `reports_dir`.
+
+    `connector` opens the ledger database connections (default: libpq to the endpoint itself)."""
     options = options or FailoverOptions()
     cell = resolve_jurisdiction(jurisdiction)
     if direction not in DIRECTIONS:
@@ -180,12 +203,17 @@ def run_failover(
     if direction == "failback" and options.primary_down:
         raise TrustFabricError("--primary-down applies to failover only: failback needs the primary region")
     target = cell.standby_region if direction == "failover" else cell.primary_region
+    if options.commits < 1:
+        raise TrustFabricError("--commits must be at least 1")
     aws = aws or Aws.connect(endpoint_url, probe_region=target)
+    if not options.primary_down and (connector is not None or not aws.is_custom_endpoint):
+        ca_bundle_path(options.ca_bundle)
     if options.seed:
         seeded = seed_environment(jurisdiction, aws=aws, echo=echo)
         if not seeded.passed:
             raise TrustFabricError(f"--seed failed: {seeded.verdict}")
-    return FailoverDrill(jurisdiction, aws, options, reports_dir, direction=direction, echo=echo).run()
+    drill = FailoverDrill(jurisdiction, aws, options, reports_dir, direction=direction, echo=echo, connector=connector)
+    return drill.run()
 
 
 def run_failback(
@@ -196,8 +224,16 @@ def run_failback(
     reports_dir: Path = DEFAULT_REPORTS_DIR,
     echo: Callable[[str], None] | None = None,
     aws: Aws | None = None,
+    connector: Connector | None = None,
 ) -> DrillOutcome:
     """The reverse of `run_failover`: traffic and the writer back to the primary region."""
     return run_failover(
-        jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, direction="failback", echo=echo, aws=aws
+        jurisdiction,
+        endpoint_url,
+        options=options,
+        reports_dir=reports_dir,
+        direction="failback",
+        echo=echo,
+        aws=aws,
+        connector=connector,
     )

@@ -13,14 +13,20 @@ Usage::
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.naming import PRIMARY_DEPLOYMENT
 from domain.residency import Jurisdiction
 
 from .common import Aws, CellNames
 from .report import DrillRun
+
+if TYPE_CHECKING:
+    from .database.aws import Connector
+    from .database.checksums import LedgerChecksums, RowVerification
+    from .database.commits import CommitCheck, CommitLog
 
 DIRECTIONS = ("failover", "failback")
 
@@ -39,13 +45,28 @@ class FailoverOptions:
     """How long to wait for Route53 to report the change INSYNC."""
     promote_timeout_seconds: float = 1800.0
     """How long to wait for a promoted replica to become a standalone writer."""
+    commits: int = 20
+    """Acknowledged ledger transactions written before the cut (the data-loss figure, `failover_data`)."""
+    db_secret_id: str | None = None
+    """Secrets Manager secret with the drill's database login (`username`; it logs in with an IAM token);
+    default `trustfabric/<deployment>/<cell>/ledger-drill`."""
+    ca_bundle: str | None = None
+    """RDS CA bundle for TLS verify-full (default `$TRUSTFABRIC_RDS_CA_BUNDLE`)."""
+    require_zero_loss: bool = False
+    """Fail a failover on any acknowledged transaction missing (a failback always requires 0)."""
 
 
 class FailoverState:
     """The shared state of one failover (`direction="failover"`) or failback (`direction="failback"`) run."""
 
     def __init__(
-        self, cell: Jurisdiction, aws: Aws, options: FailoverOptions, direction: str, run_log: DrillRun
+        self,
+        cell: Jurisdiction,
+        aws: Aws,
+        options: FailoverOptions,
+        direction: str,
+        run_log: DrillRun,
+        connector: Connector | None = None,
     ) -> None:
         self.cell = cell
         self.aws = aws
@@ -68,6 +89,14 @@ class FailoverState:
         self.recovery_point_age: float | None = None
         self.serving_at: dict[str, float] = {}
         """Seconds from the drill's start until traffic (`traffic`) and each store kind served in the target."""
+        self.connector = connector
+        """Opens the ledger database connections (default: libpq to the endpoint; tests: a local server)."""
+        self.checksums: LedgerChecksums | None = None
+        self.commit_log: CommitLog | None = None
+        self.cut_at: dt.datetime | None = None
+        self.commits: CommitCheck | None = None
+        self.rows: RowVerification | None = None
+        self.promoted_endpoint = ""
 
     def client(self, service: str, region: str) -> Any:
         return self.aws.client(service, region)

@@ -8,20 +8,22 @@ For each store the drill creates its own scratch source (it never touches the st
   (`restore_s3`).
 - **DynamoDB** (tier0): a table with point-in-time recovery; N items written; `create_backup`; then both
   `restore_table_from_backup` and `restore_table_to_point_in_time` into NEW tables (`restore_dynamodb`).
-- **RDS** (tier0): an instance, `create_db_snapshot`, `restore_db_instance_from_db_snapshot` into a NEW
-  instance (`restore_rds`).
+- **RDS** (tier0): an instance seeded with the ledger schema and its row checksums, `create_db_snapshot`,
+  `restore_db_instance_from_db_snapshot` into a NEW instance, every row verified over an IAM-authenticated TLS
+  connection (`restore_rds`, the same verification as the local database drills).
 
-Every restored S3 object and DynamoDB item is verified by SHA-256 against what was written (`records`); this
-module runs the steps in order, declares the incident, cleans up and judges the run. The report gives
-records written / restored / lost (a pass needs 0 lost), the RPO per store (age of the newest recovery point
-at the incident) and the time to restore, judged against the tier targets in `trustfabric.drills.common`. RDS
-rows need a SQL connection the drill does not open, so the restored instance is verified by a checksum of its
-attributes instead (said in the report). The drill uses each service's native backup API, never AWS Backup
+Every restored S3 object and DynamoDB item is verified by SHA-256 against what was written (`records`), and
+every ledger row of the restored instance against the checksums taken at seeding time; this module runs the
+steps in order, declares the incident, cleans up and judges the run. The report gives records written /
+restored / lost and rows lost / changed / unexpected / tables missing (a pass needs 0 of each), the RPO per
+store (age of the newest recovery point at the incident) and the time to restore, judged against the tier
+targets in `trustfabric.drills.common`. The drill uses each service's native backup API, never AWS Backup
 restore jobs (a moto endpoint has none); the report says so per store. Everything it created is deleted unless
 `keep`.
 
-`inject_loss` / `inject_corruption` delete / overwrite restored objects before verification: they prove the
-verifier catches loss (the drill must then fail with that many records lost).
+`inject_loss` / `inject_corruption` delete / overwrite restored objects, and `inject_row_loss` deletes restored
+ledger rows, before verification: they prove the verifiers catch loss (the drill must then fail with that many
+records or rows lost).
 
 Usage::
 
@@ -45,6 +47,7 @@ from typing import Any
 from trustfabric.errors import TrustFabricError
 
 from .common import RESTORE_TARGETS, Aws, resolve_jurisdiction
+from .database.aws import Connector, ca_bundle_path
 from .report import DEFAULT_REPORTS_DIR, DrillOutcome, DrillRun, Step, StepFailed, StepSkipped, iso, utc_now
 from .restore_context import STORES, RestoreContext, RestoreOptions
 from .restore_dynamodb import DynamoDbRestore
@@ -68,6 +71,7 @@ class RestoreDrill:
         options: RestoreOptions,
         reports_dir: Path,
         echo: Callable[[str], None] | None = None,
+        connector: Connector | None = None,
     ) -> None:
         cell = resolve_jurisdiction(jurisdiction)
         self.reports_dir = reports_dir
@@ -76,7 +80,7 @@ class RestoreDrill:
         self.context = RestoreContext(cell, aws, options, drill_id)
         self.s3 = S3Restore(self.context)
         self.dynamodb = DynamoDbRestore(self.context)
-        self.rds = RdsRestore(self.context)
+        self.rds = RdsRestore(self.context, connector)
         self.incident_at: dt.datetime | None = None
         self.incident_monotonic = 0.0
 
@@ -132,6 +136,7 @@ class RestoreDrill:
         if context.selected("rds"):
             run.note(f"{note_prefix}; used the RDS native snapshot (create_db_snapshot)")
             run.step("rds: create source instance", rds.create)
+            run.step("rds: seed the ledger and take row checksums", rds.seed, needs=["rds: create source instance"])
             run.step("rds: create_db_snapshot", rds.snapshot, needs=["rds: create source instance"])
             rds_steps = "rds: create_db_snapshot"
         # The incident.
@@ -164,9 +169,20 @@ class RestoreDrill:
             )
         else:
             run.step(from_backup, dynamodb.restore_backup, skip=UNSELECTED)
-        restored_instance = "rds: restore_db_instance_from_db_snapshot + verify"
+        restored_instance = "rds: restore_db_instance_from_db_snapshot"
         if context.selected("rds"):
             run.step(restored_instance, rds.restore, needs=[rds_steps])
+            run.step(
+                "fault injection: delete restored ledger rows",
+                rds.inject,
+                needs=[restored_instance, "rds: seed the ledger and take row checksums"],
+                skip="" if context.options.inject_row_loss else "no fault injection requested",
+            )
+            run.step(
+                "rds: verify every ledger row (IAM token, TLS)",
+                rds.verify,
+                needs=[restored_instance, "rds: seed the ledger and take row checksums"],
+            )
         else:
             run.step(restored_instance, rds.restore, skip=UNSELECTED)
         restore_finished = time.monotonic()
@@ -227,11 +243,27 @@ class RestoreDrill:
             "RTO per tier is the longest time to restore of its stores (restore call to verified data); the "
             "drill restores stores one after another, so incident_to_all_restored_seconds is the serial total"
         )
+        rows = self.rds.rows
+        if context.selected("rds"):
+            run.measure("rows", None if rows is None else rows.as_dict())
+            if rows is not None:
+                run.measure("rows_lost", rows.rows_lost)
+                run.measure("rows_changed", rows.rows_changed)
+                run.measure("rows_unexpected", rows.rows_unexpected)
+                run.measure("tables_missing", rows.tables_missing)
+                if not rows.ok:
+                    problems.insert(0, rows.summary())
+            else:
+                run.note("rds: ledger rows not verified (see the seeding step)")
         if lost:
             problems.insert(0, f"{lost} record(s) lost")
         if run.failure_summary:
             problems.append(run.failure_summary)
-        success = f"{restored} records restored and verified by SHA-256, 0 lost; RPO and time to restore within targets"
+        parts = [f"{restored} records"] if verifications else []
+        if rows is not None:
+            parts.append(f"{sum(table.actual_rows or 0 for table in rows.tables.values())} ledger rows")
+        verified = " and ".join(parts) or "nothing"
+        success = f"{verified} restored and verified by SHA-256, 0 lost; RPO and time to restore within targets"
         return run.conclude(problems, success, self.reports_dir)
 
 
@@ -243,8 +275,11 @@ def run_restore(
     reports_dir: Path = DEFAULT_REPORTS_DIR,
     echo: Callable[[str], None] | None = None,
     aws: Aws | None = None,
+    connector: Connector | None = None,
 ) -> DrillOutcome:
-    """Run the restore drill for a jurisdiction's primary region; the report is written to `reports_dir`."""
+    """Run the restore drill for a jurisdiction's primary region; the report is written to `reports_dir`.
+
+    `connector` opens the RDS drill's database connections (default: libpq to the endpoint itself)."""
     options = options or RestoreOptions()
     cell = resolve_jurisdiction(jurisdiction)
     unknown = sorted(set(options.stores) - set(STORES))
@@ -258,5 +293,9 @@ def run_restore(
         raise TrustFabricError("--inject-loss and --inject-corruption must be 0 or more")
     if options.inject_loss + options.inject_corruption > options.objects:
         raise TrustFabricError("--inject-loss + --inject-corruption cannot exceed --objects")
+    if not 1 <= options.ledger_rows < 1_000_000 or not 0 <= options.inject_row_loss <= 3 * options.ledger_rows:
+        raise TrustFabricError("--ledger-entries must be 1 to 999999 and --inject-row-loss 0 to 3 x --ledger-entries")
     aws = aws or Aws.connect(endpoint_url, probe_region=cell.primary_region)
-    return RestoreDrill(jurisdiction, aws, options, reports_dir, echo=echo).run()
+    if "rds" in options.stores and (connector is not None or not aws.is_custom_endpoint):
+        ca_bundle_path(options.ca_bundle)
+    return RestoreDrill(jurisdiction, aws, options, reports_dir, echo=echo, connector=connector).run()

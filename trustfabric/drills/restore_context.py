@@ -50,6 +50,12 @@ class RestoreOptions:
     """Overwrite this many restored S3 objects before verification."""
     pitr_wait_seconds: float | None = None
     """Wait for the PITR window to cover the last write; default 0 on a stand-in endpoint, 360 on AWS."""
+    ledger_rows: int = 40
+    """Journal entries seeded into the RDS instance's ledger schema (3 lines each)."""
+    inject_row_loss: int = 0
+    """Delete this many seeded journal lines on the restored RDS instance before its rows are verified."""
+    ca_bundle: str | None = None
+    """RDS CA bundle for TLS verify-full (default `$TRUSTFABRIC_RDS_CA_BUNDLE`, see `database.aws`)."""
 
 
 class RestoreContext:
@@ -73,6 +79,7 @@ class RestoreContext:
             "backups": [],
             "instances": [],
             "snapshots": [],
+            "secrets": [],
         }
         self.recovery_points: dict[str, dt.datetime] = {}
         self.verifications: dict[str, Verification] = {}

@@ -67,7 +67,7 @@ def test_restore_passes_and_writes_reports(app: typer.Typer, endpoint: str, tmp_
     data = json.loads(next(tmp_path.glob("restore-UK-*.json")).read_text())
     assert data["measurements"]["records_lost"] == 0 and data["measurements"]["records_written"] == 7
     # Progress: one line per step start and end on stderr.
-    assert "[restore UK] 18 cleanup: delete what the drill created: done" in result.stderr
+    assert "[restore UK] 21 cleanup: delete what the drill created: done" in result.stderr
 
 
 def test_restore_with_a_corrupted_object_exits_1(app: typer.Typer, endpoint: str, tmp_path: Path) -> None:

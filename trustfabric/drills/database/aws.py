@@ -89,6 +89,29 @@ def iam_endpoint(
     )
 
 
+def secret_credentials(secrets: Any, secret_id: str) -> tuple[str, str]:
+    """`username` and `password` of a Secrets Manager secret in the RDS shape; TrustFabricError without both."""
+    username = secret_username(secrets, secret_id)
+    value = json.loads(secrets.get_secret_value(SecretId=secret_id)["SecretString"])
+    password = value.get("password")
+    if not isinstance(password, str) or not password:
+        raise TrustFabricError(f'secret {secret_id}: no "password" in its JSON SecretString')
+    return username, password
+
+
+def secret_endpoint(
+    aws: Aws, region: str, host: str, port: int, dbname: str, secret_id: str, ca_bundle: str | None = None
+) -> DatabaseEndpoint:
+    """An endpoint that logs in with the user and password of a Secrets Manager secret over TLS verify-full
+    (the drills' own scratch databases: seeding, fault injection)."""
+    bundle = ca_bundle_path(ca_bundle)
+    username, password = secret_credentials(aws.client("secretsmanager", region), secret_id)
+    return DatabaseEndpoint(
+        host=host, port=port, dbname=dbname, user=username, password=password, sslmode="verify-full",
+        sslrootcert=bundle,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ClusterRestore:
     """What `restore_cluster_to_point_in_time` restores, where, and how it connects afterwards."""

@@ -202,3 +202,32 @@ def stream_keys(entry_ids: list[int]) -> dict[str, set[str]]:
         "journal_entries": {f"[{entry_id}]" for entry_id in entry_ids},
         "journal_lines": {f"[{entry_id}, {line}]" for entry_id in entry_ids for line in (1, 2)},
     }
+
+
+DRILL_USER = "ledger_drill"
+"""The read-only login the AWS drills verify with (IAM authentication: granted `rds_iam` where it exists)."""
+
+
+def grant_drill_user(connection: Any, user: str = DRILL_USER) -> None:
+    """Create (if absent) a read-only login for the ledger schema; on RDS/Aurora it logs in with IAM tokens
+    (`rds_iam`), elsewhere the grant is skipped (no such role)."""
+    with connection.transaction():
+        connection.execute(
+            "DO $$ BEGIN "
+            f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{user}') THEN CREATE ROLE {user} LOGIN; END IF; "
+            f"IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'rds_iam') THEN GRANT rds_iam TO {user}; END IF; "
+            "END $$"
+        )
+        connection.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {user}")
+        connection.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {user}")
+
+
+def delete_seeded_lines(connection: Any, count: int) -> list[str]:
+    """Fault injection: delete the first `count` seeded journal lines; their keys as the checksums spell them."""
+    deleted = connection.execute(
+        f"DELETE FROM {SCHEMA}.journal_lines WHERE (entry_id, line_no) IN "
+        f"(SELECT entry_id, line_no FROM {SCHEMA}.journal_lines WHERE entry_id < %s "
+        "ORDER BY entry_id, line_no LIMIT %s) RETURNING entry_id, line_no",
+        (STREAM_FIRST_ID, count),
+    ).fetchall()
+    return [f"[{entry}, {line}]" for entry, line in sorted(deleted)]

@@ -41,8 +41,7 @@ from pathlib import Path
 from trustfabric.errors import TrustFabricError
 
 from ..common import resolve_jurisdiction
-from ..report import DrillRun, Step, StepFailed
-from ..restore import DEFAULT_REPORTS_DIR, DrillOutcome
+from ..report import DEFAULT_REPORTS_DIR, DrillOutcome, DrillRun, Step, StepFailed
 from .checksums import LedgerChecksums, RowVerification, take_checksums
 from .commits import CommitCheck, CommitLog, write_commits
 from .ledger import SCHEMA, STREAM_FIRST_ID, create_schema, seed_ledger, write_entry

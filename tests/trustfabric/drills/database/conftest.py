@@ -12,15 +12,17 @@ from __future__ import annotations
 import logging
 import secrets
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from moto.server import ThreadedMotoServer
 
 from trustfabric.drills.common import Aws
-from trustfabric.drills.database.ledger import create_schema, seed_ledger
+from trustfabric.drills.database.endpoint import DatabaseEndpoint, connect
+from trustfabric.drills.database.ledger import STREAM_FIRST_ID, create_schema, seed_ledger
 from trustfabric.drills.database.recovery import archiving_settings
 from trustfabric.drills.database.server import Server, Workspace
 
@@ -99,3 +101,52 @@ def moto_aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Aws:
     with urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10):
         pass
     return Aws.connect(moto_url)
+
+
+class StandInDatabases:
+    """A connector for the AWS drills on moto: every RDS endpoint the drill builds maps onto a database of the
+    local server. An endpoint `copy_of` names (restored instance, promoted standby) gets, on its first
+    connection, a copy of that source's database as it is then (`CREATE DATABASE ... TEMPLATE`: the rows
+    themselves, standing in for the snapshot restore or the replication); `lag` then deletes that many of the
+    newest stream entries from the copy (a replica that never received them). Every endpoint is recorded."""
+
+    def __init__(self, server: Server, copy_of: Callable[[str], str | None], lag: int = 0) -> None:
+        self.server = server
+        self.copy_of = copy_of
+        self.lag = lag
+        self.databases: dict[str, str] = {}
+        self.seen: list[DatabaseEndpoint] = []
+
+    def database(self, host: str) -> str:
+        if host not in self.databases:
+            name = f"t_{secrets.token_hex(4)}"
+            source = self.copy_of(host)
+            template = f' TEMPLATE "{self.databases[source]}"' if source else ""
+            with self.server.connect() as connection:
+                connection.execute(f'CREATE DATABASE "{name}"{template}')
+            self.databases[host] = name
+            if source and self.lag:
+                with self.server.connect(name) as connection:
+                    connection.execute(
+                        f"DELETE FROM ledger.journal_entries WHERE entry_id IN (SELECT entry_id FROM "
+                        f"ledger.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} ORDER BY entry_id DESC LIMIT %s)",
+                        (self.lag,),
+                    )
+        return self.databases[host]
+
+    def __call__(self, endpoint: DatabaseEndpoint) -> Any:
+        self.seen.append(endpoint)
+        return connect(self.server.endpoint(self.database(endpoint.host)))
+
+    def close(self) -> None:
+        with self.server.connect() as connection:
+            for name in self.databases.values():
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def ca_bundle(tmp_path: Path) -> str:
+    """A file where the RDS CA bundle would be (the stand-in endpoints never check certificates)."""
+    path = tmp_path / "rds-global-bundle.pem"
+    path.write_text("-----BEGIN CERTIFICATE-----\n")
+    return str(path)

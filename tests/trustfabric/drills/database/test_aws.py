@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,13 +27,6 @@ from trustfabric.drills.database.server import Server
 from trustfabric.errors import TrustFabricError
 
 REGION = "eu-west-2"
-
-
-@pytest.fixture
-def ca_bundle(tmp_path: Path) -> str:
-    path = tmp_path / "rds-global-bundle.pem"
-    path.write_text("-----BEGIN CERTIFICATE-----\n")
-    return str(path)
 
 
 @pytest.fixture
