@@ -18,6 +18,7 @@ import pytest
 
 from trustfabric.drills.common import Aws
 from trustfabric.drills.database.server import Server
+from trustfabric.drills.report import DrillOutcome
 from trustfabric.drills.restore import RestoreOptions, run_restore
 from trustfabric.errors import TrustFabricError
 
@@ -40,7 +41,7 @@ def stand_in(primary: Server) -> Iterator[StandInDatabases]:
         databases.close()
 
 
-def restore(aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
+def restore(aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path, **options: object) -> DrillOutcome:
     chosen = RestoreOptions(stores=("rds",), ledger_rows=30, ca_bundle=ca_bundle, **options)  # type: ignore[arg-type]
     return run_restore("UK", aws=aws, options=chosen, reports_dir=tmp_path, echo=lambda _: None, connector=stand_in)
 
