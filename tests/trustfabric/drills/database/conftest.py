@@ -9,6 +9,7 @@ nothing acknowledged with fsync off either). Every server is stopped and the wor
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 import urllib.request
@@ -105,34 +106,60 @@ def moto_aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Aws:
 
 class StandInDatabases:
     """A connector for the AWS drills on moto: every RDS endpoint the drill builds maps onto a database of the
-    local server. An endpoint `copy_of` names (restored instance, promoted standby) gets, on its first
+    local server, one per `<identifier>.<region>` (the host's first label and its region). An endpoint
+    `copy_of` names a source for (restored instance or cluster, promoted standby) gets, on its first
     connection, a copy of that source's database as it is then (`CREATE DATABASE ... TEMPLATE`: the rows
-    themselves, standing in for the snapshot restore or the replication); `lag` then deletes that many of the
-    newest stream entries from the copy (a replica that never received them). Every endpoint is recorded."""
+    themselves, standing in for the restore or the replication). On the copy, `as_of` then deletes the stream
+    entries created after that time (what a point-in-time restore leaves out) and `lag` the newest N stream
+    entries (a replica that never received them). Every endpoint is recorded."""
 
-    def __init__(self, server: Server, copy_of: Callable[[str], str | None], lag: int = 0) -> None:
+    def __init__(
+        self,
+        server: Server,
+        copy_of: Callable[[str], str | None],
+        lag: int = 0,
+        as_of: Callable[[], dt.datetime | None] | None = None,
+    ) -> None:
         self.server = server
         self.copy_of = copy_of
         self.lag = lag
+        self.as_of = as_of
         self.databases: dict[str, str] = {}
         self.seen: list[DatabaseEndpoint] = []
 
+    @staticmethod
+    def key(host: str) -> str:
+        """`<identifier>.<region>` of an RDS host name `<identifier>.<...>.<region>.rds.amazonaws.com`."""
+        parts = host.split(".")
+        return f"{parts[0]}.{parts[-4]}"
+
+    def _prune(self, name: str) -> None:
+        moment = self.as_of() if self.as_of else None
+        with self.server.connect(name) as connection:
+            if moment is not None:
+                connection.execute(
+                    f"DELETE FROM ledger.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} AND created_at > %s",
+                    (moment,),
+                )
+            if self.lag:
+                connection.execute(
+                    f"DELETE FROM ledger.journal_entries WHERE entry_id IN (SELECT entry_id FROM "
+                    f"ledger.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} ORDER BY entry_id DESC LIMIT %s)",
+                    (self.lag,),
+                )
+
     def database(self, host: str) -> str:
-        if host not in self.databases:
+        key = self.key(host)
+        if key not in self.databases:
             name = f"t_{secrets.token_hex(4)}"
-            source = self.copy_of(host)
+            source = self.copy_of(key)
             template = f' TEMPLATE "{self.databases[source]}"' if source else ""
             with self.server.connect() as connection:
                 connection.execute(f'CREATE DATABASE "{name}"{template}')
-            self.databases[host] = name
-            if source and self.lag:
-                with self.server.connect(name) as connection:
-                    connection.execute(
-                        f"DELETE FROM ledger.journal_entries WHERE entry_id IN (SELECT entry_id FROM "
-                        f"ledger.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} ORDER BY entry_id DESC LIMIT %s)",
-                        (self.lag,),
-                    )
-        return self.databases[host]
+            self.databases[key] = name
+            if source:
+                self._prune(name)
+        return self.databases[key]
 
     def __call__(self, endpoint: DatabaseEndpoint) -> Any:
         self.seen.append(endpoint)

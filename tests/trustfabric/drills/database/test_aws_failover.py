@@ -30,7 +30,7 @@ CHECK = f"data: acknowledged transactions and rows on the promoted database in {
 
 def replica_of(source: str, target: str) -> Callable[[str], str | None]:
     """The database in `target` is a copy of the one in `source`."""
-    return lambda host: host.replace(f".{target}.", f".{source}.") if f".{target}." in host else None
+    return lambda key: key.replace(f".{target}", f".{source}") if key.endswith(f".{target}") else None
 
 
 @pytest.fixture

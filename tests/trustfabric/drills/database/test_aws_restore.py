@@ -27,9 +27,9 @@ from .conftest import StandInDatabases
 REGION = "eu-west-2"
 
 
-def restored_source(host: str) -> str | None:
-    label, _, rest = host.partition(".")
-    return f"{label.removesuffix('-restored')}.{rest}" if label.endswith("-restored") else None
+def restored_source(key: str) -> str | None:
+    identifier, region = key.split(".")
+    return f"{identifier.removesuffix('-restored')}.{region}" if identifier.endswith("-restored") else None
 
 
 @pytest.fixture
