@@ -9,7 +9,9 @@ Usage::
 
     trustfabric drill seed     -j UK --endpoint-url http://127.0.0.1:5000
     trustfabric drill restore  -j UK --endpoint-url http://127.0.0.1:5000 [--keep] [--reports-dir DIR]
+    trustfabric drill restore  -j UK --ca-bundle rds-global-bundle.pem      # AWS: RDS rows over IAM + TLS
     trustfabric drill failover -j UK --endpoint-url http://127.0.0.1:5000 [--seed] [--primary-down]
+    trustfabric drill failover -j UK --ca-bundle rds-global-bundle.pem      # AWS: + the data-loss figure
     trustfabric drill failback -j UK --endpoint-url http://127.0.0.1:5000
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -56,6 +59,10 @@ EndpointOption = Annotated[
     ),
 ]
 ReportsOption = Annotated[Path, typer.Option("--reports-dir", help="Folder for the JSON and Markdown reports.")]
+CaBundleOption = Annotated[
+    str | None,
+    typer.Option("--ca-bundle", help="RDS CA bundle for TLS verify-full (default $TRUSTFABRIC_RDS_CA_BUNDLE)."),
+]
 
 
 def _echo_stderr(line: str) -> None:
@@ -107,6 +114,13 @@ def restore_command(
             "endpoint, 360 on AWS)."
         ),
     ] = None,
+    ledger_entries: Annotated[
+        int, typer.Option(help="Journal entries seeded into the RDS instance's ledger schema (3 lines each).")
+    ] = 40,
+    inject_row_loss: Annotated[
+        int, typer.Option(help="Delete N restored ledger rows before verification: proves row loss is detected.")
+    ] = 0,
+    ca_bundle: CaBundleOption = None,
 ) -> None:
     """Write known data, back it up, restore into new resources, verify each record by SHA-256; 1 on loss."""
     options = RestoreOptions(
@@ -117,6 +131,9 @@ def restore_command(
         inject_loss=inject_loss,
         inject_corruption=inject_corruption,
         pitr_wait_seconds=pitr_wait,
+        ledger_rows=ledger_entries,
+        inject_row_loss=inject_row_loss,
+        ca_bundle=ca_bundle,
     )
     outcome = _guarded(
         lambda: run_restore(jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, echo=_echo_stderr)
@@ -131,8 +148,9 @@ def _failover(
     reports_dir: Path,
     seed: bool,
     primary_down: bool,
+    database: DatabaseOptions,
 ) -> None:
-    options = FailoverOptions(seed=seed, primary_down=primary_down)
+    options = FailoverOptions(seed=seed, primary_down=primary_down, **database.__dict__)
     outcome = _guarded(
         lambda: run_failover(
             jurisdiction,
@@ -146,6 +164,30 @@ def _failover(
     _conclude(outcome)
 
 
+@dataclass(frozen=True)
+class DatabaseOptions:
+    """The failover drill's data-loss figure: what it writes and how it logs in (`FailoverOptions`)."""
+
+    commits: int
+    db_secret_id: str | None
+    ca_bundle: str | None
+    require_zero_loss: bool
+
+
+CommitsOption = Annotated[
+    int, typer.Option("--commits", help="Acknowledged ledger transactions written before the cut.")
+]
+DbSecretOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db-secret-id",
+        help="Secrets Manager secret with the drill's database login (default "
+        "trustfabric/<deployment>/<cell>/ledger-drill); it logs in with an IAM token.",
+    ),
+]
+ZeroLossOption = Annotated[
+    bool, typer.Option("--require-zero-loss", help="Fail on any acknowledged transaction lost (failback: always).")
+]
 SeedOption = Annotated[
     bool, typer.Option("--seed", help="Create the fixture environment first (stand-in endpoints only).")
 ]
@@ -163,9 +205,16 @@ def failover_command(
     failback: Annotated[
         bool, typer.Option("--failback", help="Run the failback instead (same as `failback`).")
     ] = False,
+    commits: CommitsOption = 20,
+    db_secret_id: DbSecretOption = None,
+    ca_bundle: CaBundleOption = None,
+    require_zero_loss: ZeroLossOption = False,
 ) -> None:
-    """Readiness, Route53 failover records to the standby, promotion, RTO vs target; prints the reconcile."""
-    _failover("failback" if failback else "failover", jurisdiction, endpoint_url, reports_dir, seed, primary_down)
+    """Readiness, Route53 failover records to the standby, promotion, RTO and data loss vs target; prints the
+    reconcile."""
+    database = DatabaseOptions(commits, db_secret_id, ca_bundle, require_zero_loss)
+    direction = "failback" if failback else "failover"
+    _failover(direction, jurisdiction, endpoint_url, reports_dir, seed, primary_down, database)
 
 
 @drill_app.command("failback")
@@ -174,9 +223,13 @@ def failback_command(
     endpoint_url: EndpointOption = None,
     reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
     seed: SeedOption = False,
+    commits: CommitsOption = 20,
+    db_secret_id: DbSecretOption = None,
+    ca_bundle: CaBundleOption = None,
 ) -> None:
     """The reverse of failover: traffic and the writer back to the primary region, replica re-established."""
-    _failover("failback", jurisdiction, endpoint_url, reports_dir, seed, primary_down=False)
+    database = DatabaseOptions(commits, db_secret_id, ca_bundle, require_zero_loss=True)
+    _failover("failback", jurisdiction, endpoint_url, reports_dir, seed, False, database)
 
 
 @drill_app.command("seed")

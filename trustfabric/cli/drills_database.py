@@ -1,4 +1,4 @@
-"""`trustfabric drill checksum-rows|verify-rows|pg-restore|pg-pitr|pg-failover`: the database drills.
+"""`trustfabric drill checksum-rows|verify-rows|pg-restore|pg-pitr|pg-failover|aws-pitr`: the database drills.
 
 `verify-rows` is what on-call runs after a real or drilled restore: it connects to the restored endpoint,
 checksums every table of the ledger schema and compares it with a checksums file (`checksum-rows` writes
@@ -15,6 +15,7 @@ Usage::
         --seed-checksums seed-checksums.json
     trustfabric drill pg-pitr -j UK          # the local point-in-time restore drill on a scratch server
     trustfabric drill pg-failover -j UK --asynchronous --lag-commits 3
+    trustfabric drill aws-pitr -j UK --ca-bundle rds-global-bundle.pem   # RestoreDBClusterToPointInTime on AWS
 """
 
 from __future__ import annotations
@@ -96,9 +97,10 @@ def _endpoint(
     if secret_id:
         if not region:
             raise TrustFabricError("--iam-secret-id needs --region (the database's AWS region)")
-        from ..common import Aws
-        from ..drills.database.aws import iam_endpoint
+        from ..drills.common import Aws
+        from ..drills.database.aws import ca_bundle_path, iam_endpoint
 
+        ca_bundle_path(ca_bundle)  # bad input before any AWS call
         return iam_endpoint(Aws.connect(probe_region=region), region, host, port, dbname, secret_id, ca_bundle)
     if not user:
         raise TrustFabricError("--user is required without --iam-secret-id")
@@ -269,12 +271,40 @@ def pg_failover_command(
     _conclude(_guarded(lambda: run_local_failover(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr)))
 
 
+def aws_pitr_command(
+    jurisdiction: JurisdictionOption,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option("--endpoint-url", envvar="AWS_ENDPOINT_URL", help="AWS endpoint (default: the real one)."),
+    ] = None,
+    ca_bundle: CaBundleOption = None,
+    entries: EntriesOption = 100,
+    commits: Annotated[int, typer.Option("--commits", help="Acknowledged transactions before the target.")] = 20,
+    after_target: Annotated[
+        int, typer.Option("--after-target", help="Transactions committed after the target (must not return).")
+    ] = 5,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the clusters and secrets the drill created.")] = False,
+    reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
+) -> None:
+    """AWS: a scratch Aurora cluster, acknowledged transactions, RestoreDBClusterToPointInTime, achieved RPO."""
+    from ..drills.database.aws_pitr import AwsPitrOptions, run_aws_pitr
+
+    options = AwsPitrOptions(
+        entries=entries, commits=commits, after_target=after_target, ca_bundle=ca_bundle, keep=keep
+    )
+    drill = _guarded(
+        lambda: run_aws_pitr(jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, echo=_echo_stderr)
+    )
+    _conclude(drill.run())
+
+
 COMMANDS: dict[str, Callable[..., Any]] = {
     "checksum-rows": checksum_rows_command,
     "verify-rows": verify_rows_command,
     "pg-restore": pg_restore_command,
     "pg-pitr": pg_pitr_command,
     "pg-failover": pg_failover_command,
+    "aws-pitr": aws_pitr_command,
 }
 
 

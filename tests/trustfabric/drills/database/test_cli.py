@@ -87,6 +87,20 @@ def test_an_unreachable_database_is_bad_input_in_one_line(app: typer.Typer, tmp_
         (["pg-pitr", "-j", "FR"], "error: unknown jurisdiction 'FR'; allowed: UK, EU, US, CA"),
         (["pg-restore", "-j", "UK", "--inject-loss", "-1"],
          "error: --inject-loss must be between 0 and 600 (the seeded journal lines)"),
+        (["checksum-rows", "--out", "x.json", "--iam-secret-id", "s", "--region", "eu-west-2",
+          "--ca-bundle", "/nonexistent.pem"],
+         "error: RDS CA bundle /nonexistent.pem not found; download "
+         "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem and pass --ca-bundle or set "
+         "TRUSTFABRIC_RDS_CA_BUNDLE"),
+        (["aws-pitr", "-j", "UK", "--ca-bundle", "/nonexistent.pem"],
+         "error: RDS CA bundle /nonexistent.pem not found; download "
+         "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem and pass --ca-bundle or set "
+         "TRUSTFABRIC_RDS_CA_BUNDLE"),
+        (["aws-pitr", "-j", "UK", "--commits", "0"],
+         "error: --entries must be 1 to 999999, --commits at least 1 and --after-target 0 or more"),
+        (["restore", "-j", "UK", "--ledger-entries", "5", "--inject-row-loss", "16"],
+         "error: --ledger-entries must be 1 to 999999 and --inject-row-loss 0 to 3 x --ledger-entries"),
+        (["failover", "-j", "UK", "--commits", "0"], "error: --commits must be at least 1"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(app: typer.Typer, args: list[str], message: str) -> None:
@@ -99,4 +113,4 @@ def test_the_main_cli_carries_the_database_and_report_commands() -> None:
     group = next(info.typer_instance for info in main_app.registered_groups if info.name == "drill")
     names = {info.name for info in group.registered_commands}
     assert {"restore", "failover", "checksum-rows", "verify-rows", "pg-restore", "pg-pitr", "pg-failover",
-            "report"} <= names  # fmt: skip
+            "aws-pitr", "report"} <= names  # fmt: skip
