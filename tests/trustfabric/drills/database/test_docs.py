@@ -38,3 +38,27 @@ def test_a13_cites_the_quarterly_report() -> None:
 
     assert "      - quarterly\n" in a13
     assert (ROOT / "trustfabric/drills/quarterly.py").is_file()
+
+
+def command_options(name: str) -> set[str]:
+    group: Any = typer.main.get_command(app)
+    return {option for parameter in group.commands["drill"].commands[name].params for option in parameter.opts}
+
+
+@pytest.mark.parametrize(
+    ("runbook", "command", "options"),
+    [
+        ("runbooks/restore.md", "restore", {"--jurisdiction", "--ca-bundle", "--reports-dir"}),
+        ("runbooks/restore.md", "aws-pitr", {"--jurisdiction", "--ca-bundle", "--reports-dir"}),
+        ("runbooks/dr-failover.md", "failover",
+         {"--jurisdiction", "--reports-dir", "--ca-bundle", "--db-secret-id", "--commits"}),
+    ],
+)  # fmt: skip
+def test_the_runbooks_show_the_aws_drills_with_real_options(runbook: str, command: str, options: set[str]) -> None:
+    text = (ROOT / runbook).read_text(encoding="utf-8")
+    verification = text.split("## Verification", 1)[1].split("\n## ", 1)[0]
+    shown = verification.split(f".venv/bin/trustfabric drill {command} ", 1)[1].split("\n  .venv", 1)[0]
+    used = set(re.findall(r"(--[a-z-]+)", shown.split("```", 1)[0].split("\njq ", 1)[0].split("\n  jq ", 1)[0]))
+
+    assert used == options
+    assert used <= command_options(command)
