@@ -12,7 +12,10 @@ Module map (one job each):
 - `recovery`: the local restore and point-in-time restore drills (`drill pg-restore`, `drill pg-pitr`);
 - `replica`: the local failover and failback drills on a streaming replica (`drill pg-failover`);
 - `aws`: the same measurements on AWS (IAM-authenticated TLS endpoint, RestoreDBClusterToPointInTime);
-- `cli`: `drill checksum-rows`, `drill verify-rows`, `drill pg-restore|pg-pitr|pg-failover`.
+- `aws_pitr`: the AWS point-in-time restore drill on a scratch Aurora cluster (`drill aws-pitr`); the AWS
+  restore and failover drills verify rows and count lost transactions through the same code
+  (`trustfabric.drills.restore_rds`, `trustfabric.drills.failover_data`);
+- `cli`: `drill checksum-rows`, `drill verify-rows`, `drill pg-restore|pg-pitr|pg-failover`, `drill aws-pitr`.
 
 Usage::
 
