@@ -141,7 +141,8 @@ def run_from_package(package: Path, *, ledger_dir: Path | None = None) -> Ledger
     """The run recorded by a signed evidence package: its manifest and control-matrix.json.
 
     Per control, the evidence is its matrix row, the gate's findings when policies judged it, the drill reports of
-    its drill kinds and the JUnit report when it names tests, each by the SHA-256 the manifest lists.
+    its drill kinds, the release decision it cites and the JUnit report when it names tests, each by the SHA-256
+    the manifest lists.
     """
     manifest = read_manifest(package)
     matrix_path = package / "control-matrix.json"
@@ -168,6 +169,10 @@ def run_from_package(package: Path, *, ledger_dir: Path | None = None) -> Ledger
         for drill in row.get("drills") or []:
             for name in drill_files.get(str(drill.get("name")), []):
                 evidence[name] = files[name]
+            if drill.get("name") == "release-gate" and drill.get("source"):
+                decision = f"release/{drill['source']}"
+                if decision in files:
+                    evidence[decision] = files[decision]
         if row.get("tests") and "tests/junit.xml" in files:
             evidence["tests/junit.xml"] = files["tests/junit.xml"]
         controls[key] = ControlRecord(str(row.get("status", "")), evidence)
