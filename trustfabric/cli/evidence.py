@@ -108,6 +108,12 @@ def evidence(
             "evidence: signed with an ephemeral key; verify with --key-fingerprint "
             f"{manifest['signature']['public_key_fingerprint']} (from this output, not from the package)"
         )
+    awaiting = manifest.get("tests", {}).get("awaiting_a_test_run") or []
+    if awaiting:
+        stderr(
+            f"evidence: {len(awaiting)} controls are evidence missing until a test run of this commit "
+            f"(`make test`, then `make check`): {', '.join(awaiting)}"
+        )
     if ledger is not None and ledger_key is not None:
         from ..evidence.ledger import append_run
 
