@@ -16,6 +16,17 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 _GRAPHS: dict[str, ResourceGraph] = {}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _junit_records_the_commit(record_testsuite_property) -> None:
+    """`make test`'s reports/junit.xml names the commit it tested: an evidence package takes test results only
+    from a run of its own commit (trustfabric/evidence/inputs.py `junit_commit`)."""
+    from trustfabric.evidence.package import git_state
+
+    state = git_state(REPO_ROOT)
+    record_testsuite_property("commit", state["commit"])
+    record_testsuite_property("dirty", str(state["dirty"]).lower())
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

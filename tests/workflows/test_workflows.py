@@ -128,7 +128,7 @@ def test_write_permissions_are_the_ones_each_job_needs(workflows):
         ("deploy.yml", "release-gate"): ["id-token"],
         ("deploy.yml", "prod"): ["id-token"],
         ("deploy.yml", "dr"): ["id-token"],
-        ("deploy.yml", "evidence"): [],
+        ("deploy.yml", "evidence"): ["id-token"],
         ("drills.yml", "drill"): ["id-token"],
         ("drills.yml", "database-drill"): [],
         ("drills.yml", "report"): [],
@@ -137,3 +137,17 @@ def test_write_permissions_are_the_ones_each_job_needs(workflows):
         ("pr.yml", "gate"): ["security-events"],
         ("pr.yml", "policy-pack-preview"): ["id-token"],
     }
+
+
+def test_the_evidence_job_extends_the_persistent_ledger_in_the_evidence_store(workflows):
+    steps = workflows["deploy.yml"]["jobs"]["evidence"]["steps"]
+    runs = [str(step.get("run", "")) for step in steps]
+    fetch = next(
+        i for i, text in enumerate(runs) if 'aws s3 sync "s3://$EVIDENCE_STORE_BUCKET/ledger/" evidence/ledger/' in text
+    )
+    build = next(i for i, text in enumerate(runs) if "trustfabric evidence --stack prod" in text)
+    verify = next(i for i, text in enumerate(runs) if "evidence verify evidence/prod --ledger evidence/ledger" in text)
+    keep = next(i for i, text in enumerate(runs) if 'evidence/ledger/ "s3://$EVIDENCE_STORE_BUCKET/ledger/"' in text)
+    assert fetch < build < verify < keep
+    assert "--ledger evidence/ledger" in runs[build] and '--kms-key-id "$EVIDENCE_KMS_KEY_ID"' in runs[build]
+    assert any(str(step.get("with", {}).get("name", "")).startswith("release-decision-") for step in steps)

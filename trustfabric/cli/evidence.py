@@ -5,7 +5,7 @@ Contract::
     trustfabric evidence --stack NAME --out DIR [--program DIR] [--signing-key FILE | --kms-key-id ARN]
                          [--policy-config FILE] [--exemptions FILE] [--reports DIR] [--ledger DIR]
     trustfabric evidence verify DIR (--public-key FILE | --key-fingerprint SHA256:... | --kms-key-id ARN)
-    trustfabric evidence verify [DIR] --ledger LEDGER (--public-key FILE | --key-fingerprint SHA256:...)
+    trustfabric evidence verify [DIR] --ledger LEDGER (--public-key FILE | --key-fingerprint SHA256:... | --kms-key-id ARN)
     trustfabric evidence public-key --kms-key-id ARN --out FILE
 
 Exit codes: `evidence` 0 when the package is written (whatever the controls' results: they are evidence, not a
@@ -15,9 +15,11 @@ with the trusted key, a missing, truncated or malformed manifest, a key file ins
 `verify` names the key it trusted on stderr (`verify: trusting key SHA256:... (...)`). `public-key` writes the KMS
 key's public half (GetPublicKey, PEM) for offline verification and prints its fingerprint.
 `--ledger DIR` on a build appends the run to the evidence ledger (trustfabric.evidence.ledger; created when
-absent), which needs a lasting local key (`--signing-key` or TRUSTFABRIC_EVIDENCE_KEY, not ephemeral, not KMS);
-on `verify` it checks the ledger's hash chain and signatures with the same trusted key (exit 1 naming each
-edited, deleted or reordered entry, or another signer). Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
+absent), signed by the package's signer, which must last: `--kms-key-id` (kms:Sign), `--signing-key` or
+TRUSTFABRIC_EVIDENCE_KEY, never an ephemeral key; on `verify` it checks the ledger's hash chain and signatures
+offline with the same trusted key (a KMS key's public half is fetched once with GetPublicKey; `--public-key`
+with the saved PEM needs no AWS at all), exit 1 naming each edited, deleted or reordered entry, or another
+signer. Without `--reports`, the build says which controls wait for a test run (`make test`) on stderr. Bad input raises TrustFabricError (exit 2, one line, from the main CLI). Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def evidence(
         Path | None,
         typer.Option(
             "--ledger",
-            help="Append this run to the evidence ledger in DIR (created when absent); needs a lasting local key.",
+            help="Append this run to the evidence ledger in DIR (created when absent); needs a lasting key "
+            "(--kms-key-id, --signing-key or TRUSTFABRIC_EVIDENCE_KEY).",
         ),
     ] = None,
 ) -> None:
@@ -105,6 +108,12 @@ def evidence(
             "evidence: signed with an ephemeral key; verify with --key-fingerprint "
             f"{manifest['signature']['public_key_fingerprint']} (from this output, not from the package)"
         )
+    awaiting = manifest.get("tests", {}).get("awaiting_a_test_run") or []
+    if awaiting:
+        stderr(
+            f"evidence: {len(awaiting)} controls are evidence missing until a test run of this commit "
+            f"(`make test`, then `make check`): {', '.join(awaiting)}"
+        )
     if ledger is not None and ledger_key is not None:
         from ..evidence.ledger import append_run
 
@@ -113,19 +122,25 @@ def evidence(
 
 
 def _ledger_key(ledger: Path, signing_key: Path | None, kms_key_id: str | None) -> Any:
-    """The lasting Ed25519 key that extends the ledger, checked before the run (bad input: exit 2)."""
-    from ..evidence.signing import load_private_key
+    """The lasting signer that extends the ledger (the KMS key, else the local Ed25519 key), checked before the
+    run (bad input: exit 2)."""
+    from ..evidence.signing import load_signer
 
-    if kms_key_id:
-        raise TrustFabricError("--ledger: the ledger is signed with a local Ed25519 key; not with --kms-key-id")
     if ledger.exists() and not ledger.is_dir():
         raise TrustFabricError(f"--ledger: {ledger} is not a directory")
-    key, provenance = load_private_key(signing_key)
-    if provenance == "ephemeral":
+    if kms_key_id:
+        if signing_key is not None:
+            raise TrustFabricError("evidence: --signing-key and --kms-key-id exclude each other; choose one")
+        from ..evidence.kms import KmsSigner
+
+        return KmsSigner.open(kms_key_id)
+    signer = load_signer(signing_key)
+    if signer.provenance == "ephemeral":
         raise TrustFabricError(
-            "--ledger: needs a lasting key (--signing-key FILE or TRUSTFABRIC_EVIDENCE_KEY), not an ephemeral one"
+            "--ledger: needs a lasting key (--kms-key-id ARN, --signing-key FILE or TRUSTFABRIC_EVIDENCE_KEY), "
+            "not an ephemeral one"
         )
-    return key
+    return signer
 
 
 @evidence_app.command("verify")
@@ -166,15 +181,11 @@ def verify(
         )
     if directory is None and ledger is None:
         raise TrustFabricError("verify: give an evidence package DIR, --ledger DIR, or both")
-    if ledger is not None and kms_key_id:
-        raise TrustFabricError(
-            "verify: --ledger: the ledger is signed with Ed25519; use --public-key or --key-fingerprint"
-        )
     if directory is not None and not directory.is_dir():
         raise TrustFabricError(f"{directory}: not a directory")
     if ledger is not None and not ledger.is_dir():
         raise TrustFabricError(f"--ledger: {ledger} is not a directory")
-    problems = _verify_ledger(ledger, public_key, key_fingerprint) if ledger is not None else []
+    problems = _verify_ledger(ledger, public_key, key_fingerprint, kms_key_id) if ledger is not None else []
     if directory is None:
         _finish_ledger(ledger, problems)
         return
@@ -202,20 +213,23 @@ def verify(
         stderr("verify: the package was signed with an ephemeral key; trust it only as far as the fingerprint's source")
 
 
-def _verify_ledger(ledger: Path, public_key: Path | None, pinned: str | None) -> list[str]:
-    """Problems of the ledger with the trusted key: the given public key file, or the ledger's own key when its
-    fingerprint is the pinned one (a ledger signed by any other key is a problem, never bad input)."""
-    from ..evidence.ledger import PUBLIC_KEY, verify_ledger
-    from ..evidence.signing import fingerprint, load_ed25519_public_key, parse_fingerprint
+def _verify_ledger(ledger: Path, public_key: Path | None, pinned: str | None, kms_key_id: str | None) -> list[str]:
+    """Problems of the ledger with the trusted key, checked offline: the given public key file, the KMS key's
+    public half (one GetPublicKey), or the ledger's own key when its fingerprint is the pinned one (a ledger
+    signed by any other key is a problem, never bad input)."""
+    from ..evidence.ledger import PUBLIC_KEY, ledger_public_key, verify_ledger
+    from ..evidence.signing import fingerprint, load_public_key, load_public_key_bytes, parse_fingerprint
 
     if public_key is not None:
-        return verify_ledger(ledger, load_ed25519_public_key(public_key))
+        return verify_ledger(ledger, load_public_key(public_key))
+    if kms_key_id:
+        from ..evidence.kms import fetch_public_key
+
+        return verify_ledger(ledger, load_public_key_bytes(fetch_public_key(kms_key_id), f"--kms-key-id {kms_key_id}"))
     wanted = parse_fingerprint(str(pinned))
-    path = ledger / PUBLIC_KEY
-    try:
-        key = load_ed25519_public_key(path, option=f"--ledger {ledger}")
-    except TrustFabricError:
-        return [f"ledger: {path} is missing or not an Ed25519 public key; cannot match the pinned {wanted}"]
+    key = ledger_public_key(ledger)
+    if key is None:
+        return [f"ledger: {ledger / PUBLIC_KEY} is missing or not a public key; cannot match the pinned {wanted}"]
     found = fingerprint(key)
     if found != wanted:
         return [f"ledger: signed with key {found}, not the pinned {wanted}"]

@@ -5,7 +5,7 @@ Contract::
     trustfabric evidence timeline --control KEY [--since DATE] [--until DATE] [--ledger DIR] [--format text|json]
     trustfabric evidence sample --period START..END --n N --seed S [--control KEY ...] [--ledger DIR] [--format text|json]
     trustfabric evidence ledger verify DIR --public-key FILE
-    trustfabric evidence ledger append PACKAGE [--ledger DIR] [--signing-key FILE]
+    trustfabric evidence ledger append PACKAGE [--ledger DIR] [--signing-key FILE | --kms-key-id ARN]
 
 KEY is "FRAMEWORK ID" (e.g. "SOC2 CC6.1"); dates are YYYY-MM-DD; --ledger defaults to evidence/ledger.
 Exit codes: timeline and sample 0 (1 when the ledger holds no run for the control or period); `ledger verify` 0
@@ -110,14 +110,16 @@ def sample(
 @ledger_app.command("verify")
 def verify(
     directory: Annotated[Path, typer.Argument(help="The ledger directory.")],
-    public_key: Annotated[Path, typer.Option("--public-key", help="The signer's Ed25519 public key (PEM).")],
+    public_key: Annotated[
+        Path, typer.Option("--public-key", help="The signer's public key (PEM: Ed25519, or a KMS key's saved half).")
+    ],
 ) -> None:
     """Check every entry's signature, the hash chain and the signed head; name every edited, missing or
     reordered entry, and a ledger re-signed with another key."""
     from ..evidence.ledger import read_entries, verify_ledger
-    from ..evidence.signing import load_ed25519_public_key
+    from ..evidence.signing import load_public_key
 
-    key = load_ed25519_public_key(public_key)
+    key = load_public_key(public_key)
     problems = verify_ledger(directory, key)
     if problems:
         sys.stdout.write("".join(f"{line}\n" for line in problems))
@@ -137,15 +139,28 @@ def append(
     signing_key: Annotated[
         Path | None, typer.Option(help="Ed25519 private key (PEM); default: env TRUSTFABRIC_EVIDENCE_KEY.")
     ] = None,
+    kms_key_id: Annotated[
+        str | None, typer.Option("--kms-key-id", help="Asymmetric KMS key (SIGN_VERIFY) that signs through kms:Sign.")
+    ] = None,
 ) -> None:
     """Append a package's run to the ledger (created when absent) and re-sign its head."""
     from ..evidence.ledger import append_run
-    from ..evidence.signing import load_private_key
+    from ..evidence.signing import Signer, load_signer
 
-    key, provenance = load_private_key(signing_key)
-    if provenance == "ephemeral":
-        raise TrustFabricError("--signing-key: required (or TRUSTFABRIC_EVIDENCE_KEY): the ledger needs a lasting key")
-    entry = append_run(ledger, package, key)
+    signer: Signer
+    if kms_key_id:
+        if signing_key is not None:
+            raise TrustFabricError("ledger append: --signing-key and --kms-key-id exclude each other; choose one")
+        from ..evidence.kms import KmsSigner
+
+        signer = KmsSigner.open(kms_key_id)
+    else:
+        signer = load_signer(signing_key)
+        if signer.provenance == "ephemeral":
+            raise TrustFabricError(
+                "--signing-key: required (or TRUSTFABRIC_EVIDENCE_KEY): the ledger needs a lasting key"
+            )
+    entry = append_run(ledger, package, signer)
     sys.stdout.write(f"appended entry {entry['sequence']:06d} (run {entry['run_id']}, {entry['time']}) to {ledger}\n")
 
 

@@ -49,6 +49,7 @@ FIELDS = (
     "mode",
     "tests",
     "drills",
+    "decisions",
     "documents",
     "procedure",
     "owner",
@@ -72,6 +73,9 @@ FREQUENCIES: dict[str, int | None] = {
 DRILL_KINDS = ("restore", "pitr", "failover", "failback", "quarterly")
 """The drill reports the drills produce (`drill` field of reports/drills/*.json): `trustfabric drill restore`,
 the row-level `restore` and `pitr` recovery kinds, `failover` and `failback`, and the quarterly report."""
+DECISION_KINDS = ("release-gate",)
+"""Signed decisions the evidence package cites (`decisions:`): `release-gate`, the newest decision record of
+`trustfabric release gate` for the package's stack (trustfabric/evidence/decisions.py)."""
 PROCEDURE_DIR = "docs/compliance/"
 
 
@@ -90,6 +94,8 @@ class Control:
     """Policy names whose metadata names this control (computed, never written by hand)."""
     tests: tuple[str, ...] = ()
     drills: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
+    """Signed decisions that evidence it (DECISION_KINDS), e.g. the release gate's."""
     documents: tuple[str, ...] = ()
     procedure: str = ""
     """The docs/compliance section holding the manual procedure (manual entries and manual complements)."""
@@ -137,6 +143,7 @@ class Control:
             *(f"policy:{name}" for name in self.policies),
             *(f"test:{path}" for path in self.tests),
             *(f"drill:{kind}" for kind in self.drills),
+            *(f"decision:{kind}" for kind in self.decisions),
         )
 
     @property
@@ -157,6 +164,7 @@ class Control:
             "policies": list(self.policies),
             "tests": list(self.tests),
             "drills": list(self.drills),
+            "decisions": list(self.decisions),
             "documents": list(self.documents),
             "procedure": self.procedure,
             "owner": self.owner,
@@ -248,6 +256,7 @@ def _entry(source: str, framework: str, control_id: str, entry: Any, policies: t
         policies=policies,
         tests=_strings(source, f"{where}.tests", entry.get("tests")),
         drills=_strings(source, f"{where}.drills", entry.get("drills")),
+        decisions=_strings(source, f"{where}.decisions", entry.get("decisions")),
         documents=_strings(source, f"{where}.documents", entry.get("documents")),
         procedure=_text(source, f"{where}.procedure", entry.get("procedure")),
         mode=mode,
@@ -332,8 +341,13 @@ def entry_problems(control: Control, roles: Sequence[str], root: Path = REPO_ROO
         return problems
     if control.justification:
         problems.append(f"{key}: a justification belongs to not-applicable entries only (mode {control.mode})")
-    if control.mode == "automated" and not (control.policies or control.tests or control.drills):
+    if control.mode == "automated" and not (control.policies or control.tests or control.drills or control.decisions):
         problems.append(f"{key}: automated without a policy, test or drill")
+    problems += [
+        f"{key}: decision {kind!r} is not one the tooling records; allowed: {', '.join(DECISION_KINDS)}"
+        for kind in control.decisions
+        if kind not in DECISION_KINDS
+    ]
     if control.mode == "manual" or given:
         missing = [name for name in MANUAL_FIELDS if not manual_values[name]]
         if missing:
@@ -367,6 +381,7 @@ def oscal_control_id(framework: str, control_id: str) -> str:
 
 __all__ = [
     "CATALOG_PATH",
+    "DECISION_KINDS",
     "DRILL_KINDS",
     "FREQUENCIES",
     "MANUAL_FIELDS",

@@ -3,7 +3,8 @@
 - `load_drill_reports(dir)`: every `*.json` drill report; a quarterly report (`drill: quarterly`, written by
   `trustfabric drill report --quarter`) is the record named `quarterly`, and its quarter is kept so the newest
   quarter decides.
-- `load_junit(path, root)`: per test file, pass when its cases passed, fail when any failed, unknown when none ran.
+- `load_junit(path, root)`: per test file, pass when its cases passed, fail when any failed, unknown when none ran;
+  `junit_commit(path)` the commit the report says it tested (a package takes only its own commit's results).
 - `load_checkov(reports_dir, stack, plan_digest)`: `reports/checkov/<stack>.json`, written by
   `trustfabric check --stack <stack> --with-checkov`. Its shape::
 
@@ -148,6 +149,19 @@ def _test_file(case: ElementTree.Element, root: Path) -> str:
     return "/".join(parts) + ".py"
 
 
+def junit_commit(path: Path) -> str | None:
+    """The commit a JUnit report says it tested (the `commit` test-suite property our tests/conftest.py records);
+    None when it names none or cannot be read."""
+    try:
+        tree = ElementTree.parse(path)
+    except (OSError, ElementTree.ParseError):
+        return None
+    for prop in tree.iter("property"):
+        if prop.get("name") == "commit" and prop.get("value"):
+            return str(prop.get("value"))
+    return None
+
+
 def load_junit(path: Path, root: Path) -> dict[str, RunRecord]:
     """Per test file (repository-relative path) its result in a JUnit XML report: fail when any case failed."""
     try:
@@ -281,6 +295,7 @@ __all__ = [
     "CheckovEvidence",
     "RunRecord",
     "drills_by_name",
+    "junit_commit",
     "load_checkov",
     "load_drill_reports",
     "load_junit",

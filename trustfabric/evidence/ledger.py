@@ -9,17 +9,20 @@ of `components/security/evidence_store.py`):
 
 An entry holds the run id, time, commit, stack, the package it came from, the hash of the previous entry
 (`previous`; 64 zeros for the first) and per control its result and evidence hashes. Each entry and the head are
-signed with Ed25519 over their canonical JSON (`signing.canonical_bytes`), with the package's key handling
-(`signing.load_private_key`, `signing.load_ed25519_public_key`). `verify_ledger` names, one line each, an edited entry
-(its signature or hash fails), a deleted one (a gap, or fewer entries than the signed head names), two reordered
-(a sequence out of place), and a ledger re-signed with another key.
+signed by the ledger's signer (`signing.Signer`): a lasting local Ed25519 key (`signing.load_signer`) over their
+canonical JSON (`signing.canonical_bytes`), or an asymmetric KMS key (`kms.KmsSigner`, kms:Sign) over the short
+statement `LEDGER_LABEL + sha256(canonical JSON)` (KMS signs at most 4096 bytes RAW; an entry is larger). Either
+verifies offline with the signer's public key alone (`signing.signature_valid`): no AWS call to check a ledger.
+`verify_ledger` names, one line each, an edited entry (its signature or hash fails), a deleted one (a gap, or fewer
+entries than the signed head names), two reordered (a sequence out of place), and a ledger re-signed with another
+key.
 
 Usage::
 
     from trustfabric.evidence.ledger import append_run, verify_ledger
 
-    entry = append_run(Path("evidence/ledger"), Path("evidence/prod"), key)   # after the package is signed
-    problems = verify_ledger(Path("evidence/ledger"), load_public_key(Path("auditor.pub")))
+    entry = append_run(Path("evidence/ledger"), Path("evidence/prod"), signer)   # after the package is signed
+    problems = verify_ledger(Path("evidence/ledger"), load_public_key(Path("auditor.pub")))   # offline
 """
 
 from __future__ import annotations
@@ -35,12 +38,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..errors import TrustFabricError
 from .manifest import read_manifest
-from .signing import canonical_bytes, public_key_pem
+from .signing import (
+    Ed25519Signer,
+    PublicKey,
+    Signer,
+    algorithm_of,
+    canonical_bytes,
+    load_public_key_bytes,
+    public_key_pem,
+    signature_valid,
+)
 from .signing import fingerprint as key_fingerprint
 
 DEFAULT_LEDGER = Path("evidence/ledger")
@@ -50,6 +61,8 @@ HEAD_SIGNATURE = "head.sig"
 PUBLIC_KEY = "signing-key.pub"
 GENESIS = "0" * 64
 FORMAT = "trust-fabric evidence ledger"
+LEDGER_LABEL = b"trust-fabric evidence ledger v1 sha256:"
+"""What a KMS (ECDSA or RSA-PSS) key signs: this label and the hex SHA-256 of the document's canonical JSON."""
 
 
 @dataclass(frozen=True)
@@ -94,16 +107,30 @@ def entry_hash(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
 
 
-def _sign(key: Ed25519PrivateKey, document: Mapping[str, Any]) -> str:
-    return base64.b64encode(key.sign(canonical_bytes(document))).decode("ascii")
+def signed_bytes(key: PublicKey, document: Mapping[str, Any]) -> bytes:
+    """The bytes a ledger signature covers: the canonical JSON for Ed25519 (the local key signs it whole), the
+    label and the JSON's SHA-256 for ECDSA and RSA-PSS (KMS keys: kms:Sign takes at most 4096 bytes RAW)."""
+    if isinstance(key, Ed25519PublicKey):
+        return canonical_bytes(document)
+    return LEDGER_LABEL + hashlib.sha256(canonical_bytes(document)).hexdigest().encode("ascii")
 
 
-def _verifies(public_key: Ed25519PublicKey, signature: str, document: Mapping[str, Any]) -> bool:
+def _sign(signer: Signer, document: Mapping[str, Any]) -> str:
+    signature = signer.sign(signed_bytes(signer.public_key(), document))
+    return base64.b64encode(signature).decode("ascii")
+
+
+def _verifies(public_key: PublicKey, signature: str, document: Mapping[str, Any]) -> bool:
     try:
-        public_key.verify(base64.b64decode(signature, validate=True), canonical_bytes(document))
-    except (InvalidSignature, ValueError):
+        raw = base64.b64decode(signature, validate=True)
+    except ValueError:
         return False
-    return True
+    return signature_valid(public_key, raw, signed_bytes(public_key, document))
+
+
+def as_signer(key: Ed25519PrivateKey | Signer) -> Signer:
+    """A local Ed25519 private key as a signer (provenance `file`); a signer as it is."""
+    return Ed25519Signer(key, "file") if isinstance(key, Ed25519PrivateKey) else key
 
 
 def _row_hash(row: Mapping[str, Any]) -> str:
@@ -114,7 +141,8 @@ def run_from_package(package: Path, *, ledger_dir: Path | None = None) -> Ledger
     """The run recorded by a signed evidence package: its manifest and control-matrix.json.
 
     Per control, the evidence is its matrix row, the gate's findings when policies judged it, the drill reports of
-    its drill kinds and the JUnit report when it names tests, each by the SHA-256 the manifest lists.
+    its drill kinds, the release decision it cites and the JUnit report when it names tests, each by the SHA-256
+    the manifest lists.
     """
     manifest = read_manifest(package)
     matrix_path = package / "control-matrix.json"
@@ -141,6 +169,10 @@ def run_from_package(package: Path, *, ledger_dir: Path | None = None) -> Ledger
         for drill in row.get("drills") or []:
             for name in drill_files.get(str(drill.get("name")), []):
                 evidence[name] = files[name]
+            if drill.get("name") == "release-gate" and drill.get("source"):
+                decision = f"release/{drill['source']}"
+                if decision in files:
+                    evidence[decision] = files[decision]
         if row.get("tests") and "tests/junit.xml" in files:
             evidence["tests/junit.xml"] = files["tests/junit.xml"]
         controls[key] = ControlRecord(str(row.get("status", "")), evidence)
@@ -209,19 +241,23 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def append_run(ledger_dir: Path, package_dir_or_run: Path | LedgerRun, key: Ed25519PrivateKey) -> dict[str, Any]:
+def append_run(
+    ledger_dir: Path, package_dir_or_run: Path | LedgerRun, key: Ed25519PrivateKey | Signer
+) -> dict[str, Any]:
     """Append one run (an evidence package directory, or a LedgerRun) to the ledger and re-sign its head.
 
-    The ledger is created when absent. Refuses (TrustFabricError) to append to a ledger that does not verify
-    with `key`'s public key, or that another key signs: the chain is never extended past a break. Returns the
-    appended entry's body.
+    `key` is a local Ed25519 private key or a signer (`signing.Ed25519Signer`, `kms.KmsSigner`). The ledger is
+    created when absent. Refuses (TrustFabricError) to append to a ledger that does not verify with the signer's
+    public key, or that another key signs: the chain is never extended past a break. Returns the appended
+    entry's body.
     """
+    signer = as_signer(key)
     run = (
         package_dir_or_run
         if isinstance(package_dir_or_run, LedgerRun)
         else run_from_package(package_dir_or_run, ledger_dir=ledger_dir)
     )
-    public_key = key.public_key()
+    public_key = signer.public_key()
     existing = read_entries(ledger_dir)
     if existing or read_head(ledger_dir) is not None:
         problems = verify_ledger(ledger_dir, public_key)
@@ -250,7 +286,7 @@ def append_run(ledger_dir: Path, package_dir_or_run: Path | LedgerRun, key: Ed25
     path = ledger_dir / ENTRIES / f"{sequence:06d}.json"
     if path.exists():
         raise TrustFabricError(f"{path}: exists; the ledger is append-only")
-    document = {"entry": body, "hash": digest, "signature": _sign(key, body)}
+    document = {"entry": body, "hash": digest, "signature": _sign(signer, body)}
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     head = {
         "format": FORMAT,
@@ -258,25 +294,26 @@ def append_run(ledger_dir: Path, package_dir_or_run: Path | LedgerRun, key: Ed25
         "head": digest,
         "time": run.time,
         "public_key_fingerprint": key_fingerprint(public_key),
+        "algorithm": algorithm_of(public_key),
     }
-    (ledger_dir / PUBLIC_KEY).write_bytes(public_key_pem(key.public_key()))
+    if signer.key_id:
+        head["kms_key_id"] = signer.key_id
+    (ledger_dir / PUBLIC_KEY).write_bytes(public_key_pem(public_key))
     _write_atomic(ledger_dir / HEAD, json.dumps(head, indent=2, sort_keys=True) + "\n")
-    _write_atomic(ledger_dir / HEAD_SIGNATURE, _sign(key, head) + "\n")
+    _write_atomic(ledger_dir / HEAD_SIGNATURE, _sign(signer, head) + "\n")
     return body
 
 
-def _ledger_key(ledger_dir: Path) -> Ed25519PublicKey | None:
-    from cryptography.hazmat.primitives import serialization
-
+def ledger_public_key(ledger_dir: Path) -> PublicKey | None:
+    """The public key the ledger carries (`signing-key.pub`), never trusted by itself; None when unreadable."""
     path = ledger_dir / PUBLIC_KEY
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except (OSError, ValueError, TypeError):
+        return load_public_key_bytes(path.read_bytes(), str(path))
+    except (OSError, TrustFabricError):
         return None
-    return key if isinstance(key, Ed25519PublicKey) else None
 
 
-def verify_ledger(ledger_dir: Path, public_key: Ed25519PublicKey) -> list[str]:
+def verify_ledger(ledger_dir: Path, public_key: PublicKey) -> list[str]:
     """Every problem with the ledger, one line each naming the entry (empty when it verifies):
 
     - `ledger: re-signed with another key (sha256:... signs it, not the given key sha256:...)`
@@ -299,7 +336,7 @@ def verify_ledger(ledger_dir: Path, public_key: Ed25519PublicKey) -> list[str]:
     head_ok = bool(head_signature) and _verifies(public_key, head_signature, head)
     entries_ok = [_verifies(public_key, entry.signature, entry.body) for entry in entries]
     if not head_ok and not any(entries_ok):
-        other = _ledger_key(ledger_dir)
+        other = ledger_public_key(ledger_dir)
         if other is not None and _verifies(other, head_signature, head):
             return [
                 f"ledger: re-signed with another key ({key_fingerprint(other)} signs it, not the given key {given})"
@@ -369,10 +406,13 @@ __all__ = [
     "Entry",
     "LedgerRun",
     "append_run",
+    "as_signer",
     "entry_hash",
+    "ledger_public_key",
     "read_entries",
     "read_head",
     "run_from_package",
     "run_from_results",
+    "signed_bytes",
     "verify_ledger",
 ]

@@ -163,12 +163,14 @@ def evaluate_controls(
     disabled: frozenset[str] = frozenset(),
     checkov: CheckovEvidence | None = None,
     now: dt.datetime | None = None,
+    decisions: dict[str, RunRecord] | None = None,
 ) -> list[ControlResult]:
     """One ControlResult per catalog control, in catalog order (see the module docstring for the rules).
 
     `disabled` names policies a policy config turned off: they judged nothing. `checkov`, when present, adds its
     failures (and suppressions) to the controls they bear on. A control that would pass on drill reports older
     than its frequency allows at `now` (default: the current time), or carrying no time, is `stale`.
+    `decisions` (kind -> record, trustfabric.evidence.decisions) are judged like drill reports and listed with them.
     """
     moment = now or dt.datetime.now(dt.UTC)
     by_name = {policy.name: policy_info(policy) for policy in policies}
@@ -196,6 +198,9 @@ def evaluate_controls(
         drill_records = tuple(
             drill_by_name.get(name, RunRecord(name, "absent", "", "no report in this package"))
             for name in control.drills
+        ) + tuple(
+            (decisions or {}).get(kind, RunRecord(kind, "absent", "", "no decision in this package"))
+            for kind in control.decisions
         )
         test_records = tuple(
             (tests or {}).get(path, RunRecord(path, "absent", "", "no result in this package"))

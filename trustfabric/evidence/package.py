@@ -10,11 +10,14 @@ The package (a directory):
     soa.md, soa.html, soa-component-definition.json               ISO 27001:2022 Statement of Applicability
     sbom.cdx.json, sbom-dev.cdx.json                              CycloneDX: runtime closure, dev toolchain
     checkov/<stack>.json, drills/, tests/junit.xml                copied when present (absent ones are listed)
+    release/decision-*.json                                       the release gate's newest decision for the stack
     signing-key.pub, manifest.json, manifest.sig                  hashes of every file, the signature
 
 Nothing is invented: inputs that do not exist (or are not evidence of this run, such as checkov results of
 another plan) are listed under `inputs.absent` in the manifest, and the controls naming them are "evidence
-missing". The manifest is signed with a local Ed25519 key or an asymmetric KMS key (`kms_key_id`).
+missing". Test results are this commit's only (`make test` records the commit in reports/junit.xml); the
+manifest's `tests.awaiting_a_test_run` names the controls a test run would decide. The manifest is signed
+with a local Ed25519 key or an asymmetric KMS key (`kms_key_id`).
 
 Usage::
 
@@ -41,7 +44,8 @@ from ..errors import TrustFabricError
 from ..gate.info import policy_info
 from ..paths import REPO_ROOT, REPORTS_DIR
 from .controls import CATALOG_PATH, coverage, load_catalog
-from .inputs import CheckovEvidence, load_checkov, plan_sha256
+from .decisions import copy_release_decisions, load_release_decisions
+from .inputs import CheckovEvidence, junit_commit, load_checkov, plan_sha256
 from .manifest import sign_package
 from .signing import Signer, load_signer
 
@@ -108,8 +112,23 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _copy_present(inputs: Inputs, out: Path, checkov: CheckovEvidence) -> tuple[list[str], list[str]]:
-    """Copy checkov results, drill reports and the JUnit report when present; return (present, absent)."""
+@dataclass(frozen=True)
+class Copied:
+    """What `_copy_present` found: the files copied into the package, the inputs absent, and the JUnit report
+    taken as this run's test results (None when absent or of another commit)."""
+
+    present: list[str]
+    absent: list[str]
+    junit: Path | None
+
+
+def _copy_present(inputs: Inputs, out: Path, stack: str, checkov: CheckovEvidence, commit: str) -> Copied:
+    """Copy checkov results, drill reports and the JUnit report when present and of this run.
+
+    A JUnit report that names another commit than `commit` (the `commit` property `make test` records) is not
+    evidence of this package: it is listed absent with both commits, and the controls naming tests wait for a
+    test run. A report naming no commit (written elsewhere) is taken as it is, and the manifest says so.
+    """
     present: list[str] = []
     absent: list[str] = []
     reports = inputs.reports_dir
@@ -124,13 +143,31 @@ def _copy_present(inputs: Inputs, out: Path, checkov: CheckovEvidence) -> tuple[
         present.append(f"drills/{path.name}")
     if not drills:
         absent.append(f"drill reports ({reports / 'drills' / '*.json'})")
-    junit = reports / "junit.xml"
-    if junit.is_file():
+    junit: Path | None = reports / "junit.xml"
+    tested = junit_commit(junit) if junit is not None and junit.is_file() else None
+    if junit is None or not junit.is_file():
+        absent.append(f"test results ({junit}): run `make test`")
+        junit = None
+    elif tested is not None and commit != "unknown" and tested != commit:
+        absent.append(
+            f"test results ({junit}): of commit {tested[:12]}, not this commit {commit[:12]}; run `make test`"
+        )
+        junit = None
+    else:
         shutil.copy2(junit, _target(out / "tests" / "junit.xml"))
         present.append("tests/junit.xml")
-    else:
-        absent.append(f"test results ({junit})")
-    return present, absent
+    present += copy_release_decisions(reports / "release", out, stack, absent)
+    return Copied(present, absent, junit)
+
+
+def awaiting_tests(results: Sequence[Any]) -> list[str]:
+    """Controls that are evidence missing because a test file they name has no result in this package: what a
+    test run of this commit (`make test`) would decide."""
+    return [
+        result.control.key
+        for result in results
+        if result.status.value == "evidence-missing" and any(record.status == "absent" for record in result.tests)
+    ]
 
 
 def _target(path: Path) -> Path:
@@ -202,11 +239,12 @@ def build_package(
     finished = dt.datetime.now(dt.UTC).replace(microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
 
+    git = git_state(REPO_ROOT)
     checkov = load_checkov(inputs.reports_dir, stack, plan_sha256(gate.graph))
-    present, absent = _copy_present(inputs, out, checkov)
+    copied = _copy_present(inputs, out, stack, checkov, str(git["commit"]))
+    present, absent = copied.present, copied.absent
     drills = load_drill_reports(inputs.reports_dir / "drills")
-    junit_path = inputs.reports_dir / "junit.xml"
-    tests = load_junit(junit_path, REPO_ROOT) if junit_path.is_file() else {}
+    tests = load_junit(copied.junit, REPO_ROOT) if copied.junit is not None else {}
     disabled = frozenset(
         policy.name
         for policy in policy_list
@@ -214,10 +252,16 @@ def build_package(
     )
     report("evidence: writing the control matrix")
     results = evaluate_controls(
-        catalog, gate, policy_list, drills=drills, tests=tests, disabled=disabled, checkov=checkov
+        catalog,
+        gate,
+        policy_list,
+        drills=drills,
+        tests=tests,
+        disabled=disabled,
+        checkov=checkov,
+        decisions=load_release_decisions(out, stack),
     )
     stamp = finished.isoformat().replace("+00:00", "Z")
-    git = git_state(REPO_ROOT)
     _write(out / "control-matrix.md", render_markdown(results, stack=stack, generated=stamp))
     _write(
         out / "control-matrix.html",
@@ -301,6 +345,11 @@ def build_package(
             "policy_config": str(policy_config_file) if policy_config_file else None,
         },
         "checkov": checkov.as_dict(),
+        "tests": {
+            "junit": "tests/junit.xml" if copied.junit is not None else None,
+            "commit": junit_commit(copied.junit) if copied.junit is not None else None,
+            "awaiting_a_test_run": awaiting_tests(results),
+        },
         "controls": counts,
         "inputs": {"present": present, "absent": absent},
         "warnings": warnings,
@@ -311,4 +360,4 @@ def build_package(
     return manifest
 
 
-__all__ = ["Inputs", "build_package", "git_state", "tool_versions"]
+__all__ = ["Copied", "Inputs", "awaiting_tests", "build_package", "git_state", "tool_versions"]

@@ -72,7 +72,12 @@ def _how(control: Control) -> str:
     if control.automated:
         counts = [
             f"{len(items)} {label}{'' if len(items) == 1 else 's'}"
-            for items, label in ((control.policies, "policy"), (control.tests, "test"), (control.drills, "drill"))
+            for items, label in (
+                (control.policies, "policy"),
+                (control.tests, "test"),
+                (control.drills, "drill"),
+                (control.decisions, "signed decision"),
+            )
             if items
         ]
         parts.append(f"Checked automatically by {', '.join(counts)} at every evidence run.")
@@ -109,6 +114,7 @@ def soa_rows(catalog: Catalog, root: Path = REPO_ROOT) -> list[SoaRow]:
             *(f"policy {name}" for name in control.policies),
             *(f"test {path}" for path in control.tests),
             *(f"drill {kind}" for kind in control.drills),
+            *(f"decision {kind}" for kind in control.decisions),
             *(f"document {link}" for link in control.documents),
             *((f"record {control.record}",) if control.record else ()),
         )

@@ -201,7 +201,8 @@ def test_build_with_a_ledger_needs_a_lasting_key_before_the_run(
     result = invoke("evidence", "--stack", "dev", "--out", tmp_path / "out", "--ledger", tmp_path / "ledger")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "error: --ledger: needs a lasting key (--signing-key FILE or TRUSTFABRIC_EVIDENCE_KEY), not an ephemeral one\n"
+        "error: --ledger: needs a lasting key (--kms-key-id ARN, --signing-key FILE or TRUSTFABRIC_EVIDENCE_KEY), "
+        "not an ephemeral one\n"
     )
     assert not (tmp_path / "out").exists()
 

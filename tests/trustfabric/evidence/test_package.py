@@ -128,7 +128,9 @@ def test_absent_inputs_are_listed_not_invented(dev_package: DevPackage) -> None:
         "absent": [
             f"no checkov results ({reports / 'checkov' / 'dev.json'})",
             f"drill reports ({reports / 'drills' / '*.json'})",
-            f"test results ({reports / 'junit.xml'})",
+            f"test results ({reports / 'junit.xml'}): run `make test`",
+            f"release decision ({reports / 'release' / 'decision-*.json'} for stack dev): "
+            "run `trustfabric release gate`",
         ],
     }
 
@@ -322,7 +324,10 @@ def test_present_inputs_are_copied_and_judged(tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["inputs"] == {
         "present": ["checkov/test.json", "drills/restore.json", "tests/junit.xml"],
-        "absent": [],
+        "absent": [
+            f"release decision ({reports / 'release' / 'decision-*.json'} for stack test): "
+            "run `trustfabric release gate`"
+        ],
     }
     matrix = _matrix(out)
     assert matrix["SOC2 A1.2"]["status"] == "fail"
