@@ -297,14 +297,18 @@ def _batched_quiescence() -> Iterator[None]:
 
     real = sdk_stack.asyncio
     sdk_stack.asyncio = _QuiescenceAsyncio()  # type: ignore[assignment]
-    # A run allocates millions of short-lived objects (Outputs, tasks, protobufs) that mostly live until the
-    # end; the default young-generation threshold (700) makes the collector rescan them thousands of times.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+    # A run allocates millions of objects (Outputs, tasks, protobufs) that mostly live until the end and
+    # reference one another, so every cyclic collection during the run costs more the larger the program: even
+    # with a young-generation threshold of 100,000 the collector's share grew from 8% of the run at 3,000
+    # resources to 19% at 12,000 (the per-resource cost grew with size). The run makes little cyclic garbage
+    # (peak memory within 4% with the collector off), so the collector is off for the run and back on after it.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        if was_enabled:
+            gc.enable()
         sdk_stack.asyncio = real
 
 
