@@ -40,8 +40,8 @@ class GovernanceOutputs:
     tenant_bucket_names: Sequence[pulumi.Output[str]]
     """The tenants' data buckets: Macie scans them."""
     backup_arns: Sequence[pulumi.Output[str]]
-    """The erasure ledger (or its replica) and the tenants' data and access-log buckets: backed up with the
-    records tier, selected by ARN."""
+    """The erasure ledger (or its replica) and the tenants' access-log buckets: backed up with the records tier,
+    selected by ARN (the tenants' data buckets have their own backup under the tenant's key)."""
 
 
 def _data_key(ctx: CellContext, security: SecurityOutputs) -> pulumi.Output[str]:
@@ -74,6 +74,7 @@ def declare_data(ctx: CellContext, security: SecurityOutputs) -> GovernanceOutpu
         )
         backup.append(ledger.table_arn)
 
+    paired = settings.stack == PRIMARY_STACK or settings.is_standby_footprint
     names: list[pulumi.Output[str]] = []
     for tenant in settings.tenants:
         if tenant.jurisdiction != cell.code:
@@ -91,11 +92,16 @@ def declare_data(ctx: CellContext, security: SecurityOutputs) -> GovernanceOutpu
                 admin_role_arns=(security.key_admin_role_arn,),
                 user_role_arns=(security.deploy_role_arn,),
                 deletion_window_in_days=settings.kms_deletion_window_days,
+                backup_copy_to_region=cell.paired_region if paired else None,
+                enable_backup_vault_lock=paired,
+                permissions_boundary_arn=security.permission_boundary_arn,
             ),
             opts=ctx.opts,
         )
         names.append(data.bucket_name)
-        backup += [data.bucket_arn, data.log_bucket_arn]
+        # The tenant's bucket is backed up by its own plan into a vault under its own key (TenantData); its
+        # access logs (SSE-S3, ADR 0006) go with the records tier.
+        backup.append(data.log_bucket_arn)
     return GovernanceOutputs(tenant_bucket_names=names, backup_arns=backup)
 
 

@@ -17,9 +17,13 @@ One `TenantData` per enterprise tenant and stack declares, in the tenant's cell 
   (`domain.retention`), TLS only, access logs. Tagged `tenant` and `data-class: statutory-record`; the policy
   `aws-s3-tenant-bucket-encrypted-with-tenant-key` checks it is encrypted with its own tenant's key.
 
-Revoking: the custodian runs `aws kms disable-key --key-id <arn>` from its own account (runbooks in
-docs/adr/0013-client-controlled-keys.md). Our roles then fail every read; backups of the bucket are encrypted
-with the backup vault's key and age out within their retention (the ADR says why that is accepted).
+- the bucket's backup (`components/governance/tenant_backup.py`): a vault encrypted with the tenant key, the
+  records tier's plan copying to the tenant's vault in the paired region, and a role AWS Backup assumes, which the
+  key policy lets use the key.
+
+Revoking: the custodian runs `aws kms disable-key --key-id <arn>` from its own account
+(runbooks/tenant-key-revocation.md). Our roles then fail every read, and the recovery points, encrypted with the
+same key, can no longer be restored or copied.
 
 Usage::
 
@@ -45,6 +49,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.documents import policy_document
+from components.governance.tenant_backup import TenantBackup, TenantBackupArgs, tenant_backup_role
 from components.security.kms_policy import USE_ACTIONS, key_admin_statements
 from components.storage.bucket_policies import tls_only_statement
 from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
@@ -121,6 +126,12 @@ class TenantDataArgs:
     """Waiting period before a scheduled key deletion: 7..30 days (default the maximum)."""
     access_log_retention_days: int = 400
     """Days the bucket's server access logs are kept: 365..3653."""
+    backup_copy_to_region: str | None = None
+    """Paired region whose tenant vault receives a copy of every recovery point; None: no copies (dev)."""
+    enable_backup_vault_lock: bool = True
+    """Lock the tenant's backup vault in compliance mode (production)."""
+    permissions_boundary_arn: pulumi.Input[str] | None = None
+    """Permission boundary of the tenant's backup role (the cell's boundary)."""
 
 
 def validate_args(args: TenantDataArgs) -> None:
@@ -164,9 +175,12 @@ def tenant_key_policy(
     key_origin: str,
     admin_role_arns: Sequence[str],
     user_role_arns: Sequence[str],
+    backup_region: str | None = None,
 ) -> str:
     """The tenant key's policy: key-admin administers, our data roles use (in our account only), the tenant's
     custodian revokes; only the custodian may re-enable the key (or import material), so a revocation sticks.
+    With `backup_region`, our roles may also let AWS Backup hold grants on the key there (a vault under the
+    tenant's key, `components/governance/tenant_backup.py`).
 
     The custodian's account is never ours (`stacks/settings_tenants.py` refuses it), and the deny of
     `kms:EnableKey` reaches key-admin too: once the tenant has disabled the key, nothing of ours enables it.
@@ -188,6 +202,23 @@ def tenant_key_policy(
                 "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
             }
         )
+        if backup_region is not None:
+            statements.append(
+                {
+                    "Sid": "BackupVaultGrants",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": list(user_role_arns)},
+                    "Action": "kms:CreateGrant",
+                    "Resource": "*",
+                    "Condition": {
+                        "Bool": {"kms:GrantIsForAWSResource": "true"},
+                        "StringEquals": {
+                            "kms:CallerAccount": account_id,
+                            "kms:ViaService": f"backup.{backup_region}.amazonaws.com",
+                        },
+                    },
+                }
+            )
     custodian_actions = list(REVOKE_ACTIONS) + list(CUSTODIAN_ONLY_ACTIONS)
     custodian_only = list(CUSTODIAN_ONLY_ACTIONS)
     if key_origin == "imported":
@@ -257,14 +288,30 @@ class TenantData(pulumi.ComponentResource):
         key_options = pulumi.ResourceOptions(parent=self, ignore_changes=["isEnabled", "enabled"])
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         admin_count = len(args.admin_role_arns)
+        # Declared before the key: the key policy lets AWS Backup's role for this tenant use the key.
+        backup_role = tenant_backup_role(
+            name,
+            deployment=args.deployment,
+            tenant_id=args.tenant_id,
+            region=args.region,
+            jurisdiction=args.jurisdiction,
+            permissions_boundary_arn=args.permissions_boundary_arn,
+            parent=self,
+        )
+        user_role_arns = (*args.user_role_arns, backup_role.arn)
 
         def render(values: list[str]) -> str:
             account, principals = values[0], values[1:]
             return tenant_key_policy(
-                account, args.custodian_arn, args.key_origin, principals[:admin_count], principals[admin_count:]
+                account,
+                args.custodian_arn,
+                args.key_origin,
+                principals[:admin_count],
+                principals[admin_count:],
+                backup_region=args.region,
             )
 
-        policy = pulumi.Output.all(account_id, *args.admin_role_arns, *args.user_role_arns).apply(render)
+        policy = pulumi.Output.all(account_id, *args.admin_role_arns, *user_role_arns).apply(render)
         key_tags = {TENANT_TAG: args.tenant_id, TENANT_ACCOUNT_TAG: custodian_account(args.custodian_arn)}
         description = f"Tenant {args.tenant_id} data key ({args.jurisdiction}, {args.region}, {args.key_origin})"
         key: aws.kms.Key | aws.kms.ExternalKey
@@ -337,6 +384,21 @@ class TenantData(pulumi.ComponentResource):
             parent=self,
             years=JURISDICTIONS[args.jurisdiction].retention_years,
             tags={TENANT_TAG: args.tenant_id, DATA_CLASS_TAG: DATA_CLASS},
+        )
+        TenantBackup(
+            f"{name}-backup",
+            TenantBackupArgs(
+                deployment=args.deployment,
+                jurisdiction=args.jurisdiction,
+                region=args.region,
+                tenant_id=args.tenant_id,
+                kms_key_arn=key.arn,
+                role_arn=backup_role.arn,
+                store_arns=(records.bucket.arn,),
+                copy_to_region=args.backup_copy_to_region,
+                enable_vault_lock=args.enable_backup_vault_lock,
+            ),
+            opts=child,
         )
         self.key_arn = key.arn
         self.bucket_name = records.bucket.bucket

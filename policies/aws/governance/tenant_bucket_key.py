@@ -15,7 +15,6 @@ shown to be the tenant's) is a violation; so is a configuration not known during
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from pulumi_policy import StackValidationArgs
@@ -25,9 +24,8 @@ from policies.lib.facts import JURISDICTIONS
 from policies.lib.props import as_list, region_of, unknown_itself
 from policies.lib.s3 import BUCKET_TYPES, BucketTargets
 from policies.lib.tags import UNKNOWN_TAG, jurisdiction_of, tag_value
+from policies.lib.tenancy import TENANT_TAG, stack_keys
 
-TENANT_TAG = "tenant"
-KEY_TYPES = ("aws:kms/key:Key", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaKey:ReplicaKey")
 CONFIGURATION_TYPES = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
@@ -49,20 +47,6 @@ META = PolicyMeta(
         "declared in a region of the tenant's jurisdiction."
     ),
 )
-
-
-def _tenant_keys(resources: Sequence[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The stack's KMS keys by URN and by literal `arn` (when the resource carries one)."""
-    by_urn: dict[str, Any] = {}
-    by_arn: dict[str, Any] = {}
-    for resource in resources:
-        if resource.resource_type not in KEY_TYPES:
-            continue
-        by_urn[resource.urn] = resource
-        arn = get(resource.props, "arn")
-        if isinstance(arn, str) and arn:
-            by_arn[arn] = resource
-    return by_urn, by_arn
 
 
 def _problem(
@@ -118,7 +102,7 @@ def _problem(
 
 
 def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    keys_by_urn, keys_by_arn = _tenant_keys(args.resources)
+    keys_by_urn, keys_by_arn = stack_keys(args.resources)
     configurations = BucketTargets([r for r in args.resources if r.resource_type in CONFIGURATION_TYPES])
     for bucket in args.resources:
         if bucket.resource_type not in BUCKET_TYPES:

@@ -82,7 +82,16 @@ def test_the_key_policy_lets_the_tenant_revoke_and_only_the_tenant_reenable(grap
     assert statements["OnlyTenantCustodianReenables"]["Condition"] == {
         "ArnNotEquals": {"aws:PrincipalArn": [CUSTODIAN]}
     }
-    assert statements["KeyUseByDataRoles"]["Principal"] == {"AWS": ["arn:aws:iam::123456789012:role/deploy"]}
+    users = [
+        "arn:aws:iam::123456789012:role/deploy",
+        "arn:aws:iam::123456789012:role/trustfabric-prod-t-globex-eu-central-1-backup",
+    ]
+    assert statements["KeyUseByDataRoles"]["Principal"] == {"AWS": users}
+    assert statements["BackupVaultGrants"]["Principal"] == {"AWS": users}
+    assert statements["BackupVaultGrants"]["Action"] == "kms:CreateGrant"
+    assert statements["BackupVaultGrants"]["Condition"]["StringEquals"]["kms:ViaService"] == (
+        "backup.eu-central-1.amazonaws.com"
+    )
     assert "kms:Encrypt" not in statements["KeyAdministration"]["Action"]
 
 
@@ -108,8 +117,10 @@ def test_the_bucket_is_encrypted_with_the_tenant_key_only_and_locked_for_the_sta
 
 
 def test_children_are_parented_to_the_component(graph):
-    components = [r for r in graph if r.type == "trustfabric:governance:TenantData"]
-    assert len(components) == 3
+    components = [
+        r for r in graph if r.type in ("trustfabric:governance:TenantData", "trustfabric:governance:TenantBackup")
+    ]
+    assert len(components) == 6
     urns = {c.urn for c in components}
     for resource in graph.custom_resources:
         if resource.type.startswith("pulumi:providers:"):

@@ -9,6 +9,7 @@ from tests.stacks.mutations.model import Mutation
 
 BUCKET = "aws:s3/bucket:Bucket"
 UNDECLARED_KEY = "arn:aws:kms:eu-west-2:123456789012:key/0f000000-0000-4000-8000-000000000000"
+EU_CELL_KEY = "arn:aws:kms:eu-central-1:123456789012:key/0e000000-0000-4000-8000-000000000000"
 
 
 def without_sticky_revocation(document: dict[str, Any]) -> dict[str, Any]:
@@ -57,6 +58,16 @@ MUTATIONS: tuple[Mutation, ...] = (
             ["s3_job_definition", "bucket_definitions", 0, "buckets"],
             ["trustfabric-prod-eu-records-eu-central-1-123456789012"],
         ),
+        flagged=(BUCKET, "eu-tenant-northwind-bucket"),
+    ),
+    Mutation(
+        policy="aws-backup-tenant-store-tenant-key",
+        stack="prod",
+        type="aws:backup/vault:Vault",
+        name="eu-tenant-northwind-backup-vault",
+        change="encrypt the EU tenant's backup vault with a key that is not the tenant's",
+        expect=f"encrypted with {EU_CELL_KEY}, no key this stack declares for the tenant",
+        edit=set_at(["kms_key_arn"], EU_CELL_KEY),
         flagged=(BUCKET, "eu-tenant-northwind-bucket"),
     ),
 )

@@ -15,6 +15,13 @@ ADMINISTRATOR = "arn:aws:iam::aws:policy/AdministratorAccess"
 CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 CA = "aws:acmpca/certificateAuthority:CertificateAuthority"
 NAMESPACE = "kubernetes:core/v1:Namespace"
+CERTIFICATE = "aws:acmpca/certificate:Certificate"
+RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def _week_long_workload_certificates(values: dict[str, Any]) -> dict[str, Any]:
+    app = values["app"]
+    return {**values, "app": {**app, "server": {**app["server"], "maxCertificateDuration": "168h"}}}
 
 
 def _without_injection(metadata: dict[str, Any]) -> dict[str, Any]:
@@ -77,5 +84,23 @@ MUTATIONS: tuple[Mutation, ...] = (
         change="take the CA cell's ledger namespace out of the mesh (no sidecar injection)",
         expect="is not meshed",
         edit=update_at(["metadata"], _without_injection),
+    ),
+    Mutation(
+        policy="aws-acmpca-certificate-validity-bounded",
+        stack="dr",
+        type=CERTIFICATE,
+        name="us-mesh-ca-root",
+        change="issue the US mesh root certificate for twenty years",
+        expect="longer than 3653 days for a root CA certificate",
+        edit=set_at(["validity"], {"type": "YEARS", "value": "20"}),
+    ),
+    Mutation(
+        policy="kubernetes-mesh-workload-certificate-short-lived",
+        stack="dr",
+        type=RELEASE,
+        name="eu-mesh-istio-csr",
+        change="let the EU mesh sign workload certificates for a week",
+        expect="signs workload certificates for 168h",
+        edit=update_at(["values"], _week_long_workload_certificates),
     ),
 )
