@@ -1,0 +1,42 @@
+"""deploy.yml applies the on-call directory (`oncall/`, stack `pagerduty`) before prod, whose PagerDuty services
+read its `escalation_policy_id` output (docs/adr/0011-on-call-as-code.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.workflows.conftest import REPO_ROOT
+
+
+def up_step(job: dict) -> dict:
+    (step,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@")]
+    return step
+
+
+def test_the_directory_is_deployed_before_prod_and_dr(workflows):
+    jobs = workflows["deploy.yml"]["jobs"]
+    oncall = jobs["oncall"]
+    assert oncall["needs"] == ["release-gate"]
+    assert "oncall" in jobs["prod"]["needs"] and jobs["dr"]["needs"] == ["prod"]  # dr after prod, so after oncall
+    step = up_step(oncall)
+    assert step["with"]["command"] == "up"
+    assert (step["with"]["work-dir"], step["with"]["stack-name"]) == ("oncall", "pagerduty")
+    # The stack exists in the repository, and the pack judges it as it judges the cloud stacks.
+    assert (REPO_ROOT / "oncall" / "Pulumi.pagerduty.yaml").is_file()
+    assert (Path(REPO_ROOT / "oncall") / step["with"]["policyPacks"]).resolve() == REPO_ROOT / "policies"
+    assert step["with"]["cloud-url"] == jobs["prod"]["steps"][-1]["with"]["cloud-url"]
+    assert step["with"]["pulumi-version"] == up_step(jobs["prod"])["with"]["pulumi-version"]
+    # Its token comes from its own environment; no cloud secret reaches it.
+    assert oncall["environment"] == "oncall"
+    assert step["env"] == {"PAGERDUTY_TOKEN": "${{ secrets.PAGERDUTY_TOKEN }}"}
+
+
+def test_prod_reads_the_stack_the_job_deploys(stack_graph):
+    """The directory stack prod's services read is the project and stack the job applies."""
+    project = yaml.safe_load((REPO_ROOT / "oncall" / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]
+    (reference,) = [
+        r for r in stack_graph("prod").of_type("pulumi:pulumi:StackReference") if r.name == "oncall-directory"
+    ]
+    assert reference.props["name"].split("/")[-2:] == [project, "pagerduty"]
