@@ -18,11 +18,14 @@ import pulumi_kubernetes as k8s
 from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
+from components.observability.vault_secret_sync import VaultSecretSync, VaultSecretSyncArgs
+from slogen.alertmanager import ROUTING_KEYS_SECRET
 from slogen.datadog import DatadogDefinition
 from slogen.documents import SloDocuments, generate
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
-from stacks.security import SecurityOutputs
+from stacks.oncall import ROUTING_KEYS_PATH
+from stacks.security import ROUTING_KEYS_SYNC, SecurityOutputs, vault_namespace
 from stacks.settings import deployment
 
 SLO_DIR = Path(__file__).resolve().parents[1] / "slos"
@@ -94,7 +97,8 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         f"{ctx.name}_log_domain",
         {"endpoint": log_domain.endpoint, "region": ctx.cell.region, "bootstrap_requests": log_domain.bootstrap},
     )
-    TelemetryStack(
+    kubernetes = kubernetes_provider(ctx)
+    telemetry = TelemetryStack(
         f"{ctx.name}-telemetry",
         TelemetryArgs(
             jurisdiction=ctx.cell.code,
@@ -106,7 +110,24 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
             rule_groups=slos.rule_files,
             dashboards=slos.dashboards,
         ),
-        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes_provider(ctx)),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes),
+    )
+    # Alertmanager's PagerDuty routing keys: written into Vault by the on-call layer, synced into the Secret it mounts.
+    VaultSecretSync(
+        f"{ctx.name}-pagerduty-routing-keys",
+        VaultSecretSyncArgs(
+            jurisdiction=ctx.cell.code,
+            data_classification=ctx.cell.data_classification,
+            owner=ctx.settings.owner,
+            vault_address=ctx.settings.vault.address,
+            vault_namespace=vault_namespace(ctx.settings, ctx.name),
+            role=ROUTING_KEYS_SYNC.name,
+            service_account=ROUTING_KEYS_SYNC.service_account,
+            namespace=ROUTING_KEYS_SYNC.namespace,
+            path=ROUTING_KEYS_PATH,
+            secret_name=ROUTING_KEYS_SECRET,
+        ),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes, depends_on=[telemetry]),
     )
     if ctx.cell is ctx.settings.cells[0]:
         declare_datadog(ctx, slos.datadog)
