@@ -3,10 +3,12 @@ read its `escalation_policy_id` output (docs/adr/0011-on-call-as-code.md)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
 
+from stacks.settings import parse_settings
 from tests.workflows.conftest import REPO_ROOT
 
 
@@ -33,10 +35,12 @@ def test_the_directory_is_deployed_before_prod_and_dr(workflows):
     assert step["env"] == {"PAGERDUTY_TOKEN": "${{ secrets.PAGERDUTY_TOKEN }}"}
 
 
-def test_prod_reads_the_stack_the_job_deploys(stack_graph):
-    """The directory stack prod's services read is the project and stack the job applies."""
+def test_prod_and_dr_read_the_stack_the_job_deploys():
+    """The directory stack the cloud stacks' services read is the project and stack the job applies."""
     project = yaml.safe_load((REPO_ROOT / "oncall" / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]
-    (reference,) = [
-        r for r in stack_graph("prod").of_type("pulumi:pulumi:StackReference") if r.name == "oncall-directory"
-    ]
-    assert reference.props["name"].split("/")[-2:] == [project, "pagerduty"]
+    for stack in ("prod", "dr"):
+        config = yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
+        values = {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+        values = {key: value for key, value in values.items() if key.startswith("trust-fabric:")}
+        settings = parse_settings(values, project="trust-fabric", stack=stack, source=f"Pulumi.{stack}.yaml")
+        assert settings.oncall.directory_stack.split("/")[-2:] == [project, "pagerduty"], stack
