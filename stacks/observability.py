@@ -20,13 +20,13 @@ from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
 from components.observability.vault_secret_sync import VaultSecretSync, VaultSecretSyncArgs
 from slogen.alertmanager import ROUTING_KEYS_SECRET
-from slogen.datadog import DatadogDefinition
+from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
 from stacks.oncall import ROUTING_KEYS_PATH
 from stacks.security import ROUTING_KEYS_SYNC, SecurityOutputs, vault_namespace
-from stacks.settings import deployment
+from stacks.settings import PRIMARY_STACK, deployment
 
 SLO_DIR = Path(__file__).resolve().parents[1] / "slos"
 
@@ -47,8 +47,21 @@ def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
     )
 
 
-def declare_datadog(ctx: CellContext, definitions: Mapping[str, DatadogDefinition]) -> None:
-    """Datadog is one SaaS account for the whole stack: declared once, with its own provider."""
+DATADOG_PAGERDUTY_KEYS = {"sev1": "sev1", "sev2": "business-hours"}
+"""Severity of a Datadog monitor -> the routing key (`OnCallServices.routing_keys`) its `@pagerduty-...` handle uses."""
+
+
+def declare_datadog(
+    ctx: CellContext,
+    definitions: Mapping[str, DatadogDefinition],
+    routing_keys: Mapping[str, pulumi.Input[str]] | None = None,
+) -> None:
+    """Datadog is one SaaS account for the whole stack: declared once, with its own provider.
+
+    With `routing_keys` (prod only: the account's service objects are shared, and prod's services page), the
+    PagerDuty service objects the monitors' `@pagerduty-<service>` handles name, keyed from the declared
+    integrations, instead of typing the keys into the tile. Installing the PagerDuty tile itself (once per
+    account) is the one step the provider cannot do (runbooks/pagerduty-routing-keys.md)."""
     import pulumi_datadog as datadog
 
     from components.observability.datadog_slos import DatadogSlos, DatadogSlosArgs
@@ -62,9 +75,26 @@ def declare_datadog(ctx: CellContext, definitions: Mapping[str, DatadogDefinitio
         DatadogSlosArgs(definitions=definitions, environment=ctx.settings.stack),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
     )
+    if routing_keys is None:
+        return
+    for severity, key in DATADOG_PAGERDUTY_KEYS.items():
+        datadog.pagerduty.ServiceObject(
+            f"datadog-pagerduty-{key}",
+            service_name=DATADOG_NOTIFY[severity].removeprefix("@pagerduty-"),
+            service_key=pulumi.Output.secret(routing_keys[key]),
+            opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+        )
 
 
-def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs, slos: SloDocuments) -> None:
+def declare(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    network: NetworkOutputs,
+    slos: SloDocuments,
+    routing_keys: Mapping[str, pulumi.Input[str]] | None = None,
+) -> None:
+    """`routing_keys`: the stack's PagerDuty routing keys (`OnCallServices.routing_keys`), for Datadog's service
+    objects; declared only by prod (see `declare_datadog`)."""
     collector = CollectorIdentity(
         f"{ctx.name}-collector",
         CollectorIdentityArgs(
@@ -130,4 +160,4 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes, depends_on=[telemetry]),
     )
     if ctx.cell is ctx.settings.cells[0]:
-        declare_datadog(ctx, slos.datadog)
+        declare_datadog(ctx, slos.datadog, routing_keys if ctx.settings.stack == PRIMARY_STACK else None)

@@ -10,6 +10,7 @@ import pytest
 
 from components.observability.vault_secret_sync import VaultSecretSyncArgs, validate_args
 from slogen.alertmanager import alertmanager_config
+from slogen.datadog import DATADOG_NOTIFY
 from tests.components.helpers import CELLS, dependency_names, only, refusal
 
 KV_SECRET = "vault:kv/secretV2:SecretV2"
@@ -125,3 +126,21 @@ def sync_args(**changes):
 def test_bad_arguments_are_refused_by_name(changes, message):
     assert refusal(lambda: validate_args(sync_args(**changes))).startswith(message)
     validate_args(sync_args())
+
+
+def test_datadogs_pagerduty_handles_are_declared_from_prods_integrations(prod, dr, dev):
+    """The monitors' `@pagerduty-<service>` handles (slogen.datadog) exist as service objects keyed from the declared
+    integrations: sev1 the platform service's Events API key, sev2 the business-hours service's."""
+    objects = {o.name: o for o in prod.of_type("datadog:pagerduty/serviceObject:ServiceObject")}
+    assert {o.props["serviceName"] for o in objects.values()} == {"trustfabric-sev1", "trustfabric-business-hours"}
+    assert {f"@pagerduty-{o.props['serviceName']}" for o in objects.values()} <= set(DATADOG_NOTIFY.values())
+    sev1 = objects["datadog-pagerduty-sev1"]
+    assert sev1.props["serviceName"] == DATADOG_NOTIFY["sev1"].removeprefix("@pagerduty-")
+    assert dependency_names(prod, sev1, "serviceKey") == ["oncall-platform-events"]
+    hours = objects["datadog-pagerduty-business-hours"]
+    assert hours.props["serviceName"] == DATADOG_NOTIFY["sev2"].removeprefix("@pagerduty-")
+    assert dependency_names(prod, hours, "serviceKey") == ["oncall-business-hours-events"]
+    assert not isinstance(sev1.props["serviceKey"], str)  # never a literal key
+    # One Datadog account: dr and dev declare no second object of the same name.
+    for graph in (dr, dev):
+        assert not graph.of_type("datadog:pagerduty/serviceObject:ServiceObject")
