@@ -35,6 +35,11 @@ RECEIVER_BUSINESS_HOURS = "pagerduty-business-hours"
 RECEIVER_TICKET = "ticket-webhook"
 
 
+ROUTING_KEYS_SECRET = "pagerduty-routing-keys"
+"""The Kubernetes Secret holding the PagerDuty routing keys, synced from the cell's Vault; the operator mounts each
+Secret Alertmanager lists at `<secrets_dir>/<secret name>/`, one file per key."""
+
+
 @dataclass(frozen=True)
 class AlertmanagerSettings:
     """Where the generated Alertmanager config finds its secrets and the ticket bridge."""
@@ -157,7 +162,7 @@ def _receivers(settings: AlertmanagerSettings) -> list[Receiver]:
             "name": RECEIVER_PAGE,
             "pagerduty_configs": [
                 {
-                    "routing_key_file": f"{settings.secrets_dir}/pagerduty-sev1-routing-key",
+                    "routing_key_file": f"{settings.secrets_dir}/{ROUTING_KEYS_SECRET}/pagerduty-sev1-routing-key",
                     "severity": "critical",
                     "send_resolved": True,
                     "links": [link],
@@ -168,7 +173,7 @@ def _receivers(settings: AlertmanagerSettings) -> list[Receiver]:
             "name": RECEIVER_BUSINESS_HOURS,
             "pagerduty_configs": [
                 {
-                    "routing_key_file": f"{settings.secrets_dir}/pagerduty-business-hours-routing-key",
+                    "routing_key_file": f"{settings.secrets_dir}/{ROUTING_KEYS_SECRET}/pagerduty-business-hours-routing-key",
                     "severity": "error",
                     "send_resolved": True,
                     "links": [link],

@@ -18,12 +18,15 @@ import pulumi_kubernetes as k8s
 from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
-from slogen.datadog import DatadogDefinition
+from components.observability.vault_secret_sync import VaultSecretSync, VaultSecretSyncArgs
+from slogen.alertmanager import ROUTING_KEYS_SECRET
+from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
-from stacks.security import SecurityOutputs
-from stacks.settings import deployment
+from stacks.oncall import ROUTING_KEYS_PATH
+from stacks.security import ROUTING_KEYS_SYNC, SecurityOutputs, vault_namespace
+from stacks.settings import PRIMARY_STACK, deployment
 
 SLO_DIR = Path(__file__).resolve().parents[1] / "slos"
 
@@ -44,8 +47,21 @@ def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
     )
 
 
-def declare_datadog(ctx: CellContext, definitions: Mapping[str, DatadogDefinition]) -> None:
-    """Datadog is one SaaS account for the whole stack: declared once, with its own provider."""
+DATADOG_PAGERDUTY_KEYS = {"sev1": "sev1", "sev2": "business-hours"}
+"""Severity of a Datadog monitor -> the routing key (`OnCallServices.routing_keys`) its `@pagerduty-...` handle uses."""
+
+
+def declare_datadog(
+    ctx: CellContext,
+    definitions: Mapping[str, DatadogDefinition],
+    routing_keys: Mapping[str, pulumi.Input[str]] | None = None,
+) -> None:
+    """Datadog is one SaaS account for the whole stack: declared once, with its own provider.
+
+    With `routing_keys` (prod only: the account's service objects are shared, and prod's services page), the
+    PagerDuty service objects the monitors' `@pagerduty-<service>` handles name, keyed from the declared
+    integrations, instead of typing the keys into the tile. Installing the PagerDuty tile itself (once per
+    account) is the one step the provider cannot do (runbooks/pagerduty-routing-keys.md)."""
     import pulumi_datadog as datadog
 
     from components.observability.datadog_slos import DatadogSlos, DatadogSlosArgs
@@ -59,9 +75,26 @@ def declare_datadog(ctx: CellContext, definitions: Mapping[str, DatadogDefinitio
         DatadogSlosArgs(definitions=definitions, environment=ctx.settings.stack),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
     )
+    if routing_keys is None:
+        return
+    for severity, key in DATADOG_PAGERDUTY_KEYS.items():
+        datadog.pagerduty.ServiceObject(
+            f"datadog-pagerduty-{key}",
+            service_name=DATADOG_NOTIFY[severity].removeprefix("@pagerduty-"),
+            service_key=pulumi.Output.secret(routing_keys[key]),
+            opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+        )
 
 
-def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs, slos: SloDocuments) -> None:
+def declare(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    network: NetworkOutputs,
+    slos: SloDocuments,
+    routing_keys: Mapping[str, pulumi.Input[str]] | None = None,
+) -> None:
+    """`routing_keys`: the stack's PagerDuty routing keys (`OnCallServices.routing_keys`), for Datadog's service
+    objects; declared only by prod (see `declare_datadog`)."""
     collector = CollectorIdentity(
         f"{ctx.name}-collector",
         CollectorIdentityArgs(
@@ -94,7 +127,8 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         f"{ctx.name}_log_domain",
         {"endpoint": log_domain.endpoint, "region": ctx.cell.region, "bootstrap_requests": log_domain.bootstrap},
     )
-    TelemetryStack(
+    kubernetes = kubernetes_provider(ctx)
+    telemetry = TelemetryStack(
         f"{ctx.name}-telemetry",
         TelemetryArgs(
             jurisdiction=ctx.cell.code,
@@ -106,7 +140,24 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
             rule_groups=slos.rule_files,
             dashboards=slos.dashboards,
         ),
-        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes_provider(ctx)),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes),
+    )
+    # Alertmanager's PagerDuty routing keys: written into Vault by the on-call layer, synced into the Secret it mounts.
+    VaultSecretSync(
+        f"{ctx.name}-pagerduty-routing-keys",
+        VaultSecretSyncArgs(
+            jurisdiction=ctx.cell.code,
+            data_classification=ctx.cell.data_classification,
+            owner=ctx.settings.owner,
+            vault_address=ctx.settings.vault.address,
+            vault_namespace=vault_namespace(ctx.settings, ctx.name),
+            role=ROUTING_KEYS_SYNC.name,
+            service_account=ROUTING_KEYS_SYNC.service_account,
+            namespace=ROUTING_KEYS_SYNC.namespace,
+            path=ROUTING_KEYS_PATH,
+            secret_name=ROUTING_KEYS_SECRET,
+        ),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes, depends_on=[telemetry]),
     )
     if ctx.cell is ctx.settings.cells[0]:
-        declare_datadog(ctx, slos.datadog)
+        declare_datadog(ctx, slos.datadog, routing_keys if ctx.settings.stack == PRIMARY_STACK else None)

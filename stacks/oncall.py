@@ -12,11 +12,23 @@ alert                            domain    stacks            runbook
 backup-job-failed                platform  every             runbooks/backup-job-failed.md
 secret-rotation-failed           security  every             runbooks/secret-rotation-failed.md
 config-delivery-failed           security  every (*)         runbooks/config-delivery-failed.md
+cloudtrail-s3-delivery-stopped   security  every (**)        runbooks/cloudtrail-delivery-failed.md
+cloudtrail-logs-delivery-stopped security  every (**)        runbooks/cloudtrail-delivery-failed.md
 ledger-table-replication-lag     ledger    prod (paired)     runbooks/ledger-replication-lag.md
 ledger-global-replication-lag    ledger    dr (standby)      runbooks/ledger-replication-lag.md
+records-replication-failed       platform  prod (paired)     runbooks/records-replication-failed.md
+records-replication-late         platform  prod (paired)     runbooks/records-replication-failed.md
+<service>-health-check-failed    platform  us-east-1 (***)   runbooks/route53-health-check-failed.md
+dnssec-internal-failure          security  us-east-1 (***)   runbooks/dnssec-failure.md
+dnssec-ksk-needs-action          security  us-east-1 (***)   runbooks/dnssec-failure.md
 ===============================  ========  ================  =================================================
 
 (*) only in the cell that owns its region's AWS Config recorder (dr has two cells in eu-west-1).
+(**) only in the cell that declares the stack's trail (its first cell).
+(***) Route53 publishes health-check and DNSSEC metrics only in us-east-1, and an alarm lives in its metric's
+region; only a cell whose own region is us-east-1 (prod's US cell, which also signs its zone) can alarm on
+them without putting a resource outside its jurisdiction's regions (`aws-governance-resource-region-in-
+jurisdiction`). The other cells' health checks fail over without a page (docs/adr/0011-on-call-as-code.md).
 
 The model pipelines' alert topic (`stacks/modelops.py`, when the cell serves models) is subscribed to the
 platform service.
@@ -30,6 +42,7 @@ per routing key file Alertmanager's `pagerduty-sev1` and `pagerduty-business-hou
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 import pulumi
@@ -38,10 +51,11 @@ import pulumi_vault as vault
 
 from components.oncall.cell_paging import CellPaging, CellPagingArgs, EventAlert, MetricAlert
 from components.oncall.services import OnCallServices, OnCallServicesArgs, SupportHours
-from domain.naming import cluster_identifier, ledger_table_name
+from components.resilience.failover_routing import ROUTE53_CONTROL_REGION
+from domain.naming import cloudtrail_log_group_name, cluster_identifier, ledger_table_name, trail_topic_name
 from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, alertmanager_config
 from stacks.context import CellContext
-from stacks.resilience import is_paired
+from stacks.resilience import ResilienceOutputs, is_paired
 from stacks.security import SecurityOutputs
 from stacks.settings import StackSettings, deployment
 
@@ -87,6 +101,129 @@ CONFIG_DELIVERY_FAILED = EventAlert(
 )
 """Declared by the cell that owns its region's Config recorder (`stacks/security.py`), so a failure pages once."""
 
+TRAIL_SILENCE_SECONDS = 900
+"""CloudTrail delivers a log file about every 5 minutes while the account acts: 15 silent minutes page."""
+RECORDS_REPLICATION_LATE_SECONDS = 900.0
+"""Replication time control's promise (15 minutes): an object later than that misses the records tier's RPO."""
+
+
+def trail_alarms(stack: str, cell: str) -> list[MetricAlert]:
+    """CloudTrail emits no event when it cannot deliver: the trail's two deliveries going silent is the signal.
+
+    S3: CloudTrail announces every log file it writes to the audit bucket on the trail's topic, so no message
+    published for 15 minutes means no log file delivered. CloudWatch Logs: no event arriving in the trail's log
+    group for 15 minutes. Missing data is breaching: silence is the failure.
+    """
+
+    def silent(name: str, description: str, namespace: str, metric: str, dimension: tuple[str, str]) -> MetricAlert:
+        return MetricAlert(
+            name=name,
+            domain="security",
+            runbook="runbooks/cloudtrail-delivery-failed.md",
+            description=description,
+            namespace=namespace,
+            metric_name=metric,
+            dimensions=dict([dimension]),
+            threshold=1.0,
+            statistic="Sum",
+            period_seconds=300,
+            evaluation_periods=TRAIL_SILENCE_SECONDS // 300,
+            comparison="LessThanThreshold",
+            treat_missing_data="breaching",
+        )
+
+    return [
+        silent(
+            "cloudtrail-s3-delivery-stopped",
+            "The stack's trail has announced no log file delivered to the audit bucket for 15 minutes",
+            "AWS/SNS",
+            "NumberOfMessagesPublished",
+            ("TopicName", trail_topic_name(stack)),
+        ),
+        silent(
+            "cloudtrail-logs-delivery-stopped",
+            "The stack's trail has delivered no event to its CloudWatch log group for 15 minutes",
+            "AWS/Logs",
+            "IncomingLogEvents",
+            ("LogGroupName", cloudtrail_log_group_name(stack, cell)),
+        ),
+    ]
+
+
+def records_replication_alarms(dimensions: Mapping[str, pulumi.Input[str]]) -> list[MetricAlert]:
+    """The records bucket's replication to the paired region: any failed operation, or objects later than RTC."""
+    return [
+        MetricAlert(
+            name="records-replication-failed",
+            domain="platform",
+            runbook="runbooks/records-replication-failed.md",
+            description="Objects of the records bucket failed to replicate to the paired region",
+            namespace="AWS/S3",
+            metric_name="OperationsFailedReplication",
+            dimensions=dimensions,
+            threshold=0.0,
+            statistic="Sum",
+            evaluation_periods=1,
+        ),
+        MetricAlert(
+            name="records-replication-late",
+            domain="platform",
+            runbook="runbooks/records-replication-failed.md",
+            description="The records bucket's replication to the paired region is later than 15 minutes",
+            namespace="AWS/S3",
+            metric_name="ReplicationLatency",
+            dimensions=dimensions,
+            threshold=RECORDS_REPLICATION_LATE_SECONDS,
+        ),
+    ]
+
+
+def route53_alarms(
+    health_check_ids: Mapping[str, pulumi.Input[str]], signed_zone_id: pulumi.Input[str] | None
+) -> list[MetricAlert]:
+    """Failover records' health checks (unhealthy for two minutes) and the signed zone's DNSSEC (any failure,
+    any key-signing key needing action: validating resolvers would answer SERVFAIL for the whole zone)."""
+    alarms = [
+        MetricAlert(
+            name=f"{service}-health-check-failed",
+            domain="platform",
+            runbook="runbooks/route53-health-check-failed.md",
+            description=f"Route53's health checkers find the {service} endpoint of the cell's region unhealthy",
+            namespace="AWS/Route53",
+            metric_name="HealthCheckStatus",
+            dimensions={"HealthCheckId": check_id},
+            threshold=1.0,
+            statistic="Minimum",
+            evaluation_periods=2,
+            comparison="LessThanThreshold",
+            treat_missing_data="breaching",
+        )
+        for service, check_id in sorted(health_check_ids.items())
+    ]
+    if signed_zone_id is not None:
+        for name, metric, what in (
+            ("dnssec-internal-failure", "DNSSECInternalFailure", "Route53 cannot sign the cell's zone (DNSSEC)"),
+            (
+                "dnssec-ksk-needs-action",
+                "DNSSECKeySigningKeysNeedingAction",
+                "A key-signing key of the cell's zone needs action (its KMS key disabled, deleted or not usable)",
+            ),
+        ):
+            alarms.append(
+                MetricAlert(
+                    name=name,
+                    domain="security",
+                    runbook="runbooks/dnssec-failure.md",
+                    description=what,
+                    namespace="AWS/Route53",
+                    metric_name=metric,
+                    dimensions={"HostedZoneId": signed_zone_id},
+                    threshold=0.0,
+                    evaluation_periods=1,
+                )
+            )
+    return alarms
+
 
 def directory_stack_name(settings: StackSettings) -> str:
     """`[org/]project/stack` of the directory, with this stack's organization when none is given."""
@@ -113,7 +250,9 @@ def declare_services(settings: StackSettings) -> OnCallServices:
     return services
 
 
-def cell_alerts(ctx: CellContext) -> tuple[tuple[EventAlert, ...], tuple[MetricAlert, ...]]:
+def cell_alerts(
+    ctx: CellContext, resilience: ResilienceOutputs
+) -> tuple[tuple[EventAlert, ...], tuple[MetricAlert, ...]]:
     """The rules and alarms of the cell (the table in the module docstring)."""
     settings, cell = ctx.settings, ctx.cell
     name = deployment(settings)
@@ -145,6 +284,12 @@ def cell_alerts(ctx: CellContext) -> tuple[tuple[EventAlert, ...], tuple[MetricA
                 threshold=REPLICATION_LAG_MILLISECONDS,
             )
         )
+    if resilience.records_replication is not None:
+        alarms.extend(records_replication_alarms(resilience.records_replication))
+    if settings.cells[0] == cell:  # the cell that declares the stack's trail (stacks/security.py)
+        alarms.extend(trail_alarms(settings.stack, ctx.name))
+    if cell.region == ROUTE53_CONTROL_REGION:
+        alarms.extend(route53_alarms(resilience.health_check_ids, resilience.signed_zone_id))
     rules = [BACKUP_FAILED, ROTATION_FAILED]
     if next(c for c in settings.cells if c.region == cell.region) == cell:
         rules.append(CONFIG_DELIVERY_FAILED)
@@ -181,11 +326,12 @@ def declare_cell(
     ctx: CellContext,
     security: SecurityOutputs,
     services: OnCallServices,
+    resilience: ResilienceOutputs,
     model_alert_topic_arn: pulumi.Output[str] | None = None,
     macie_findings_topic_arn: pulumi.Output[str] | None = None,
 ) -> CellPaging:
     settings = ctx.settings
-    rules, alarms = cell_alerts(ctx)
+    rules, alarms = cell_alerts(ctx, resilience)
     subscribed: dict[str, tuple[str, pulumi.Input[str]]] = {"security-alerts": ("security", security.alert_topic_arn)}
     if model_alert_topic_arn is not None:
         subscribed["model-alerts"] = (MODEL_ALERTS_DOMAIN, model_alert_topic_arn)

@@ -71,7 +71,7 @@ def declare_cell(
     governance_outputs = governance.declare_data(ctx, security_outputs)
     models = modelops.declare(ctx, security_outputs, network_outputs)
     datasets = quality.declare(ctx, security_outputs)
-    records_bucket_name = resilience.declare(
+    resilience_outputs = resilience.declare(
         ctx,
         security_outputs,
         network_outputs,
@@ -79,10 +79,12 @@ def declare_cell(
         [*models.log_bucket_arns, *datasets.log_bucket_arns, *governance_outputs.backup_arns],
         tier0_stores=identity_outputs.tier0_store_arns,
     )
-    macie_topic_arn = governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
-    observability.declare(ctx, security_outputs, network_outputs, slos)
+    macie_topic_arn = governance.declare_discovery(
+        ctx, security_outputs, resilience_outputs.records_bucket_name, governance_outputs
+    )
+    observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
-    oncall.declare_cell(ctx, security_outputs, services, models.alert_topic_arn, macie_topic_arn)
+    oncall.declare_cell(ctx, security_outputs, services, resilience_outputs, models.alert_topic_arn, macie_topic_arn)
 
 
 def main() -> None:

@@ -19,12 +19,14 @@ no replicas, no copies, no vault lock (compliance mode cannot be undone).
 
 Reads the security layer's keys, boundary and audit buckets (`SecurityOutputs`), and the cell's network
 (`NetworkOutputs`), where the ledger database lives. Exports `<cell>_zone_id` from the stack that owns the zone;
-later layers use nothing of it.
+later layers get `ResilienceOutputs` (the records bucket, its replication metrics, the health checks and the
+signed zone the on-call layer alarms on).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ import yaml
 from components.resilience.aurora import LedgerDatabase, LedgerDatabaseArgs
 from components.resilience.backup import CellBackup, CellBackupArgs
 from components.resilience.dynamodb import LedgerTable, LedgerTableArgs, table_arn
-from components.resilience.failover_routing import FailoverRouting, FailoverRoutingArgs
+from components.resilience.failover_routing import FailoverRouting, FailoverRoutingArgs, signs_and_logs_zone
 from components.resilience.records_bucket import RecordsBucket, RecordsBucketArgs, paired_key_arn
 from domain.strict_yaml import load_yaml
 from stacks.context import CellContext
@@ -47,6 +49,20 @@ PRODUCTION_STACKS = (PRIMARY_STACK, "dr")
 """Stacks whose vaults are locked in compliance mode (irreversible once the grace period ends)."""
 DOMAIN = "trustfabric.example.com"
 """Parent domain of the cells' public zones: `<cell>.trustfabric.example.com` (prod and dr share it)."""
+
+
+@dataclass(frozen=True)
+class ResilienceOutputs:
+    """What the resilience layer of a cell gives the layers declared after it (Macie, the on-call alarms)."""
+
+    records_bucket_name: pulumi.Output[str]
+    """The records bucket: Macie scans it."""
+    records_replication: Mapping[str, pulumi.Output[str]] | None
+    """Dimensions of the records bucket's S3 replication metrics, when it replicates to the paired region."""
+    health_check_ids: Mapping[str, pulumi.Output[str]]
+    """Service -> the Route53 health check of its failover record in this stack's region."""
+    signed_zone_id: pulumi.Output[str] | None
+    """The cell's zone when this cell signs it with DNSSEC (`FailoverRouting`), else None."""
 
 
 def is_paired(settings: StackSettings) -> bool:
@@ -95,11 +111,11 @@ def declare(
     records_stores: Sequence[pulumi.Input[str]] = (),
     records_logs: Sequence[pulumi.Input[str]] = (),
     tier0_stores: Sequence[pulumi.Input[str]] = (),
-) -> pulumi.Output[str]:
+) -> ResilienceOutputs:
     """`records_stores` (tagged with the records tier) and `records_logs` (untagged: access-log buckets, the erasure
     ledger, tenant buckets): stores other layers declared (the ModelOps stores, the golden dataset store, data
     governance) that the records tier backs up too; `tier0_stores`: those the tier0 plan covers by ARN (the access
-    requests table or its replica, `stacks/identity.py`). Returns the records bucket's name (Macie scans it)."""
+    requests table or its replica, `stacks/identity.py`)."""
     settings, cell = ctx.settings, ctx.cell
     key_arns = security.key_arns
     data_key = key_arns[data_key_purpose(cell.data_classification)]
@@ -209,4 +225,9 @@ def declare(
     routing = FailoverRouting(f"{ctx.name}-routing", routing_args, opts=ctx.opts)
     if not standby:
         pulumi.export(f"{ctx.name}_zone_id", routing.zone_id)
-    return records.bucket_name
+    return ResilienceOutputs(
+        records_bucket_name=records.bucket_name,
+        records_replication=records.replication_dimensions,
+        health_check_ids=routing.health_check_ids,
+        signed_zone_id=routing.zone_id if signs_and_logs_zone(routing_args) else None,
+    )

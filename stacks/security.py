@@ -36,10 +36,13 @@ from components.security.vault import CellVault, CellVaultArgs, VaultWorkload
 from stacks.context import CellContext
 from stacks.settings import PRIMARY_STACK, StackSettings
 
+ROUTING_KEYS_SYNC = VaultWorkload("observability", "observability", "pagerduty-routing-keys-sync")
+"""Syncs Alertmanager's PagerDuty routing keys (`kv/observability/...`) into the observability namespace."""
 WORKLOADS = (
     VaultWorkload("ledger", "ledger", "ledger-api"),
     VaultWorkload("ingest", "ingest", "ingest-worker"),
     VaultWorkload("assistant", "assistant", "assistant-api"),
+    ROUTING_KEYS_SYNC,
 )
 """Kubernetes workloads of a cell that read Vault."""
 

@@ -39,7 +39,7 @@ import yaml
 from components.observability.log_domain import write_alias
 from components.observability.redaction import collector_config
 from components.validation import require_choice, require_jurisdiction, require_range
-from slogen.alertmanager import AlertmanagerConfig
+from slogen.alertmanager import ROUTING_KEYS_SECRET, AlertmanagerConfig
 from slogen.grafana import Dashboard
 from slogen.prometheus import RuleFile
 from slogen.render import json_text, yaml_text
@@ -215,8 +215,8 @@ def kube_prometheus_values(args: TelemetryArgs, labels: Mapping[str, str]) -> Wi
             "alertmanagerSpec": {
                 "configSecret": "alertmanager-trustfabric",
                 "securityContext": HARDENED_POD,
-                # PagerDuty routing keys arrive as files from a secret synced out of Vault.
-                "secrets": ["pagerduty-routing-keys"],
+                # PagerDuty routing keys arrive as files from a secret synced out of Vault (VaultSecretSync).
+                "secrets": [ROUTING_KEYS_SECRET],
             }
         },
         "grafana": {

@@ -100,6 +100,11 @@ class RecordsBucketArgs:
     """Permission boundary of the replication role (the cell's boundary)."""
 
 
+def replication_rule_id(paired_region: str) -> str:
+    """The id of the replication rule to the paired region (a dimension of its S3 replication metrics)."""
+    return f"records-to-{paired_region}"
+
+
 def validate_args(args: RecordsBucketArgs) -> None:
     """Raise ValueError naming the bad argument and what is allowed."""
     require_jurisdiction("RecordsBucket", "jurisdiction", args.jurisdiction)
@@ -243,8 +248,12 @@ class RecordsBucket(pulumi.ComponentResource):
         )
         bucket, versioning, logs = records.bucket, records.versioning, records.log_bucket
 
+        self.replication_dimensions: dict[str, pulumi.Output[str]] | None = None
+        """The dimensions of the replication rule's S3 metrics (replication time control), when it replicates."""
         if args.replicate_to_region is not None and args.replica_kms_key_arn is not None:
-            self._replication(name, args, args.replica_kms_key_arn, bucket, versioning, account_id)
+            self.replication_dimensions = self._replication(
+                name, args, args.replica_kms_key_arn, bucket, versioning, account_id
+            )
 
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
@@ -265,7 +274,7 @@ class RecordsBucket(pulumi.ComponentResource):
         bucket: aws.s3.Bucket,
         versioning: aws.s3.BucketVersioning,
         account_id: pulumi.Output[str],
-    ) -> None:
+    ) -> dict[str, pulumi.Output[str]]:
         paired = str(args.replicate_to_region)
         destination = account_id.apply(lambda account: records_bucket_name(args.deployment, args.cell, paired, account))
         role = aws.iam.Role(
@@ -290,7 +299,7 @@ class RecordsBucket(pulumi.ComponentResource):
             role=role.arn,
             rules=[
                 aws.s3.BucketReplicationConfigRuleArgs(
-                    id=f"records-to-{paired}",
+                    id=replication_rule_id(paired),
                     status="Enabled",
                     priority=1,
                     filter=aws.s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
@@ -326,3 +335,8 @@ class RecordsBucket(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
+        return {
+            "SourceBucket": bucket.bucket,
+            "DestinationBucket": destination,
+            "RuleId": pulumi.Output.from_input(replication_rule_id(paired)),
+        }

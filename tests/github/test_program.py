@@ -71,14 +71,20 @@ def test_the_environments_are_the_ones_the_workflows_use():
     for path in (REPO_ROOT / ".github" / "workflows").glob("*.yml"):
         used |= {job["environment"] for job in load_workflow(path)["jobs"].values() if "environment" in job}
     declared = {entry["name"]: entry.get("reviewers", []) for entry in SETTINGS["trust-fabric-github:environments"]}
-    assert used == set(declared) == {"prod", "dr", "evidence", "drills"}
-    assert declared == {"prod": ["platform"], "dr": ["platform"], "drills": ["platform"], "evidence": []}
+    assert used == set(declared) == {"prod", "dr", "oncall", "evidence", "drills"}
+    assert declared == {
+        "prod": ["platform"],
+        "dr": ["platform"],
+        "oncall": ["platform"],
+        "drills": ["platform"],
+        "evidence": [],
+    }
 
 
 def test_preview_and_check_pass_under_the_offline_engine():
     preview = cli("preview", "--program", "github", "--stack", STACK)
     assert preview.returncode == 0, preview.stderr
-    assert preview.stdout.splitlines()[-1] == "9 resources of 4 types, 1 components, 0 providers, in 0 regions (-)"
+    assert preview.stdout.splitlines()[-1] == "10 resources of 4 types, 1 components, 0 providers, in 0 regions (-)"
     check = cli("check", "--program", "github", "--stack", STACK, "--format", "json")
     assert check.returncode == 0, check.stderr
     assert '"violations": []' in check.stdout
@@ -106,6 +112,7 @@ def test_the_program_declares_the_protection_teams_and_environments():
     assert environments == {
         "prod": [{"teams": ["platform"]}],
         "dr": [{"teams": ["platform"]}],
+        "oncall": [{"teams": ["platform"]}],
         "drills": [{"teams": ["platform"]}],
         "evidence": None,
     }

@@ -57,7 +57,8 @@ def run_step(step_id: str, tmp_path: Path, **env: str) -> subprocess.CompletedPr
 
 def test_prod_deploys_only_after_the_release_gate(workflows):
     deploy = workflows["deploy.yml"]
-    assert deploy["jobs"]["prod"]["needs"] == ["release-gate"]
+    assert deploy["jobs"]["oncall"]["needs"] == ["release-gate"]
+    assert deploy["jobs"]["prod"]["needs"] == ["release-gate", "oncall"]
     assert deploy["jobs"]["dr"]["needs"] == ["prod"]
     gate = job()
     assert "if" not in gate and all("continue-on-error" not in s for s in gate["steps"])

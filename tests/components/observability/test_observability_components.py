@@ -12,6 +12,7 @@ import yaml
 from components.observability.redaction import PII_PATTERNS, collector_config, redact
 from components.observability.telemetry import KUBE_PROMETHEUS_STACK_VERSION, TEMPO_VERSION, TelemetryArgs
 from components.observability.telemetry import validate_args as validate_telemetry
+from components.observability.vault_secret_sync import VAULT_SECRETS_OPERATOR_VERSION
 
 SAMPLES = [
     ("mail jane.doe+tax@example.co.uk today", "mail [REDACTED:email] today"),
@@ -81,9 +82,12 @@ def test_every_kubernetes_object_carries_the_tag_contract_as_labels(dev):
 
 
 def test_namespace_enforces_the_restricted_pod_security_standard(dev):
-    [namespace] = of_type(dev, "kubernetes:core/v1:Namespace")
-    labels = namespace.props["metadata"]["labels"]
-    assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    # The telemetry namespace, and the Vault Secrets Operator's (components/observability/vault_secret_sync.py).
+    namespaces = of_type(dev, "kubernetes:core/v1:Namespace")
+    assert sorted(n.props["metadata"]["name"] for n in namespaces) == ["observability", "vault-secrets-operator"]
+    for namespace in namespaces:
+        labels = namespace.props["metadata"]["labels"]
+        assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
 def test_collector_is_hardened(dev):
@@ -100,7 +104,11 @@ def test_collector_is_hardened(dev):
 
 def test_charts_are_pinned(dev):
     versions = {r.props["chart"]: r.props["version"] for r in of_type(dev, "kubernetes:helm.sh/v3:Release")}
-    assert versions == {"kube-prometheus-stack": KUBE_PROMETHEUS_STACK_VERSION, "tempo": TEMPO_VERSION}
+    assert versions == {
+        "kube-prometheus-stack": KUBE_PROMETHEUS_STACK_VERSION,
+        "tempo": TEMPO_VERSION,
+        "vault-secrets-operator": VAULT_SECRETS_OPERATOR_VERSION,
+    }
 
 
 @pytest.mark.parametrize(

@@ -31,8 +31,9 @@ def test_collector_image_is_pinned_by_digest_and_pulled_only_when_absent(dev):
 def test_collector_gets_no_kubernetes_api_token(dev):
     pod = one(dev, DEPLOYMENT).props["spec"]["template"]["spec"]
     assert pod["automountServiceAccountToken"] is False
-    account = one(dev, SERVICE_ACCOUNT)
-    assert account.props["metadata"]["name"] == pod["serviceAccountName"]
+    [account] = [
+        r for r in dev if r.type == SERVICE_ACCOUNT and r.props["metadata"]["name"] == pod["serviceAccountName"]
+    ]
     assert account.props["automountServiceAccountToken"] is False
 
 

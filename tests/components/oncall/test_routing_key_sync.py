@@ -1,0 +1,146 @@
+"""Routing keys reach the cluster: what the on-call layer writes into each cell's Vault is what the operator syncs
+into the Secret Alertmanager mounts, under a Vault role bound to the syncing service account only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+
+import pytest
+
+from components.observability.vault_secret_sync import VaultSecretSyncArgs, validate_args
+from slogen.alertmanager import alertmanager_config
+from slogen.datadog import DATADOG_NOTIFY
+from tests.components.helpers import CELLS, dependency_names, only, refusal
+
+KV_SECRET = "vault:kv/secretV2:SecretV2"
+STATIC = "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret"
+AUTH = "kubernetes:secrets.hashicorp.com/v1beta1:VaultAuth"
+CONNECTION = "kubernetes:secrets.hashicorp.com/v1beta1:VaultConnection"
+ROLE = "vault:kubernetes/authBackendRole:AuthBackendRole"
+POLICY = "vault:index/policy:Policy"
+RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def values_of(release) -> dict:
+    values = release.props["values"]
+    return json.loads(values) if isinstance(values, str) else values
+
+
+@pytest.mark.parametrize("stack", ["prod", "dr", "dev"])
+def test_each_cell_syncs_the_keys_the_oncall_layer_writes_into_the_secret_alertmanager_mounts(request, stack):
+    graph = request.getfixturevalue(stack)
+    for cell in CELLS if stack != "dev" else ("uk",):
+        written = only(graph, KV_SECRET, f"{cell}-paging-routing-keys")
+        mount = dependency_names(graph, written, "mount")
+        assert mount == [f"{cell}-vault-kv"]
+        kv_path = only(graph, "vault:index/mount:Mount", mount[0]).props["path"]
+        synced = only(graph, STATIC, f"{cell}-pagerduty-routing-keys-secret").props
+        spec = synced["spec"]
+        assert (spec["mount"], spec["type"], spec["path"]) == (kv_path, "kv-v2", written.props["name"])
+        assert spec["namespace"] == f"trustfabric/{cell}"
+        assert spec["destination"]["create"] is True and spec["destination"]["overwrite"] is False
+        secret_name = spec["destination"]["name"]
+        namespace = synced["metadata"]["namespace"]
+
+        # Alertmanager lists that Secret; the operator mounts it at /etc/alertmanager/secrets/<name>/<key>, and
+        # the generated config reads its routing keys exactly there.
+        chart = values_of(only(graph, RELEASE, f"{cell}-telemetry-kube-prometheus-stack"))
+        assert secret_name in chart["alertmanager"]["alertmanagerSpec"]["secrets"]
+        assert only(graph, RELEASE, f"{cell}-telemetry-kube-prometheus-stack").props["namespace"] == namespace
+        for receiver in alertmanager_config()["receivers"]:
+            for config in receiver.get("pagerduty_configs", []):
+                path = PurePosixPath(config["routing_key_file"])
+                assert path.parent == PurePosixPath("/etc/alertmanager/secrets") / secret_name
+
+        # The operator logs in as the service account the Vault role is bound to, for the role's audience.
+        auth = only(graph, AUTH, f"{cell}-pagerduty-routing-keys-auth").props
+        assert spec["vaultAuthRef"] == auth["metadata"]["name"]
+        assert auth["metadata"]["namespace"] == namespace
+        assert auth["spec"]["method"] == "kubernetes" and auth["spec"]["namespace"] == f"trustfabric/{cell}"
+        login = auth["spec"]["kubernetes"]
+        role = only(graph, ROLE, f"{cell}-vault-kubernetes-{login['role']}").props
+        assert role["roleName"] == login["role"]
+        assert role["boundServiceAccountNames"] == [login["serviceAccount"]]
+        assert role["boundServiceAccountNamespaces"] == [namespace]
+        assert login["audiences"] == [role["audience"]]
+        account = only(graph, "kubernetes:core/v1:ServiceAccount", f"{cell}-pagerduty-routing-keys-service-account")
+        assert account.props["metadata"]["name"] == login["serviceAccount"]
+        assert account.props["metadata"]["namespace"] == namespace
+        assert account.props["automountServiceAccountToken"] is False
+        # ... whose policy reads that path and nothing outside its prefix.
+        policy = only(graph, POLICY, f"{cell}-vault-policy-{login['role']}").props["policy"]
+        prefix = f"{kv_path}/data/{login['role']}/*"
+        assert f'path "{prefix}"' in policy and written.props["name"].startswith(f"{login['role']}/")
+        assert 'capabilities = ["read"]' in policy and "update" not in policy.split(prefix)[1].split("}")[0]
+
+        connection = only(graph, CONNECTION, f"{cell}-pagerduty-routing-keys-connection").props
+        assert auth["spec"]["vaultConnectionRef"] == connection["metadata"]["name"]
+        assert connection["spec"]["address"].startswith("https://") and connection["spec"]["skipTLSVerify"] is False
+
+
+def test_the_operator_is_installed_from_a_pinned_chart_without_a_default_connection(prod):
+    release = only(prod, RELEASE, "uk-pagerduty-routing-keys-operator")
+    assert release.props["chart"] == "vault-secrets-operator"
+    assert release.props["version"].count(".") == 2 and release.props["atomic"] is True
+    assert values_of(release)["defaultVaultConnection"] == {"enabled": False}
+    namespace = only(prod, "kubernetes:core/v1:Namespace", "uk-pagerduty-routing-keys-operator-namespace")
+    assert namespace.props["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+
+
+def sync_args(**changes):
+    values = {
+        "jurisdiction": "UK",
+        "data_classification": "restricted",
+        "owner": "platform",
+        "vault_address": "https://vault.example:8200",
+        "vault_namespace": "trustfabric/uk",
+        "role": "observability",
+        "service_account": "sync",
+        "namespace": "observability",
+        "path": "observability/pagerduty-routing-keys",
+        "secret_name": "pagerduty-routing-keys",
+        **changes,
+    }
+    return VaultSecretSyncArgs(**values)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"path": "ledger/db"},
+            "VaultSecretSync: path: 'ledger/db' is outside the role's KV prefix; allowed: observability/<name>",
+        ),
+        (
+            {"vault_address": "http://vault:8200"},
+            "VaultSecretSync: vault_address: 'http://vault:8200'; allowed: an https:// URL",
+        ),
+        (
+            {"service_account": "Sync_SA"},
+            "VaultSecretSync: service_account: 'Sync_SA' is not a Kubernetes name; allowed: [a-z0-9-]",
+        ),
+        ({"refresh_seconds": 5}, "VaultSecretSync: refresh_seconds"),
+    ],
+)
+def test_bad_arguments_are_refused_by_name(changes, message):
+    assert refusal(lambda: validate_args(sync_args(**changes))).startswith(message)
+    validate_args(sync_args())
+
+
+def test_datadogs_pagerduty_handles_are_declared_from_prods_integrations(prod, dr, dev):
+    """The monitors' `@pagerduty-<service>` handles (slogen.datadog) exist as service objects keyed from the declared
+    integrations: sev1 the platform service's Events API key, sev2 the business-hours service's."""
+    objects = {o.name: o for o in prod.of_type("datadog:pagerduty/serviceObject:ServiceObject")}
+    assert {o.props["serviceName"] for o in objects.values()} == {"trustfabric-sev1", "trustfabric-business-hours"}
+    assert {f"@pagerduty-{o.props['serviceName']}" for o in objects.values()} <= set(DATADOG_NOTIFY.values())
+    sev1 = objects["datadog-pagerduty-sev1"]
+    assert sev1.props["serviceName"] == DATADOG_NOTIFY["sev1"].removeprefix("@pagerduty-")
+    assert dependency_names(prod, sev1, "serviceKey") == ["oncall-platform-events"]
+    hours = objects["datadog-pagerduty-business-hours"]
+    assert hours.props["serviceName"] == DATADOG_NOTIFY["sev2"].removeprefix("@pagerduty-")
+    assert dependency_names(prod, hours, "serviceKey") == ["oncall-business-hours-events"]
+    assert not isinstance(sev1.props["serviceKey"], str)  # never a literal key
+    # One Datadog account: dr and dev declare no second object of the same name.
+    for graph in (dr, dev):
+        assert not graph.of_type("datadog:pagerduty/serviceObject:ServiceObject")
