@@ -41,7 +41,7 @@ from components.oncall.services import OnCallServices, OnCallServicesArgs, Suppo
 from domain.naming import cluster_identifier, ledger_table_name
 from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, alertmanager_config
 from stacks.context import CellContext
-from stacks.resilience import is_paired
+from stacks.key_users import is_paired
 from stacks.security import SecurityOutputs
 from stacks.settings import StackSettings, deployment
 
