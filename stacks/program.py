@@ -81,7 +81,7 @@ def declare_cell(
     )
     macie_topic_arn = governance.declare_discovery(ctx, security_outputs, records_bucket_name, governance_outputs)
     observability.declare(ctx, security_outputs, network_outputs, slos)
-    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan)
+    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn)
     oncall.declare_cell(ctx, security_outputs, services, models.alert_topic_arn, macie_topic_arn)
 
 

@@ -64,11 +64,11 @@ def store_log_name(deployment: str, cell: str, kind: str, region: str, account_i
     return f"{cell_prefix(deployment, cell)}-ml-{kind}-logs-{region}-{account_id}"
 
 
-
 def replication_role_name(deployment: str, cell: str, region: str) -> str:
     """The stores' replication role, e.g. `trustfabric-prod-uk-eu-west-2-ml-replication` (the key policies of the
     source and destination keys admit it by this name)."""
     return f"{cell_prefix(deployment, cell)}-{region}-ml-replication"
+
 
 @dataclass(frozen=True)
 class ModelStoresArgs:
