@@ -2,10 +2,15 @@
 
 Two passes, neither loading the dataset: the first validates, hashes and PII-scans every sample (in worker
 processes when there are many) and streams the index to a temporary file; the version id follows from the
-manifest. Only then is anything written: when `name@version` is already released with the same id the ingest is
-a no-op, with another id it is refused (exit 1: a released version is never overwritten). The second pass copies
-each file into the store (re-hashing it, so a file changed in between is caught), then the index, the manifest,
-and last the label that marks the version released.
+manifest. Only then is anything released: when `name@version` is already released with the same id the ingest is
+a no-op, with another id it is refused (exit 1: a released version is never overwritten). The second pass puts
+each file into the store, then the index, the manifest, and last the label that marks the version released.
+
+Into a local store the first pass also stages every file, read-only and named by its sha256, in a hidden
+`.incoming-*` directory of the store, in the same read that hashes it; the second pass hard-links the staged
+files into place (the bytes stored are the bytes hashed; nothing is read twice), and the staging directory is
+removed whatever happens. Into S3 the second pass uploads each file, re-hashing it, so a file changed between
+the passes is caught (bench/datasets.py measures the local path: 100,000 samples under 30 s).
 
 Usage::
 
@@ -44,7 +49,7 @@ from .model import (
     sha256_hex,
 )
 from .schema import DATASET_SCHEMAS
-from .source import read_dataset, sample_names, scan_chunk
+from .source import read_dataset, sample_names, scan_chunk, staged_path
 from .store import LocalStore, ReleasedVersionError, Store
 from .versions import label_for
 
@@ -89,21 +94,21 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def _scanned(directory: Path, names: list[str]) -> Iterator[IndexEntry]:
+def _scanned(directory: Path, names: list[str], staging: str | None) -> Iterator[IndexEntry]:
     """Index entries in name order, from a process pool when the dataset is large."""
     workers = _workers(len(names))
     if workers == 1:
         for chunk in _chunks(names, CHUNK_SAMPLES):
-            yield from scan_chunk(directory, chunk)
+            yield from scan_chunk(directory, chunk, staging)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        jobs = ((directory, chunk) for chunk in _chunks(names, CHUNK_SAMPLES))
+        jobs = ((directory, chunk, staging) for chunk in _chunks(names, CHUNK_SAMPLES))
         for entries in pool.imap(_scan_job, jobs):
             yield from entries
 
 
-def _scan_job(job: tuple[Path, list[str]]) -> list[IndexEntry]:
+def _scan_job(job: tuple[Path, list[str], str | None]) -> list[IndexEntry]:
     return scan_chunk(*job)
 
 
@@ -116,8 +121,10 @@ def _put_object(store: Store, directory: Path, relative: str, sha256: str) -> bo
     return store.put_file(object_key(sha256), directory / relative, sha256, verify_existing=False)
 
 
-def _write_objects(store: Store, directory: Path, files: list[tuple[str, str]]) -> int:
-    """Copy every (relative path, sha256) into the store; the number of objects written."""
+def _write_objects(store: Store, directory: Path, files: list[tuple[str, str]], staging: str | None) -> int:
+    """Put every (relative path, sha256) into the store; the number of objects written."""
+    if isinstance(store, LocalStore) and staging is not None:
+        return sum(store.adopt(object_key(sha256), staged_path(staging, sha256)) for _relative, sha256 in files)
     workers = _workers(len(files) // 2)
     if isinstance(store, LocalStore):
         if workers == 1:
@@ -174,6 +181,23 @@ def ingest(directory: Path, store: Store, *, progress: Callable[[str], None] = l
     dataset = read_dataset(directory)
     names = sample_names(directory)
     progress(f"checking {len(names)} samples")
+    staging = store.staging_directory() if isinstance(store, LocalStore) else None
+    try:
+        return _ingest(directory, store, dataset, names, staging, started, progress)
+    finally:
+        if isinstance(store, LocalStore) and staging is not None:
+            store.discard_staging(staging)
+
+
+def _ingest(
+    directory: Path,
+    store: Store,
+    dataset: dict[str, Any],
+    names: list[str],
+    staging: str | None,
+    started: float,
+    progress: Callable[[str], None],
+) -> IngestResult:
     with tempfile.TemporaryDirectory(prefix="tf-ingest-") as scratch:
         index_path = Path(scratch) / "samples.jsonl"
         digest = hashlib.sha256()
@@ -181,7 +205,7 @@ def ingest(directory: Path, store: Store, *, progress: Callable[[str], None] = l
 
         def entries() -> Iterator[IndexEntry]:
             with index_path.open("wb") as index:
-                for entry in _scanned(directory, names):
+                for entry in _scanned(directory, names, staging):
                     line = entry.line()
                     digest.update(line)
                     index.write(line)
@@ -207,7 +231,7 @@ def ingest(directory: Path, store: Store, *, progress: Callable[[str], None] = l
                 return IngestResult(manifest, False, 0, len(files), time.perf_counter() - started, store.url)
 
         progress(f"writing {len(files)} files to {store.url}")
-        written = _write_objects(store, directory, files)
+        written = _write_objects(store, directory, files, staging)
         store.put_file(index_key(manifest.version_id), index_path, index_sha256)
         store.put_bytes(manifest_key(manifest.version_id), manifest_bytes)
         label = {

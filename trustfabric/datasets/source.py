@@ -8,7 +8,9 @@ Layout::
 
 Each sample is checked against `sample.schema.json`, its id must be its directory's name, its directory holds
 exactly sample.json and the document, and no file may carry an unredacted personal datum (the telemetry
-redaction rules). Files are hashed in a stream; sample.json (at most 16 MiB) is the only file parsed.
+redaction rules). Files are hashed in a stream; sample.json (at most 16 MiB) is the only file parsed. With a
+`staging` directory (ingest into a local store), each file is written there, read-only and named by its sha256,
+in the same read that hashes and scans it: the bytes staged are the bytes hashed, and nothing is read twice.
 
 Usage::
 
@@ -88,28 +90,60 @@ def _read_sample_json(path: Path) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def _hash_and_scan(path: Path) -> tuple[str, int]:
-    """sha256 and size of a document, streamed, refusing one with an unredacted datum."""
+STAGED_SUFFIX = ".incoming-staged"
+"""Staged files are `<staging>/<sha256>.incoming-staged` (a local store's listing skips `.incoming-` names)."""
+
+
+def staged_path(staging: str, sha256: str) -> str:
+    return os.path.join(staging, sha256 + STAGED_SUFFIX)
+
+
+def _stage_bytes(staging: str, sha256: str, data: bytes) -> None:
+    """Write `data` (which hashes to `sha256`) into the staging directory, read-only; once per content."""
+    try:
+        descriptor = os.open(staged_path(staging, sha256), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o444)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "wb") as writer:
+        writer.write(data)
+
+
+def _hash_and_scan(path: Path, staging: str | None = None, part: str = "") -> tuple[str, int]:
+    """sha256 and size of a document, streamed, refusing one with an unredacted datum; staged when asked."""
     digest = hashlib.sha256()
     scanner = PiiScanner()
     size = 0
+    temporary = os.path.join(staging, part + STAGED_SUFFIX + ".part") if staging else None
     try:
         with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
-                scanner.feed(chunk)
-                size += len(chunk)
-                if scanner.finding is not None:
-                    raise _refuse_pii(str(path), scanner.finding.kind, scanner.finding.where)
+            writer = (
+                os.fdopen(os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o444), "wb") if temporary else None
+            )
+            try:
+                for chunk in iter(lambda: handle.read(CHUNK), b""):
+                    digest.update(chunk)
+                    scanner.feed(chunk)
+                    size += len(chunk)
+                    if scanner.finding is not None:
+                        raise _refuse_pii(str(path), scanner.finding.kind, scanner.finding.where)
+                    if writer is not None:
+                        writer.write(chunk)
+            finally:
+                if writer is not None:
+                    writer.close()
     except FileNotFoundError:
         raise TrustFabricError(f"{path}: missing; sample.json names it as the document") from None
     except OSError as error:
         raise TrustFabricError(f"{path}: cannot read: {error.strerror or error}") from None
-    return digest.hexdigest(), size
+    sha256 = digest.hexdigest()
+    if staging and temporary:
+        os.replace(temporary, staged_path(staging, sha256))  # the same content when the name is taken
+    return sha256, size
 
 
-def scan_sample(directory: Path, name: str) -> IndexEntry:
-    """Validate, hash and PII-scan one sample directory; its index entry."""
+def scan_sample(directory: Path, name: str, staging: str | None = None) -> IndexEntry:
+    """Validate, hash and PII-scan one sample directory; its index entry. With `staging`, its files are staged
+    there (see the module docstring)."""
     folder = directory / "samples" / name
     sample_path = folder / SAMPLE_FILE
     data, sample_sha = _read_sample_json(sample_path)
@@ -136,7 +170,9 @@ def scan_sample(directory: Path, name: str) -> IndexEntry:
             f"{folder / extra[0]}: not part of the sample; a sample directory holds {SAMPLE_FILE} and the "
             f"document it names ({document_name})"
         )
-    document_sha, document_size = _hash_and_scan(folder / document_name)
+    document_sha, document_size = _hash_and_scan(folder / document_name, staging, name)
+    if staging:
+        _stage_bytes(staging, sample_sha, data)
     return IndexEntry(
         id=name,
         jurisdiction=document["jurisdiction"],
@@ -148,6 +184,6 @@ def scan_sample(directory: Path, name: str) -> IndexEntry:
     )
 
 
-def scan_chunk(directory: Path, names: list[str]) -> list[IndexEntry]:
+def scan_chunk(directory: Path, names: list[str], staging: str | None = None) -> list[IndexEntry]:
     """`scan_sample` for a run of names (the unit of work of a worker process)."""
-    return [scan_sample(directory, name) for name in names]
+    return [scan_sample(directory, name, staging) for name in names]

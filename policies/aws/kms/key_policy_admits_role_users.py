@@ -151,8 +151,8 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
         for urn in referenced:
             target = by_urn.get(urn)
             if target is not None and urn not in keys:
-                for key in sorted(_keys_of(target, keys) | buckets.get(urn, set())):
-                    needed.setdefault(key, f"reaches {target.name}, which it encrypts")
+                for key_urn in sorted(_keys_of(target, keys) | buckets.get(urn, set())):
+                    needed.setdefault(key_urn, f"reaches {target.name}, which it encrypts")
         if not needed:
             continue
         role = _role_name(role_policy, by_urn)
