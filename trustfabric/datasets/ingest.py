@@ -121,11 +121,27 @@ def _put_object(store: Store, directory: Path, relative: str, sha256: str) -> bo
     return store.put_file(object_key(sha256), directory / relative, sha256, verify_existing=False)
 
 
+def _adopt_job(job: tuple[LocalStore, str, list[tuple[str, str]]]) -> int:
+    """Link each staged file into place (unless its object exists), then drop the staged name."""
+    store, staging, files = job
+    written = 0
+    for relative, sha256 in files:
+        _samples, sample_id, file_name = relative.split("/", 2)
+        staged = staged_path(staging, sample_id, file_name)
+        written += store.adopt(object_key(sha256), staged)
+        os.unlink(staged)
+    return written
+
+
 def _write_objects(store: Store, directory: Path, files: list[tuple[str, str]], staging: str | None) -> int:
     """Put every (relative path, sha256) into the store; the number of objects written."""
-    if isinstance(store, LocalStore) and staging is not None:
-        return sum(store.adopt(object_key(sha256), staged_path(staging, sha256)) for _relative, sha256 in files)
     workers = _workers(len(files) // 2)
+    if isinstance(store, LocalStore) and staging is not None:
+        jobs = ((store, staging, chunk) for chunk in _pairs_chunks(files, CHUNK_SAMPLES * 2))
+        if workers == 1:
+            return sum(map(_adopt_job, jobs))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return sum(pool.imap_unordered(_adopt_job, jobs))
     if isinstance(store, LocalStore):
         if workers == 1:
             return sum(_put_object(store, directory, relative, sha256) for relative, sha256 in files)

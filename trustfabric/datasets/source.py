@@ -9,8 +9,9 @@ Layout::
 Each sample is checked against `sample.schema.json`, its id must be its directory's name, its directory holds
 exactly sample.json and the document, and no file may carry an unredacted personal datum (the telemetry
 redaction rules). Files are hashed in a stream; sample.json (at most 16 MiB) is the only file parsed. With a
-`staging` directory (ingest into a local store), each file is written there, read-only and named by its sha256,
-in the same read that hashes and scans it: the bytes staged are the bytes hashed, and nothing is read twice.
+`staging` directory (ingest into a local store), each file is written there, read-only (`staged_path`: named by
+the sample id and file name), in the same read that hashes and scans it: the bytes staged are the bytes hashed,
+and nothing is read twice.
 
 Usage::
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import TrustFabricError
 from .model import DATASET_FILE, SAMPLE_FILE, IndexEntry
@@ -94,31 +95,25 @@ STAGED_SUFFIX = ".incoming-staged"
 """Staged files are `<staging>/<sha256>.incoming-staged` (a local store's listing skips `.incoming-` names)."""
 
 
-def staged_path(staging: str, sha256: str) -> str:
-    return os.path.join(staging, sha256 + STAGED_SUFFIX)
+def staged_path(staging: str, sample_id: str, file_name: str) -> str:
+    """Where a sample's file is staged: one name per (sample, file), known before its hash is (`+` appears in
+    neither a sample id nor a file name, so no two pairs share a name)."""
+    return os.path.join(staging, f"{sample_id}+{file_name}{STAGED_SUFFIX}")
 
 
-def _stage_bytes(staging: str, sha256: str, data: bytes) -> None:
-    """Write `data` (which hashes to `sha256`) into the staging directory, read-only; once per content."""
-    try:
-        descriptor = os.open(staged_path(staging, sha256), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o444)
-    except FileExistsError:
-        return
-    with os.fdopen(descriptor, "wb") as writer:
-        writer.write(data)
+def _stage_writer(staging: str, sample_id: str, file_name: str) -> BinaryIO:
+    descriptor = os.open(staged_path(staging, sample_id, file_name), os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o444)
+    return os.fdopen(descriptor, "wb")
 
 
-def _hash_and_scan(path: Path, staging: str | None = None, part: str = "") -> tuple[str, int]:
+def _hash_and_scan(path: Path, staging: str | None = None, sample_id: str = "") -> tuple[str, int]:
     """sha256 and size of a document, streamed, refusing one with an unredacted datum; staged when asked."""
     digest = hashlib.sha256()
     scanner = PiiScanner()
     size = 0
-    temporary = os.path.join(staging, part + STAGED_SUFFIX + ".part") if staging else None
     try:
         with path.open("rb") as handle:
-            writer = (
-                os.fdopen(os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o444), "wb") if temporary else None
-            )
+            writer = _stage_writer(staging, sample_id, path.name) if staging else None
             try:
                 for chunk in iter(lambda: handle.read(CHUNK), b""):
                     digest.update(chunk)
@@ -135,10 +130,7 @@ def _hash_and_scan(path: Path, staging: str | None = None, part: str = "") -> tu
         raise TrustFabricError(f"{path}: missing; sample.json names it as the document") from None
     except OSError as error:
         raise TrustFabricError(f"{path}: cannot read: {error.strerror or error}") from None
-    sha256 = digest.hexdigest()
-    if staging and temporary:
-        os.replace(temporary, staged_path(staging, sha256))  # the same content when the name is taken
-    return sha256, size
+    return digest.hexdigest(), size
 
 
 def scan_sample(directory: Path, name: str, staging: str | None = None) -> IndexEntry:
@@ -172,7 +164,8 @@ def scan_sample(directory: Path, name: str, staging: str | None = None) -> Index
         )
     document_sha, document_size = _hash_and_scan(folder / document_name, staging, name)
     if staging:
-        _stage_bytes(staging, sample_sha, data)
+        with _stage_writer(staging, name, SAMPLE_FILE) as writer:
+            writer.write(data)
     return IndexEntry(
         id=name,
         jurisdiction=document["jurisdiction"],
