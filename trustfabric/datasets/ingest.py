@@ -2,15 +2,10 @@
 
 Two passes, neither loading the dataset: the first validates, hashes and PII-scans every sample (in worker
 processes when there are many) and streams the index to a temporary file; the version id follows from the
-manifest. Only then is anything released: when `name@version` is already released with the same id the ingest is
-a no-op, with another id it is refused (exit 1: a released version is never overwritten). The second pass puts
-each file into the store, then the index, the manifest, and last the label that marks the version released.
-
-Into a local store the first pass also stages every file, read-only and named by its sha256, in a hidden
-`.incoming-*` directory of the store, in the same read that hashes it; the second pass hard-links the staged
-files into place (the bytes stored are the bytes hashed; nothing is read twice), and the staging directory is
-removed whatever happens. Into S3 the second pass uploads each file, re-hashing it, so a file changed between
-the passes is caught (bench/datasets.py measures the local path: 100,000 samples under 30 s).
+manifest. Only then is anything written: when `name@version` is already released with the same id the ingest is
+a no-op, with another id it is refused (exit 1: a released version is never overwritten). The second pass copies
+each file into the store (re-hashing it, so a file changed in between is caught), then the index, the manifest,
+and last the label that marks the version released.
 
 Usage::
 
@@ -49,7 +44,7 @@ from .model import (
     sha256_hex,
 )
 from .schema import DATASET_SCHEMAS
-from .source import read_dataset, sample_names, scan_chunk, staged_path
+from .source import read_dataset, sample_names, scan_chunk
 from .store import LocalStore, ReleasedVersionError, Store
 from .versions import label_for
 
@@ -94,21 +89,21 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def _scanned(directory: Path, names: list[str], staging: str | None) -> Iterator[IndexEntry]:
+def _scanned(directory: Path, names: list[str]) -> Iterator[IndexEntry]:
     """Index entries in name order, from a process pool when the dataset is large."""
     workers = _workers(len(names))
     if workers == 1:
         for chunk in _chunks(names, CHUNK_SAMPLES):
-            yield from scan_chunk(directory, chunk, staging)
+            yield from scan_chunk(directory, chunk)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        jobs = ((directory, chunk, staging) for chunk in _chunks(names, CHUNK_SAMPLES))
+        jobs = ((directory, chunk) for chunk in _chunks(names, CHUNK_SAMPLES))
         for entries in pool.imap(_scan_job, jobs):
             yield from entries
 
 
-def _scan_job(job: tuple[Path, list[str], str | None]) -> list[IndexEntry]:
+def _scan_job(job: tuple[Path, list[str]]) -> list[IndexEntry]:
     return scan_chunk(*job)
 
 
@@ -121,27 +116,9 @@ def _put_object(store: Store, directory: Path, relative: str, sha256: str) -> bo
     return store.put_file(object_key(sha256), directory / relative, sha256, verify_existing=False)
 
 
-def _adopt_job(job: tuple[LocalStore, str, list[tuple[str, str]]]) -> int:
-    """Link each staged file into place (unless its object exists), then drop the staged name."""
-    store, staging, files = job
-    written = 0
-    for relative, sha256 in files:
-        _samples, sample_id, file_name = relative.split("/", 2)
-        staged = staged_path(staging, sample_id, file_name)
-        written += store.adopt(object_key(sha256), staged)
-        os.unlink(staged)
-    return written
-
-
-def _write_objects(store: Store, directory: Path, files: list[tuple[str, str]], staging: str | None) -> int:
-    """Put every (relative path, sha256) into the store; the number of objects written."""
+def _write_objects(store: Store, directory: Path, files: list[tuple[str, str]]) -> int:
+    """Copy every (relative path, sha256) into the store; the number of objects written."""
     workers = _workers(len(files) // 2)
-    if isinstance(store, LocalStore) and staging is not None:
-        jobs = ((store, staging, chunk) for chunk in _pairs_chunks(files, CHUNK_SAMPLES * 2))
-        if workers == 1:
-            return sum(map(_adopt_job, jobs))
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return sum(pool.imap_unordered(_adopt_job, jobs))
     if isinstance(store, LocalStore):
         if workers == 1:
             return sum(_put_object(store, directory, relative, sha256) for relative, sha256 in files)
@@ -197,23 +174,6 @@ def ingest(directory: Path, store: Store, *, progress: Callable[[str], None] = l
     dataset = read_dataset(directory)
     names = sample_names(directory)
     progress(f"checking {len(names)} samples")
-    staging = store.staging_directory() if isinstance(store, LocalStore) else None
-    try:
-        return _ingest(directory, store, dataset, names, staging, started, progress)
-    finally:
-        if isinstance(store, LocalStore) and staging is not None:
-            store.discard_staging(staging)
-
-
-def _ingest(
-    directory: Path,
-    store: Store,
-    dataset: dict[str, Any],
-    names: list[str],
-    staging: str | None,
-    started: float,
-    progress: Callable[[str], None],
-) -> IngestResult:
     with tempfile.TemporaryDirectory(prefix="tf-ingest-") as scratch:
         index_path = Path(scratch) / "samples.jsonl"
         digest = hashlib.sha256()
@@ -221,7 +181,7 @@ def _ingest(
 
         def entries() -> Iterator[IndexEntry]:
             with index_path.open("wb") as index:
-                for entry in _scanned(directory, names, staging):
+                for entry in _scanned(directory, names):
                     line = entry.line()
                     digest.update(line)
                     index.write(line)
@@ -247,7 +207,7 @@ def _ingest(
                 return IngestResult(manifest, False, 0, len(files), time.perf_counter() - started, store.url)
 
         progress(f"writing {len(files)} files to {store.url}")
-        written = _write_objects(store, directory, files, staging)
+        written = _write_objects(store, directory, files)
         store.put_file(index_key(manifest.version_id), index_path, index_sha256)
         store.put_bytes(manifest_key(manifest.version_id), manifest_bytes)
         label = {

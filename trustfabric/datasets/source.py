@@ -8,10 +8,7 @@ Layout::
 
 Each sample is checked against `sample.schema.json`, its id must be its directory's name, its directory holds
 exactly sample.json and the document, and no file may carry an unredacted personal datum (the telemetry
-redaction rules). Files are hashed in a stream; sample.json (at most 16 MiB) is the only file parsed. With a
-`staging` directory (ingest into a local store), each file is written there, read-only (`staged_path`: named by
-the sample id and file name), in the same read that hashes and scans it: the bytes staged are the bytes hashed,
-and nothing is read twice.
+redaction rules). Files are hashed in a stream; sample.json (at most 16 MiB) is the only file parsed.
 
 Usage::
 
@@ -26,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from ..errors import TrustFabricError
 from .model import DATASET_FILE, SAMPLE_FILE, IndexEntry
@@ -91,41 +88,19 @@ def _read_sample_json(path: Path) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-STAGED_SUFFIX = ".incoming-staged"
-"""Staged files are `<staging>/<sha256>.incoming-staged` (a local store's listing skips `.incoming-` names)."""
-
-
-def staged_path(staging: str, sample_id: str, file_name: str) -> str:
-    """Where a sample's file is staged: one name per (sample, file), known before its hash is (`+` appears in
-    neither a sample id nor a file name, so no two pairs share a name)."""
-    return os.path.join(staging, f"{sample_id}+{file_name}{STAGED_SUFFIX}")
-
-
-def _stage_writer(staging: str, sample_id: str, file_name: str) -> BinaryIO:
-    descriptor = os.open(staged_path(staging, sample_id, file_name), os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o444)
-    return os.fdopen(descriptor, "wb")
-
-
-def _hash_and_scan(path: Path, staging: str | None = None, sample_id: str = "") -> tuple[str, int]:
-    """sha256 and size of a document, streamed, refusing one with an unredacted datum; staged when asked."""
+def _hash_and_scan(path: Path) -> tuple[str, int]:
+    """sha256 and size of a document, streamed, refusing one with an unredacted datum."""
     digest = hashlib.sha256()
     scanner = PiiScanner()
     size = 0
     try:
         with path.open("rb") as handle:
-            writer = _stage_writer(staging, sample_id, path.name) if staging else None
-            try:
-                for chunk in iter(lambda: handle.read(CHUNK), b""):
-                    digest.update(chunk)
-                    scanner.feed(chunk)
-                    size += len(chunk)
-                    if scanner.finding is not None:
-                        raise _refuse_pii(str(path), scanner.finding.kind, scanner.finding.where)
-                    if writer is not None:
-                        writer.write(chunk)
-            finally:
-                if writer is not None:
-                    writer.close()
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
+                digest.update(chunk)
+                scanner.feed(chunk)
+                size += len(chunk)
+                if scanner.finding is not None:
+                    raise _refuse_pii(str(path), scanner.finding.kind, scanner.finding.where)
     except FileNotFoundError:
         raise TrustFabricError(f"{path}: missing; sample.json names it as the document") from None
     except OSError as error:
@@ -133,9 +108,8 @@ def _hash_and_scan(path: Path, staging: str | None = None, sample_id: str = "") 
     return digest.hexdigest(), size
 
 
-def scan_sample(directory: Path, name: str, staging: str | None = None) -> IndexEntry:
-    """Validate, hash and PII-scan one sample directory; its index entry. With `staging`, its files are staged
-    there (see the module docstring)."""
+def scan_sample(directory: Path, name: str) -> IndexEntry:
+    """Validate, hash and PII-scan one sample directory; its index entry."""
     folder = directory / "samples" / name
     sample_path = folder / SAMPLE_FILE
     data, sample_sha = _read_sample_json(sample_path)
@@ -162,10 +136,7 @@ def scan_sample(directory: Path, name: str, staging: str | None = None) -> Index
             f"{folder / extra[0]}: not part of the sample; a sample directory holds {SAMPLE_FILE} and the "
             f"document it names ({document_name})"
         )
-    document_sha, document_size = _hash_and_scan(folder / document_name, staging, name)
-    if staging:
-        with _stage_writer(staging, name, SAMPLE_FILE) as writer:
-            writer.write(data)
+    document_sha, document_size = _hash_and_scan(folder / document_name)
     return IndexEntry(
         id=name,
         jurisdiction=document["jurisdiction"],
@@ -177,6 +148,6 @@ def scan_sample(directory: Path, name: str, staging: str | None = None) -> Index
     )
 
 
-def scan_chunk(directory: Path, names: list[str], staging: str | None = None) -> list[IndexEntry]:
+def scan_chunk(directory: Path, names: list[str]) -> list[IndexEntry]:
     """`scan_sample` for a run of names (the unit of work of a worker process)."""
-    return [scan_sample(directory, name, staging) for name in names]
+    return [scan_sample(directory, name) for name in names]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -138,8 +137,6 @@ class LocalStore(Store):
     def __init__(self, root: Path) -> None:
         self.root = root
         self.url = str(root)
-        self._created: list[str] = []
-        """Directories `staging_directory` created for the store (removed again when nothing was released)."""
 
     def _path(self, key: str) -> Path:
         return self.root / key
@@ -192,46 +189,6 @@ class LocalStore(Store):
             return True
         finally:
             os.unlink(temp)
-
-    def staging_directory(self) -> str:
-        """A fresh directory inside the store (so staged files can be hard-linked in), for one ingest; give it
-        back with `discard_staging`."""
-        missing: list[str] = []
-        path = os.path.abspath(self.url)
-        while not os.path.isdir(path):
-            missing.append(path)
-            path = os.path.dirname(path)
-        os.makedirs(self.url, exist_ok=True)
-        self._created = missing
-        return tempfile.mkdtemp(prefix=".incoming-", dir=self.url)
-
-    def discard_staging(self, staging: str) -> None:
-        """Remove the staging directory, and the store's directories it created if nothing else was written."""
-        shutil.rmtree(staging, ignore_errors=True)
-        for path in self._created:
-            try:
-                os.rmdir(path)
-            except OSError:
-                break
-        self._created = []
-
-    def adopt(self, key: str, staged: str) -> bool:
-        """Link a staged file (read-only, hashed when it was written) at `key` unless the key exists; True when
-        linked. The link fails when the name exists, as every write of this store does."""
-        target = os.path.join(self.url, key)
-        if os.path.exists(target):
-            return False
-        try:
-            os.link(staged, target)
-        except FileNotFoundError:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            try:
-                os.link(staged, target)
-            except FileExistsError:
-                return False
-        except FileExistsError:
-            return False
-        return True
 
     def list(self, prefix: str) -> Iterator[str]:
         base = self._path(prefix)
