@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pulumi
+
 from components.delivery.appconfig import FeatureDelivery, FeatureDeliveryArgs
 from components.delivery.chaos import ChaosExperiments, ChaosExperimentsArgs
 from components.delivery.flags import FlagDocument, FlagsError, load_flag_documents
@@ -25,6 +27,8 @@ from stacks.settings_delivery import DeliverySettings, load_delivery
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SLO_DIR = REPO_ROOT / "slos"
+MODELOPS_SERVICE = "modelops"
+"""The service of the 48-hour drift SLO (`slos/model-drift-resolution.yaml`)."""
 FLAGS_DIR = REPO_ROOT / "flags"
 
 
@@ -55,11 +59,23 @@ def plan(settings: StackSettings, slo_dir: Path = SLO_DIR, flags_dir: Path = FLA
     return DeliveryPlan(settings=delivery, slos=slos, flags=flags)
 
 
-def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs, delivery: DeliveryPlan) -> None:
+def declare(
+    ctx: CellContext,
+    security: SecurityOutputs,
+    network: NetworkOutputs,
+    delivery: DeliveryPlan,
+    model_alert_topic_arn: pulumi.Input[str] | None = None,
+) -> None:
+    """`model_alert_topic_arn`: the cell's model alert topic (none when it serves no model family): the drift SLO's
+    burn alarm notifies it; a cell without models declares no alarm for that SLO."""
     settings = ctx.settings
     name = deployment(settings)
+    slos = [slo for slo in delivery.slos if slo.service != MODELOPS_SERVICE or model_alert_topic_arn is not None]
+    actions = {MODELOPS_SERVICE: [model_alert_topic_arn]} if model_alert_topic_arn is not None else {}
     alarms = SloAlarms(
-        f"{ctx.name}-slo-alarms", SloAlarmsArgs(deployment=name, cell=ctx.name, slos=delivery.slos), opts=ctx.opts
+        f"{ctx.name}-slo-alarms",
+        SloAlarmsArgs(deployment=name, cell=ctx.name, slos=slos, alarm_actions=actions),
+        opts=ctx.opts,
     )
     FeatureDelivery(
         f"{ctx.name}-delivery",

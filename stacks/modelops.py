@@ -33,8 +33,8 @@ from components.modelops.serving import ModelServing, ModelServingArgs
 from components.modelops.stores import ModelStores, ModelStoresArgs
 from components.resilience.records_bucket import paired_key_arn
 from stacks.context import CellContext
+from stacks.key_users import data_key_purpose, is_paired
 from stacks.network import NetworkOutputs
-from stacks.resilience import data_key_purpose, is_paired
 from stacks.security import SecurityOutputs
 from stacks.settings import deployment
 from stacks.settings_models import ModelSettings

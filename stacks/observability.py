@@ -22,6 +22,8 @@ from components.observability.vault_secret_sync import VaultSecretSync, VaultSec
 from slogen.alertmanager import ROUTING_KEYS_SECRET
 from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
+from slogen.evaluation import EvaluatedFamily, evaluation_dashboard
+from slogen.grafana import Dashboard
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
 from stacks.oncall import ROUTING_KEYS_PATH
@@ -35,6 +37,23 @@ def slo_documents() -> SloDocuments:
     """Rules, dashboards, Alertmanager and Datadog definitions generated from `slos/`; a bad spec raises
     `SloSpecError`. The program calls this once per stack and passes the result to every cell."""
     return generate(SLO_DIR)
+
+
+def evaluation_dashboards(ctx: CellContext) -> dict[str, Dashboard]:
+    """The cell's evaluation dashboard (`evaluation-<cell>`) when it serves model families, with their thresholds."""
+    families = [
+        EvaluatedFamily(
+            model.name,
+            model.evaluation.get("accuracy"),
+            model.drift.get("featureDrift"),
+            model.drift.get("accuracyDrop"),
+        )
+        for model in ctx.settings.models
+        if model.serves(ctx.cell.code)
+    ]
+    if not families:
+        return {}
+    return {f"evaluation-{ctx.name}": evaluation_dashboard(ctx.name, ctx.cell.code, families)}
 
 
 def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
@@ -138,7 +157,7 @@ def declare(
             collector_replicas=max(2, ctx.cell.profile["replicas"]),
             alertmanager_config=slos.alertmanager,
             rule_groups=slos.rule_files,
-            dashboards=slos.dashboards,
+            dashboards={**slos.dashboards, **evaluation_dashboards(ctx)},
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes),
     )

@@ -55,7 +55,8 @@ from components.resilience.failover_routing import ROUTE53_CONTROL_REGION
 from domain.naming import cloudtrail_log_group_name, cluster_identifier, ledger_table_name, trail_topic_name
 from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, alertmanager_config
 from stacks.context import CellContext
-from stacks.resilience import ResilienceOutputs, is_paired
+from stacks.key_users import is_paired
+from stacks.resilience import ResilienceOutputs
 from stacks.security import SecurityOutputs
 from stacks.settings import StackSettings, deployment
 

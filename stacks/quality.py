@@ -23,7 +23,7 @@ import pulumi
 from components.quality.dataset_store import DatasetStore, DatasetStoreArgs
 from components.resilience.records_bucket import paired_key_arn
 from stacks.context import CellContext
-from stacks.resilience import data_key_purpose, is_paired
+from stacks.key_users import data_key_purpose, is_paired
 from stacks.security import SecurityOutputs
 from stacks.settings import deployment
 

@@ -41,6 +41,7 @@ from components.resilience.failover_routing import FailoverRouting, FailoverRout
 from components.resilience.records_bucket import RecordsBucket, RecordsBucketArgs, paired_key_arn
 from domain.strict_yaml import load_yaml
 from stacks.context import CellContext
+from stacks.key_users import data_key_purpose, is_paired
 from stacks.network import NetworkOutputs
 from stacks.security import SecurityOutputs
 from stacks.settings import PRIMARY_STACK, SIZE_PROFILES, StackSettings, deployment
@@ -63,11 +64,6 @@ class ResilienceOutputs:
     """Service -> the Route53 health check of its failover record in this stack's region."""
     signed_zone_id: pulumi.Output[str] | None
     """The cell's zone when this cell signs it with DNSSEC (`FailoverRouting`), else None."""
-
-
-def is_paired(settings: StackSettings) -> bool:
-    """prod and the standby-footprint stack (dr) form a pair; any other primary-role stack is single-region."""
-    return settings.is_standby_footprint or settings.stack == PRIMARY_STACK
 
 
 def zone_name(settings: StackSettings, cell: str) -> str:
@@ -98,10 +94,6 @@ def primary_profile(settings: StackSettings, code: str) -> dict[str, Any]:
             f"{path.name}: {prefix}size: {size!r} is not allowed; allowed: {', '.join(SIZE_PROFILES)}"
         )
     return SIZE_PROFILES[size]
-
-
-def data_key_purpose(classification: str) -> str:
-    return "data-restricted" if classification == "restricted" else "data-confidential"
 
 
 def declare(

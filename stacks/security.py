@@ -34,6 +34,7 @@ from components.security.iam_baseline import IamBaseline, IamBaselineArgs
 from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
 from components.security.vault import CellVault, CellVaultArgs, VaultWorkload
 from stacks.context import CellContext
+from stacks.key_users import late_key_users
 from stacks.settings import PRIMARY_STACK, StackSettings
 
 ROUTING_KEYS_SYNC = VaultWorkload("observability", "observability", "pagerduty-routing-keys-sync")
@@ -111,6 +112,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         )
 
     users = [iam.role_arns[role] for role in ("deploy", "incident-responder", "config-recorder")]
+    late = tuple(late_key_users(settings, cell))  # roles of later layers, admitted by exact ARN and service
     if settings.is_standby_footprint:
         # The primaries' ids are AWS's (mrk-...), known only once prod exists: read them from prod's outputs.
         reference = pulumi.StackReference(
@@ -125,6 +127,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
             deletion_window_in_days=settings.kms_deletion_window_days,
             admin_role_arns=(iam.role_arns["key-admin"],),
             user_role_arns=tuple(users),
+            late_users=late,
             primary_key_arns={purpose: primary_key_arn(primaries, purpose) for purpose in PURPOSES},
         )
     else:
@@ -135,6 +138,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
             multi_region=settings.role == "primary",
             admin_role_arns=(iam.role_arns["key-admin"],),
             user_role_arns=tuple(users),
+            late_users=late,
         )
     keyring = KmsKeyring(f"{ctx.name}-keyring", keyring_args, opts=ctx.opts)
 

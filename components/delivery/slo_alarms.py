@@ -25,8 +25,8 @@ Usage::
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -53,6 +53,9 @@ class SloAlarmsArgs:
     """The cell's name prefix (`uk`): the `Cell` dimension of the SLI metrics."""
     slos: Sequence[SloSpec]
     """The SLO specs (`slogen.spec.load_slo_dir`); one composite alarm each."""
+    alarm_actions: Mapping[str, Sequence[pulumi.Input[str]]] = field(default_factory=dict)
+    """Service -> topics its composite alarms notify: for services whose burn no AppConfig monitor or FIS stop
+    condition acts on (the 48-hour drift SLO notifies the cell's model alert topic)."""
 
 
 def validate_args(args: SloAlarmsArgs) -> None:
@@ -158,6 +161,7 @@ class SloAlarms(pulumi.ComponentResource):
                     lambda names: f'ALARM("{names[0]}") AND ALARM("{names[1]}")'
                 ),
                 actions_enabled=True,
+                alarm_actions=list(args.alarm_actions.get(slo.service, ())) or None,
                 opts=child,
             )
             self.alarm_arns[slo.name] = composite.arn

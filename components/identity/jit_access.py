@@ -57,6 +57,11 @@ def state_machine_name(stack: str) -> str:
     return f"trustfabric-{stack}-access-grants"
 
 
+def execution_role_name(deployment: str, region: str) -> str:
+    """The state machine's execution role (the cell's data key admits it by this name)."""
+    return f"{state_machine_name(deployment)}-{region}"
+
+
 def state_machine_arn(account_id: str, region: str, stack: str) -> str:
     return f"arn:aws:states:{region}:{account_id}:stateMachine:{state_machine_name(stack)}"
 
@@ -238,7 +243,7 @@ class JitAccess(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-role",
-            name=f"{state_machine_name(args.deployment)}-{args.region}",
+            name=execution_role_name(args.deployment, args.region),
             description="trustfabric just-in-time grants: Step Functions execution role",
             assume_role_policy=account_id.apply(lambda account: assume_role_policy("states.amazonaws.com", account)),
             permissions_boundary=args.permissions_boundary_arn,

@@ -64,6 +64,12 @@ def store_log_name(deployment: str, cell: str, kind: str, region: str, account_i
     return f"{cell_prefix(deployment, cell)}-ml-{kind}-logs-{region}-{account_id}"
 
 
+def replication_role_name(deployment: str, cell: str, region: str) -> str:
+    """The stores' replication role, e.g. `trustfabric-prod-uk-eu-west-2-ml-replication` (the key policies of the
+    source and destination keys admit it by this name)."""
+    return f"{cell_prefix(deployment, cell)}-{region}-ml-replication"
+
+
 @dataclass(frozen=True)
 class ModelStoresArgs:
     """Arguments of a cell's ModelOps stores."""
@@ -236,7 +242,7 @@ class ModelStores(pulumi.ComponentResource):
 
         role = aws.iam.Role(
             f"{name}-replication-role",
-            name=f"{cell_prefix(args.deployment, args.cell)}-{args.region}-ml-replication",
+            name=replication_role_name(args.deployment, args.cell, args.region),
             description=f"S3 replication of the {args.jurisdiction} ModelOps stores to {paired}",
             assume_role_policy=account_id.apply(lambda account: assume_role_policy("s3.amazonaws.com", account)),
             permissions_boundary=args.permissions_boundary_arn,

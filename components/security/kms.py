@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.security.kms_policy import key_policy
+from components.security.kms_policy import LateKeyUser, key_policy, validate_late_user
 from components.validation import (
     require_jurisdiction,
     require_non_empty,
@@ -71,6 +71,9 @@ class KmsKeyringArgs:
     policy (`kms:PutKeyPolicy`); empty means the account's `trustfabric-key-admin` role by name."""
     user_role_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
     """Roles allowed to use the keys for encryption and decryption, within this account only."""
+    late_users: Sequence[LateKeyUser] = field(default_factory=tuple)
+    """Roles declared after the keyring (ModelOps, dataset stores, replication) that use a key: admitted by exact
+    ARN and service (`components.security.kms_policy.LateKeyUser`); each names one of `purposes`."""
     primary_key_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Purpose -> ARN of a multi-Region primary key: when given, the keyring declares replica keys of
     these primaries in `region` (the dr footprint) instead of new keys. Every purpose needs one; each primary
@@ -118,6 +121,13 @@ def validate_args(args: KmsKeyringArgs) -> None:
             raise ValueError(f"KmsKeyring: purposes: unknown purpose {purpose!r}; allowed: {', '.join(PURPOSES)}")
     require_range("KmsKeyring", "deletion_window_in_days", args.deletion_window_in_days, 7, 30)
     require_range("KmsKeyring", "rotation_period_in_days", args.rotation_period_in_days, 90, 2560)
+    for user in args.late_users:
+        validate_late_user(user)
+        if user.purpose not in args.purposes:
+            raise ValueError(
+                f"KmsKeyring: late_users[{user.sid}]: purpose {user.purpose!r} has no key; "
+                f"allowed: {', '.join(args.purposes)}"
+            )
     if args.primary_key_arns:
         missing = [purpose for purpose in args.purposes if purpose not in args.primary_key_arns]
         if missing:
@@ -158,7 +168,14 @@ class KmsKeyring(pulumi.ComponentResource):
 
             def render(values: list[str], purpose: str = purpose) -> str:
                 account, principals = values[0], values[1:]
-                return key_policy(account, args.region, purpose, principals[:admin_count], principals[admin_count:])
+                return key_policy(
+                    account,
+                    args.region,
+                    purpose,
+                    principals[:admin_count],
+                    principals[admin_count:],
+                    late_users=args.late_users,
+                )
 
             policy = pulumi.Output.all(identity.account_id, *roles).apply(render)
             description = f"{args.jurisdiction} {purpose} key ({args.region})"

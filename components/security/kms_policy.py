@@ -9,11 +9,17 @@ Usage::
     from components.security.kms_policy import key_policy
 
     document = key_policy("123456789012", "eu-west-2", "logs", admin_role_arns=[key_admin], user_role_arns=[deploy])
+
+    # roles declared after the keyring (ModelOps, datasets, replication): by exact ARN, through named services
+    late = LateKeyUser("ModelExecution", "trustfabric-prod-uk-model-execution", "data-restricted", ("s3", "sagemaker"))
+    document = key_policy("123456789012", "eu-west-2", "data-restricted", [key_admin], [deploy], late_users=[late])
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from components.documents import policy_document
@@ -44,6 +50,82 @@ deployed as key-admin, could not create its replicas. The one list: the key poli
 (`components.security.iam_documents`)."""
 KEY_POLICY_ACTION = "kms:PutKeyPolicy"
 """Changing the key policy: granted to the key-admin role alone, and denied to every other principal."""
+
+
+LATE_USE_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
+"""What a late user may do by default: read what is encrypted and write new data keys (no ReEncrypt, no grants)."""
+SERVICES = ("s3", "sagemaker", "states", "sqs", "sns", "scheduler", "events", "dynamodb")
+"""Services a late user may use a key through (`kms:ViaService`); a call from anywhere else is refused."""
+
+
+@dataclass(frozen=True)
+class LateKeyUser:
+    """A role declared after the keyring that uses one of its keys: KMS refuses a key policy naming a principal
+    that does not exist yet, so the statement admits the role's exact ARN by condition (`aws:PrincipalArn`),
+    only in this account and only through the services it works with (`kms:ViaService`)."""
+
+    sid: str
+    """Statement id suffix, CamelCase letters and digits (`ModelExecution` -> `LateUseModelExecution`)."""
+    role_name: str
+    """The role's deterministic IAM name, e.g. `trustfabric-prod-uk-model-execution`."""
+    purpose: str
+    """The key it uses (a purpose of `components.security.kms.PURPOSES`)."""
+    services: tuple[str, ...]
+    """Services it reaches the key through, from SERVICES (`s3` for SSE-KMS objects, `states` for an encrypted
+    state machine, `sqs`/`sns` for encrypted queues and topics, `sagemaker` for job volumes)."""
+    actions: tuple[str, ...] = LATE_USE_ACTIONS
+    """KMS actions granted; `kms:CreateGrant` is only ever granted for AWS resources (`kms:GrantIsForAWSResource`)."""
+
+
+def validate_late_user(user: LateKeyUser) -> None:
+    """Raise ValueError naming the bad field of a late key user and what is allowed."""
+    if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", user.sid):
+        raise ValueError(
+            f"LateKeyUser: sid: {user.sid!r} is not CamelCase letters and digits; allowed: e.g. ModelExecution"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9+=,.@_-]{1,64}", user.role_name):
+        raise ValueError(
+            f"LateKeyUser: role_name: {user.role_name!r} is not an IAM role name; allowed: 1-64 of A-Za-z0-9+=,.@_-"
+        )
+    unknown = [service for service in user.services if service not in SERVICES]
+    if not user.services or unknown:
+        raise ValueError(
+            f"LateKeyUser {user.sid}: services: {', '.join(unknown) or '(none)'}; allowed: {', '.join(SERVICES)}"
+        )
+    allowed = (*USE_ACTIONS, "kms:GenerateDataKey", "kms:CreateGrant")
+    wrong = [action for action in user.actions if action not in allowed]
+    if not user.actions or wrong:
+        raise ValueError(
+            f"LateKeyUser {user.sid}: actions: {', '.join(wrong) or '(none)'}; allowed: {', '.join(allowed)}"
+        )
+
+
+def late_user_statements(account_id: str, region: str, users: Sequence[LateKeyUser]) -> list[dict[str, Any]]:
+    """One statement per late user: its actions, for its role's exact ARN, in this account, through its services
+    in this key's region (grants only for AWS resources)."""
+    statements: list[dict[str, Any]] = []
+    for user in users:
+        validate_late_user(user)
+        conditions: dict[str, Any] = {
+            "StringEquals": {
+                "kms:CallerAccount": account_id,
+                "kms:ViaService": [f"{service}.{region}.amazonaws.com" for service in user.services],
+            },
+            "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{account_id}:role/{user.role_name}"},
+        }
+        if "kms:CreateGrant" in user.actions:
+            conditions["Bool"] = {"kms:GrantIsForAWSResource": "true"}
+        statements.append(
+            {
+                "Sid": f"LateUse{user.sid}",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": list(user.actions),
+                "Resource": "*",
+                "Condition": conditions,
+            }
+        )
+    return statements
 
 
 def key_admin_statements(admins: Sequence[str]) -> list[dict[str, Any]]:
@@ -81,6 +163,7 @@ def key_policy(
     purpose: str,
     admin_role_arns: Sequence[str],
     user_role_arns: Sequence[str],
+    late_users: Sequence[LateKeyUser] = (),
 ) -> str:
     """The key policy: administration for the key-admin roles, use for the named roles, nothing to `*`.
 
@@ -88,7 +171,8 @@ def key_policy(
     goes only to named roles. Only the key-admin roles may change the policy (`kms:PutKeyPolicy`); a deny
     for every other principal keeps it so even if a later statement grants more. Services that encrypt on
     our behalf (CloudTrail, CloudWatch Logs, EventBridge, AWS Backup) get use only under conditions binding
-    them to this account.
+    them to this account. Roles declared after the key (`late_users` of this purpose) get their own actions by
+    exact ARN, through their services only.
     """
     admins = list(admin_role_arns) or [f"arn:aws:iam::{account_id}:role/trustfabric-key-admin"]
     statements: list[dict[str, Any]] = key_admin_statements(admins)
@@ -103,6 +187,9 @@ def key_policy(
                 "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
             }
         )
+    statements.extend(
+        late_user_statements(account_id, region, [user for user in late_users if user.purpose == purpose])
+    )
     if purpose == "logs":
         trails = f"arn:aws:cloudtrail:*:{account_id}:trail/*"
         statements.append(

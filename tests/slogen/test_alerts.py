@@ -54,6 +54,7 @@ def test_full_outage_condition_only_where_the_workbook_page_is_too_slow() -> Non
         "filing-success": False,
         "ingestion-availability": False,
         "ledger-freshness": True,
+        "model-drift-resolution": True,
     }
     page = alerting_rules(SLOS["api-latency"])[0]
     assert page["expr"].count("\nor\n") == 2
@@ -80,5 +81,6 @@ def test_full_outage_detection_time_per_objective() -> None:
         "filing-success": 1,
         "ingestion-availability": 1,
         "ledger-freshness": 2,
+        "model-drift-resolution": 2,
     }
     assert all(detection_minutes(with_window(duration)) <= 2 for duration in ("7d", "28d", "90d"))

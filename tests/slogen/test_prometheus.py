@@ -32,6 +32,7 @@ def test_alerts_carry_severity_by_tier_and_link_their_runbook() -> None:
         "api-latency": "sev1",
         "ledger-freshness": "sev1",
         "extraction-availability": "sev2",
+        "model-drift-resolution": "sev2",
     }
     for name, slo in SLOS.items():
         page, ticket = alerting_rules(slo, "https://example.test/blob/main/")

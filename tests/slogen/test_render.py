@@ -24,7 +24,10 @@ def test_generation_is_deterministic_and_complete() -> None:
         *(f"prometheus/slo-{name}.rules.yml" for name in SLOS),
         *(f"prometheus/slo-{name}.test.yml" for name in SLOS),
         *(f"datadog/slo-{name}.json" for name in SLOS),
-        *(f"grafana/slo-{service}.json" for service in ("api", "extraction", "filing", "ingestion", "ledger")),
+        *(
+            f"grafana/slo-{service}.json"
+            for service in ("api", "extraction", "filing", "ingestion", "ledger", "modelops")
+        ),
     }
     rule_file = yaml.safe_load(first["prometheus/slo-ingestion-availability.rules.yml"])
     assert rule_file == json.loads(json.dumps(prometheus_rule_file(SLOS["ingestion-availability"])))

@@ -44,7 +44,7 @@ def _alerts(generated_dir: Path) -> list[dict[str, object]]:
 
 def test_every_runbook_url_points_at_an_existing_file_and_anchor(generated_dir: Path) -> None:
     alerts = _alerts(generated_dir)
-    assert len(alerts) == 10
+    assert len(alerts) == 12
     for alert in alerts:
         url = str(alert["annotations"]["runbook_url"])  # type: ignore[index]
         path, _, anchor = url.partition("#")

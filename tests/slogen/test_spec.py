@@ -34,6 +34,7 @@ def test_repository_specs_load_with_the_required_objectives() -> None:
         "filing-success": (0.999, "30d"),
         "ingestion-availability": (0.999, "30d"),
         "ledger-freshness": (0.99, "30d"),
+        "model-drift-resolution": (0.99, "30d"),
     }
     assert isinstance(slos["api-latency"].indicator, LatencyIndicator)
     assert slos["api-latency"].indicator.le == "0.5"

@@ -284,3 +284,11 @@ def test_chaos_refusals():
     assert refusal(lambda: validate_chaos(replace(args, region="eu-central-1"))) == (
         "ChaosExperiments: region: region 'eu-central-1' is outside UK's allowed regions; allowed: eu-west-2, eu-west-1"
     )
+
+
+def test_the_drift_slo_burn_notifies_the_cells_model_alert_topic(dev):
+    # No AppConfig monitor or FIS stop condition acts on the 48-hour drift SLO: its burn alarm notifies on-call.
+    drift = only(dev, COMPOSITE, "uk-slo-alarms-model-drift-resolution")
+    [topic] = drift.property_dependencies["alarmActions"]
+    assert topic.endswith("aws:sns/topic:Topic::uk-model-pipelines-alerts")
+    assert only(dev, COMPOSITE, "uk-slo-alarms-ledger-freshness").props.get("alarmActions") is None

@@ -159,7 +159,11 @@ def test_generated_slo_rules_dashboards_and_routes_reach_the_cluster(dev):
         for r in of_type(dev, "kubernetes:core/v1:ConfigMap")
         if r.props["metadata"]["labels"].get("grafana_dashboard")
     ]
-    assert len(dashboards) == sum(1 for path in artifacts if path.startswith("grafana/"))
+    # the SLO dashboards, and the cell's evaluation dashboard (tests/slogen/test_evaluation_dashboard.py)
+    names = sorted(r.props["metadata"]["name"] for r in dashboards)
+    assert names == sorted(
+        [f"dashboard-{path[8:-5]}" for path in artifacts if path.startswith("grafana/")] + ["dashboard-evaluation-uk"]
+    )
     [secret] = of_type(dev, "kubernetes:core/v1:Secret")
     assert secret.props["stringData"]["alertmanager.yaml"] == artifacts["alertmanager/alertmanager.yml"]
 
@@ -167,7 +171,7 @@ def test_generated_slo_rules_dashboards_and_routes_reach_the_cluster(dev):
 def test_datadog_monitors_watch_their_own_slo(dev):
     slos = {r.urn: r for r in of_type(dev, "datadog:index/serviceLevelObjective:ServiceLevelObjective")}
     monitors = of_type(dev, "datadog:index/monitor:Monitor")
-    assert len(slos) == 5 and len(monitors) == 20
+    assert len(slos) == 6 and len(monitors) == 24
     for monitor in monitors:
         [slo_urn] = monitor.property_dependencies["query"]
         assert monitor.props["query"].startswith(f'burn_rate("{slos[slo_urn].id}")')

@@ -70,8 +70,12 @@ def test_key_policy_uses_named_roles_and_administers_through_key_admin_only(prod
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert "kms:*" not in actions and "*" not in actions
         assert ":root" not in json.dumps(statement["Principal"])
-        if statement["Effect"] == "Allow":
-            assert statement["Principal"] != "*" and statement["Principal"] != {"AWS": "*"}
+        if statement["Effect"] == "Allow" and statement["Principal"] in ("*", {"AWS": "*"}):
+            # only roles declared after the key, each by its exact ARN, in this account (kms_policy.LateKeyUser)
+            assert statement["Sid"].startswith("LateUse")
+            assert set(statement["Condition"]["ArnEquals"]) == {"aws:PrincipalArn"}
+            assert "*" not in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+            assert statement["Condition"]["StringEquals"]["kms:CallerAccount"] == ACCOUNT_ID
 
 
 def grants(statement: dict, action: str) -> bool:

@@ -3,13 +3,24 @@ residency, the jobs' isolation, the stores' lock, the GA monitoring footprint, a
 
 from __future__ import annotations
 
-from tests.stacks.mutations.edits import DELETE, set_at
+from tests.stacks.mutations.edits import DELETE, map_statements, set_at
 from tests.stacks.mutations.model import Mutation
 
 GROUP = ("aws:sagemaker/modelPackageGroup:ModelPackageGroup", "uk-model-registry-tax-computation")
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 
 MUTATIONS: tuple[Mutation, ...] = (
+    Mutation(
+        policy="aws-kms-key-policy-admits-role-users",
+        stack="dev",
+        type="aws:kms/key:Key",
+        name="uk-keyring-data-confidential",
+        change="drop the SageMaker execution role from the data key's users",
+        expect="'trustfabric-dev-uk-model-execution' uses KMS key 'uk-keyring-data-confidential' (names the key) but "
+        "the key policy does not admit it",
+        edit=map_statements(lambda s: None if s.get("Sid") == "LateUseModelExecution" else s),
+        flagged=("aws:iam/rolePolicy:RolePolicy", "uk-model-pipelines-execution-policy"),
+    ),
     Mutation(
         policy="aws-sqs-queue-encrypted",
         stack="dev",

@@ -194,3 +194,45 @@ def test_sample_layout_errors(capsys, tmp_path, store):
         err
         == f"error: {directory / 'samples' / 's-2' / 'sample.json'}: $.id: 's-1' does not match its directory 's-2'\n"
     )
+
+
+def leftovers(store: Path) -> list[str]:
+    """Anything of an ingest's staging left in the store."""
+    return sorted(str(path.relative_to(store)) for path in store.rglob("*") if ".incoming-" in path.name)
+
+
+def test_files_are_staged_once_and_linked_in_leaving_nothing_behind(capsys, tmp_path, store):
+    directory = write_dataset(tmp_path / "golden")
+    result = ingest(capsys, directory, store)
+    objects = [path for path in (store / "objects").rglob("*") if path.is_file()]
+    assert len(objects) == result["objects_written"] > 0 and leftovers(store) == []
+    source = directory / "samples" / "uk-inv-1" / "document.txt"
+    stored = store / "objects" / "sha256" / hashlib.sha256(source.read_bytes()).hexdigest()[:2]
+    stored = stored / hashlib.sha256(source.read_bytes()).hexdigest()
+    # a copy of its own (changing the curator's file later cannot change the store), read-only
+    assert os.stat(stored).st_ino != os.stat(source).st_ino
+    assert not stat.S_IMODE(os.stat(stored).st_mode) & 0o222
+
+
+def test_a_refused_ingest_leaves_no_staged_file(capsys, tmp_path, store):
+    directory = write_dataset(tmp_path / "golden")
+    ingest(capsys, directory, store)
+    (directory / "samples" / "uk-inv-1" / "document.txt").write_bytes(b"INVOICE INV-1\nTotal: 121.00 GBP\n")
+    code, _out, _err = run_cli(capsys, "datasets", "ingest", directory, "--store", store)
+    assert code == 1
+    assert leftovers(store) == []
+    changed = hashlib.sha256(b"INVOICE INV-1\nTotal: 121.00 GBP\n").hexdigest()
+    assert not (store / "objects" / "sha256" / changed[:2] / changed).exists()  # nothing of it released
+
+
+def test_worker_processes_stage_what_a_single_process_would(capsys, tmp_path, store, monkeypatch):
+    import trustfabric.datasets.ingest as ingest_module
+
+    samples = [sample(f"uk-{n}", document=f"INVOICE {n % 3}\n".encode()) for n in range(8)]  # shared documents
+    single = ingest(capsys, write_dataset(tmp_path / "one", samples), store)
+    monkeypatch.setattr(ingest_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(ingest_module, "CHUNK_SAMPLES", 3)
+    parallel = ingest(capsys, write_dataset(tmp_path / "two", samples, version="2026.2"), tmp_path / "other")
+    assert parallel["samples"] == single["samples"] == 8
+    assert parallel["objects_written"] == single["objects_written"] == 8 + 3  # 8 sample.json, 3 documents
+    assert leftovers(tmp_path / "other") == []
