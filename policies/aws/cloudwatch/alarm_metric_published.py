@@ -62,7 +62,7 @@ def _emf_publications(config: Any) -> Iterable[Published]:
     if not isinstance(exporters, dict):
         return
     for exporter_name, exporter in exporters.items():
-        if not str(exporter_name).split("/")[0] == "awsemf" or not isinstance(exporter, dict):
+        if str(exporter_name).split("/")[0] != "awsemf" or not isinstance(exporter, dict):
             continue
         namespace = exporter.get("namespace")
         for declaration in as_list(exporter.get("metric_declarations")):

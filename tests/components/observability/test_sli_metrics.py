@@ -63,7 +63,9 @@ def test_the_records_go_to_the_cells_encrypted_log_group_that_only_the_collector
         log_group = only(graph, "aws:cloudwatch/logGroup:LogGroup", f"{cell}-sli-metrics-logs")
         assert log_group.props["name"] == f"/trustfabric/{stack}/{cell}/sli-metrics"
         assert log_group.props["retentionInDays"] >= 365
-        assert log_group.property_dependencies["kmsKeyId"] == [only(graph, "aws:kms/key:Key", f"{cell}-keyring-logs").urn]
+        assert log_group.property_dependencies["kmsKeyId"] == [
+            only(graph, "aws:kms/key:Key", f"{cell}-keyring-logs").urn
+        ]
         assert sli_config(graph, cell)["exporters"]["awsemf/sli"]["log_group_name"] == log_group.props["name"]
 
         grant = only(graph, "aws:iam/rolePolicy:RolePolicy", f"{cell}-sli-metrics-publish")
