@@ -17,13 +17,16 @@ import pulumi_kubernetes as k8s
 
 from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
+from components.observability.sli_metrics import SliPublisher, SliPublisherArgs, collector_sli_config
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
 from components.observability.vault_secret_sync import VaultSecretSync, VaultSecretSyncArgs
 from slogen.alertmanager import ROUTING_KEYS_SECRET
+from slogen.cloudwatch import RULE_FILE_NAME, counter_rule_file
 from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
 from slogen.evaluation import EvaluatedFamily, evaluation_dashboard
 from slogen.grafana import Dashboard
+from slogen.spec import load_slo_dir
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
 from stacks.oncall import ROUTING_KEYS_PATH
@@ -142,6 +145,18 @@ def declare(
         opts=ctx.opts,
     )
     collector.allow_writes(log_domain.arn)
+    publisher = SliPublisher(
+        f"{ctx.name}-sli-metrics",
+        SliPublisherArgs(
+            deployment=deployment(ctx.settings),
+            cell=ctx.name,
+            region=ctx.cell.region,
+            role_name=collector.role_name,
+            logs_kms_key_arn=security.key_arns["logs"],
+            log_retention_days=ctx.settings.observability.log_retention_days,
+        ),
+        opts=ctx.opts,
+    )
     pulumi.export(
         f"{ctx.name}_log_domain",
         {"endpoint": log_domain.endpoint, "region": ctx.cell.region, "bootstrap_requests": log_domain.bootstrap},
@@ -156,8 +171,11 @@ def declare(
             opensearch_endpoint=log_domain.endpoint,
             collector_replicas=max(2, ctx.cell.profile["replicas"]),
             alertmanager_config=slos.alertmanager,
-            rule_groups=slos.rule_files,
+            rule_groups={**slos.rule_files, RULE_FILE_NAME: counter_rule_file(load_slo_dir(SLO_DIR))},
             dashboards={**slos.dashboards, **evaluation_dashboards(ctx)},
+            sli_metrics=collector_sli_config(
+                cell=ctx.name, region=ctx.cell.region, log_group_name=publisher.log_group_name
+            ),
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes),
     )

@@ -8,7 +8,8 @@ and one composite alarm that is in ALARM only when both are. The composite alarm
 condition names.
 
 The ratio is computed from two counters the cell's OpenTelemetry collector publishes per SLO (the metric
-contract, `SLI_NAMESPACE`): `TotalEvents` and `BadEvents`, dimensions `Slo` and `Cell`; a timeslice SLO counts
+contract of `slogen.cloudwatch`, published by `components/observability/sli_metrics.py`): `TotalEvents` and
+`BadEvents`, dimensions `Slo` and `Cell`; a timeslice SLO counts
 minutes (one event per minute, bad when the gauge is on the wrong side of its threshold). No traffic is not an
 outage: missing data is not breaching, so a quiet environment never rolls a deployment back.
 
@@ -32,13 +33,11 @@ import pulumi
 import pulumi_aws as aws
 
 from slogen.alerts import AlertCondition, alert_conditions
+from slogen.cloudwatch import BAD_METRIC, SLI_NAMESPACE, TOTAL_METRIC
 from slogen.promql import duration_minutes
 from slogen.spec import SloSpec
 
-SLI_NAMESPACE = "TrustFabric/SLI"
-"""Where the collector publishes each SLO's event counters."""
-TOTAL_METRIC = "TotalEvents"
-BAD_METRIC = "BadEvents"
+__all__ = ["BAD_METRIC", "SLI_NAMESPACE", "TOTAL_METRIC", "SloAlarms", "SloAlarmsArgs"]
 _CELL = re.compile(r"^[a-z]{2}$")
 _DEPLOYMENT = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 

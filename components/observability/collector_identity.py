@@ -110,6 +110,7 @@ class CollectorIdentity(pulumi.ComponentResource):
     """The collector's role, bound to its service account by EKS Pod Identity."""
 
     role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: CollectorIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
@@ -137,6 +138,7 @@ class CollectorIdentity(pulumi.ComponentResource):
             opts=child,
         )
         self.role_arn = self._role.arn
+        self.role_name = self._role.name
         self.register_outputs({"role_arn": self.role_arn})
 
     def allow_writes(self, domain_arn: pulumi.Input[str]) -> aws.iam.RolePolicy:

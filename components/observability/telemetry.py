@@ -53,6 +53,8 @@ OTEL_COLLECTOR_IMAGE = (
 """The collector image by tag and multi-architecture index digest; bump both together."""
 OTLP_PORTS = {"otlp-grpc": 4317, "otlp-http": 4318}
 HEALTH_PORT = 13133
+PROMETHEUS_PORT = 9090
+SLI_CONFIG_MAP = "otel-collector-sli"
 TEMPO_OTLP_PORT = 4317
 PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts"
 GRAFANA_CHARTS = "https://grafana.github.io/helm-charts"
@@ -105,6 +107,9 @@ class TelemetryArgs:
     """Prometheus rule files by name (`SloDocuments.rule_files`), one PrometheusRule object each."""
     dashboards: Mapping[str, Dashboard] = field(default_factory=dict)
     """Grafana dashboards by name (`SloDocuments.dashboards`), one ConfigMap each."""
+    sli_metrics: WireObject = None
+    """The collector's second configuration file, publishing the SLI counters to CloudWatch
+    (`sli_metrics.collector_sli_config`); None publishes nothing there."""
 
 
 def validate_args(args: TelemetryArgs) -> None:
@@ -129,12 +134,13 @@ def collector_pipeline(args: TelemetryArgs, opensearch_endpoint: str) -> dict[st
     )
 
 
-def collector_network_policy(selector: Mapping[str, str]) -> WireObject:
+def collector_network_policy(selector: Mapping[str, str], federate: bool = False) -> WireObject:
     """The collector's NetworkPolicy spec: what may reach it, and the only places it may reach.
 
     In: OTLP (gRPC, HTTP) from pods of any namespace (workloads send their telemetry), and the health port from
     anywhere (kubelet probes come from the node). Out: DNS to the cluster's resolver, OTLP to Tempo in this
     namespace, and HTTPS to any address: the OpenSearch domain and STS have no fixed addresses a CIDR could name.
+    With `federate`, also Prometheus in this namespace (the SLI counters it publishes to CloudWatch).
     """
     tcp = "TCP"
     return {
@@ -162,6 +168,16 @@ def collector_network_policy(selector: Mapping[str, str]) -> WireObject:
                 "ports": [{"protocol": tcp, "port": TEMPO_OTLP_PORT}],
             },
             {"ports": [{"protocol": tcp, "port": 443}]},
+            *(
+                [
+                    {
+                        "to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}],
+                        "ports": [{"protocol": tcp, "port": PROMETHEUS_PORT}],
+                    }
+                ]
+                if federate
+                else []
+            ),
         ],
     }
 
@@ -182,7 +198,10 @@ def collector_deployment(args: TelemetryArgs, labels: Mapping[str, str], selecto
                         "name": "collector",
                         "image": OTEL_COLLECTOR_IMAGE,
                         "imagePullPolicy": "IfNotPresent",
-                        "args": ["--config=/conf/collector.yaml"],
+                        "args": [
+                            "--config=/conf/collector.yaml",
+                            *(["--config=/conf-sli/sli.yaml"] if args.sli_metrics is not None else []),
+                        ],
                         "ports": [{"containerPort": port, "name": port_name} for port_name, port in OTLP_PORTS.items()],
                         "securityContext": HARDENED_CONTAINER,
                         "resources": {
@@ -191,10 +210,24 @@ def collector_deployment(args: TelemetryArgs, labels: Mapping[str, str], selecto
                         },
                         "livenessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
                         "readinessProbe": {"httpGet": {"path": "/", "port": HEALTH_PORT}},
-                        "volumeMounts": [{"name": "config", "mountPath": "/conf", "readOnly": True}],
+                        "volumeMounts": [
+                            {"name": "config", "mountPath": "/conf", "readOnly": True},
+                            *(
+                                [{"name": "sli-config", "mountPath": "/conf-sli", "readOnly": True}]
+                                if args.sli_metrics is not None
+                                else []
+                            ),
+                        ],
                     }
                 ],
-                "volumes": [{"name": "config", "configMap": {"name": "otel-collector"}}],
+                "volumes": [
+                    {"name": "config", "configMap": {"name": "otel-collector"}},
+                    *(
+                        [{"name": "sli-config", "configMap": {"name": SLI_CONFIG_MAP}}]
+                        if args.sli_metrics is not None
+                        else []
+                    ),
+                ],
             },
         },
     }
@@ -346,12 +379,22 @@ class TelemetryStack(pulumi.ComponentResource):
             data={"collector.yaml": config},
             opts=in_namespace,
         )
+        config_maps = [config_map]
+        if args.sli_metrics is not None:
+            config_maps.append(
+                k8s.core.v1.ConfigMap(
+                    f"{name}-collector-sli-config",
+                    metadata=meta(SLI_CONFIG_MAP),
+                    data={"sli.yaml": yaml.safe_dump(args.sli_metrics, sort_keys=True)},
+                    opts=in_namespace,
+                )
+            )
         selector = {"app.kubernetes.io/name": "otel-collector"}
         k8s.apps.v1.Deployment(
             f"{name}-collector",
             metadata=meta("otel-collector", selector),
             spec=collector_deployment(args, labels, selector),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, *config_maps]),
         )
         k8s.core.v1.ServiceAccount(
             f"{name}-collector-sa",
@@ -362,7 +405,7 @@ class TelemetryStack(pulumi.ComponentResource):
         k8s.networking.v1.NetworkPolicy(
             f"{name}-collector-network-policy",
             metadata=meta("otel-collector", selector),
-            spec=collector_network_policy(selector),
+            spec=collector_network_policy(selector, federate=args.sli_metrics is not None),
             opts=in_namespace,
         )
         service_spec: WireObject = {

@@ -60,7 +60,7 @@ def test_network_policy_admits_otlp_and_probes_only(dev):
     ]
 
 
-def test_network_policy_lets_the_collector_reach_dns_tempo_and_https_only(dev):
+def test_network_policy_lets_the_collector_reach_dns_tempo_https_and_prometheus_only(dev):
     egress = one(dev, NETWORK_POLICY).props["spec"]["egress"]
     assert [(rule.get("to"), _ports(rule)) for rule in egress] == [
         (
@@ -74,4 +74,6 @@ def test_network_policy_lets_the_collector_reach_dns_tempo_and_https_only(dev):
         ),
         ([{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "tempo"}}}], [("TCP", 4317)]),
         (None, [("TCP", 443)]),
+        # the SLI counters it federates and publishes to CloudWatch
+        ([{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}], [("TCP", 9090)]),
     ]

@@ -1,4 +1,5 @@
-"""Mutations for the delivery policies: AppConfig environments and strategies, FIS templates and the FIS role."""
+"""Mutations for the delivery policies: AppConfig environments and strategies, FIS templates and the FIS role, and
+the metrics the SLO alarms read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ ENVIRONMENT = "aws:appconfig/environment:Environment"
 STRATEGY = "aws:appconfig/deploymentStrategy:DeploymentStrategy"
 TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
 ROLE = "aws:iam/role:Role"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FAILOVER_ANYWHERE = json.dumps(
     {
         "Version": "2012-10-17",
@@ -72,5 +74,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         change="let the FIS role fail over any cluster",
         expect="rds:FailoverDBCluster on every resource",
         edit=set_at(["inline_policies"], [{"name": "cell-experiments", "policy": FAILOVER_ANYWHERE}]),
+    ),
+    Mutation(
+        policy="aws-cloudwatch-alarm-metric-published",
+        stack="dev",
+        type=METRIC_ALARM,
+        name="uk-slo-alarms-filing-success-1h",
+        change="read a bad-event metric the collector does not publish",
+        expect="TrustFabric/SLI/FailedEvents (Cell, Slo), which nothing in the stack publishes",
+        edit=set_at(["metric_queries", 0, "metric", "metric_name"], "FailedEvents"),
     ),
 )
