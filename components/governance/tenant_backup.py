@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.resilience.backup import BACKUP_ROLE_POLICIES, TIER_TAG, vault_access_policy
+from components.resilience.backup import BACKUP_ROLE_POLICIES, TIER_TAG, declare_locked_vault
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from domain.naming import PROJECT
@@ -146,29 +146,15 @@ class TenantBackup(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         statutory = JURISDICTIONS[args.jurisdiction].retention_days
-        vault = aws.backup.Vault(
-            f"{name}-vault",
-            name=tenant_vault_name(args.deployment, args.tenant_id, args.region),
+        vault = declare_locked_vault(
+            name,
+            vault_name=tenant_vault_name(args.deployment, args.tenant_id, args.region),
             kms_key_arn=args.kms_key_arn,
-            force_destroy=False,
+            lock_retention_days=(7, longest_retention_days((TIER,), statutory)) if args.enable_vault_lock else None,
+            changeable_for_days=args.vault_lock_changeable_for_days,
+            child=child,
             tags={TENANT_TAG: args.tenant_id},
-            opts=child,
         )
-        aws.backup.VaultPolicy(
-            f"{name}-vault-policy",
-            backup_vault_name=vault.name,
-            policy=vault.arn.apply(vault_access_policy),
-            opts=child,
-        )
-        if args.enable_vault_lock:
-            aws.backup.VaultLockConfiguration(
-                f"{name}-vault-lock",
-                backup_vault_name=vault.name,
-                min_retention_days=7,
-                max_retention_days=longest_retention_days((TIER,), statutory),
-                changeable_for_days=args.vault_lock_changeable_for_days,
-                opts=child,
-            )
         paired = args.copy_to_region
         copy_target = (
             account_id.apply(lambda account: tenant_vault_arn(account, args.deployment, args.tenant_id, paired))

@@ -155,6 +155,45 @@ def vault_access_policy(vault_arn: str) -> str:
     )
 
 
+def declare_locked_vault(
+    name: str,
+    *,
+    vault_name: str,
+    kms_key_arn: pulumi.Input[str],
+    lock_retention_days: tuple[int, int] | None,
+    changeable_for_days: int,
+    child: pulumi.ResourceOptions,
+    tags: Mapping[str, str] | None = None,
+) -> aws.backup.Vault:
+    """A backup vault under `kms_key_arn`, its deny-tampering access policy and, given (min, max) retention days,
+    its compliance lock: the vault shape every backup component declares (`<name>-vault`, `-vault-policy`,
+    `-vault-lock`)."""
+    vault = aws.backup.Vault(
+        f"{name}-vault",
+        name=vault_name,
+        kms_key_arn=kms_key_arn,
+        force_destroy=False,
+        tags=dict(tags) if tags else None,
+        opts=child,
+    )
+    aws.backup.VaultPolicy(
+        f"{name}-vault-policy",
+        backup_vault_name=vault.name,
+        policy=vault.arn.apply(vault_access_policy),
+        opts=child,
+    )
+    if lock_retention_days is not None:
+        aws.backup.VaultLockConfiguration(
+            f"{name}-vault-lock",
+            backup_vault_name=vault.name,
+            min_retention_days=lock_retention_days[0],
+            max_retention_days=lock_retention_days[1],
+            changeable_for_days=changeable_for_days,
+            opts=child,
+        )
+    return vault
+
+
 class CellBackup(pulumi.ComponentResource):
     """A cell's vault, lock, access policy, plans by tier, selections and backup role in one region."""
 
@@ -170,28 +209,18 @@ class CellBackup(pulumi.ComponentResource):
         statutory = args.retention_days or JURISDICTIONS[args.jurisdiction].retention_days
         tiers = tuple(args.tiers)
 
-        vault = aws.backup.Vault(
-            f"{name}-vault",
-            name=backup_vault_name(args.deployment, args.cell, args.region),
+        vault = declare_locked_vault(
+            name,
+            vault_name=backup_vault_name(args.deployment, args.cell, args.region),
             kms_key_arn=args.kms_key_arn,
-            force_destroy=False,
-            opts=child,
+            lock_retention_days=(
+                (args.vault_lock_min_retention_days, longest_retention_days(tiers, statutory))
+                if args.enable_vault_lock
+                else None
+            ),
+            changeable_for_days=args.vault_lock_changeable_for_days,
+            child=child,
         )
-        aws.backup.VaultPolicy(
-            f"{name}-vault-policy",
-            backup_vault_name=vault.name,
-            policy=vault.arn.apply(vault_access_policy),
-            opts=child,
-        )
-        if args.enable_vault_lock:
-            aws.backup.VaultLockConfiguration(
-                f"{name}-vault-lock",
-                backup_vault_name=vault.name,
-                min_retention_days=args.vault_lock_min_retention_days,
-                max_retention_days=longest_retention_days(tiers, statutory),
-                changeable_for_days=args.vault_lock_changeable_for_days,
-                opts=child,
-            )
 
         role = aws.iam.Role(
             f"{name}-role",
