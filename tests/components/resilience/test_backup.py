@@ -49,7 +49,12 @@ def test_a_vault_per_cell_region_encrypted_with_the_backups_key(stack, request):
 @pytest.mark.parametrize("stack", ["prod", "dr"])
 def test_production_vaults_are_locked_in_compliance_mode(stack, request):
     graph = request.getfixturevalue(stack)
-    locks = {lock.name: lock.props for lock in graph.of_type(LOCK)}
+    # The cells' vaults (tenants' own vaults, under their own keys, are tests/components/governance's).
+    locks = {
+        lock.name: lock.props
+        for lock in graph.of_type(LOCK)
+        if parent_type(graph, lock) == "trustfabric:resilience:CellBackup"
+    }
     assert set(locks) == {f"{cell}-backup-vault-lock" for cell in CELLS}
     for code, days in STATUTORY_DAYS.items():
         lock = locks[f"{code.lower()}-backup-vault-lock"]
@@ -135,9 +140,11 @@ def test_selections_cover_every_data_store_of_the_cell(prod):
         logs = only(prod, SELECTION, f"{cell}-backup-records-untagged-selection")
         # The evidence store lives in prod's first cell (components/security/evidence_store.py).
         evidence = [f"{cell}-evidence-access-logs", f"{cell}-evidence-bucket"] if cell == "uk" else []
-        # The data-governance layer's stores (stacks/governance.py): the erasure ledger, each tenant's buckets.
+        # The data-governance layer's stores (stacks/governance.py): the erasure ledger, each tenant's access logs.
+        # A tenant's bucket is backed up by its own plan into a vault under the tenant's key (TenantBackup), never
+        # into the cell's vault.
         tenant = {"uk": "contoso", "eu": "northwind"}.get(cell)
-        tenants = [f"{cell}-tenant-{tenant}-bucket", f"{cell}-tenant-{tenant}-logs"] if tenant else []
+        tenants = [f"{cell}-tenant-{tenant}-logs"] if tenant else []
         assert sorted(prod.get(u).name for u in logs.property_dependencies["resources"]) == sorted(  # type: ignore[union-attr]
             [
                 f"{cell}-audit-access-logs",
