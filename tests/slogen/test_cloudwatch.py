@@ -20,6 +20,7 @@ def test_one_group_per_slo_with_both_counters_labelled_by_slo_and_service():
         "sli-counters-filing-success",
         "sli-counters-ingestion-availability",
         "sli-counters-ledger-freshness",
+        "sli-counters-model-drift-resolution",
     ]
     for group in rule_file["groups"]:
         assert [rule["record"] for rule in group["rules"]] == [TOTAL_RECORD, BAD_RECORD]

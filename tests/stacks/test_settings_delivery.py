@@ -124,5 +124,5 @@ def test_flags_of_a_service_without_an_slo_are_refused(tmp_path: Path):
         plan(settings, SLO_DIR, tmp_path)
     assert str(error.value) == (
         f"{tmp_path / 'billing.json'}: no SLO in slos/ has service 'billing', so nothing could roll its flags back; "
-        "allowed: api, extraction, filing, ingestion, ledger"
+        "allowed: api, extraction, filing, ingestion, ledger, modelops"
     )

@@ -41,7 +41,7 @@ def test_every_alarm_metric_of_a_cell_is_what_its_collector_publishes(stack_grap
             for r in graph
             if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm" and r.name.startswith(f"{cell}-slo-alarms-")
         ]
-        assert len(alarms) == 10
+        assert len(alarms) == 12  # two burn-rate alarms for each of the six SLOs in slos/
         for alarm in alarms:
             assert alarm.region == exporter["region"]
             for query in alarm.props["metricQueries"]:

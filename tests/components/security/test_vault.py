@@ -36,7 +36,7 @@ def test_vault_resources_use_their_cells_provider_and_parent(prod):
 
 def test_transit_keys_rotate_automatically_and_cannot_be_exported_or_deleted(prod):
     keys = prod.of_type("vault:transit/secretBackendKey:SecretBackendKey")
-    assert len(keys) == 12
+    assert len(keys) == 16  # four cells, one key per Vault role: read-only, auditor, incident-responder, observability
     for key in keys:
         assert key.props["autoRotatePeriod"] == 30 * 24 * 3600
         assert key.props["deletionAllowed"] is False
