@@ -50,7 +50,7 @@ import pulumi_aws as aws
 
 from components.documents import policy_document
 from components.governance.tenant_backup import TenantBackup, TenantBackupArgs, tenant_backup_role
-from components.security.kms_policy import USE_ACTIONS, key_admin_statements
+from components.security.kms_policy import USE_ACTIONS, key_admin_statements, service_grant_statement
 from components.storage.bucket_policies import tls_only_statement
 from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
 from components.validation import (
@@ -204,20 +204,7 @@ def tenant_key_policy(
         )
         if backup_region is not None:
             statements.append(
-                {
-                    "Sid": "BackupVaultGrants",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": list(user_role_arns)},
-                    "Action": "kms:CreateGrant",
-                    "Resource": "*",
-                    "Condition": {
-                        "Bool": {"kms:GrantIsForAWSResource": "true"},
-                        "StringEquals": {
-                            "kms:CallerAccount": account_id,
-                            "kms:ViaService": f"backup.{backup_region}.amazonaws.com",
-                        },
-                    },
-                }
+                service_grant_statement("BackupVaultGrants", user_role_arns, account_id, f"backup.{backup_region}")
             )
     custodian_actions = list(REVOKE_ACTIONS) + list(CUSTODIAN_ONLY_ACTIONS)
     custodian_only = list(CUSTODIAN_ONLY_ACTIONS)

@@ -128,6 +128,22 @@ def late_user_statements(account_id: str, region: str, users: Sequence[LateKeyUs
     return statements
 
 
+def service_grant_statement(sid: str, principals: Sequence[str], account_id: str, service: str) -> dict[str, Any]:
+    """Lets `principals` create grants on the key only for AWS resources of `service` (`backup.<region>`,
+    `lambda.<region>`, ...) in this account: the grant the service keeps for what it encrypts."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": list(principals)},
+        "Action": "kms:CreateGrant",
+        "Resource": "*",
+        "Condition": {
+            "Bool": {"kms:GrantIsForAWSResource": "true"},
+            "StringEquals": {"kms:CallerAccount": account_id, "kms:ViaService": f"{service}.amazonaws.com"},
+        },
+    }
+
+
 def key_admin_statements(admins: Sequence[str]) -> list[dict[str, Any]]:
     """Administration of a key by the key-admin roles, without use: every admin action, and `kms:PutKeyPolicy`
     allowed to them and denied to every other principal (any key policy of ours starts with these)."""
@@ -256,23 +272,9 @@ def key_policy(
         # The rotation functions' roles come after the key (components.security.rotation): named by pattern.
         statements.extend(rotation_key_statements(account_id, region))
         if user_role_arns:
+            # A function whose environment this key encrypts is created by a user role: Lambda keeps a grant for it.
             statements.append(
-                {
-                    # A function whose environment this key encrypts is created by a user role: Lambda keeps a
-                    # grant for it.
-                    "Sid": "LambdaEnvironmentGrants",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": list(user_role_arns)},
-                    "Action": "kms:CreateGrant",
-                    "Resource": "*",
-                    "Condition": {
-                        "Bool": {"kms:GrantIsForAWSResource": "true"},
-                        "StringEquals": {
-                            "kms:CallerAccount": account_id,
-                            "kms:ViaService": f"lambda.{region}.amazonaws.com",
-                        },
-                    },
-                }
+                service_grant_statement("LambdaEnvironmentGrants", user_role_arns, account_id, f"lambda.{region}")
             )
     if purpose == "backups":
         statements.append(
