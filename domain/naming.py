@@ -174,6 +174,20 @@ def erasure_ledger_table_arn(account_id: str, deployment: str, cell: str, region
     return f"arn:aws:dynamodb:{region}:{account_id}:table/{erasure_ledger_table_name(deployment, cell)}"
 
 
+def erasure_state_machine_name(deployment: str, cell: str) -> str:
+    """The cell's erasure workflow (`trustfabric privacy erase` starts it), the same name in each region."""
+    return f"{cell_prefix(deployment, cell)}-erasure"
+
+
+def erasure_state_machine_arn(account_id: str, deployment: str, cell: str, region: str) -> str:
+    return f"arn:aws:states:{region}:{account_id}:stateMachine:{erasure_state_machine_name(deployment, cell)}"
+
+
+def erasure_role_name(deployment: str, cell: str, region: str) -> str:
+    """The erasure workflow's execution role in a region (IAM names are global; the cell's keys admit it by name)."""
+    return f"{erasure_state_machine_name(deployment, cell)}-{region}"
+
+
 def global_cluster_identifier(deployment: str, cell: str) -> str:
     """The ledger's Aurora global database, shared by both stacks of the pair."""
     return f"{cell_prefix(deployment, cell)}-ledger"

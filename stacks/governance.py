@@ -5,6 +5,8 @@ Declared in two steps around the resilience layer (`stacks.program.declare_cell`
 1. `declare_data` (before resilience, whose backup selects what it returns by ARN with the records tier):
    - the erasure ledger (`ErasureLedger`): prod a global table replicated to the paired region, dr nothing but
      backup coverage of that replica by its ARN, dev a single-region table;
+   - the erasure workflow (`ErasureWorkflow`, every stack, dr too: after a failover erasures run there), the
+     state machine `trustfabric privacy erase` starts;
    - for each enterprise tenant of the cell's jurisdiction (`trust-fabric:tenants`, `stacks/settings_tenants.py`)
      a `TenantData`: the tenant's revocable key (AWS-generated, imported or in the tenant's external key store)
      and the tenant's locked bucket encrypted with it.
@@ -24,6 +26,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.governance.erasure_ledger import ErasureLedger, ErasureLedgerArgs
+from components.governance.erasure_workflow import ErasureWorkflow, ErasureWorkflowArgs
 from components.governance.macie import CellMacie, CellMacieArgs
 from components.governance.tenant_data import TenantData, TenantDataArgs
 from components.resilience.records_bucket import paired_key_arn
@@ -73,6 +76,7 @@ def declare_data(ctx: CellContext, security: SecurityOutputs) -> GovernanceOutpu
             opts=ctx.opts,
         )
         backup.append(ledger.table_arn)
+    _declare_erasure(ctx, security)
 
     paired = settings.stack == PRIMARY_STACK or settings.is_standby_footprint
     names: list[pulumi.Output[str]] = []
@@ -103,6 +107,22 @@ def declare_data(ctx: CellContext, security: SecurityOutputs) -> GovernanceOutpu
         # access logs (SSE-S3, ADR 0006) go with the records tier.
         backup.append(data.log_bucket_arn)
     return GovernanceOutputs(tenant_bucket_names=names, backup_arns=backup)
+
+
+def _declare_erasure(ctx: CellContext, security: SecurityOutputs) -> ErasureWorkflow:
+    """The cell's erasure workflow in its region: every stack, dr too (after a failover the standby region's
+    stores, the ledger's replica among them, are where erasures run)."""
+    return ErasureWorkflow(
+        f"{ctx.name}-erasure",
+        ErasureWorkflowArgs(
+            deployment=deployment(ctx.settings),
+            **ctx.placement,
+            kms_key_arn=_data_key(ctx, security),
+            logs_kms_key_arn=security.key_arns["logs"],
+            permissions_boundary_arn=security.permission_boundary_arn,
+        ),
+        opts=ctx.opts,
+    )
 
 
 def declare_discovery(

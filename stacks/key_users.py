@@ -20,6 +20,7 @@ dataset-curator/evaluator   quality (dataset store)    add / read golden dataset
 dataset-replication         quality (dataset store)    S3 replication: decrypt here, encrypt in dr     s3
 <region>-records-replic.    resilience (records)       S3 replication: decrypt here, encrypt in dr     s3
 access-grants-<region>      identity (JIT access)      the requests table (data-confidential key)      dynamodb
+<cell>-erasure-<region>     governance (erasure)       the events table, its ledger, its executions    dynamodb states
 ==========================  =========================  ==============================================  ==========
 
 The replication roles live in prod; dr's replica keys (the destinations) admit them for Encrypt and
@@ -34,7 +35,7 @@ from components.modelops.registry import GATE
 from components.modelops.stores import replication_role_name as model_replication_role_name
 from components.quality.dataset_documents import dataset_role_name
 from components.security.kms_policy import LateKeyUser
-from domain.naming import records_replication_role_name, role_name
+from domain.naming import erasure_role_name, records_replication_role_name, role_name
 from stacks.settings import PRIMARY_STACK, CellSettings, StackSettings, deployment
 
 DECRYPT = ("kms:Decrypt",)
@@ -86,6 +87,15 @@ def late_key_users(settings: StackSettings, cell: CellSettings) -> list[LateKeyU
     """Every role declared after the cell's keyring that uses one of its keys, with what it may do and how."""
     purpose = data_key_purpose(cell.data_classification)
     users = _modelops(settings, cell, purpose)
+    users.append(
+        LateKeyUser(
+            "ErasureWorkflow",
+            erasure_role_name(deployment(settings), cell.name, cell.region),
+            purpose,
+            ("dynamodb", "states"),
+            READ_WRITE,
+        )
+    )
     if settings.datasets.enabled:
         users += [
             LateKeyUser(

@@ -364,7 +364,13 @@ def parse_settings(
 
     tenants: tuple[TenantSettings, ...] = ()
     if "tenants" in own:
-        tenants = parse_tenants(_decode(own["tenants"]), fail=reader.fail, cell_codes=[cell.code for cell in cells])
+        tenants = parse_tenants(
+            _decode(own["tenants"]),
+            fail=reader.fail,
+            cell_codes=[cell.code for cell in cells],
+            deployment=PRIMARY_STACK if role in ("standby", "active") else stack,
+            cell_regions={cell.code: (cell.region, cell.paired_region) for cell in cells},
+        )
 
     from stacks.settings_models import parse_models
 

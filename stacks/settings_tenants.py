@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from components.governance.tenant_backup import VAULT_NAME_LIMIT, tenant_vault_name
 from stacks.settings_reader import _shown
 
 KEY_ORIGINS = ("aws", "imported", "external-key-store")
@@ -75,8 +76,17 @@ def _text(fail: Fail, key: str, value: Any) -> str:
     return value
 
 
-def parse_tenants(value: Any, *, fail: Fail, cell_codes: Sequence[str]) -> tuple[TenantSettings, ...]:
-    """Validate the `tenants` list; `fail(key, message)` builds the one-line error. (That the custodian's account
+def parse_tenants(
+    value: Any,
+    *,
+    fail: Fail,
+    cell_codes: Sequence[str],
+    deployment: str = "",
+    cell_regions: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[TenantSettings, ...]:
+    """Validate the `tenants` list; `fail(key, message)` builds the one-line error. With `deployment` and
+    `cell_regions` (per cell code, the regions its tenants' backup vaults live in), a tenant id that would make a
+    vault name longer than AWS Backup allows is refused here, not at deploy time. (That the custodian's account
     is not ours is checked where the account is known: `components.governance.tenant_data.tenant_key_policy`.)"""
     if not isinstance(value, list):
         raise fail("tenants", f"expected a list of tenants, got {type(value).__name__}")
@@ -141,5 +151,20 @@ def parse_tenants(value: Any, *, fail: Fail, cell_codes: Sequence[str]) -> tuple
             for only_xks in ("customKeyStoreId", "xksKeyId"):
                 if only_xks in item:
                     raise fail(f"{key}.{only_xks}", f"only with keyOrigin external-key-store, not {origin!r}")
+        if deployment:
+            _check_vault_names(fail, f"{key}.id", deployment, tenant_id, (cell_regions or {}).get(code, ()))
         tenants.append(TenantSettings(tenant_id, code, origin, custodian, store_id, xks_id))
     return tuple(tenants)
+
+
+def _check_vault_names(fail: Fail, key: str, deployment: str, tenant_id: str, regions: Sequence[str]) -> None:
+    """The tenant's backup vaults (`components.governance.tenant_backup.tenant_vault_name`) fit AWS Backup's limit."""
+    for region in regions:
+        name = tenant_vault_name(deployment, tenant_id, region)
+        if len(name) > VAULT_NAME_LIMIT:
+            longest = len(tenant_id) - (len(name) - VAULT_NAME_LIMIT)
+            raise fail(
+                key,
+                f"{tenant_id!r} makes the tenant's backup vault name {name!r} {len(name)} characters long; AWS "
+                f"Backup allows at most {VAULT_NAME_LIMIT}: use an id of at most {longest} characters",
+            )

@@ -127,3 +127,18 @@ def test_a_bad_tenant_stops_the_preview_with_exit_2(tmp_path, capsys):
     assert preview_error(tmp_path, capsys, stack_file) == (
         "error: Pulumi.prod.yaml: trust-fabric:tenants[0].jurisdiction: 'EU' is not a cell of this stack; allowed: UK"
     )
+
+
+def test_a_tenant_id_too_long_for_its_backup_vault_name_is_refused_before_deploying():
+    """AWS Backup vault names stop at 50 characters: `trustfabric-staging-t-<id>-eu-central-1` with an 18-character
+    id is 53, refused with the longest id that fits; the same id fits prod's shorter name."""
+    tenant = {"id": "a23456789012345678", "jurisdiction": "EU", "custodianArn": CUSTODIAN}
+    values = {**BASE, "trust-fabric:tenants": json.dumps([tenant])}
+    with pytest.raises(SettingsError) as error:
+        parse_settings(values, project="trust-fabric", stack="staging", source="Pulumi.staging.yaml")
+    assert str(error.value) == (
+        "Pulumi.staging.yaml: trust-fabric:tenants[0].id: 'a23456789012345678' makes the tenant's backup vault name "
+        "'trustfabric-staging-t-a23456789012345678-eu-central-1' 53 characters long; AWS Backup allows at most 50: "
+        "use an id of at most 15 characters"
+    )
+    assert [t.id for t in parse([tenant]).tenants] == ["a23456789012345678"]

@@ -45,9 +45,11 @@ class LedgerEntry:
     certificate: str
     """The erasure certificate (JSON text)."""
     certificate_sha256: str
+    execution_arn: str = ""
+    """The erasure state machine's execution that acted on the request."""
 
     def item(self) -> dict[str, Any]:
-        return {
+        item = {
             "request_id": {"S": self.request_id},
             "jurisdiction": {"S": self.jurisdiction},
             "subject_digest": {"S": self.subject_digest},
@@ -58,6 +60,9 @@ class LedgerEntry:
             "certificate": {"S": self.certificate},
             "certificate_sha256": {"S": self.certificate_sha256},
         }
+        if self.execution_arn:
+            item["execution_arn"] = {"S": self.execution_arn}
+        return item
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> LedgerEntry:
@@ -74,6 +79,7 @@ class LedgerEntry:
             counts={str(k): int(v) for k, v in json.loads(text("counts") or "{}").items()},
             certificate=text("certificate"),
             certificate_sha256=text("certificate_sha256"),
+            execution_arn=text("execution_arn"),
         )
 
 

@@ -1,4 +1,7 @@
-"""Where a data subject's records are in a cell, and what each store does to one of them.
+"""Where a data subject's records are in a cell, and what the erasure workflow is asked to do to each of them.
+
+This module only reads: it finds the records and turns a decision into a planned action of the erasure state
+machine (`components.governance.erasure_definition`), which makes every change.
 
 The layout the application writes (and `runbooks/erasure-request.md` states):
 
@@ -27,13 +30,20 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
+from components.governance.erasure_definition import (
+    ERASE_OBJECT,
+    HOLD_ITEM,
+    HOLD_OBJECT,
+    IDENTIFYING_ATTRIBUTES,
+    PSEUDONYMISE_ITEM,
+)
+
 SUBJECT_PREFIX = "subjects/"
 DATA_CLASS_KEY = "data-class"
 RECORD_DATE_KEY = "record-date"
 DEFAULT_CLASS = "statutory-record"
 HOLD_TAG = "legal-hold-request"
-IDENTIFYING_ATTRIBUTES = ("name", "email", "phone", "address", "date_of_birth", "national_id")
-"""Attributes of a ledger item that identify a person; pseudonymisation removes them."""
+__all__ = ["IDENTIFYING_ATTRIBUTES", "LedgerTableStore", "Located", "RecordsBucketStore", "Store"]
 
 
 @dataclass(frozen=True)
@@ -51,19 +61,19 @@ class Located:
 
 
 class Store(Protocol):
-    """What the workflow needs of a store: find a subject's records, remove one, hold one."""
+    """What the workflow needs of a store: find a subject's records, and plan the removal or hold of one."""
 
     kind: str
     removal: str
-    """What `remove` does here, as the certificate says it: erased or pseudonymised."""
+    """What a planned removal does here, as the certificate says it: erased or pseudonymised."""
 
     def exists(self) -> bool: ...
 
     def locate(self, subject_id: str) -> Iterator[Located]: ...
 
-    def remove(self, record: Located, request_id: str, secret: bytes) -> None: ...
+    def plan_removal(self, record: Located, subject_id: str, secret: bytes) -> dict[str, Any]: ...
 
-    def hold(self, record: Located, request_id: str, retain_until: date) -> None: ...
+    def plan_hold(self, record: Located, request_id: str, retain_until: date) -> dict[str, Any]: ...
 
 
 def _iso_date(text: Any, fallback: date) -> date:
@@ -114,19 +124,19 @@ class RecordsBucketStore:
                 handle=(key, tuple(version_ids), tags),
             )
 
-    def remove(self, record: Located, request_id: str, secret: bytes) -> None:
+    def plan_removal(self, record: Located, subject_id: str, secret: bytes) -> dict[str, Any]:
         key, version_ids, _ = record.handle
-        for version_id in version_ids:
-            self.s3.delete_object(Bucket=self.bucket, Key=key, VersionId=version_id)
+        return {"action": ERASE_OBJECT, "key": key, "versionIds": list(version_ids)}
 
-    def hold(self, record: Located, request_id: str, retain_until: date) -> None:
+    def plan_hold(self, record: Located, request_id: str, retain_until: date) -> dict[str, Any]:
         key, version_ids, tags = record.handle
-        for version_id in version_ids:
-            self.s3.put_object_legal_hold(Bucket=self.bucket, Key=key, VersionId=version_id, LegalHold={"Status": "ON"})
         tagged = {**tags, HOLD_TAG: request_id, "retain-until": retain_until.isoformat()}
-        self.s3.put_object_tagging(
-            Bucket=self.bucket, Key=key, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tagged.items()]}
-        )
+        return {
+            "action": HOLD_OBJECT,
+            "key": key,
+            "versionIds": list(version_ids),
+            "tagSet": [{"Key": k, "Value": v} for k, v in tagged.items()],
+        }
 
 
 class LedgerTableStore:
@@ -171,33 +181,9 @@ class LedgerTableStore:
                     handle=key,
                 )
 
-    def remove(self, record: Located, request_id: str, secret: bytes) -> None:
-        item = self.dynamodb.get_item(TableName=self.table, Key=record.handle, ConsistentRead=True)["Item"]
-        subject = item["subject_id"]["S"]
-        pseudonym = "pseudonym:" + hmac.new(secret, subject.encode(), hashlib.sha256).hexdigest()[:32]
-        present = [name for name in IDENTIFYING_ATTRIBUTES if name in item]
-        names = {f"#a{index}": name for index, name in enumerate(present)}
-        expression = "SET subject_id = :pseudonym, pseudonymised_by = :request"
-        if present:
-            expression += " REMOVE " + ", ".join(names)
-        arguments: dict[str, Any] = {
-            "TableName": self.table,
-            "Key": record.handle,
-            "UpdateExpression": expression,
-            "ExpressionAttributeValues": {":pseudonym": {"S": pseudonym}, ":request": {"S": request_id}},
-        }
-        if names:
-            arguments["ExpressionAttributeNames"] = names
-        self.dynamodb.update_item(**arguments)
+    def plan_removal(self, record: Located, subject_id: str, secret: bytes) -> dict[str, Any]:
+        pseudonym = "pseudonym:" + hmac.new(secret, subject_id.encode(), hashlib.sha256).hexdigest()[:32]
+        return {"action": PSEUDONYMISE_ITEM, "itemKey": record.handle, "pseudonym": pseudonym}
 
-    def hold(self, record: Located, request_id: str, retain_until: date) -> None:
-        self.dynamodb.update_item(
-            TableName=self.table,
-            Key=record.handle,
-            UpdateExpression="SET legal_hold = :request, retain_until = :until, restricted = :restricted",
-            ExpressionAttributeValues={
-                ":request": {"S": request_id},
-                ":until": {"S": retain_until.isoformat()},
-                ":restricted": {"BOOL": True},
-            },
-        )
+    def plan_hold(self, record: Located, request_id: str, retain_until: date) -> dict[str, Any]:
+        return {"action": HOLD_ITEM, "itemKey": record.handle, "retainUntil": retain_until.isoformat()}

@@ -1,10 +1,13 @@
 """One erasure request end to end, and its state afterwards.
 
-`erase` locates the subject's records in the cell's stores (`trustfabric.privacy.stores`), decides per record with
-`domain.retention.erasure_action` (a statutory record inside its retention is held under a legal hold until the
-day it ends, naming the statute; anything else is erased, or pseudonymised where the store keeps the row), acts,
-writes the erasure certificate (JSON, with its SHA-256) into the reports folder and the ledger, and returns the
-outcome: exit 0 when every record was dealt with, 1 when an action failed. `status` reads a request back.
+`erase` locates the subject's records in the cell's stores (`trustfabric.privacy.stores`, read-only), decides per
+record with `domain.retention.erasure_action` (a statutory record inside its retention is held under a legal hold
+until the day it ends, naming the statute; anything else is erased, or pseudonymised where the store keeps the
+row), and starts one execution of the cell's erasure state machine with that plan
+(`components.governance.erasure_definition`): the execution makes every change and records the request in the
+ledger. When it ends, `erase` writes the erasure certificate (JSON, with its SHA-256) into the reports folder and
+the ledger, and returns the outcome: exit 0 when every record was dealt with, 1 when an action (or the execution)
+failed. `status` reads a request back.
 
 Usage::
 
@@ -28,10 +31,12 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from components.governance.erasure_definition import FAILED, execution_input
 from domain.naming import PRIMARY_DEPLOYMENT, erasure_ledger_table_name, ledger_table_name, records_bucket_name
 from domain.retention import erasure_action
 from trustfabric.drills.common import Aws, resolve_jurisdiction
 from trustfabric.errors import TrustFabricError
+from trustfabric.privacy.execution import StateMachine
 from trustfabric.privacy.ledger import ErasureLedger, LedgerEntry, subject_digest
 from trustfabric.privacy.stores import LedgerTableStore, Located, RecordsBucketStore, Store
 
@@ -115,6 +120,17 @@ def _aws_call(action: Callable[[], Any], what: str) -> Any:
         raise TrustFabricError(f"{what}: {message[:200]}") from None
 
 
+@dataclass
+class _Plan:
+    """What one request will do: per record, a result known now (kept, failed to decide) or a planned action."""
+
+    slots: list[RecordResult | int] = field(default_factory=list)
+    """A result, or the index of the record's action in `actions`."""
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    decided: list[tuple[Located, str, str | None]] = field(default_factory=list)
+    """Per action: the record, the decision's reason and the retain-until day."""
+
+
 def erase(
     request: ErasureRequest,
     *,
@@ -122,7 +138,10 @@ def erase(
     reports_dir: Path = DEFAULT_REPORTS_DIR,
     echo: Callable[[str], None] = lambda line: None,
 ) -> ErasureOutcome:
-    """Run one request; TrustFabricError (exit 2) for bad input or a missing ledger, before anything is changed."""
+    """Run one request: locate and decide here (read-only), let the cell's erasure state machine act, certify.
+
+    TrustFabricError (exit 2) for bad input, a missing ledger or state machine, before anything is changed;
+    `trustfabric.privacy.execution.ErasureExecutionFailed` (exit 1) when the execution itself fails."""
     code, region = _checked(request)
     aws = Aws.connect(endpoint_url, probe_region=region)
     cell = code.lower()
@@ -138,7 +157,7 @@ def erase(
     today = request.as_of or now.date()
     request_id = request.request_id or f"er-{now.strftime('%Y%m%dt%H%M%S')}-{secrets.token_hex(3)}"
     secret = secrets.token_bytes(32)  # the pseudonyms' key: never stored, so no one can link them back
-    results: list[RecordResult] = []
+    plan = _Plan()
     searched: list[str] = []
     for store in stores:
         if not _aws_call(store.exists, f"{store.kind} store in {region}"):
@@ -148,15 +167,32 @@ def erase(
         searched.append(store.kind)
         echo(f"{store.kind}: {len(found)} record(s) of the subject")
         for record in found:
-            results.append(_act(store, record, code, today, request_id, secret))
+            _decide(plan, store, record, code, today, request_id, request.subject_id, secret)
+    digest_of_subject = subject_digest(code, request.subject_id)
+    requested_at = now.isoformat(timespec="seconds")
+    machine = StateMachine(aws.client("stepfunctions", region), request.deployment, cell, region, aws.account_id)
+    execution = machine.run(
+        execution_input(
+            request_id=request_id,
+            jurisdiction=code,
+            subject_digest=digest_of_subject,
+            requested_at=requested_at,
+            actions=plan.actions,
+        ),
+        f"{request_id}-{secrets.token_hex(4)}",
+        aws.wait_delay(5),
+        echo,
+    )
+    results = [
+        slot if isinstance(slot, RecordResult) else _executed(plan, slot, execution.outcomes[slot])
+        for slot in plan.slots
+    ]
     counts = {
         name: sum(1 for r in results if r.outcome == name)
         for name in ("erased", "pseudonymised", "held", "kept", "failed")
     }
     state = "incomplete" if counts["failed"] else "complete"
     completed = datetime.now(UTC)
-    digest_of_subject = subject_digest(code, request.subject_id)
-    requested_at = now.isoformat(timespec="seconds")
     completed_at = completed.isoformat(timespec="seconds")
     certificate: dict[str, Any] = {
         "certificate": "erasure",
@@ -190,6 +226,7 @@ def erase(
         counts=counts,
         certificate=text,
         certificate_sha256=digest,
+        execution_arn=execution.arn,
     )
     _aws_call(lambda: ledger.put(entry), "writing the erasure ledger")
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -202,25 +239,42 @@ def _located(store: Store, subject_id: str) -> list[Located]:
     return list(store.locate(subject_id))
 
 
-def _act(store: Store, record: Located, code: str, today: date, request_id: str, secret: bytes) -> RecordResult:
+def _decide(
+    plan: _Plan,
+    store: Store,
+    record: Located,
+    code: str,
+    today: date,
+    request_id: str,
+    subject_id: str,
+    secret: bytes,
+) -> None:
+    """Add the record to the plan: a result now (kept, undecidable), or the action the execution will take."""
     try:
         decision = erasure_action(record.data_class, code, record.record_date, today)
     except KeyError as error:
-        return RecordResult(record.location, record.data_class, "failed", str(error).strip("'\""))
-    try:
-        if decision.action == "hold" and decision.retain_until is not None:
-            store.hold(record, request_id, decision.retain_until)
-            return RecordResult(
-                record.location, record.data_class, "held", decision.reason, decision.retain_until.isoformat()
-            )
-        if decision.action == "keep-until-expiry":
-            return RecordResult(record.location, record.data_class, "kept", decision.reason)
-        store.remove(record, request_id, secret)
-        return RecordResult(record.location, record.data_class, store.removal, decision.reason)
-    except ClientError as error:
-        code_name = error.response.get("Error", {}).get("Code", "error")
-        message = " ".join(str(error.response.get("Error", {}).get("Message", "")).split())
-        return RecordResult(record.location, record.data_class, "failed", f"{code_name}: {message}"[:200])
+        plan.slots.append(RecordResult(record.location, record.data_class, "failed", str(error).strip("'\"")))
+        return
+    if decision.action == "hold" and decision.retain_until is not None:
+        action, outcome = store.plan_hold(record, request_id, decision.retain_until), "held"
+        until: str | None = decision.retain_until.isoformat()
+    elif decision.action == "keep-until-expiry":
+        plan.slots.append(RecordResult(record.location, record.data_class, "kept", decision.reason))
+        return
+    else:
+        action, outcome, until = store.plan_removal(record, subject_id, secret), store.removal, None
+    plan.slots.append(len(plan.actions))
+    plan.actions.append({**action, "location": record.location, "outcome": outcome})
+    plan.decided.append((record, decision.reason, until))
+
+
+def _executed(plan: _Plan, index: int, outcome: dict[str, Any]) -> RecordResult:
+    """The result of a planned action, from the execution's outcome of it."""
+    record, reason, until = plan.decided[index]
+    if outcome.get("outcome") == FAILED:
+        why = " ".join(f"{outcome.get('error', 'error')}: {outcome.get('cause', '')}".split())
+        return RecordResult(record.location, record.data_class, FAILED, why[:200])
+    return RecordResult(record.location, record.data_class, str(outcome["outcome"]), reason, until)
 
 
 def status(

@@ -19,6 +19,24 @@ def without_sticky_revocation(document: dict[str, Any]) -> dict[str, Any]:
 
 MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
+        policy="aws-sfn-erasure-workflow-guarded",
+        stack="prod",
+        type="aws:sfn/stateMachine:StateMachine",
+        name="uk-erasure-machine",
+        change="log the UK erasure executions with their data (the subject's records)",
+        expect="its logs include execution data",
+        edit=set_at(["logging_configuration", "include_execution_data"], True),
+    ),
+    Mutation(
+        policy="aws-sfn-erasure-workflow-guarded",
+        stack="dr",
+        type="aws:sfn/stateMachine:StateMachine",
+        name="eu-erasure-machine",
+        change="turn tracing off on dr's EU erasure workflow",
+        expect="tracing is off",
+        edit=set_at(["tracing_configuration", "enabled"], False),
+    ),
+    Mutation(
         policy="aws-kms-tenant-key-tenant-can-revoke",
         stack="prod",
         type="aws:kms/key:Key",

@@ -11,6 +11,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.trustfabric.privacy.conftest import create_erasure_state_machine
 from trustfabric.cli import main
 
 REGION = "eu-west-2"
@@ -22,16 +23,16 @@ AS_OF = "2026-12-05"
 HMRC = "HMRC: Finance Act 1998 Sch 18 para 21; VAT Act 1994 Sch 11 para 6(3) (6 years)"
 
 
-def client(service: str, endpoint: str):
-    return boto3.client(service, region_name=REGION, endpoint_url=endpoint)
+def client(service: str):
+    return boto3.client(service, region_name=REGION)
 
 
 def put(s3, key: str, tags: dict[str, str], body: bytes = b"{}") -> None:
     s3.put_object(Bucket=BUCKET, Key=key, Body=body, Tagging="&".join(f"{k}={v}" for k, v in tags.items()))
 
 
-def seed(endpoint: str, *, ledger: bool = True) -> None:
-    s3 = client("s3", endpoint)
+def seed(*, ledger: bool = True, machine: bool = True) -> None:
+    s3 = client("s3")
     s3.create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}, ObjectLockEnabledForBucket=True
     )
@@ -40,7 +41,7 @@ def seed(endpoint: str, *, ledger: bool = True) -> None:
     put(s3, "subjects/cust-42/2015/invoice-0.json", {"record-date": "2015-03-31"})
     put(s3, "subjects/cust-42/profile.json", {"data-class": "personal-data"})
     put(s3, "subjects/cust-7/2024/invoice-9.json", {"record-date": "2024-03-31"})
-    dynamodb = client("dynamodb", endpoint)
+    dynamodb = client("dynamodb")
     dynamodb.create_table(
         TableName=EVENTS,
         BillingMode="PAY_PER_REQUEST",
@@ -71,6 +72,8 @@ def seed(endpoint: str, *, ledger: bool = True) -> None:
             KeySchema=[{"AttributeName": "request_id", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
         )
+    if machine:
+        create_erasure_state_machine()
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -80,7 +83,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return int(exit_info.value.code or 0), captured.out, captured.err
 
 
-def erase(capsys, endpoint: str, reports: Path, *extra: str) -> tuple[int, str, str]:
+def erase(capsys, reports: Path, *extra: str) -> tuple[int, str, str]:
     return run(
         capsys,
         "privacy",
@@ -89,8 +92,6 @@ def erase(capsys, endpoint: str, reports: Path, *extra: str) -> tuple[int, str, 
         "UK",
         "--subject",
         "cust-42",
-        "--endpoint-url",
-        endpoint,
         "--request-id",
         "er-ticket-1001",
         "--as-of",
@@ -101,9 +102,9 @@ def erase(capsys, endpoint: str, reports: Path, *extra: str) -> tuple[int, str, 
     )
 
 
-def test_erasure_erases_what_it_may_and_holds_statutory_records_saying_why(endpoint, tmp_path, capsys):
-    seed(endpoint)
-    code, out, err = erase(capsys, endpoint, tmp_path)
+def test_erasure_erases_what_it_may_and_holds_statutory_records_saying_why(moto_aws, tmp_path, capsys):
+    seed()
+    code, out, err = erase(capsys, tmp_path)
     assert code == 0, err
     hold = "GDPR Art.17(3)(b) exempts it from erasure, so it is restricted (Art.18) under a legal hold"
     assert out.splitlines() == [
@@ -122,7 +123,7 @@ def test_erasure_erases_what_it_may_and_holds_statutory_records_saying_why(endpo
         f"{hashlib.sha256((tmp_path / 'er-ticket-1001.json').read_text().rstrip(chr(10)).encode()).hexdigest()})",
     ]
 
-    s3 = client("s3", endpoint)
+    s3 = client("s3")
     left = {v["Key"] for v in s3.list_object_versions(Bucket=BUCKET).get("Versions", [])}
     assert left == {"subjects/cust-42/2024/invoice-1.json", "subjects/cust-7/2024/invoice-9.json"}
     versions = [v for v in s3.list_object_versions(Bucket=BUCKET, Prefix="subjects/cust-42/")["Versions"]]
@@ -133,7 +134,7 @@ def test_erasure_erases_what_it_may_and_holds_statutory_records_saying_why(endpo
     untouched = s3.head_object(Bucket=BUCKET, Key="subjects/cust-7/2024/invoice-9.json")
     assert untouched.get("ObjectLockLegalHoldStatus") != "ON"
 
-    dynamodb = client("dynamodb", endpoint)
+    dynamodb = client("dynamodb")
     contact = dynamodb.get_item(TableName=EVENTS, Key={"pk": {"S": "acct#1"}, "sk": {"S": "contact#1"}})["Item"]
     assert contact["subject_id"]["S"].startswith("pseudonym:")
     assert "email" not in contact and "name" not in contact
@@ -152,12 +153,10 @@ def test_erasure_erases_what_it_may_and_holds_statutory_records_saying_why(endpo
     assert certificate["stores_searched"] == ["s3", "dynamodb"]
 
 
-def test_status_reads_the_request_back_from_the_ledger(endpoint, tmp_path, capsys):
-    seed(endpoint)
-    assert erase(capsys, endpoint, tmp_path)[0] == 0
-    code, out, err = run(
-        capsys, "privacy", "status", "-j", "UK", "--request-id", "er-ticket-1001", "--endpoint-url", endpoint
-    )
+def test_status_reads_the_request_back_from_the_ledger(moto_aws, tmp_path, capsys):
+    seed()
+    assert erase(capsys, tmp_path)[0] == 0
+    code, out, err = run(capsys, "privacy", "status", "-j", "UK", "--request-id", "er-ticket-1001")
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "erasure er-ticket-1001 (UK): complete: erased 2, pseudonymised 1, held 2, kept 0, failed 0"
@@ -172,17 +171,15 @@ def test_status_reads_the_request_back_from_the_ledger(endpoint, tmp_path, capsy
         "UK",
         "--request-id",
         "er-ticket-1001",
-        "--endpoint-url",
-        endpoint,
         "--format",
         "json",
     )
     assert code == 0 and json.loads(out)["counts"]["held"] == 2
 
 
-def test_a_record_the_store_refuses_to_erase_leaves_the_request_incomplete(endpoint, tmp_path, capsys):
-    seed(endpoint)
-    s3 = client("s3", endpoint)
+def test_a_record_the_store_refuses_to_erase_leaves_the_request_incomplete(moto_aws, tmp_path, capsys):
+    seed()
+    s3 = client("s3")
     until = datetime.now(UTC) + timedelta(days=30)
     s3.put_object(
         Bucket=BUCKET,
@@ -192,13 +189,14 @@ def test_a_record_the_store_refuses_to_erase_leaves_the_request_incomplete(endpo
         ObjectLockMode="COMPLIANCE",
         ObjectLockRetainUntilDate=until,
     )
-    code, out, _ = erase(capsys, endpoint, tmp_path)
+    code, out, _ = erase(capsys, tmp_path)
     assert code == 1
     assert out.splitlines()[0] == (
         "erasure er-ticket-1001 (UK): incomplete: erased 2, pseudonymised 1, held 2, kept 0, failed 1"
     )
     [failed] = [line for line in out.splitlines() if line.startswith("  failed")]
-    assert failed.startswith(f"  failed: s3://{BUCKET}/subjects/cust-42/notes.json (personal-data): AccessDenied")
+    # The execution names the service's error as Step Functions does for an AWS SDK integration: `s3.<Code>...`.
+    assert failed.startswith(f"  failed: s3://{BUCKET}/subjects/cust-42/notes.json (personal-data): s3.AccessDenied")
 
 
 @pytest.mark.parametrize(
@@ -220,26 +218,24 @@ def test_a_record_the_store_refuses_to_erase_leaves_the_request_incomplete(endpo
         ),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(endpoint, capsys, args, message):
-    code, out, err = run(capsys, "privacy", "erase", *args, "--endpoint-url", endpoint)
+def test_bad_input_is_one_line_and_exit_2(moto_aws, capsys, args, message):
+    code, out, err = run(capsys, "privacy", "erase", *args)
     assert (code, out, err) == (2, "", message + "\n")
 
 
-def test_a_missing_ledger_is_bad_input_and_nothing_is_touched(endpoint, tmp_path, capsys):
-    seed(endpoint, ledger=False)
-    code, _, err = erase(capsys, endpoint, tmp_path)
+def test_a_missing_ledger_is_bad_input_and_nothing_is_touched(moto_aws, tmp_path, capsys):
+    seed(ledger=False)
+    code, _, err = erase(capsys, tmp_path)
     assert (code, err) == (
         2,
         f"error: erasure ledger table '{LEDGER}' does not exist in eu-west-2; deploy the stack (it declares the "
         "ledger) or pass --deployment\n",
     )
-    keys = {v["Key"] for v in client("s3", endpoint).list_object_versions(Bucket=BUCKET)["Versions"]}
+    keys = {v["Key"] for v in client("s3").list_object_versions(Bucket=BUCKET)["Versions"]}
     assert "subjects/cust-42/profile.json" in keys
 
 
-def test_status_of_an_unknown_request_is_bad_input(endpoint, capsys):
-    seed(endpoint)
-    code, _, err = run(
-        capsys, "privacy", "status", "-j", "UK", "--request-id", "er-nothing-here", "--endpoint-url", endpoint
-    )
+def test_status_of_an_unknown_request_is_bad_input(moto_aws, capsys):
+    seed()
+    code, _, err = run(capsys, "privacy", "status", "-j", "UK", "--request-id", "er-nothing-here")
     assert (code, err) == (2, f"error: --request-id: no erasure request 'er-nothing-here' in {LEDGER} (eu-west-2)\n")
