@@ -43,9 +43,9 @@ def pitr(
 
 
 def test_the_restore_recovers_every_row_and_transaction_before_the_target_and_measures_the_rpo(
-    moto_aws: Aws, primary: Server, ca_bundle: str, tmp_path: Path
+    aws: Aws, primary: Server, ca_bundle: str, tmp_path: Path
 ) -> None:
-    outcome, stand_in = pitr(moto_aws, primary, ca_bundle, tmp_path)
+    outcome, stand_in = pitr(aws, primary, ca_bundle, tmp_path)
 
     report = outcome.report
     assert outcome.exit_code == 0, report.verdict
@@ -62,14 +62,14 @@ def test_the_restore_recovers_every_row_and_transaction_before_the_target_and_me
     assert "-pitr.cluster-" in restored_login.host and restored_login.user == "ledger_drill"
     assert (restored_login.sslmode, restored_login.sslrootcert) == ("verify-full", ca_bundle)
     assert str(restored_login.password).startswith(f"{restored_login.host}:5432/?Action=connect&DBUser=ledger_drill&")
-    assert moto_aws.client("rds", REGION).describe_db_clusters()["DBClusters"] == []  # both clusters deleted
+    assert aws.client("rds", REGION).describe_db_clusters()["DBClusters"] == []  # both clusters deleted
     assert "## Rows by table" in outcome.markdown_path.read_text()
 
 
 def test_acknowledged_transactions_missing_before_the_target_fail_the_drill(
-    moto_aws: Aws, primary: Server, ca_bundle: str, tmp_path: Path
+    aws: Aws, primary: Server, ca_bundle: str, tmp_path: Path
 ) -> None:
-    outcome, _ = pitr(moto_aws, primary, ca_bundle, tmp_path, lag=2)
+    outcome, _ = pitr(aws, primary, ca_bundle, tmp_path, lag=2)
 
     assert outcome.exit_code == 1
     data = json.loads(outcome.json_path.read_text())
