@@ -30,7 +30,7 @@ def test_every_cell_runs_every_database_drill_after_installing_postgresql(workfl
     upload = job["steps"][drill + 1]
     assert upload["with"]["name"] == "drill-reports-${{ matrix.drill }}-${{ matrix.jurisdiction }}"
     assert upload["if"] == "${{ !cancelled() }}"
-    assert workflows["drills.yml"]["jobs"]["report"]["needs"] == ["drill", "database-drill"]
+    assert workflows["drills.yml"]["jobs"]["report"]["needs"] == ["drill", "database-drill", "aws-pitr-finish"]
 
 
 def test_the_failback_step_runs_a_real_switchover_with_no_data_lost(workflows, tmp_path):

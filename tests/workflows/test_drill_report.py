@@ -94,7 +94,7 @@ def test_the_workflow_computes_the_quarter_of_its_run(day, quarter):
 
 def test_the_drills_run_every_quarter_and_on_demand():
     workflow = load_workflow(REPO_ROOT / ".github" / "workflows" / "drills.yml")
-    assert workflow["on"]["schedule"] == [{"cron": "17 6 2 1,4,7,10 *"}]
+    assert workflow["on"]["schedule"] == [{"cron": "17 6 2 1,4,7,10 *"}, {"cron": "17 6 3 1,4,7,10 *"}]
     assert "workflow_dispatch" in workflow["on"]
     assert workflow["jobs"]["drill"]["strategy"]["matrix"] == {
         "drill": ["restore", "failover"],

@@ -132,6 +132,8 @@ def test_write_permissions_are_the_ones_each_job_needs(workflows):
         ("deploy.yml", "evidence"): ["id-token"],
         ("drills.yml", "drill"): ["id-token"],
         ("drills.yml", "database-drill"): [],
+        ("drills.yml", "aws-pitr-start"): ["id-token"],
+        ("drills.yml", "aws-pitr-finish"): ["id-token"],
         ("drills.yml", "report"): [],
         ("pr.yml", "lint"): [],
         ("pr.yml", "test"): [],

@@ -16,6 +16,8 @@ Usage::
     trustfabric drill pg-pitr -j UK          # the local point-in-time restore drill on a scratch server
     trustfabric drill pg-failover -j UK --asynchronous --lag-commits 3
     trustfabric drill aws-pitr -j UK --ca-bundle rds-global-bundle.pem   # RestoreDBClusterToPointInTime on AWS
+    trustfabric drill aws-pitr -j UK --start      # job 1: seed, write, request the restore (recorded)
+    trustfabric drill aws-pitr -j UK --finish     # job 2: wait, verify, report, delete
 """
 
 from __future__ import annotations
@@ -197,13 +199,18 @@ def verify_rows_command(
     raise typer.Exit(0 if result.ok else 1)
 
 
-def _conclude(outcome: Any) -> None:
+def _verdict(outcome: Any) -> int:
     report = outcome.report
     typer.echo(f"{report.drill} {report.jurisdiction}: {'PASSED' if report.passed else 'FAILED'}: {report.verdict}")
     typer.echo(f"report: {outcome.json_path}")
     typer.echo(f"report: {outcome.markdown_path}")
+    return int(outcome.exit_code)
+
+
+def _conclude(outcome: Any) -> None:
+    code = _verdict(outcome)
     sys.stdout.flush()
-    raise typer.Exit(outcome.exit_code)
+    raise typer.Exit(code)
 
 
 def _echo_stderr(line: str) -> None:
@@ -271,6 +278,32 @@ def pg_failover_command(
     _conclude(_guarded(lambda: run_local_failover(jurisdiction, options, reports_dir=reports_dir, echo=_echo_stderr)))
 
 
+def _finish_pitr(jurisdiction: str, endpoint_url: str | None, options: Any, reports_dir: Path) -> None:
+    from ..drills.database.aws_pitr import AwsPitrPending, run_aws_pitr_finish
+
+    finishing = _guarded(
+        lambda: run_aws_pitr_finish(
+            jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, echo=_echo_stderr
+        )
+    )
+    results = _guarded(finishing.finish_pending)
+    code = 0
+    if not results:
+        typer.echo(f"pitr {finishing.cell.code}: nothing to finish (no restore recorded by --start)")
+    for result in results:
+        if isinstance(result, AwsPitrPending):
+            request = result.request
+            typer.echo(
+                f"pitr {request.jurisdiction}: PENDING: {request.target_cluster} is {result.status} after "
+                f"{result.waited_seconds / 60:.0f} min of waiting; still recorded as {request.name}: run --finish again"
+            )
+            code = max(code, 1)
+            continue
+        code = max(code, _verdict(result))
+    sys.stdout.flush()
+    raise typer.Exit(code)
+
+
 def aws_pitr_command(
     jurisdiction: JurisdictionOption,
     endpoint_url: Annotated[
@@ -284,18 +317,56 @@ def aws_pitr_command(
         int, typer.Option("--after-target", help="Transactions committed after the target (must not return).")
     ] = 5,
     keep: Annotated[bool, typer.Option("--keep", help="Keep the clusters and secrets the drill created.")] = False,
+    start: Annotated[
+        bool,
+        typer.Option("--start", help="Only seed, write and request the restore; recorded in the account for --finish."),
+    ] = False,
+    finish: Annotated[
+        bool,
+        typer.Option(
+            "--finish", help="Wait for each restore --start requested, verify, report and delete (a later job)."
+        ),
+    ] = False,
+    wait_minutes: Annotated[
+        float, typer.Option("--wait-minutes", help="Longest wait for each cluster and instance.")
+    ] = 180,
     reports_dir: ReportsOption = DEFAULT_REPORTS_DIR,
 ) -> None:
-    """AWS: a scratch Aurora cluster, acknowledged transactions, RestoreDBClusterToPointInTime, achieved RPO."""
+    """AWS: a scratch Aurora cluster, acknowledged transactions, RestoreDBClusterToPointInTime, achieved RPO;
+    in one go, or in two jobs (--start, then --finish)."""
     from ..drills.database.aws_pitr import AwsPitrOptions, run_aws_pitr
 
+    if start and finish:
+        typer.echo("error: --start and --finish: choose one", err=True)
+        raise typer.Exit(2)
     options = AwsPitrOptions(
-        entries=entries, commits=commits, after_target=after_target, ca_bundle=ca_bundle, keep=keep
+        entries=entries,
+        commits=commits,
+        after_target=after_target,
+        ca_bundle=ca_bundle,
+        keep=keep,
+        timeout_seconds=wait_minutes * 60,
     )
+    if finish:
+        _finish_pitr(jurisdiction, endpoint_url, options, reports_dir)
     drill = _guarded(
         lambda: run_aws_pitr(jurisdiction, endpoint_url, options=options, reports_dir=reports_dir, echo=_echo_stderr)
     )
-    _conclude(drill.run())
+    if not start:
+        _conclude(drill.run())
+    started = drill.start()
+    if started.outcome is not None:
+        _conclude(started.outcome)
+    assert started.request is not None
+    request = started.request
+    typer.echo(
+        f"pitr {request.jurisdiction}: STARTED: RestoreDBClusterToPointInTime of {request.source_cluster} to "
+        f"{request.restore_time.isoformat(timespec='milliseconds')} requested into {request.target_cluster}; "
+        f"recorded as {request.name}"
+    )
+    typer.echo(f"next step (a later job): trustfabric drill aws-pitr -j {request.jurisdiction} --finish")
+    sys.stdout.flush()
+    raise typer.Exit(0)
 
 
 COMMANDS: dict[str, Callable[..., Any]] = {

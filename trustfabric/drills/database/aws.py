@@ -10,7 +10,8 @@ verification then runs on that endpoint exactly as on a local server (`results.v
 (`RecoveryResult`): `RestoreDBClusterToPointInTime` into a NEW cluster (IAM authentication on, the source's
 subnet group, security groups and KMS key as given), a writer instance in it, both waited for (bounded), then
 every row against the seed checksums and every logged transaction against the target time. It deletes what
-it created unless `keep`.
+it created unless `keep`. Its three parts (`request_restore`, `add_writer`, `verify_restored`) also run apart:
+`drill aws-pitr --start` requests the restore in one job and `--finish` completes it in a later one.
 
 Usage::
 
@@ -166,6 +167,87 @@ def _wait(check: Callable[[], bool], timeout: float, interval: float, what: str)
         raise TrustFabricError(f"{what} not available within {timeout:.0f}s")
 
 
+def request_restore(rds: Any, request: ClusterRestore) -> None:
+    """Ask for the restore (`RestoreDBClusterToPointInTime`); it runs on AWS's side from here on."""
+    rds.restore_db_cluster_to_point_in_time(**request.restore_parameters())
+
+
+def restored_cluster(rds: Any, request: ClusterRestore) -> dict[str, Any]:
+    """The restored cluster as `DescribeDBClusters` reports it."""
+    return dict(rds.describe_db_clusters(DBClusterIdentifier=request.target_cluster)["DBClusters"][0])
+
+
+def add_writer(aws: Aws, request: ClusterRestore, created: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """Wait (bounded by `timeout_seconds`) for the restored cluster, give it a writer instance unless it has
+    one, wait for that; return the cluster. What it creates is appended to `created`."""
+    rds = aws.client("rds", request.region)
+    interval = aws.wait_delay(30)
+    _wait(
+        lambda: restored_cluster(rds, request)["Status"] == "available",
+        request.timeout_seconds,
+        interval,
+        f"cluster {request.target_cluster}",
+    )
+    restored = restored_cluster(rds, request)
+    members = {member["DBInstanceIdentifier"] for member in restored.get("DBClusterMembers", [])}
+    if request.writer_instance not in members:
+        rds.create_db_instance(
+            DBInstanceIdentifier=request.writer_instance,
+            DBClusterIdentifier=request.target_cluster,
+            Engine=restored["Engine"],
+            DBInstanceClass=request.instance_class,
+        )
+        if created is not None:
+            created.append(("instance", request.writer_instance))
+    rds.get_waiter("db_instance_available").wait(
+        DBInstanceIdentifier=request.writer_instance,
+        WaiterConfig={"Delay": interval, "MaxAttempts": max(1, int(request.timeout_seconds // interval))},
+    )
+    return restored
+
+
+def verify_restored(
+    aws: Aws,
+    request: ClusterRestore,
+    restored: dict[str, Any],
+    *,
+    expected: LedgerChecksums,
+    log: CommitLog | None,
+    rto_seconds: Callable[[], float],
+    connector: Connector = connect,
+) -> RecoveryResult:
+    """Log in to the restored cluster (IAM token, TLS) and verify every row and logged transaction; RPO from
+    the commit log (without one, 0: the restore time is the target), RTO as `rto_seconds()` once verified."""
+    endpoint = iam_endpoint(
+        aws,
+        request.region,
+        restored["Endpoint"],
+        int(restored["Port"]),
+        request.dbname,
+        request.secret_id,
+        request.ca_bundle,
+    )
+    connection = connector(endpoint)
+    try:
+        rows, commits = verify_recovered(
+            connection, expected, log, request.restore_time, target=True, source=endpoint.describe()
+        )
+    finally:
+        connection.close()
+    rto = rto_seconds()
+    rpo = commits.recovered_gap_seconds if commits is not None else 0.0
+    return RecoveryResult(
+        kind="pitr",
+        endpoint=endpoint.describe(),
+        rpo_seconds=rpo,
+        rto_seconds=rto,
+        rows=rows,
+        commits=commits,
+        target_time=request.restore_time,
+        environment="aws",
+    )
+
+
 def restore_cluster_to_point_in_time(
     aws: Aws,
     request: ClusterRestore,
@@ -183,64 +265,23 @@ def restore_cluster_to_point_in_time(
     """
     started = incident_clock if incident_clock is not None else time.monotonic()
     rds = aws.client("rds", request.region)
-    interval = aws.wait_delay(30)
     created: list[tuple[str, str]] = []
     try:
-        rds.restore_db_cluster_to_point_in_time(**request.restore_parameters())
+        request_restore(rds, request)
         created.append(("cluster", request.target_cluster))
-
-        def cluster() -> dict[str, Any]:
-            return dict(rds.describe_db_clusters(DBClusterIdentifier=request.target_cluster)["DBClusters"][0])
-
-        _wait(
-            lambda: cluster()["Status"] == "available",
-            request.timeout_seconds,
-            interval,
-            f"cluster {request.target_cluster}",
-        )
-        restored = cluster()
-        rds.create_db_instance(
-            DBInstanceIdentifier=request.writer_instance,
-            DBClusterIdentifier=request.target_cluster,
-            Engine=restored["Engine"],
-            DBInstanceClass=request.instance_class,
-        )
-        created.append(("instance", request.writer_instance))
-        rds.get_waiter("db_instance_available").wait(
-            DBInstanceIdentifier=request.writer_instance,
-            WaiterConfig={"Delay": interval, "MaxAttempts": max(1, int(request.timeout_seconds // interval))},
-        )
-        endpoint = iam_endpoint(
+        restored = add_writer(aws, request, created)
+        return verify_restored(
             aws,
-            request.region,
-            restored["Endpoint"],
-            int(restored["Port"]),
-            request.dbname,
-            request.secret_id,
-            request.ca_bundle,
-        )
-        connection = connector(endpoint)
-        try:
-            rows, commits = verify_recovered(
-                connection, expected, log, request.restore_time, target=True, source=endpoint.describe()
-            )
-        finally:
-            connection.close()
-        rto = time.monotonic() - started
-        rpo = commits.recovered_gap_seconds if commits is not None else 0.0
-        return RecoveryResult(
-            kind="pitr",
-            endpoint=endpoint.describe(),
-            rpo_seconds=rpo,
-            rto_seconds=rto,
-            rows=rows,
-            commits=commits,
-            target_time=request.restore_time,
-            environment="aws",
+            request,
+            restored,
+            expected=expected,
+            log=log,
+            rto_seconds=lambda: time.monotonic() - started,
+            connector=connector,
         )
     finally:
         if not request.keep:
-            delete_restored(rds, created, interval)
+            delete_restored(rds, created, aws.wait_delay(30))
 
 
 def delete_restored(rds: Any, created: list[tuple[str, str]], interval: int = 30) -> None:

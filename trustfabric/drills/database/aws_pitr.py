@@ -17,6 +17,13 @@ RTO runs from the target (the "incident") to verified rows; both are judged agai
 objectives (`RecoveryResult`). The report is the PITR drill's (`drill: pitr`, `environment: aws`): the
 quarterly report reads it like the local one. Everything created is deleted unless `keep`.
 
+An Aurora restore can outlast a CI job, so the drill also runs in two parts: `start()` runs steps 1-3 and
+asks for the restore (`aws.request_restore`), recording the request in the account
+(`aws_pitr_request`); `finish_pending()` (a later job) waits, bounded, for the restored cluster, adds its
+writer, verifies as in step 4 (the RTO from the target time, by the wall clock) and deletes everything both
+parts created. A restore still not available when the finish's wait ends stays recorded for the next
+`finish_pending()`.
+
 `connector` opens every database connection; tests map the endpoints onto a local PostgreSQL.
 
 Usage::
@@ -24,6 +31,9 @@ Usage::
     drill = AwsPitrDrill("UK", Aws.connect(), AwsPitrOptions(ca_bundle="rds-global-bundle.pem"), Path("reports"))
     outcome = drill.run()
     assert outcome.report.measurements["acknowledged_missing"] == 0
+
+    started = run_aws_pitr("UK", options=options).start()          # job 1: started.request is recorded
+    finished = AwsPitrFinish("UK", Aws.connect(), options).finish_pending()   # job 2 (later)
 """
 
 from __future__ import annotations
@@ -40,9 +50,20 @@ from typing import Any
 from domain.naming import drill_prefix
 from trustfabric.errors import TrustFabricError
 
-from ..common import Aws, resolve_jurisdiction
+from ..common import Aws, poll, resolve_jurisdiction
 from ..report import DEFAULT_REPORTS_DIR, DrillOutcome, DrillRun, Step, StepFailed, StepSkipped, iso, utc_now
-from .aws import ClusterRestore, Connector, ca_bundle_path, restore_cluster_to_point_in_time, secret_endpoint
+from .aws import (
+    ClusterRestore,
+    Connector,
+    add_writer,
+    ca_bundle_path,
+    request_restore,
+    restore_cluster_to_point_in_time,
+    restored_cluster,
+    secret_endpoint,
+    verify_restored,
+)
+from .aws_pitr_request import PitrRequest, forget, pending, request_name, save
 from .checksums import LedgerChecksums, take_checksums
 from .commits import CommitLog, write_commits
 from .endpoint import connect
@@ -51,6 +72,37 @@ from .results import RecoveryResult, write_report
 
 MASTER_USER = "drill_admin"
 ENGINE = "aurora-postgresql"
+RESTORE_STEP = "restore: RestoreDBClusterToPointInTime into a new cluster + verify rows and transactions (IAM, TLS)"
+REQUEST_STEP = "restore: RestoreDBClusterToPointInTime into a new cluster, requested (verified by --finish)"
+FINISH_STEP = "restore: a writer in the restored cluster + verify rows and transactions (IAM, TLS)"
+SUCCESS = "every row and every acknowledged transaction before the target recovered, none after it"
+RPO_RTO_NOTE = (
+    "RPO: the target time minus the acknowledgement of the newest transaction recovered; RTO: the target "
+    "time to every row and transaction verified on the restored cluster"
+)
+
+
+def _conclude(run: DrillRun, result: RecoveryResult | None, reports_dir: Path) -> DrillOutcome:
+    """The report of a finished (or failed) drill: the result's measurements and problems, written."""
+    problems: list[str] = []
+    if result is not None:
+        for key, value in result.measurements().items():
+            run.measure(key, value)
+        problems += result.problems()
+    run.note(RPO_RTO_NOTE)
+    if run.failure_summary:
+        problems.append(run.failure_summary)
+    report = run.finish(not problems, "; ".join(problems) if problems else SUCCESS)
+    json_path, markdown_path = write_report(report, reports_dir, result.rows if result else None)
+    return DrillOutcome(report, json_path, markdown_path)
+
+
+@dataclass(frozen=True)
+class AwsPitrStarted:
+    """What `start()` did: the recorded request, or (a step failed) the failed drill's report."""
+
+    request: PitrRequest | None
+    outcome: DrillOutcome | None
 
 
 @dataclass(frozen=True)
@@ -67,7 +119,7 @@ class AwsPitrOptions:
     """RDS CA bundle for TLS verify-full (default `$TRUSTFABRIC_RDS_CA_BUNDLE`)."""
     instance_class: str = "db.r6g.large"
     timeout_seconds: float = 3 * 3600
-    """Longest wait for each cluster and instance."""
+    """Longest wait for each cluster and instance (`finish_pending`: for the restored cluster)."""
     keep: bool = False
 
 
@@ -204,18 +256,7 @@ class AwsPitrDrill:
 
     def restore(self, step: Step) -> None:
         assert self.target_time is not None and self.checksums is not None
-        request = ClusterRestore(
-            source_cluster=self.source,
-            target_cluster=f"{self.prefix}-pitr",
-            restore_time=self.target_time,
-            region=self.region,
-            secret_id=self.drill_secret,
-            ca_bundle=self.options.ca_bundle,
-            instance_class=self.options.instance_class,
-            tags={"jurisdiction": self.cell.code},
-            timeout_seconds=self.options.timeout_seconds,
-            keep=self.options.keep,
-        )
+        request = self._restore_request(f"{self.prefix}-pitr")
         self.result = restore_cluster_to_point_in_time(
             self.aws,
             request,
@@ -233,7 +274,10 @@ class AwsPitrDrill:
         if self.options.keep:
             raise StepSkipped("--keep: " + json.dumps(self.created, sort_keys=True))
         for instance in self.created["instances"]:
-            self.rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
+            try:
+                self.rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
+            except self.rds.exceptions.DBInstanceNotFoundFault:
+                continue  # the restored writer: only --finish adds it
             self.rds.get_waiter("db_instance_deleted").wait(
                 DBInstanceIdentifier=instance, WaiterConfig={"Delay": self.aws.wait_delay(30), "MaxAttempts": 120}
             )
@@ -244,6 +288,13 @@ class AwsPitrDrill:
         step.details["deleted"] = self.created
 
     def run(self) -> DrillOutcome:
+        """The whole drill in one go: source, restore, verification, cleanup."""
+        covered = self._source_steps()
+        self.run_log.step(RESTORE_STEP, self.restore, needs=[covered])
+        self.run_log.step("cleanup: delete what the drill created", self.cleanup)
+        return _conclude(self.run_log, self.result, self.reports_dir)
+
+    def _source_steps(self) -> str:
         run = self.run_log
         run.measure("region", self.region)
         created = "source: scratch Aurora PostgreSQL cluster (IAM authentication)"
@@ -254,28 +305,179 @@ class AwsPitrDrill:
         run.step(seeded, self.seed, needs=[created])
         run.step(streamed, self.stream, needs=[seeded])
         run.step(covered, self.restorable, needs=[streamed])
-        run.step(
-            "restore: RestoreDBClusterToPointInTime into a new cluster + verify rows and transactions (IAM, TLS)",
-            self.restore,
-            needs=[covered],
+        return covered
+
+    def request(self, step: Step) -> PitrRequest:
+        """Ask for the restore and record it in the account for `finish_pending`."""
+        assert self.target_time is not None and self.checksums is not None
+        target = f"{self.prefix}-pitr"
+        restore = self._restore_request(target)
+        request_restore(self.rds, restore)
+        self.created["clusters"].append(target)
+        self.created["instances"].append(restore.writer_instance)  # added by --finish; deleted with the rest
+        name = request_name(self.prefix)
+        seeded = self.run_log.get("source: seed the ledger and take row checksums")
+        covered = self.run_log.get("wait: the target within the restorable window")
+        record = PitrRequest(
+            name=name,
+            jurisdiction=self.cell.code,
+            region=self.region,
+            source_cluster=self.source,
+            target_cluster=target,
+            restore_time=self.target_time,
+            requested_at=utc_now(),
+            drill_secret=self.drill_secret,
+            instance_class=self.options.instance_class,
+            checksums=self.checksums,
+            log=self.log,
+            created={**self.created, "secrets": [*self.created["secrets"], name]},
+            started={
+                "seeded": seeded.details.get("seeded") if seeded else None,
+                "latest_restorable_time": covered.details.get("latest_restorable_time") if covered else None,
+            },
         )
+        save(self.secrets, record)
+        self.created["secrets"].append(name)
+        step.details.update(restored_cluster=target, request=name, target_time=iso(self.target_time))
+        return record
+
+    def start(self) -> AwsPitrStarted:
+        """Steps 1-3 and the restore request; on a failure, delete what was created and report the failure."""
+        run = self.run_log
+        covered = self._source_steps()
+        record = run.step(REQUEST_STEP, self.request, needs=[covered])
+        if record is not None and not run.failed_steps:
+            return AwsPitrStarted(record, None)
         run.step("cleanup: delete what the drill created", self.cleanup)
-        problems: list[str] = []
-        result = self.result
-        if result is not None:
-            for key, value in result.measurements().items():
-                run.measure(key, value)
-            problems += result.problems()
-        run.note(
-            "RPO: the target time minus the acknowledgement of the newest transaction recovered; RTO: the target "
-            "time to every row and transaction verified on the restored cluster"
+        return AwsPitrStarted(None, _conclude(run, None, self.reports_dir))
+
+    def _restore_request(self, target: str) -> ClusterRestore:
+        assert self.target_time is not None
+        return ClusterRestore(
+            source_cluster=self.source,
+            target_cluster=target,
+            restore_time=self.target_time,
+            region=self.region,
+            secret_id=self.drill_secret,
+            ca_bundle=self.options.ca_bundle,
+            instance_class=self.options.instance_class,
+            tags={"jurisdiction": self.cell.code},
+            timeout_seconds=self.options.timeout_seconds,
+            keep=self.options.keep,
         )
-        if run.failure_summary:
-            problems.append(run.failure_summary)
-        success = "every row and every acknowledged transaction before the target recovered, none after it"
-        report = run.finish(not problems, "; ".join(problems) if problems else success)
-        json_path, markdown_path = write_report(report, self.reports_dir, result.rows if result else None)
-        return DrillOutcome(report, json_path, markdown_path)
+
+
+@dataclass(frozen=True)
+class AwsPitrPending:
+    """A recorded restore still not available when `finish_pending` stopped waiting (it stays recorded)."""
+
+    request: PitrRequest
+    status: str
+    waited_seconds: float
+
+
+class AwsPitrFinish:
+    """The second part of a started drill: every recorded request of the cell, waited for (bounded), verified,
+    reported and deleted."""
+
+    def __init__(
+        self,
+        jurisdiction: str,
+        aws: Aws,
+        options: AwsPitrOptions,
+        reports_dir: Path = DEFAULT_REPORTS_DIR,
+        echo: Callable[[str], None] | None = None,
+        connector: Connector | None = None,
+    ) -> None:
+        self.cell = resolve_jurisdiction(jurisdiction)
+        self.aws, self.options, self.reports_dir, self.echo = aws, options, reports_dir, echo
+        self.region = self.cell.primary_region
+        self.connector = connector or connect
+        self.rds = aws.client("rds", self.region)
+        self.secrets = aws.client("secretsmanager", self.region)
+
+    def finish_pending(self) -> list[DrillOutcome | AwsPitrPending]:
+        """One entry per recorded request, oldest first: its report, or that it is still restoring."""
+        return [self.finish(request) for request in pending(self.secrets, self.cell.code)]
+
+    def _restore(self, request: PitrRequest) -> ClusterRestore:
+        return ClusterRestore(
+            source_cluster=request.source_cluster,
+            target_cluster=request.target_cluster,
+            restore_time=request.restore_time,
+            region=request.region,
+            secret_id=request.drill_secret,
+            ca_bundle=self.options.ca_bundle,
+            instance_class=request.instance_class,
+            timeout_seconds=self.options.timeout_seconds,
+        )
+
+    def _status(self, restore: ClusterRestore) -> str:
+        try:
+            return str(restored_cluster(self.rds, restore)["Status"])
+        except self.rds.exceptions.DBClusterNotFoundFault:
+            return "not found"
+
+    def finish(self, request: PitrRequest) -> DrillOutcome | AwsPitrPending:
+        restore = self._restore(request)
+        began = time.monotonic()
+        if not poll(
+            lambda: self._status(restore) in ("available", "not found"),
+            self.options.timeout_seconds,
+            self.aws.wait_delay(60),
+        ):
+            return AwsPitrPending(request, self._status(restore), time.monotonic() - began)
+        run = DrillRun("pitr", self.cell.code, self.aws.endpoint_url, echo=self.echo)
+        run.measure("region", self.region)
+        run.measure("requested", {"request": request.name, "at": iso(request.requested_at), **request.started})
+        result: list[RecoveryResult] = []
+
+        def verify(step: Step) -> None:
+            if self._status(restore) == "not found":
+                raise StepFailed(f"restored cluster {restore.target_cluster} not found: deleted, or never created")
+            restored = add_writer(self.aws, restore)
+            outcome = verify_restored(
+                self.aws,
+                restore,
+                restored,
+                expected=request.checksums,
+                log=request.log,
+                rto_seconds=lambda: (utc_now() - request.restore_time).total_seconds(),
+                connector=self.connector,
+            )
+            result.append(outcome)
+            step.details.update(
+                restored_cluster=restore.target_cluster, database=outcome.endpoint, request=request.name
+            )
+            problems = outcome.problems()
+            if problems:
+                raise StepFailed("; ".join(problems))
+
+        run.step(FINISH_STEP, verify)
+        run.step("cleanup: delete what the drill created", lambda step: self.cleanup(request, step))
+        return _conclude(run, result[0] if result else None, self.reports_dir)
+
+    def cleanup(self, request: PitrRequest, step: Step) -> None:
+        """Delete the restored and source clusters, their instances and the drill's secrets (unless `keep`: then
+        only the request record, which is finished)."""
+        if self.options.keep:
+            forget(self.secrets, request.name)
+            raise StepSkipped("--keep: " + json.dumps(request.created, sort_keys=True))
+        waiter = {"Delay": self.aws.wait_delay(30), "MaxAttempts": 120}
+        for instance in request.created.get("instances", []):
+            try:
+                self.rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
+            except self.rds.exceptions.DBInstanceNotFoundFault:
+                continue  # the writer --finish adds is absent when the restore never became available
+            self.rds.get_waiter("db_instance_deleted").wait(DBInstanceIdentifier=instance, WaiterConfig=waiter)
+        for cluster in request.created.get("clusters", []):
+            try:
+                self.rds.delete_db_cluster(DBClusterIdentifier=cluster, SkipFinalSnapshot=True)
+            except self.rds.exceptions.DBClusterNotFoundFault:
+                continue
+        for name in request.created.get("secrets", []):
+            self.secrets.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+        step.details["deleted"] = request.created
 
 
 def run_aws_pitr(
@@ -293,9 +495,39 @@ def run_aws_pitr(
     cell = resolve_jurisdiction(jurisdiction)
     if not 1 <= options.entries < STREAM_FIRST_ID or options.commits < 1 or options.after_target < 0:
         raise TrustFabricError("--entries must be 1 to 999999, --commits at least 1 and --after-target 0 or more")
+    if options.timeout_seconds < 0:
+        raise TrustFabricError("--wait-minutes must be 0 or more")
     ca_bundle_path(options.ca_bundle)
     aws = aws or Aws.connect(endpoint_url, probe_region=cell.primary_region)
     return AwsPitrDrill(jurisdiction, aws, options, reports_dir, echo=echo, connector=connector)
 
 
-__all__ = ["AwsPitrDrill", "AwsPitrOptions", "run_aws_pitr"]
+def run_aws_pitr_finish(
+    jurisdiction: str,
+    endpoint_url: str | None = None,
+    *,
+    options: AwsPitrOptions | None = None,
+    reports_dir: Path = DEFAULT_REPORTS_DIR,
+    echo: Callable[[str], None] | None = None,
+    aws: Aws | None = None,
+    connector: Connector | None = None,
+) -> AwsPitrFinish:
+    """Check the input and build the finishing part (call `.finish_pending()`); TrustFabricError for bad input."""
+    options = options or AwsPitrOptions()
+    cell = resolve_jurisdiction(jurisdiction)
+    if options.timeout_seconds < 0:
+        raise TrustFabricError("--wait-minutes must be 0 or more")
+    ca_bundle_path(options.ca_bundle)
+    aws = aws or Aws.connect(endpoint_url, probe_region=cell.primary_region)
+    return AwsPitrFinish(jurisdiction, aws, options, reports_dir, echo=echo, connector=connector)
+
+
+__all__ = [
+    "AwsPitrDrill",
+    "AwsPitrFinish",
+    "AwsPitrOptions",
+    "AwsPitrPending",
+    "AwsPitrStarted",
+    "run_aws_pitr",
+    "run_aws_pitr_finish",
+]

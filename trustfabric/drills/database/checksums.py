@@ -109,9 +109,14 @@ class LedgerChecksums:
             raise TrustFabricError(f"{path}: cannot read the checksums file: {error.strerror}") from None
         except ValueError as error:
             raise TrustFabricError(f"{path}: not JSON: {error}") from None
+        return cls.from_dict(data, str(path))
+
+    @classmethod
+    def from_dict(cls, data: Any, origin: str) -> LedgerChecksums:
+        """Checksums from their `as_dict` form; TrustFabricError (exit 2) naming `origin` and what is wrong."""
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise TrustFabricError(
-                f"{path}: format is not {FORMAT!r} (write it with `trustfabric drill checksum-rows`)"
+                f"{origin}: format is not {FORMAT!r} (write it with `trustfabric drill checksum-rows`)"
             )
         try:
             tables = {
@@ -125,7 +130,7 @@ class LedgerChecksums:
             }
             return cls(str(data["schema"]), str(data["taken_at"]), str(data["source"]), tables)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise TrustFabricError(f"{path}: malformed checksums file: missing or bad {error}") from None
+            raise TrustFabricError(f"{origin}: malformed checksums file: missing or bad {error}") from None
 
 
 def _table_sql(schema: str, table: str, key: tuple[str, ...]) -> tuple[sql.Composed, sql.Composed]:

@@ -1,7 +1,8 @@
 """Real PostgreSQL servers for the database drill tests, on 127.0.0.1, as an unprivileged user.
 
 One workspace per session holds every server; one archiving primary is shared by the tests that only need a
-database of their own (each creates and drops its own). Drills that promote or stop servers start their own
+database of their own (each creates and drops its own). The AWS side runs on the drills' one moto server (the
+`aws` fixture of `tests/trustfabric/drills/conftest.py`). Drills that promote or stop servers start their own
 in the same workspace. The workspace runs its servers with `fsync=off`: this machine's disk makes every
 fsync slow, and no test crashes the operating system (a `stop -m immediate` is a process crash, which loses
 nothing acknowledged with fsync off either). Every server is stopped and the workspace removed at the end.
@@ -10,18 +11,14 @@ nothing acknowledged with fsync off either). Every server is stopped and the wor
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.server import ThreadedMotoServer
 
-from trustfabric.drills.common import Aws
 from trustfabric.drills.database.endpoint import DatabaseEndpoint, connect
 from trustfabric.drills.database.ledger import STREAM_FIRST_ID, create_schema, seed_ledger
 from trustfabric.drills.database.recovery import archiving_settings
@@ -72,36 +69,6 @@ def database(primary: Server) -> Iterator[str]:
 def connection(primary: Server, database: str) -> Iterator[Any]:
     with primary.connect(database) as opened:
         yield opened
-
-
-@pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
-    """A moto server on 127.0.0.1 for the AWS side of the drills; stopped at the end."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def moto_aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Aws:
-    """A freshly reset moto server and dummy credentials (never a real account's)."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-2",
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    with urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10):
-        pass
-    return Aws.connect(moto_url)
 
 
 class StandInDatabases:

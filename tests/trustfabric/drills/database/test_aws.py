@@ -30,15 +30,15 @@ REGION = "eu-west-2"
 
 
 @pytest.fixture
-def source_cluster(moto_aws: Aws) -> Iterator[str]:
-    rds = moto_aws.client("rds", REGION)
+def source_cluster(aws: Aws) -> Iterator[str]:
+    rds = aws.client("rds", REGION)
     rds.create_db_cluster(
         DBClusterIdentifier="trustfabric-prod-uk-ledger-eu-west-2",
         Engine="aurora-postgresql",
         MasterUsername="ledger_admin",
         MasterUserPassword="not-used-by-the-drill",
     )
-    moto_aws.client("secretsmanager", REGION).create_secret(
+    aws.client("secretsmanager", REGION).create_secret(
         Name="trustfabric/prod/uk/ledger-drill", SecretString=json.dumps({"username": "drill_reader"})
     )
     yield "trustfabric-prod-uk-ledger-eu-west-2"
@@ -59,7 +59,7 @@ def request(ca_bundle: str, restore_time: dt.datetime) -> ClusterRestore:
 
 
 def test_the_restore_verifies_rows_and_commits_through_an_iam_tls_endpoint(
-    moto_aws: Aws, source_cluster: str, ca_bundle: str, primary: Server, database: str
+    aws: Aws, source_cluster: str, ca_bundle: str, primary: Server, database: str
 ) -> None:
     with primary.connect(database) as connection:
         expected = take_checksums(connection)
@@ -73,7 +73,7 @@ def test_the_restore_verifies_rows_and_commits_through_an_iam_tls_endpoint(
         return connect(primary.endpoint(database))
 
     result = restore_cluster_to_point_in_time(
-        moto_aws, request(ca_bundle, restore_time), expected=expected, log=log, connector=connector
+        aws, request(ca_bundle, restore_time), expected=expected, log=log, connector=connector
     )
 
     (endpoint,) = seen
@@ -86,14 +86,14 @@ def test_the_restore_verifies_rows_and_commits_through_an_iam_tls_endpoint(
     assert result.problems() == []
     assert result.commits is not None and result.commits.acknowledged == 5 and not result.commits.missing
     assert result.rows is not None and result.rows.ok
-    clusters = moto_aws.client("rds", REGION).describe_db_clusters()["DBClusters"]
+    clusters = aws.client("rds", REGION).describe_db_clusters()["DBClusters"]
     assert [c["DBClusterIdentifier"] for c in clusters] == [source_cluster]  # the restored one was deleted
 
 
-def test_the_restore_request_is_exactly_this(moto_aws: Aws, ca_bundle: str) -> None:
+def test_the_restore_request_is_exactly_this(aws: Aws, ca_bundle: str) -> None:
     restore_time = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
     wanted = request(ca_bundle, restore_time)
-    rds = moto_aws.client("rds", REGION)
+    rds = aws.client("rds", REGION)
     with Stubber(rds) as stub:
         stub.add_response(
             "restore_db_cluster_to_point_in_time",
@@ -116,9 +116,9 @@ def test_the_restore_request_is_exactly_this(moto_aws: Aws, ca_bundle: str) -> N
         stub.assert_no_pending_responses()
 
 
-def test_a_missing_ca_bundle_is_bad_input_naming_where_to_get_it(moto_aws: Aws, source_cluster: str) -> None:
+def test_a_missing_ca_bundle_is_bad_input_naming_where_to_get_it(aws: Aws, source_cluster: str) -> None:
     with pytest.raises(TrustFabricError) as raised:
-        iam_endpoint(moto_aws, REGION, "h", 5432, "ledger", "trustfabric/prod/uk/ledger-drill", "/nonexistent.pem")
+        iam_endpoint(aws, REGION, "h", 5432, "ledger", "trustfabric/prod/uk/ledger-drill", "/nonexistent.pem")
     assert str(raised.value) == (
         "RDS CA bundle /nonexistent.pem not found; download "
         "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem and pass --ca-bundle or set "
@@ -126,9 +126,9 @@ def test_a_missing_ca_bundle_is_bad_input_naming_where_to_get_it(moto_aws: Aws, 
     )
 
 
-def test_a_secret_without_a_username_is_bad_input(moto_aws: Aws, ca_bundle: str) -> None:
-    moto_aws.client("secretsmanager", REGION).create_secret(Name="plain", SecretString="hunter2")
+def test_a_secret_without_a_username_is_bad_input(aws: Aws, ca_bundle: str) -> None:
+    aws.client("secretsmanager", REGION).create_secret(Name="plain", SecretString="hunter2")
 
     with pytest.raises(TrustFabricError) as raised:
-        iam_endpoint(moto_aws, REGION, "h", 5432, "ledger", "plain", ca_bundle)
+        iam_endpoint(aws, REGION, "h", 5432, "ledger", "plain", ca_bundle)
     assert str(raised.value) == 'secret plain: no "username" in its JSON SecretString'

@@ -34,9 +34,9 @@ def replica_of(source: str, target: str) -> Callable[[str], str | None]:
 
 
 @pytest.fixture
-def secret(moto_aws: Aws) -> str:
+def secret(aws: Aws) -> str:
     for region in (PRIMARY, STANDBY):  # a replicated secret: readable in either region
-        moto_aws.client("secretsmanager", region).create_secret(
+        aws.client("secretsmanager", region).create_secret(
             Name=SECRET, SecretString=json.dumps({"username": "ledger_writer"})
         )
     return SECRET
@@ -61,10 +61,10 @@ def drill(aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path, 
 
 
 def test_a_failover_with_every_transaction_replicated_reports_zero_lost_next_to_the_rto(
-    moto_aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
+    aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
 ) -> None:
     stand_in = databases()
-    outcome = drill(moto_aws, stand_in, ca_bundle, tmp_path)
+    outcome = drill(aws, stand_in, ca_bundle, tmp_path)
 
     report = outcome.report
     assert outcome.exit_code == 0, report.verdict
@@ -84,10 +84,10 @@ def test_a_failover_with_every_transaction_replicated_reports_zero_lost_next_to_
 
 
 def test_transactions_the_replica_never_received_are_counted_and_judged_against_the_rpo(
-    moto_aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
+    aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
 ) -> None:
-    within_rpo = drill(moto_aws, databases(lag=3), ca_bundle, tmp_path)
-    strict = drill(moto_aws, databases(lag=3), ca_bundle, tmp_path, require_zero_loss=True)
+    within_rpo = drill(aws, databases(lag=3), ca_bundle, tmp_path)
+    strict = drill(aws, databases(lag=3), ca_bundle, tmp_path, require_zero_loss=True)
 
     loss = within_rpo.report.measurements["data_loss"]
     assert (loss["acknowledged"], loss["acknowledged_missing"]) == (12, 3)
@@ -102,12 +102,12 @@ def test_transactions_the_replica_never_received_are_counted_and_judged_against_
 
 
 def test_a_failback_must_lose_nothing(
-    moto_aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
+    aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
 ) -> None:
     stand_in = databases(source=STANDBY, target=PRIMARY, lag=2)
     options = FailoverOptions(seed=True, commits=12, ca_bundle=ca_bundle)
     outcome = run_failback(
-        "UK", aws=moto_aws, options=options, reports_dir=tmp_path, echo=lambda _: None, connector=stand_in
+        "UK", aws=aws, options=options, reports_dir=tmp_path, echo=lambda _: None, connector=stand_in
     )
 
     assert outcome.exit_code == 1
@@ -119,10 +119,10 @@ def test_a_failback_must_lose_nothing(
 
 
 def test_with_the_primary_declared_lost_there_is_no_data_loss_figure(
-    moto_aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
+    aws: Aws, secret: str, databases: Callable[..., StandInDatabases], ca_bundle: str, tmp_path: Path
 ) -> None:
     stand_in = databases()
-    outcome = drill(moto_aws, stand_in, ca_bundle, tmp_path, primary_down=True)
+    outcome = drill(aws, stand_in, ca_bundle, tmp_path, primary_down=True)
 
     labels = {step.name: step.label for step in outcome.report.steps}
     assert labels[WRITE].startswith("skipped (")

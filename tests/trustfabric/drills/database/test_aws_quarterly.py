@@ -32,11 +32,11 @@ def quarter_of_today() -> str:
 
 
 def test_the_aws_drills_reports_are_judged_per_tier_and_reach_a13(
-    moto_aws: Aws, primary: Server, ca_bundle: str, tmp_path: Path
+    aws: Aws, primary: Server, ca_bundle: str, tmp_path: Path
 ) -> None:
     reports = tmp_path / "reports"
     for region in (PRIMARY, STANDBY):
-        moto_aws.client("secretsmanager", region).create_secret(
+        aws.client("secretsmanager", region).create_secret(
             Name="trustfabric/prod/uk/ledger-drill", SecretString=json.dumps({"username": "ledger_writer"})
         )
     stand_ins = [
@@ -46,11 +46,11 @@ def test_the_aws_drills_reports_are_judged_per_tier_and_reach_a13(
     ]
     try:
         restore = RestoreOptions(stores=("rds",), ledger_rows=10, ca_bundle=ca_bundle)
-        run_restore("UK", aws=moto_aws, options=restore, reports_dir=reports, connector=stand_ins[0], **QUIET)
-        pitr(moto_aws, primary, ca_bundle, reports)
+        run_restore("UK", aws=aws, options=restore, reports_dir=reports, connector=stand_ins[0], **QUIET)
+        pitr(aws, primary, ca_bundle, reports)
         options = FailoverOptions(seed=True, commits=5, ca_bundle=ca_bundle)
-        run_failover("UK", aws=moto_aws, options=options, reports_dir=reports, connector=stand_ins[1], **QUIET)
-        run_failback("UK", aws=moto_aws, options=options, reports_dir=reports, connector=stand_ins[2], **QUIET)
+        run_failover("UK", aws=aws, options=options, reports_dir=reports, connector=stand_ins[1], **QUIET)
+        run_failback("UK", aws=aws, options=options, reports_dir=reports, connector=stand_ins[2], **QUIET)
     finally:
         for stand_in in stand_ins:
             stand_in.close()

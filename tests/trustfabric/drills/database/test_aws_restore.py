@@ -47,9 +47,9 @@ def restore(aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path
 
 
 def test_a_clean_restore_verifies_every_ledger_row_through_iam_and_tls(
-    moto_aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path
+    aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path
 ) -> None:
-    outcome = restore(moto_aws, stand_in, ca_bundle, tmp_path)
+    outcome = restore(aws, stand_in, ca_bundle, tmp_path)
 
     report = outcome.report
     assert outcome.exit_code == 0, report.verdict
@@ -73,14 +73,14 @@ def test_a_clean_restore_verifies_every_ledger_row_through_iam_and_tls(
     statuses = {step.name: step.label for step in report.steps}
     assert statuses["rds: verify every ledger row (IAM token, TLS)"] == "done"
     # Everything the drill created is gone: instances, snapshot and both secrets.
-    assert moto_aws.client("rds", REGION).describe_db_instances()["DBInstances"] == []
-    assert moto_aws.client("secretsmanager", REGION).list_secrets()["SecretList"] == []
+    assert aws.client("rds", REGION).describe_db_instances()["DBInstances"] == []
+    assert aws.client("secretsmanager", REGION).list_secrets()["SecretList"] == []
 
 
 def test_injected_row_loss_is_reported_as_that_many_rows_and_fails(
-    moto_aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path
+    aws: Aws, stand_in: StandInDatabases, ca_bundle: str, tmp_path: Path
 ) -> None:
-    outcome = restore(moto_aws, stand_in, ca_bundle, tmp_path, inject_row_loss=4)
+    outcome = restore(aws, stand_in, ca_bundle, tmp_path, inject_row_loss=4)
 
     report = outcome.report
     assert outcome.exit_code == 1
@@ -100,6 +100,6 @@ def test_injected_row_loss_is_reported_as_that_many_rows_and_fails(
     assert data["measurements"]["rows_lost"] == 4 and data["passed"] is False
 
 
-def test_without_a_ca_bundle_the_drill_is_bad_input(moto_aws: Aws, stand_in: StandInDatabases, tmp_path: Path) -> None:
+def test_without_a_ca_bundle_the_drill_is_bad_input(aws: Aws, stand_in: StandInDatabases, tmp_path: Path) -> None:
     with pytest.raises(TrustFabricError, match=r"^RDS CA bundle /nonexistent\.pem not found; download "):
-        restore(moto_aws, stand_in, "/nonexistent.pem", tmp_path)
+        restore(aws, stand_in, "/nonexistent.pem", tmp_path)
