@@ -20,7 +20,7 @@ from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.sli_metrics import SliPublisher, SliPublisherArgs, collector_sli_config
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
 from components.observability.vault_secret_sync import VaultSecretSync, VaultSecretSyncArgs
-from slogen.alertmanager import ROUTING_KEYS_SECRET
+from slogen.alertmanager import ROUTING_KEYS_SECRET, TICKET_BRIDGE_SECRET
 from slogen.cloudwatch import RULE_FILE_NAME, counter_rule_file
 from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
@@ -29,7 +29,7 @@ from slogen.grafana import Dashboard
 from slogen.spec import load_slo_dir
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
-from stacks.oncall import ROUTING_KEYS_PATH
+from stacks.oncall import ROUTING_KEYS_PATH, TICKET_BRIDGE_TOKEN_PATH
 from stacks.security import ROUTING_KEYS_SYNC, SecurityOutputs, vault_namespace
 from stacks.settings import PRIMARY_STACK, deployment
 
@@ -179,7 +179,8 @@ def declare(
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes),
     )
-    # Alertmanager's PagerDuty routing keys: written into Vault by the on-call layer, synced into the Secret it mounts.
+    # Alertmanager's PagerDuty routing keys and ticket bridge token: written into Vault by the on-call layer, synced
+    # into the Secrets it mounts.
     VaultSecretSync(
         f"{ctx.name}-pagerduty-routing-keys",
         VaultSecretSyncArgs(
@@ -193,6 +194,7 @@ def declare(
             namespace=ROUTING_KEYS_SYNC.namespace,
             path=ROUTING_KEYS_PATH,
             secret_name=ROUTING_KEYS_SECRET,
+            additional_secrets={TICKET_BRIDGE_TOKEN_PATH: TICKET_BRIDGE_SECRET},
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes, depends_on=[telemetry]),
     )
