@@ -38,6 +38,12 @@ RECEIVER_TICKET = "ticket-webhook"
 ROUTING_KEYS_SECRET = "pagerduty-routing-keys"
 """The Kubernetes Secret holding the PagerDuty routing keys, synced from the cell's Vault; the operator mounts each
 Secret Alertmanager lists at `<secrets_dir>/<secret name>/`, one file per key."""
+TICKET_BRIDGE_SECRET = "ticket-bridge-token"
+"""The Kubernetes Secret holding the ticket bridge's bearer token (key `TICKET_BRIDGE_TOKEN_KEY`), synced from the
+cell's Vault like the routing keys; the bridge reads the same Secret to check the token."""
+TICKET_BRIDGE_TOKEN_KEY = "token"
+MOUNTED_SECRETS = (ROUTING_KEYS_SECRET, TICKET_BRIDGE_SECRET)
+"""Every Secret the generated configuration reads files from: Alertmanager must list (mount) each of them."""
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,9 @@ def _receivers(settings: AlertmanagerSettings) -> list[Receiver]:
                     "url": settings.ticket_webhook_url,
                     "send_resolved": True,
                     "http_config": {
-                        "authorization": {"credentials_file": f"{settings.secrets_dir}/ticket-bridge-token"}
+                        "authorization": {
+                            "credentials_file": f"{settings.secrets_dir}/{TICKET_BRIDGE_SECRET}/{TICKET_BRIDGE_TOKEN_KEY}"
+                        }
                     },
                 }
             ],

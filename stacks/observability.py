@@ -20,7 +20,7 @@ from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.sli_metrics import SliPublisher, SliPublisherArgs, collector_sli_config
 from components.observability.telemetry import TelemetryArgs, TelemetryStack
 from components.observability.vault_secret_sync import VaultSecretSync, VaultSecretSyncArgs
-from slogen.alertmanager import ROUTING_KEYS_SECRET
+from slogen.alertmanager import ROUTING_KEYS_SECRET, TICKET_BRIDGE_SECRET
 from slogen.cloudwatch import RULE_FILE_NAME, counter_rule_file
 from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
@@ -29,7 +29,7 @@ from slogen.grafana import Dashboard
 from slogen.spec import load_slo_dir
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
-from stacks.oncall import ROUTING_KEYS_PATH
+from stacks.oncall import ROUTING_KEYS_PATH, TICKET_BRIDGE_TOKEN_PATH
 from stacks.security import ROUTING_KEYS_SYNC, SecurityOutputs, vault_namespace
 from stacks.settings import PRIMARY_STACK, deployment
 
@@ -69,6 +69,8 @@ def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
     )
 
 
+PAGERDUTY_API_TOKEN = "pagerdutyApiToken"
+"""The secret config key (`trust-fabric:`) of the PagerDuty REST API token Datadog's integration reads schedules with."""
 DATADOG_PAGERDUTY_KEYS = {"sev1": "sev1", "sev2": "business-hours"}
 """Severity of a Datadog monitor -> the routing key (`OnCallServices.routing_keys`) its `@pagerduty-...` handle uses."""
 
@@ -81,9 +83,10 @@ def declare_datadog(
     """Datadog is one SaaS account for the whole stack: declared once, with its own provider.
 
     With `routing_keys` (prod only: the account's service objects are shared, and prod's services page), the
-    PagerDuty service objects the monitors' `@pagerduty-<service>` handles name, keyed from the declared
-    integrations, instead of typing the keys into the tile. Installing the PagerDuty tile itself (once per
-    account) is the one step the provider cannot do (runbooks/pagerduty-routing-keys.md)."""
+    account's PagerDuty integration (the subdomain `oncall.pagerdutySubdomain`; the REST API token, when set, the
+    secret `trust-fabric:pagerdutyApiToken`) and the service objects the monitors' `@pagerduty-<service>` handles
+    name, keyed from the declared integrations and created after the integration, instead of typing anything into
+    the tile (runbooks/pagerduty-routing-keys.md)."""
     import pulumi_datadog as datadog
 
     from components.observability.datadog_slos import DatadogSlos, DatadogSlosArgs
@@ -99,12 +102,21 @@ def declare_datadog(
     )
     if routing_keys is None:
         return
+    subdomain = ctx.settings.oncall.pagerduty_subdomain
+    if subdomain is None:  # stacks.settings requires it in prod, the one stack that passes routing keys
+        raise ValueError("oncall.pagerdutySubdomain: required where Datadog's PagerDuty integration is declared")
+    integration = datadog.pagerduty.Integration(
+        "datadog-pagerduty",
+        subdomain=subdomain,
+        api_token=pulumi.Config().get_secret(PAGERDUTY_API_TOKEN),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+    )
     for severity, key in DATADOG_PAGERDUTY_KEYS.items():
         datadog.pagerduty.ServiceObject(
             f"datadog-pagerduty-{key}",
             service_name=DATADOG_NOTIFY[severity].removeprefix("@pagerduty-"),
             service_key=pulumi.Output.secret(routing_keys[key]),
-            opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+            opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider, depends_on=[integration]),
         )
 
 
@@ -179,7 +191,8 @@ def declare(
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes),
     )
-    # Alertmanager's PagerDuty routing keys: written into Vault by the on-call layer, synced into the Secret it mounts.
+    # Alertmanager's PagerDuty routing keys and ticket bridge token: written into Vault by the on-call layer, synced
+    # into the Secrets it mounts.
     VaultSecretSync(
         f"{ctx.name}-pagerduty-routing-keys",
         VaultSecretSyncArgs(
@@ -193,6 +206,7 @@ def declare(
             namespace=ROUTING_KEYS_SYNC.namespace,
             path=ROUTING_KEYS_PATH,
             secret_name=ROUTING_KEYS_SECRET,
+            additional_secrets={TICKET_BRIDGE_TOKEN_PATH: TICKET_BRIDGE_SECRET},
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes, depends_on=[telemetry]),
     )

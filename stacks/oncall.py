@@ -36,7 +36,8 @@ platform service.
 The integration keys leave as secret stack outputs (`pagerduty_routing_keys`, for Datadog's PagerDuty
 integration) and are written into each cell's Vault KV (`kv/observability/pagerduty-routing-keys`), one entry
 per routing key file Alertmanager's `pagerduty-sev1` and `pagerduty-business-hours` receivers read
-(`runbooks/pagerduty-routing-keys.md`); no key is made by hand.
+(`runbooks/pagerduty-routing-keys.md`); no key is made by hand. The bearer token of Alertmanager's ticket receiver
+is drawn by the cell's Vault and kept beside them (`kv/observability/ticket-bridge-token`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from components.oncall.cell_paging import CellPaging, CellPagingArgs, EventAlert
 from components.oncall.services import OnCallServices, OnCallServicesArgs, SupportHours
 from components.resilience.failover_routing import ROUTE53_CONTROL_REGION
 from domain.naming import cloudtrail_log_group_name, cluster_identifier, ledger_table_name, trail_topic_name
-from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, alertmanager_config
+from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, TICKET_BRIDGE_TOKEN_KEY, alertmanager_config
 from stacks.context import CellContext
 from stacks.key_users import is_paired
 from stacks.resilience import ResilienceOutputs
@@ -319,6 +320,38 @@ def routing_keys_document(services: OnCallServices) -> pulumi.Output[str]:
     return pulumi.Output.secret(pulumi.Output.all(**keys).apply(lambda values: json.dumps(values, sort_keys=True)))
 
 
+TICKET_BRIDGE_TOKEN_PATH = "observability/ticket-bridge-token"
+"""Where, in the cell's KV mount, the ticket bridge's bearer token is kept; the `ticket-bridge-token` Secret syncs
+from it (`slogen.alertmanager.TICKET_BRIDGE_SECRET`)."""
+TICKET_BRIDGE_TOKEN_BYTES = 32
+"""256 random bits, hex-encoded: a bearer token that no one types, chooses or sees."""
+
+
+def ticket_bridge_token(name: str, security: SecurityOutputs, parent: pulumi.Resource) -> vault.kv.SecretV2:
+    """The bearer token Alertmanager's ticket receiver sends and the bridge checks: drawn by the cell's Vault
+    (`sys/tools/random`, its own entropy), kept only as a secret in state and in the KV entry both sides sync from.
+    Replacing the `...-ticket-bridge-token-random` resource draws a new one (runbooks/pagerduty-routing-keys.md)."""
+    drawn = vault.generic.Endpoint(
+        f"{name}-ticket-bridge-token-random",
+        path=f"sys/tools/random/{TICKET_BRIDGE_TOKEN_BYTES}",
+        data_json=json.dumps({"format": "hex"}),
+        disable_read=True,  # nothing to read back: the value is what the write returned
+        disable_delete=True,
+        write_fields=["random_bytes"],
+        opts=pulumi.ResourceOptions(
+            parent=parent, provider=security.vault_provider, additional_secret_outputs=["writeData", "writeDataJson"]
+        ),
+    )
+    document = drawn.write_data.apply(lambda data: json.dumps({TICKET_BRIDGE_TOKEN_KEY: data["random_bytes"]}))
+    return vault.kv.SecretV2(
+        f"{name}-ticket-bridge-token",
+        mount=security.vault_kv_path,
+        name=TICKET_BRIDGE_TOKEN_PATH,
+        data_json=pulumi.Output.secret(document),
+        opts=pulumi.ResourceOptions(parent=parent, provider=security.vault_provider),
+    )
+
+
 MODEL_ALERTS_DOMAIN = "platform"
 """Who is paged by the model pipelines' alarms (drift, failed evaluations): the platform on-call runs them."""
 
@@ -362,4 +395,6 @@ def declare_cell(
         data_json=routing_keys_document(services),
         opts=pulumi.ResourceOptions(parent=paging, provider=security.vault_provider),
     )
+    # ... and the ticket receiver's bearer token, synced into the `ticket-bridge-token` Secret the same way.
+    ticket_bridge_token(f"{ctx.name}-paging", security, paging)
     return paging

@@ -32,7 +32,9 @@ models                     no        model families served: list of {name, owner
                                      (`stacks/settings_models.py`)
 datasets                   no        {enabled, lockDays, accessLogRetentionDays}: golden dataset stores
                                      (`stacks/settings_datasets.py`)
-oncall                     no        {directoryStack, pagingUrgency, businessHours}: stacks/settings_oncall.py
+oncall                     no        {directoryStack, pagingUrgency, businessHours, pagerdutySubdomain (prod)}:
+                                     stacks/settings_oncall.py
+pagerdutyApiToken          no        secret: Datadog's read-only PagerDuty REST API token (prod)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -204,7 +206,10 @@ TOP_LEVEL_KEYS = (
     "tenants",
     "datasets",
     "oncall",
+    "pagerdutyApiToken",
 )
+SECRET_KEYS = ("ssoVaultClientSecret", "pagerdutyApiToken")
+"""Keys whose values must be Pulumi secrets (`pulumi config set --secret`)."""
 REQUIRED_KEYS = ("role", "cells", "vault")
 CELL_KEYS = ("jurisdiction", "region", "size", "dataClassification", "kubeContext", "eksCluster")
 VAULT_KEYS = ("address", "namespace")
@@ -222,7 +227,7 @@ def parse_settings(
 ) -> StackSettings:
     """Validate the stack's config (namespaced keys, string values as the CLI passes them).
 
-    `secret_keys`, when known, are the keys the CLI passes as secrets: `ssoVaultClientSecret` must be one.
+    `secret_keys`, when known, are the keys the CLI passes as secrets: each of `SECRET_KEYS` given must be one.
     """
     reader = _Reader(source, project)
     prefix = f"{project}:"
@@ -251,11 +256,10 @@ def parse_settings(
             f"{_shown(owner)} is not a tag and label value; allowed: 1-63 letters, digits, '-', '_' or '.', "
             "starting and ending with a letter or digit",
         )
-    secret_key = f"{prefix}ssoVaultClientSecret"
-    if secret_keys is not None and secret_key in values and secret_key not in secret_keys:
-        raise reader.fail(
-            "ssoVaultClientSecret", f"must be a secret; store it encrypted: pulumi config set --secret {secret_key}"
-        )
+    for name in SECRET_KEYS:
+        secret_key = f"{prefix}{name}"
+        if secret_keys is not None and secret_key in values and secret_key not in secret_keys:
+            raise reader.fail(name, f"must be a secret; store it encrypted: pulumi config set --secret {secret_key}")
 
     cells_value = _decode(own["cells"])
     if not isinstance(cells_value, list) or not cells_value:
@@ -394,8 +398,19 @@ def parse_settings(
         tenants=tenants,
         models=models,
         datasets=datasets,
-        oncall=parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings(),
+        oncall=_oncall(reader, stack, own),
     )
+
+
+def _oncall(reader: _Reader, stack: str, own: Mapping[str, str]) -> OnCallSettings:
+    oncall = parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings()
+    if stack == PRIMARY_STACK and oncall.pagerduty_subdomain is None:
+        raise reader.fail(
+            "oncall.pagerdutySubdomain",
+            "missing required key in prod (Datadog's PagerDuty integration names the account); "
+            "allowed: the <subdomain> of https://<subdomain>.pagerduty.com",
+        )
+    return oncall
 
 
 def _check_default_region(reader: _Reader, region: Any, cells: list[CellSettings]) -> None:

@@ -28,7 +28,12 @@ pagingUrgency              no        severity (default: critical and error page,
                                      or low (dev: never pages, notifies)
 businessHours              no        {start HH:MM (09:00), end HH:MM (17:30), timeZone (Europe/London),
                                      days: ISO weekdays 1..7 ([1, 2, 3, 4, 5])}
+pagerdutySubdomain         prod      the PagerDuty account's subdomain (`<subdomain>.pagerduty.com`), for
+                                     Datadog's PagerDuty integration, which only prod declares
 =========================  ========  =====================================================================
+
+Datadog's integration also takes a PagerDuty REST API token (read-only), the top-level secret
+`trust-fabric:pagerdutyApiToken` (`pulumi config set --secret`): refused in plain text (`stacks.settings`).
 
 Usage::
 
@@ -65,7 +70,8 @@ DIRECTORY_KEYS = ("members", "manager", "team", "rotation", "escalation")
 PERSON_KEYS = ("email", "name", "timeZone")
 ROTATION_KEYS = ("lengthDays", "handoff", "start", "timeZone")
 ESCALATION_KEYS = ("secondaryAfterMinutes", "managerAfterMinutes")
-ONCALL_KEYS = ("directoryStack", "pagingUrgency", "businessHours")
+ONCALL_KEYS = ("directoryStack", "pagingUrgency", "businessHours", "pagerdutySubdomain")
+SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 BUSINESS_HOURS_KEYS = ("start", "end", "timeZone", "days")
 
 
@@ -115,6 +121,9 @@ class OnCallSettings:
     paging_urgency: str = "severity"
     """`severity`: the alert's severity decides (critical and error page at once); `low`: notify, never page."""
     business_hours: SupportHours = field(default_factory=SupportHours)
+    pagerduty_subdomain: str | None = None
+    """The PagerDuty account's subdomain (`<subdomain>.pagerduty.com`), named by Datadog's PagerDuty integration
+    (declared by prod only, one Datadog account); required in prod."""
 
 
 def _person(reader: _Reader, key: str, value: Any) -> Person:
@@ -258,4 +267,15 @@ def parse_oncall(reader: _Reader, value: Any) -> OnCallSettings:
             time_zone=_time_zone(reader, "oncall.businessHours.timeZone", given.get("timeZone", hours.time_zone)),
             days=tuple(sorted(days)),
         )
-    return OnCallSettings(directory_stack=directory, paging_urgency=urgency, business_hours=hours)
+    subdomain = None
+    if "pagerdutySubdomain" in raw:
+        subdomain = reader.matching(
+            "oncall.pagerdutySubdomain",
+            raw["pagerdutySubdomain"],
+            SUBDOMAIN,
+            "a PagerDuty subdomain",
+            "the <subdomain> of https://<subdomain>.pagerduty.com (lower-case letters, digits, '-')",
+        )
+    return OnCallSettings(
+        directory_stack=directory, paging_urgency=urgency, business_hours=hours, pagerduty_subdomain=subdomain
+    )

@@ -39,7 +39,7 @@ import yaml
 from components.observability.log_domain import write_alias
 from components.observability.redaction import collector_config
 from components.validation import require_choice, require_jurisdiction, require_range
-from slogen.alertmanager import ROUTING_KEYS_SECRET, AlertmanagerConfig
+from slogen.alertmanager import MOUNTED_SECRETS, AlertmanagerConfig
 from slogen.grafana import Dashboard
 from slogen.prometheus import RuleFile
 from slogen.render import json_text, yaml_text
@@ -248,8 +248,9 @@ def kube_prometheus_values(args: TelemetryArgs, labels: Mapping[str, str]) -> Wi
             "alertmanagerSpec": {
                 "configSecret": "alertmanager-trustfabric",
                 "securityContext": HARDENED_POD,
-                # PagerDuty routing keys arrive as files from a secret synced out of Vault (VaultSecretSync).
-                "secrets": [ROUTING_KEYS_SECRET],
+                # PagerDuty routing keys and the ticket bridge's token arrive as files from Secrets synced out of
+                # Vault (VaultSecretSync).
+                "secrets": list(MOUNTED_SECRETS),
             }
         },
         "grafana": {

@@ -9,9 +9,10 @@ from pathlib import PurePosixPath
 import pytest
 
 from components.observability.vault_secret_sync import VaultSecretSyncArgs, validate_args
-from slogen.alertmanager import alertmanager_config
+from slogen.alertmanager import RECEIVER_TICKET, alertmanager_config
 from slogen.datadog import DATADOG_NOTIFY
 from tests.components.helpers import CELLS, dependency_names, only, refusal
+from trustfabric.graph import SECRET_SIG, SIG_KEY
 
 KV_SECRET = "vault:kv/secretV2:SecretV2"
 STATIC = "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret"
@@ -20,6 +21,11 @@ CONNECTION = "kubernetes:secrets.hashicorp.com/v1beta1:VaultConnection"
 ROLE = "vault:kubernetes/authBackendRole:AuthBackendRole"
 POLICY = "vault:index/policy:Policy"
 RELEASE = "kubernetes:helm.sh/v3:Release"
+ENDPOINT = "vault:generic/endpoint:Endpoint"
+
+
+def is_secret(wire_value) -> bool:
+    return isinstance(wire_value, dict) and wire_value.get(SIG_KEY) == SECRET_SIG
 
 
 def values_of(release) -> dict:
@@ -79,6 +85,42 @@ def test_each_cell_syncs_the_keys_the_oncall_layer_writes_into_the_secret_alertm
         assert connection["spec"]["address"].startswith("https://") and connection["spec"]["skipTLSVerify"] is False
 
 
+@pytest.mark.parametrize("stack", ["prod", "dr", "dev"])
+def test_each_cell_gives_the_ticket_receiver_a_vault_drawn_token_synced_into_a_secret_alertmanager_mounts(
+    request, stack
+):
+    graph = request.getfixturevalue(stack)
+    [ticket] = [r for r in alertmanager_config()["receivers"] if r["name"] == RECEIVER_TICKET]
+    credentials_file = PurePosixPath(ticket["webhook_configs"][0]["http_config"]["authorization"]["credentials_file"])
+    for cell in CELLS if stack != "dev" else ("uk",):
+        # Drawn by the cell's Vault, never typed: the response is kept as a secret output only.
+        drawn = only(graph, ENDPOINT, f"{cell}-paging-ticket-bridge-token-random")
+        assert drawn.props["path"] == "sys/tools/random/32" and drawn.props["writeFields"] == ["random_bytes"]
+        assert {"writeData", "writeDataJson"} <= set(drawn.options["additional_secret_outputs"])
+        assert drawn.props["disableRead"] is True and drawn.props["disableDelete"] is True
+        written = only(graph, KV_SECRET, f"{cell}-paging-ticket-bridge-token")
+        assert dependency_names(graph, written, "dataJson") == [drawn.name]
+        assert is_secret(written.inputs["dataJson"])
+        assert dependency_names(graph, written, "mount") == [f"{cell}-vault-kv"]
+
+        # The operator syncs it with the routing keys' login into its own Secret ...
+        synced = only(graph, STATIC, f"{cell}-pagerduty-routing-keys-secret-ticket-bridge-token").props
+        keys = only(graph, STATIC, f"{cell}-pagerduty-routing-keys-secret").props
+        assert synced["spec"]["path"] == written.props["name"]
+        assert synced["spec"]["vaultAuthRef"] == keys["spec"]["vaultAuthRef"]
+        assert synced["spec"]["mount"] == keys["spec"]["mount"] and synced["spec"]["type"] == "kv-v2"
+        assert synced["metadata"]["namespace"] == keys["metadata"]["namespace"]
+        secret_name = synced["spec"]["destination"]["name"]
+        # ... under the prefix the login's Vault policy may read ...
+        role = only(graph, AUTH, f"{cell}-pagerduty-routing-keys-auth").props["spec"]["kubernetes"]["role"]
+        assert written.props["name"].startswith(f"{role}/")
+        # ... that Alertmanager lists, and the ticket receiver reads its bearer token from that mount.
+        chart = values_of(only(graph, RELEASE, f"{cell}-telemetry-kube-prometheus-stack"))
+        assert secret_name in chart["alertmanager"]["alertmanagerSpec"]["secrets"]
+        assert credentials_file.parent == PurePosixPath("/etc/alertmanager/secrets") / secret_name
+        assert credentials_file.name == "token"
+
+
 def test_the_operator_is_installed_from_a_pinned_chart_without_a_default_connection(prod):
     release = only(prod, RELEASE, "uk-pagerduty-routing-keys-operator")
     assert release.props["chart"] == "vault-secrets-operator"
@@ -121,6 +163,19 @@ def sync_args(**changes):
             "VaultSecretSync: service_account: 'Sync_SA' is not a Kubernetes name; allowed: [a-z0-9-]",
         ),
         ({"refresh_seconds": 5}, "VaultSecretSync: refresh_seconds"),
+        (
+            {"additional_secrets": {"ledger/token": "token"}},
+            "VaultSecretSync: additional_secrets['ledger/token']: 'ledger/token' is outside the role's KV prefix; "
+            "allowed: observability/<name>",
+        ),
+        (
+            {"additional_secrets": {"observability/token": "pagerduty-routing-keys"}},
+            "VaultSecretSync: additional_secrets: a Secret name is used twice; each path writes its own Secret",
+        ),
+        (
+            {"additional_secrets": {"observability/token": "Token"}},
+            "VaultSecretSync: additional_secrets: 'Token' is not a Kubernetes name; allowed: [a-z0-9-]",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_by_name(changes, message):

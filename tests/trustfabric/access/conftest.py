@@ -68,6 +68,8 @@ def _stack_file(group_ids: dict[str, str]) -> str:
         "    - jurisdiction: UK\n"
         "  trust-fabric:vault:\n"
         "    address: https://vault.example.internal:8200\n"
+        "  trust-fabric:oncall:\n"
+        "    pagerdutySubdomain: trustfabric\n"
         "  trust-fabric:identity:\n"
         f"    instanceArn: {INSTANCE}\n"
         f"    region: {REGION}\n"
