@@ -103,20 +103,24 @@ def declare_datadog(
     if routing_keys is None:
         return
     subdomain = ctx.settings.oncall.pagerduty_subdomain
-    if subdomain is None:  # stacks.settings requires it in prod, the one stack that passes routing keys
-        raise ValueError("oncall.pagerdutySubdomain: required where Datadog's PagerDuty integration is declared")
-    integration = datadog.pagerduty.Integration(
-        "datadog-pagerduty",
-        subdomain=subdomain,
-        api_token=pulumi.Config().get_secret(PAGERDUTY_API_TOKEN),
-        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+    integration = (
+        None
+        if subdomain is None
+        else datadog.pagerduty.Integration(
+            "datadog-pagerduty",
+            subdomain=subdomain,
+            api_token=pulumi.Config().get_secret(PAGERDUTY_API_TOKEN),
+            opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+        )
     )
     for severity, key in DATADOG_PAGERDUTY_KEYS.items():
         datadog.pagerduty.ServiceObject(
             f"datadog-pagerduty-{key}",
             service_name=DATADOG_NOTIFY[severity].removeprefix("@pagerduty-"),
             service_key=pulumi.Output.secret(routing_keys[key]),
-            opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider, depends_on=[integration]),
+            opts=pulumi.ResourceOptions(
+                parent=ctx.parent, provider=provider, depends_on=[integration] if integration is not None else []
+            ),
         )
 
 

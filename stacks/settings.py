@@ -403,14 +403,9 @@ def parse_settings(
 
 
 def _oncall(reader: _Reader, stack: str, own: Mapping[str, str]) -> OnCallSettings:
-    oncall = parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings()
-    if stack == PRIMARY_STACK and oncall.pagerduty_subdomain is None:
-        raise reader.fail(
-            "oncall.pagerdutySubdomain",
-            "missing required key in prod (Datadog's PagerDuty integration names the account); "
-            "allowed: the <subdomain> of https://<subdomain>.pagerduty.com",
-        )
-    return oncall
+    # Without `oncall.pagerdutySubdomain` prod declares Datadog's PagerDuty service objects but not the
+    # integration that names the account (Pulumi.prod.yaml sets it).
+    return parse_oncall(reader, _decode(own["oncall"])) if "oncall" in own else OnCallSettings()
 
 
 def _check_default_region(reader: _Reader, region: Any, cells: list[CellSettings]) -> None:

@@ -151,7 +151,7 @@ def test_a_stack_may_set_its_urgency_and_business_hours():
         ),
         (
             {"buisnessHours": {}},
-            "oncall.buisnessHours: unknown key; did you mean 'businessHours'? allowed: directoryStack, pagingUrgency, businessHours",
+            "oncall.buisnessHours: unknown key; did you mean 'businessHours'? allowed: directoryStack, pagingUrgency, businessHours, pagerdutySubdomain",
         ),
         ({"businessHours": {"start": "18:00"}}, "oncall.businessHours.end: '17:30' is not after the start '18:00'"),
         (

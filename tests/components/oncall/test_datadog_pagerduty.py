@@ -81,12 +81,6 @@ BASE = {
     ("changes", "secret_keys", "message"),
     [
         (
-            {"trust-fabric:oncall": "{}"},
-            frozenset(),
-            "Pulumi.prod.yaml: trust-fabric:oncall.pagerdutySubdomain: missing required key in prod (Datadog's "
-            "PagerDuty integration names the account); allowed: the <subdomain> of https://<subdomain>.pagerduty.com",
-        ),
-        (
             {"trust-fabric:oncall": '{"pagerdutySubdomain": "https://trustfabric.pagerduty.com"}'},
             frozenset(),
             "Pulumi.prod.yaml: trust-fabric:oncall.pagerdutySubdomain: 'https://trustfabric.pagerduty.com' is not a "

@@ -28,15 +28,6 @@ MUTATIONS: tuple[Mutation, ...] = (
         edit=set_at(["logging_configuration", "include_execution_data"], True),
     ),
     Mutation(
-        policy="aws-sfn-erasure-workflow-guarded",
-        stack="dr",
-        type="aws:sfn/stateMachine:StateMachine",
-        name="eu-erasure-machine",
-        change="turn tracing off on dr's EU erasure workflow",
-        expect="tracing is off",
-        edit=set_at(["tracing_configuration", "enabled"], False),
-    ),
-    Mutation(
         policy="aws-kms-tenant-key-tenant-can-revoke",
         stack="prod",
         type="aws:kms/key:Key",

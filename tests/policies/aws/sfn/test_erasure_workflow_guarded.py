@@ -40,7 +40,7 @@ def reported(tmp_path_factory) -> dict[str, str]:
 
 
 def test_a_guarded_erasure_machine_and_other_workflows_pass(reported):
-    assert {"guarded", "other-workflow", "untagged"}.isdisjoint(reported)
+    assert [name for name in ("guarded", "other-workflow", "untagged") if name in reported] == []
 
 
 @pytest.mark.parametrize(
