@@ -347,7 +347,7 @@ def ticket_bridge_token(name: str, security: SecurityOutputs, parent: pulumi.Res
         f"{name}-ticket-bridge-token",
         mount=security.vault_kv_path,
         name=TICKET_BRIDGE_TOKEN_PATH,
-        data_json=pulumi.Output.secret(document),
+        data_json=pulumi.Output.secret(document),  # type: ignore[arg-type]  # the SDK stub infers Never here
         opts=pulumi.ResourceOptions(parent=parent, provider=security.vault_provider),
     )
 
