@@ -23,3 +23,21 @@ POLICY_VERSION = "2012-10-17"
 def policy_document(statements: Sequence[Mapping[str, Any]]) -> str:
     """The JSON text of a policy with these statements."""
     return json.dumps({"Version": POLICY_VERSION, "Statement": list(statements)}, sort_keys=True)
+
+
+STATES_DELIVERY_ACTIONS = (
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+)
+"""What a Step Functions state machine's role needs to deliver its logs and traces: these APIs take no resource ARN
+(AWS documents `*` for them)."""

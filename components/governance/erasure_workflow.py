@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.documents import policy_document
+from components.documents import STATES_DELIVERY_ACTIONS, policy_document
 from components.governance.erasure_definition import erasure_definition
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
@@ -54,21 +54,6 @@ WORKFLOW = "erasure"
 """The tag (`workflow: erasure`) by which the policies know an erasure state machine."""
 SUBJECT_OBJECTS = "subjects/*"
 """Where the application keeps a data subject's objects in the records bucket (`trustfabric/privacy/stores.py`)."""
-DELIVERY_ACTIONS = (
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "logs:DescribeResourcePolicies",
-    "logs:DescribeLogGroups",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "xray:GetSamplingRules",
-    "xray:GetSamplingTargets",
-)
-"""Log delivery and tracing: these APIs take no resource ARN (AWS documents `*` for them)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +125,12 @@ def role_policy(account_id: str, args: ErasureWorkflowArgs, key_arn: str) -> str
                     }
                 },
             },
-            {"Sid": "ExecutionLogsAndTraces", "Effect": "Allow", "Action": list(DELIVERY_ACTIONS), "Resource": "*"},
+            {
+                "Sid": "ExecutionLogsAndTraces",
+                "Effect": "Allow",
+                "Action": list(STATES_DELIVERY_ACTIONS),
+                "Resource": "*",
+            },
         ]
     )
 

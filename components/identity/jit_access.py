@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.documents import policy_document
+from components.documents import STATES_DELIVERY_ACTIONS, policy_document
 from components.identity.identity_center import INSTANCE_ARN
 from components.identity.jit_definition import GRANT, REMOVE, grant_definition
 from components.trust import assume_role_policy
@@ -172,20 +172,7 @@ def role_policy(
             {
                 "Sid": "ExecutionLogs",
                 "Effect": "Allow",
-                "Action": [
-                    "logs:CreateLogDelivery",
-                    "logs:GetLogDelivery",
-                    "logs:UpdateLogDelivery",
-                    "logs:DeleteLogDelivery",
-                    "logs:ListLogDeliveries",
-                    "logs:PutResourcePolicy",
-                    "logs:DescribeResourcePolicies",
-                    "logs:DescribeLogGroups",
-                    "xray:PutTraceSegments",
-                    "xray:PutTelemetryRecords",
-                    "xray:GetSamplingRules",
-                    "xray:GetSamplingTargets",
-                ],
+                "Action": list(STATES_DELIVERY_ACTIONS),
                 "Resource": "*",
             },
         ]
