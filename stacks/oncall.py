@@ -33,9 +33,10 @@ jurisdiction`).
 (****) prod's cells outside us-east-1 page on the same endpoint from inside their jurisdiction instead: a Datadog
 synthetic API test (not an alarm) per health-checked service, run from Datadog's managed locations in the
 jurisdiction's allowed regions (`components.oncall.health_probes`), through the cell's own Datadog provider,
-paging the platform service through Datadog's PagerDuty integration (`@pagerduty-trustfabric-sev1`, the service object prod keys with the platform
-service's Events API v2 key, `stacks/observability.py`). dr and dev declare no PagerDuty service objects in the one
-Datadog account, so their cells outside us-east-1 have no health-check page (docs/adr/0011-on-call-as-code.md).
+paging the platform service through Datadog's PagerDuty integration (`@pagerduty-trustfabric-sev1`, the service
+object prod keys with the platform service's Events API v2 key, `stacks/observability.py`). dr and dev declare no
+PagerDuty service objects in the one Datadog account, so their cells outside us-east-1 have no health-check page
+(docs/adr/0011-on-call-as-code.md).
 
 The model pipelines' alert topic (`stacks/modelops.py`, when the cell serves models) is subscribed to the
 platform service.
