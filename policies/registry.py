@@ -21,6 +21,7 @@ PROVIDER_PACKAGES = (
     "policies.stack",
     "policies.github",
     "policies.pagerduty",
+    "policies.datadog",
 )
 
 

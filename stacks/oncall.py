@@ -19,6 +19,7 @@ ledger-global-replication-lag    ledger    dr (standby)      runbooks/ledger-rep
 records-replication-failed       platform  prod (paired)     runbooks/records-replication-failed.md
 records-replication-late         platform  prod (paired)     runbooks/records-replication-failed.md
 <service>-health-check-failed    platform  us-east-1 (***)   runbooks/route53-health-check-failed.md
+<service>-health-check-failed    platform  prod (****)       runbooks/route53-health-check-failed.md
 dnssec-internal-failure          security  us-east-1 (***)   runbooks/dnssec-failure.md
 dnssec-ksk-needs-action          security  us-east-1 (***)   runbooks/dnssec-failure.md
 ===============================  ========  ================  =================================================
@@ -28,7 +29,14 @@ dnssec-ksk-needs-action          security  us-east-1 (***)   runbooks/dnssec-fai
 (***) Route53 publishes health-check and DNSSEC metrics only in us-east-1, and an alarm lives in its metric's
 region; only a cell whose own region is us-east-1 (prod's US cell, which also signs its zone) can alarm on
 them without putting a resource outside its jurisdiction's regions (`aws-governance-resource-region-in-
-jurisdiction`). The other cells' health checks fail over without a page (docs/adr/0011-on-call-as-code.md).
+jurisdiction`).
+(****) prod's cells outside us-east-1 page on the same endpoint from inside their jurisdiction instead: a Datadog
+synthetic API test (not an alarm) per health-checked service, run from Datadog's managed locations in the
+jurisdiction's allowed regions (`components.oncall.health_probes`), through the cell's own Datadog provider,
+paging the platform service through Datadog's PagerDuty integration (`@pagerduty-trustfabric-sev1`, the service
+object prod keys with the platform service's Events API v2 key, `stacks/observability.py`). dr and dev declare no
+PagerDuty service objects in the one Datadog account, so their cells outside us-east-1 have no health-check page
+(docs/adr/0011-on-call-as-code.md).
 
 The model pipelines' alert topic (`stacks/modelops.py`, when the cell serves models) is subscribed to the
 platform service.
@@ -51,15 +59,23 @@ import pulumi_pagerduty as pagerduty
 import pulumi_vault as vault
 
 from components.oncall.cell_paging import CellPaging, CellPagingArgs, EventAlert, MetricAlert
+from components.oncall.health_probes import HealthProbes, HealthProbesArgs
 from components.oncall.services import OnCallServices, OnCallServicesArgs, SupportHours
 from components.resilience.failover_routing import ROUTE53_CONTROL_REGION
-from domain.naming import cloudtrail_log_group_name, cluster_identifier, ledger_table_name, trail_topic_name
+from domain.naming import (
+    cloudtrail_log_group_name,
+    cluster_identifier,
+    ledger_table_name,
+    regional_endpoint,
+    trail_topic_name,
+)
 from slogen.alertmanager import RECEIVER_BUSINESS_HOURS, RECEIVER_PAGE, TICKET_BRIDGE_TOKEN_KEY, alertmanager_config
+from slogen.datadog import DATADOG_NOTIFY
 from stacks.context import CellContext
 from stacks.key_users import is_paired
-from stacks.resilience import ResilienceOutputs
+from stacks.resilience import ResilienceOutputs, zone_name
 from stacks.security import SecurityOutputs
-from stacks.settings import StackSettings, deployment
+from stacks.settings import PRIMARY_STACK, StackSettings, deployment
 
 REPLICATION_LAG_MILLISECONDS = 60_000.0
 """Ledger replication lag that pages: a minute behind for five minutes puts the tier-0 RPO at risk."""
@@ -225,6 +241,44 @@ def route53_alarms(
                 )
             )
     return alarms
+
+
+HEALTH_PROBE_NOTIFY = DATADOG_NOTIFY["sev1"]
+"""The Datadog handle health probes page: the service object keyed with the platform service's Events API v2 key,
+the service the US cell's health-check alarm pages too."""
+
+
+def probes_health(ctx: CellContext) -> bool:
+    """Whether the cell pages on its health checks through Datadog: prod's cells whose region is not us-east-1
+    (there a CloudWatch alarm pages; only prod declares Datadog's PagerDuty service objects)."""
+    return ctx.settings.stack == PRIMARY_STACK and ctx.cell.region != ROUTE53_CONTROL_REGION
+
+
+def declare_health_probes(ctx: CellContext, resilience: ResilienceOutputs) -> HealthProbes:
+    """The cell's Datadog probes of the endpoints its Route53 health checks probe, with the cell's own Datadog
+    provider (Datadog is one account; the provider names no region of the cell)."""
+    import pulumi_datadog as datadog
+
+    provider = datadog.Provider(
+        f"{ctx.name}-probes-datadog",
+        api_url=f"https://api.{ctx.settings.observability.datadog_site}/",
+        opts=pulumi.ResourceOptions(parent=ctx.parent),
+    )
+    zone = zone_name(ctx.settings, ctx.name)
+    return HealthProbes(
+        f"{ctx.name}-health-probes",
+        HealthProbesArgs(
+            stack=ctx.settings.stack,
+            cell=ctx.name,
+            jurisdiction=ctx.cell.code,
+            region=ctx.cell.region,
+            endpoints={
+                service: regional_endpoint(service, ctx.cell.region, zone) for service in resilience.health_check_ids
+            },
+            notify=HEALTH_PROBE_NOTIFY,
+        ),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
+    )
 
 
 def directory_stack_name(settings: StackSettings) -> str:
@@ -397,4 +451,6 @@ def declare_cell(
     )
     # ... and the ticket receiver's bearer token, synced into the `ticket-bridge-token` Secret the same way.
     ticket_bridge_token(f"{ctx.name}-paging", security, paging)
+    if probes_health(ctx):
+        declare_health_probes(ctx, resilience)
     return paging

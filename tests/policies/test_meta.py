@@ -14,7 +14,7 @@ from trustfabric.gate import policy_floors
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TESTS_DIR = Path(__file__).resolve().parent
-NAME = re.compile(r"^(aws|kubernetes|vault|stack|github|pagerduty)-[a-z0-9-]+$")
+NAME = re.compile(r"^(aws|kubernetes|vault|stack|github|pagerduty|datadog)-[a-z0-9-]+$")
 ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
 
 POLICIES = all_policies()

@@ -1,4 +1,5 @@
-"""`trustfabric drill checksum-rows|verify-rows|pg-restore|pg-pitr|pg-failover|aws-pitr`: the database drills.
+"""`trustfabric drill checksum-rows|verify-rows|pg-restore|pg-pitr|pg-failover|aws-pitr|provision-login`: the
+database drills.
 
 `verify-rows` is what on-call runs after a real or drilled restore: it connects to the restored endpoint,
 checksums every table of the ledger schema and compares it with a checksums file (`checksum-rows` writes
@@ -18,6 +19,8 @@ Usage::
     trustfabric drill aws-pitr -j UK --ca-bundle rds-global-bundle.pem   # RestoreDBClusterToPointInTime on AWS
     trustfabric drill aws-pitr -j UK --start      # job 1: seed, write, request the restore (recorded)
     trustfabric drill aws-pitr -j UK --finish     # job 2: wait, verify, report, delete
+    trustfabric drill provision-login --host <writer endpoint> --dbname ledger --region eu-west-2 \\
+        --master-secret-id <MasterUserSecret ARN>     # once per ledger database: the drills' login
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from ..drills.database.ledger import DRILL_USER
 from ..errors import TrustFabricError
 from ..report.formats import DATA_FORMATS, choose_format
 from .common import stderr
@@ -197,6 +201,55 @@ def verify_rows_command(
         typer.echo(f"{verdict}: {result.summary()} ({result.actual_source} vs {seed_checksums})")
     sys.stdout.flush()
     raise typer.Exit(0 if result.ok else 1)
+
+
+def provision_login_command(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 5432,
+    dbname: DbnameOption = "ledger",
+    master_secret_id: Annotated[
+        str | None,
+        typer.Option(
+            "--master-secret-id",
+            help="Secrets Manager secret of the cluster's master user (its MasterUserSecret ARN): log in with it.",
+        ),
+    ] = None,
+    region: RegionOption = None,
+    ca_bundle: CaBundleOption = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Administrative user without --master-secret-id (local servers).")
+    ] = None,
+    password_env: PasswordEnvOption = "PGPASSWORD",
+    sslmode: SslmodeOption = "verify-full",
+    login: Annotated[str, typer.Option("--login", help="The drill login to provision.")] = DRILL_USER,
+    check: Annotated[bool, typer.Option("--check", help="Only report what the login lacks; change nothing.")] = False,
+) -> None:
+    """Create or complete the drills' database login (LOGIN, rds_iam, the drill schema's grants); exit 1 when it
+    still lacks something."""
+    from ..drills.database.drill_login import missing_grants, provision
+
+    def action() -> list[str]:
+        if master_secret_id:
+            if not region:
+                raise TrustFabricError("--master-secret-id needs --region (the database's AWS region)")
+            from ..drills.common import Aws
+            from ..drills.database.aws import ca_bundle_path, secret_endpoint
+
+            ca_bundle_path(ca_bundle)
+            aws = Aws.connect(probe_region=region)
+            endpoint = secret_endpoint(aws, region, host, port, dbname, master_secret_id, ca_bundle)
+        else:
+            endpoint = _endpoint(host, port, dbname, user, password_env, sslmode, None, None, ca_bundle)
+        with _connected(endpoint) as connection:
+            return missing_grants(connection, login) if check else provision(connection, login)
+
+    missing = _guarded(action)
+    if missing:
+        typer.echo(f"{login} on {host}/{dbname}: lacks {'; '.join(missing)}")
+    else:
+        typer.echo(f"{login} on {host}/{dbname}: complete")
+    sys.stdout.flush()
+    raise typer.Exit(1 if missing else 0)
 
 
 def _verdict(outcome: Any) -> int:
@@ -376,6 +429,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "pg-pitr": pg_pitr_command,
     "pg-failover": pg_failover_command,
     "aws-pitr": aws_pitr_command,
+    "provision-login": provision_login_command,
 }
 
 

@@ -49,7 +49,14 @@ from trustfabric.errors import TrustFabricError
 
 from .common import FAILOVER_TARGETS, RECONCILE_FAILBACK, RECONCILE_FAILOVER, Aws, resolve_jurisdiction
 from .database.aws import Connector, ca_bundle_path
-from .failover_data import data_loss_measurements, data_loss_result, verify_acknowledged, write_acknowledged
+from .failover_data import (
+    data_loss_measurements,
+    data_loss_result,
+    ready_drill_login,
+    skip_reason,
+    verify_acknowledged,
+    write_acknowledged,
+)
 from .failover_state import DIRECTIONS, FailoverOptions, FailoverState
 from .promotion import (
     promote_bucket,
@@ -101,10 +108,14 @@ class FailoverDrill:
         }
         for name, check in readiness.items():
             run.step(name, partial(check, state))
+        # The drill's database login, checked before anything moves (skipped with the data-loss steps).
+        login = f"readiness: ledger database login in {state.source}"
+        run.step(login, partial(ready_drill_login, state))
+        gates = [*readiness, *([] if skip_reason(state) else [login])]
         written = f"data: acknowledged transactions on the ledger writer in {state.source}"
-        run.step(written, partial(write_acknowledged, state), needs=list(readiness))
+        run.step(written, partial(write_acknowledged, state), needs=gates)
         moved = f"data plane: route53 failover records UPSERT (PRIMARY -> {target})"
-        run.step(moved, partial(move_traffic, state), needs=list(readiness))
+        run.step(moved, partial(move_traffic, state), needs=gates)
         run.step(
             "data plane: verify answering record in the hosted zone", partial(verify_traffic, state), needs=[moved]
         )

@@ -28,9 +28,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .database.aws import iam_endpoint
+import psycopg
+
+from trustfabric.errors import TrustFabricError
+
+from .database.aws import iam_endpoint, secret_username
 from .database.checksums import take_checksums
 from .database.commits import CommitLog, utc_now, write_commits
+from .database.drill_login import BOOTSTRAP, require_drill_login
 from .database.endpoint import DatabaseEndpoint, connect
 from .database.ledger import SCHEMA, STREAM_FIRST_ID, create_schema, seed_ledger
 from .database.results import TIER, DataLossResult, verify_recovered
@@ -49,7 +54,7 @@ def secret_id(state: FailoverState) -> str:
     )
 
 
-def _skip_reason(state: FailoverState) -> str:
+def skip_reason(state: FailoverState) -> str:
     if state.options.primary_down:
         return (
             f"{state.source} declared lost (--primary-down): no acknowledged transactions can be written there, "
@@ -84,9 +89,33 @@ def _open(state: FailoverState, endpoint: DatabaseEndpoint) -> Any:
     return (state.connector or connect)(endpoint)
 
 
+def ready_drill_login(state: FailoverState, step: Step) -> None:
+    """Before anything moves: the login's secret is readable in both regions, and the login logs in to the writer
+    with an IAM token and holds what the drill needs (`database.drill_login`); else one line naming what is
+    missing and the bootstrap that provisions it."""
+    reason = skip_reason(state)
+    if reason:
+        raise StepSkipped(reason)
+    secret_username(state.client("secretsmanager", state.target), secret_id(state))
+    endpoint = database_endpoint(state, state.source)
+    try:
+        connection = _open(state, endpoint)
+    except psycopg.OperationalError as error:
+        detail = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        raise TrustFabricError(
+            f"database login {endpoint.user} cannot log in to {endpoint.describe()} ({detail}); "
+            f"if it was never provisioned, run {BOOTSTRAP}"
+        ) from None
+    try:
+        require_drill_login(connection, endpoint.describe())
+    finally:
+        connection.close()
+    step.details.update(database=endpoint.describe(), login=endpoint.user)
+
+
 def write_acknowledged(state: FailoverState, step: Step) -> None:
     """Seed the drill schema if absent, take its checksums, commit the acknowledged transactions, cut."""
-    reason = _skip_reason(state)
+    reason = skip_reason(state)
     if reason:
         raise StepSkipped(reason)
     endpoint = database_endpoint(state, state.source)
@@ -117,7 +146,7 @@ def write_acknowledged(state: FailoverState, step: Step) -> None:
 
 def verify_acknowledged(state: FailoverState, step: Step) -> None:
     """On the promoted database: which acknowledged transactions survived, and every seeded row."""
-    reason = _skip_reason(state)
+    reason = skip_reason(state)
     if reason:
         raise StepSkipped(reason)
     if state.commit_log is None or state.checksums is None or state.cut_at is None:

@@ -1,5 +1,5 @@
 """Mutations for the on-call policies: alert topics that reach nobody, alarms that notify nobody or name no
-runbook."""
+runbook, health probes that name no runbook."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tests.stacks.mutations.model import Mutation
 TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+PROBE = "datadog:index/syntheticsTest:SyntheticsTest"
 
 MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
@@ -38,5 +39,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         change="describe the alarm without its runbook",
         expect="names no runbook",
         edit=set_at(["alarm_description"], "The ledger table's replica lags"),
+    ),
+    Mutation(
+        policy="datadog-synthetics-test-runbook-linked",
+        stack="prod",
+        type=PROBE,
+        name="eu-health-probes-api",
+        change="page from the health probe without its runbook",
+        expect="names no runbook",
+        edit=set_at(["message"], "api.eu-central-1 is down\n@pagerduty-trustfabric-sev1"),
     ),
 )

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from trustfabric.errors import TrustFabricError
 
 from ..common import Aws, poll
@@ -59,8 +61,18 @@ def ca_bundle_path(configured: str | None = None) -> str:
 
 
 def secret_username(secrets: Any, secret_id: str) -> str:
-    """The `username` of a Secrets Manager secret in the RDS shape; TrustFabricError when it has none."""
-    value = secrets.get_secret_value(SecretId=secret_id).get("SecretString") or ""
+    """The `username` of a Secrets Manager secret in the RDS shape; TrustFabricError when it is missing or has
+    none."""
+    try:
+        value = secrets.get_secret_value(SecretId=secret_id).get("SecretString") or ""
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            raise
+        region = secrets.meta.region_name
+        raise TrustFabricError(
+            f"secret {secret_id} not found in {region}: it names the drills' database login; create it as "
+            "runbooks/dr-failover.md (Drill login) shows"
+        ) from None
     try:
         username = json.loads(value).get("username")
     except (ValueError, AttributeError):

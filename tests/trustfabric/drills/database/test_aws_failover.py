@@ -76,9 +76,10 @@ def test_a_failover_with_every_transaction_replicated_reports_zero_lost_next_to_
     assert report.verdict.endswith("; 0 acknowledged transaction(s) lost, within tier0's RPO")
     labels = {step.name: step.label for step in report.steps}
     assert labels[WRITE] == labels[CHECK] == "done"
-    written, checked = stand_in.seen
-    assert f".{PRIMARY}." in written.host and f".{STANDBY}." in checked.host
-    for endpoint in (written, checked):
+    pre_checked, written, checked = stand_in.seen  # the login's pre-check, before anything moves
+    assert pre_checked.host == written.host and f".{PRIMARY}." in written.host and f".{STANDBY}." in checked.host
+    assert labels[f"readiness: ledger database login in {PRIMARY}"] == "done"
+    for endpoint in (pre_checked, written, checked):
         assert (endpoint.user, endpoint.sslmode, endpoint.sslrootcert) == ("ledger_writer", "verify-full", ca_bundle)
         assert str(endpoint.password).startswith(f"{endpoint.host}:5432/?Action=connect&DBUser=ledger_writer&")
 

@@ -1,0 +1,1 @@
+"""Policies on Datadog resources."""
