@@ -120,7 +120,7 @@ def chart_values(args: MetricsExporterArgs) -> dict[str, Any]:
         "deployment": {"labels": dict(args.labels)},
         "securityContext": HARDENED_POD,
         "containerSecurityContext": HARDENED_CONTAINER,
-        "resources": {"requests": {"cpu": "50m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+        "resources": {"requests": {"cpu": "50m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}},
         "serviceMonitor": {
             "enabled": True,
             "interval": SCRAPE_INTERVAL,
