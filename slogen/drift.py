@@ -190,7 +190,5 @@ def drift_rule_file(jurisdiction: str, families: Sequence[DriftThresholds]) -> R
 def produced_series(rule_file: RuleFile) -> set[str]:
     """Every series name the exporter or the rule file produces (the coverage check's reference)."""
     exported = {exported_name(NAMESPACE, m.metric, m.statistic) for m in EXPORTED}
-    recorded = {
-        str(rule.get("record")) for group in rule_file["groups"] for rule in group["rules"] if "record" in rule
-    }
+    recorded = {str(rule.get("record")) for group in rule_file["groups"] for rule in group["rules"] if "record" in rule}
     return exported | recorded
