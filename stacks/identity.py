@@ -8,7 +8,8 @@ boundary (`components/identity/identity_center.py`).
 Just-in-time access (`components/identity/jit_access.py`) is one workflow for the prod/dr pair, declared by the
 primary stack in the cell whose region is the home region: its requests table is a global table with a replica
 in the paired region, which dr's cell there backs up by its deterministic ARN (as it does the ledger's replica).
-prod and dr share the account and the Identity Center instance, so one workflow grants either stack's sets.
+dr declares the same state machine on that replica (its own role, log group and dr's just-in-time permission
+sets; the replica key admits the role, `stacks/key_users.py`), so after failover grants need no new resource.
 
 Every cell's cluster gets the job functions' Kubernetes roles bound to their groups
 (`components/identity/kubernetes_rbac.py`); in prod and dr also a private CA per cell and the service mesh with
@@ -69,6 +70,7 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
     name = deployment(settings)
     stores: list[pulumi.Input[str]] = []
     declare_cluster_access(ctx)
+    center: IdentityCenter | None = None
     if cell == identity_cell(settings):
         center = IdentityCenter(
             f"{ctx.name}-identity",
@@ -114,9 +116,32 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
             pulumi.export("access_grants_state_machine", jit.state_machine_arn)
             stores.append(jit.table_arn)
     if settings.is_standby_footprint and cell.region == _replica_region(settings):
-        # dr declares no table: DynamoDB owns the replica of prod's requests table. Back it up by its ARN.
+        # dr declares no table: DynamoDB owns the replica of prod's requests table. Back it up by its ARN, and
+        # declare the grant workflow on it, so that after failover access is granted from here.
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
         stores.append(account.apply(lambda a: requests_table_arn(a, cell.region, name)))
+        if center is not None:
+            standby = JitAccess(
+                f"{ctx.name}-access",
+                JitAccessArgs(
+                    deployment=name,
+                    jurisdiction=cell.code,
+                    region=cell.region,
+                    instance_arn=identity.instance_arn,
+                    permission_set_arns=[
+                        center.permission_set_arns[(c.name, function)]
+                        for c in settings.cells
+                        for function in JIT_FUNCTIONS
+                    ],
+                    kms_key_arn=security.key_arns["data-confidential"],  # the replica of prod's key, here
+                    logs_kms_key_arn=security.key_arns["logs"],
+                    permissions_boundary_arn=security.permission_boundary_arn,
+                    log_retention_days=settings.observability.log_retention_days,
+                    declare_table=False,
+                ),
+                opts=ctx.opts,
+            )
+            pulumi.export("access_grants_state_machine", standby.state_machine_arn)
     return IdentityOutputs(tier0_store_arns=tuple(stores))
 
 

@@ -19,7 +19,7 @@ model-approval-events       ModelOps registry          starts the encrypted gate
 dataset-curator/evaluator   quality (dataset store)    add / read golden dataset versions              s3
 dataset-replication         quality (dataset store)    S3 replication: decrypt here, encrypt in dr     s3
 <region>-records-replic.    resilience (records)       S3 replication: decrypt here, encrypt in dr     s3
-access-grants-<region>      identity (JIT access)      the requests table (data-confidential key)      dynamodb
+access-grants-<region>      identity (JIT access)      the requests table or, dr, its replica          dynamodb
 <cell>-erasure-<region>     governance (erasure)       the events table, its ledger, its executions    dynamodb states
 ==========================  =========================  ==============================================  ==========
 
@@ -117,7 +117,7 @@ def late_key_users(settings: StackSettings, cell: CellSettings) -> list[LateKeyU
                 for sid, role in _replication_roles(settings, cell, cell.region)
             ]
     identity = settings.identity
-    if identity is not None and settings.role == "primary" and identity.region == cell.region:
+    if identity is not None and _runs_access_workflow(settings, cell):
         users.append(
             LateKeyUser(
                 "JitAccessRequests",
@@ -128,3 +128,14 @@ def late_key_users(settings: StackSettings, cell: CellSettings) -> list[LateKeyU
             )
         )
     return users
+
+
+def _runs_access_workflow(settings: StackSettings, cell: CellSettings) -> bool:
+    """The cell whose data key encrypts the just-in-time requests table its workflow updates: the primary's
+    home-region cell (the table), or dr's cell in the home region's pair (the table's replica)."""
+    identity = settings.identity
+    if identity is None or identity.region not in cell.jurisdiction.allowed_regions:
+        return False
+    if settings.is_standby_footprint:
+        return cell.region == cell.jurisdiction.paired_region(identity.region)
+    return settings.role == "primary" and identity.region == cell.region

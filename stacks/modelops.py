@@ -15,7 +15,8 @@ feedback        user corrections, autopilot overrides, compliance feedback queue
 ==============  ==========================================================================================
 
 Declared after the network (the jobs and endpoints run in the cell's private subnets) and before resilience,
-which backs the stores up with the records tier (`ModelOpsOutputs`). prod and dr declare the same footprint, each
+which backs the stores up with the records tier (`ModelOpsOutputs`); prod's stores' replication alarms page through
+the on-call layer (`stacks/store_alarms.py`). prod and dr declare the same footprint, each
 in its own region (docs/adr/0009-modelops-per-cell.md).
 """
 
@@ -31,6 +32,7 @@ from components.modelops.pipelines import EXECUTION_ROLE, ModelPipelines, ModelP
 from components.modelops.registry import ModelRegistry, ModelRegistryArgs, RegisteredModel
 from components.modelops.serving import ModelServing, ModelServingArgs
 from components.modelops.stores import ModelStores, ModelStoresArgs
+from components.oncall.cell_paging import MetricAlert
 from components.resilience.records_bucket import paired_key_arn
 from stacks.context import CellContext
 from stacks.key_users import data_key_purpose, is_paired
@@ -38,6 +40,7 @@ from stacks.network import NetworkOutputs
 from stacks.security import SecurityOutputs
 from stacks.settings import deployment
 from stacks.settings_models import ModelSettings
+from stacks.store_alarms import model_store_alarms
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class ModelOpsOutputs:
     """Their access-log buckets (backed up with the records tier by ARN)."""
     alert_topic_arn: pulumi.Output[str] | None = None
     """The cell's model alert topic, which the on-call layer subscribes to PagerDuty (none without models)."""
+    replication_alarms: Sequence[MetricAlert] = field(default_factory=tuple)
+    """The stores' replication alarms (prod), which the on-call layer declares (`stacks/store_alarms.py`)."""
 
 
 def served_models(ctx: CellContext) -> list[ModelSettings]:
@@ -166,4 +171,5 @@ def declare(ctx: CellContext, security: SecurityOutputs, network: NetworkOutputs
         store_arns=list(stores.bucket_arns.values()),
         log_bucket_arns=stores.log_bucket_arns,
         alert_topic_arn=pipelines.alert_topic_arn,
+        replication_alarms=tuple(model_store_alarms(stores.replication_dimensions)),
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.modelops.metrics_exporter import MetricsExporter, MetricsExporterArgs
 from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.sli_metrics import SliPublisher, SliPublisherArgs, collector_sli_config
@@ -24,8 +25,11 @@ from slogen.alertmanager import ROUTING_KEYS_SECRET, TICKET_BRIDGE_SECRET
 from slogen.cloudwatch import RULE_FILE_NAME, counter_rule_file
 from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
+from slogen.drift import GROUP as DRIFT_RULE_FILE
+from slogen.drift import DriftThresholds, drift_rule_file
 from slogen.evaluation import EvaluatedFamily, evaluation_dashboard
 from slogen.grafana import Dashboard
+from slogen.prometheus import RuleFile
 from slogen.spec import load_slo_dir
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
@@ -57,6 +61,43 @@ def evaluation_dashboards(ctx: CellContext) -> dict[str, Dashboard]:
     if not families:
         return {}
     return {f"evaluation-{ctx.name}": evaluation_dashboard(ctx.name, ctx.cell.code, families)}
+
+
+def drift_rule_files(ctx: CellContext) -> dict[str, RuleFile]:
+    """The cell's ModelOps rule group (`slogen.drift`) when it serves model families: the exported CloudWatch
+    series renamed, and for its GA families the drift alert and the age of open drift alerts."""
+    served = [model for model in ctx.settings.models if model.serves(ctx.cell.code)]
+    if not served:
+        return {}
+    families = [
+        DriftThresholds(model.name, model.drift["featureDrift"], model.drift["accuracyDrop"])
+        for model in served
+        if model.ga
+    ]
+    return {DRIFT_RULE_FILE: drift_rule_file(ctx.cell.code, families)}
+
+
+def declare_model_metrics(ctx: CellContext, security: SecurityOutputs, kubernetes: k8s.Provider) -> None:
+    """The CloudWatch exporter of the ModelOps metrics, in a cell that serves model families."""
+    if not any(model.serves(ctx.cell.code) for model in ctx.settings.models):
+        return
+    MetricsExporter(
+        f"{ctx.name}-model-metrics",
+        MetricsExporterArgs(
+            deployment=deployment(ctx.settings),
+            cell=ctx.name,
+            region=ctx.cell.region,
+            cluster_name=ctx.cell.eks_cluster,
+            permissions_boundary_arn=security.permission_boundary_arn,
+            labels={
+                "jurisdiction": ctx.cell.code,
+                "data-classification": ctx.cell.data_classification,
+                "owner": ctx.settings.owner,
+            },
+        ),
+        opts=ctx.opts,
+        kubernetes=kubernetes,
+    )
 
 
 def kubernetes_provider(ctx: CellContext) -> k8s.Provider:
@@ -187,7 +228,11 @@ def declare(
             opensearch_endpoint=log_domain.endpoint,
             collector_replicas=max(2, ctx.cell.profile["replicas"]),
             alertmanager_config=slos.alertmanager,
-            rule_groups={**slos.rule_files, RULE_FILE_NAME: counter_rule_file(load_slo_dir(SLO_DIR))},
+            rule_groups={
+                **slos.rule_files,
+                RULE_FILE_NAME: counter_rule_file(load_slo_dir(SLO_DIR)),
+                **drift_rule_files(ctx),
+            },
             dashboards={**slos.dashboards, **evaluation_dashboards(ctx)},
             sli_metrics=collector_sli_config(
                 cell=ctx.name, region=ctx.cell.region, log_group_name=publisher.log_group_name
@@ -195,6 +240,7 @@ def declare(
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes),
     )
+    declare_model_metrics(ctx, security, kubernetes)
     # Alertmanager's PagerDuty routing keys and ticket bridge token: written into Vault by the on-call layer, synced
     # into the Secrets it mounts.
     VaultSecretSync(

@@ -39,7 +39,8 @@ PagerDuty service objects in the one Datadog account, so their cells outside us-
 (docs/adr/0011-on-call-as-code.md).
 
 The model pipelines' alert topic (`stacks/modelops.py`, when the cell serves models) is subscribed to the
-platform service.
+platform service. The ModelOps and dataset stores' replication alarms (prod) are declared here too, defined in
+`stacks/store_alarms.py`.
 
 The integration keys leave as secret stack outputs (`pagerduty_routing_keys`, for Datadog's PagerDuty
 integration) and are written into each cell's Vault KV (`kv/observability/pagerduty-routing-keys`), one entry
@@ -51,7 +52,7 @@ is drawn by the cell's Vault and kept beside them (`kv/observability/ticket-brid
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 
 import pulumi
@@ -417,9 +418,12 @@ def declare_cell(
     resilience: ResilienceOutputs,
     model_alert_topic_arn: pulumi.Output[str] | None = None,
     macie_findings_topic_arn: pulumi.Output[str] | None = None,
+    store_alarms: Sequence[MetricAlert] = (),
 ) -> CellPaging:
+    """`store_alarms`: alarms other layers define for their stores (`stacks/store_alarms.py`), paged here too."""
     settings = ctx.settings
     rules, alarms = cell_alerts(ctx, resilience)
+    alarms = (*alarms, *store_alarms)
     subscribed: dict[str, tuple[str, pulumi.Input[str]]] = {"security-alerts": ("security", security.alert_topic_arn)}
     if model_alert_topic_arn is not None:
         subscribed["model-alerts"] = (MODEL_ALERTS_DOMAIN, model_alert_topic_arn)

@@ -30,6 +30,7 @@ from stacks import (
 from stacks.cell import Cell
 from stacks.context import CellContext
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
+from stacks.store_alarms import dataset_store_alarms
 
 
 def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:
@@ -84,7 +85,19 @@ def declare_cell(
     )
     observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn)
-    oncall.declare_cell(ctx, security_outputs, services, resilience_outputs, models.alert_topic_arn, macie_topic_arn)
+    store_alarms = (
+        *models.replication_alarms,
+        *dataset_store_alarms(datasets.store.replication_dimensions if datasets.store is not None else None),
+    )
+    oncall.declare_cell(
+        ctx,
+        security_outputs,
+        services,
+        resilience_outputs,
+        models.alert_topic_arn,
+        macie_topic_arn,
+        store_alarms=store_alarms,
+    )
 
 
 def main() -> None:

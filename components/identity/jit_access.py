@@ -9,7 +9,9 @@ removal and revocation is an event on the request's item.
 
 The table is encrypted with the cell's key, has point-in-time recovery and deletion protection, and (in the
 primary footprint) a replica in the paired region, like the ledger table; it carries `backup-tier=tier0` so the
-cell's backup plan covers it (the stack hands its ARN to the backup layer). The state machine logs every
+cell's backup plan covers it (the stack hands its ARN to the backup layer). The standby footprint (dr) declares the
+same workflow on that replica (`declare_table=False`): DynamoDB owns the replica, so dr declares only the state
+machine, its role and its log group in the paired region, and failover needs no new resource to grant access. The state machine logs every
 execution (with its data) to a KMS-encrypted log group and traces with X-Ray; its role may create and delete
 assignments only of the just-in-time permission sets, on this account, and update only this table.
 
@@ -96,6 +98,9 @@ class JitAccessArgs:
     """The key's replica in `replica_region`; required with it."""
     log_retention_days: int = 400
     """Retention of the execution logs, 365..3653."""
+    declare_table: bool = True
+    """False (the standby footprint): the table in `region` is the replica DynamoDB keeps of the primary's table;
+    the workflow is declared on it (by its deterministic ARN) and no table is declared here."""
 
 
 def validate_args(args: JitAccessArgs) -> None:
@@ -115,6 +120,11 @@ def validate_args(args: JitAccessArgs) -> None:
             raise ValueError(f"JitAccess: replica_region: {args.replica_region!r} is the table's own region")
         if args.replica_kms_key_arn is None:
             raise ValueError("JitAccess: replica_kms_key_arn: required with replica_region")
+        if not args.declare_table:
+            raise ValueError(
+                "JitAccess: replica_region: the replica of a replica is not allowed; "
+                "allowed: None when declare_table is False"
+            )
 
 
 def role_policy(
@@ -191,35 +201,12 @@ class JitAccess(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
-        replicas = None
-        if args.replica_region is not None:
-            replicas = [
-                aws.dynamodb.TableReplicaArgs(
-                    region_name=args.replica_region,
-                    kms_key_arn=args.replica_kms_key_arn,
-                    point_in_time_recovery=True,
-                    propagate_tags=True,
-                    deletion_protection_enabled=True,
-                )
-            ]
-        table = aws.dynamodb.Table(
-            f"{name}-requests",
-            name=requests_table_name(args.deployment),
-            billing_mode="PAY_PER_REQUEST",
-            hash_key="request_id",
-            attributes=[aws.dynamodb.TableAttributeArgs(name="request_id", type="S")],
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=args.kms_key_arn
-            ),
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
-            deletion_protection_enabled=True,
-            stream_enabled=True,
-            stream_view_type="NEW_AND_OLD_IMAGES",
-            replicas=replicas,
-            region=args.region,
-            tags={BACKUP_TIER: TIER},
-            opts=child,
-        )
+        table_arn: pulumi.Output[str]
+        table_name = requests_table_name(args.deployment)
+        if args.declare_table:
+            table_arn = self._table(name, args, child).arn
+        else:  # the primary's replica: DynamoDB declares it, its ARN is deterministic
+            table_arn = account_id.apply(lambda account: requests_table_arn(account, args.region, args.deployment))
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=f"/aws/vendedlogs/states/{state_machine_name(args.deployment)}",
@@ -242,7 +229,7 @@ class JitAccess(pulumi.ComponentResource):
             f"{name}-role-policy",
             role=role.name,
             policy=pulumi.Output.all(
-                account_id, table.arn, args.kms_key_arn, pulumi.Output.all(*args.permission_set_arns)
+                account_id, table_arn, args.kms_key_arn, pulumi.Output.all(*args.permission_set_arns)
             ).apply(lambda values: role_policy(values[0], args.instance_arn, list(values[3]), values[1], values[2])),
             opts=child,
         )
@@ -251,10 +238,8 @@ class JitAccess(pulumi.ComponentResource):
             name=state_machine_name(args.deployment),
             type="STANDARD",
             role_arn=role.arn,
-            definition=table.name.apply(
-                lambda table_name: json.dumps(
-                    grant_definition(table_name=table_name, instance_arn=args.instance_arn), sort_keys=True
-                )
+            definition=json.dumps(
+                grant_definition(table_name=table_name, instance_arn=args.instance_arn), sort_keys=True
             ),
             logging_configuration=aws.sfn.StateMachineLoggingConfigurationArgs(
                 level="ALL",
@@ -265,9 +250,42 @@ class JitAccess(pulumi.ComponentResource):
             region=args.region,
             opts=child,
         )
-        self.table_arn = table.arn
+        self.table_arn = table_arn
         self.state_machine_arn = machine.arn
         self.register_outputs({"table_arn": self.table_arn, "state_machine_arn": self.state_machine_arn})
+
+    @staticmethod
+    def _table(name: str, args: JitAccessArgs, child: pulumi.ResourceOptions) -> aws.dynamodb.Table:
+        """The requests table (CMK, PITR, deletion protection, stream) with its replica in the paired region."""
+        replicas = None
+        if args.replica_region is not None:
+            replicas = [
+                aws.dynamodb.TableReplicaArgs(
+                    region_name=args.replica_region,
+                    kms_key_arn=args.replica_kms_key_arn,
+                    point_in_time_recovery=True,
+                    propagate_tags=True,
+                    deletion_protection_enabled=True,
+                )
+            ]
+        return aws.dynamodb.Table(
+            f"{name}-requests",
+            name=requests_table_name(args.deployment),
+            billing_mode="PAY_PER_REQUEST",
+            hash_key="request_id",
+            attributes=[aws.dynamodb.TableAttributeArgs(name="request_id", type="S")],
+            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
+                enabled=True, kms_key_arn=args.kms_key_arn
+            ),
+            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
+            deletion_protection_enabled=True,
+            stream_enabled=True,
+            stream_view_type="NEW_AND_OLD_IMAGES",
+            replicas=replicas,
+            region=args.region,
+            tags={BACKUP_TIER: TIER},
+            opts=child,
+        )
 
 
 __all__ = ["GRANT", "REMOVE", "JitAccess", "JitAccessArgs", "requests_table_arn", "state_machine_arn"]

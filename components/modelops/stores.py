@@ -177,6 +177,9 @@ class ModelStores(pulumi.ComponentResource):
     bucket_names: dict[str, pulumi.Output[str]]
     bucket_arns: dict[str, pulumi.Output[str]]
     log_bucket_arns: list[pulumi.Output[str]]
+    replication_dimensions: dict[str, dict[str, pulumi.Output[str]]]
+    """Store kind -> the dimensions of its replication rule's S3 metrics (replication time control); empty when the
+    stores do not replicate (dr, dev). The on-call layer alarms on them (`stacks/store_alarms.py`)."""
 
     def __init__(self, name: str, args: ModelStoresArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
@@ -213,8 +216,11 @@ class ModelStores(pulumi.ComponentResource):
             self.log_bucket_arns.append(store.log_bucket.arn)
             versionings.append(store.versioning)
 
+        self.replication_dimensions = {}
         if args.replicate_to_region is not None and args.replica_kms_key_arn is not None:
-            self._replication(name, args, args.replica_kms_key_arn, versionings, account_id)
+            self.replication_dimensions = self._replication(
+                name, args, args.replica_kms_key_arn, versionings, account_id
+            )
 
         self.register_outputs(
             {
@@ -231,8 +237,9 @@ class ModelStores(pulumi.ComponentResource):
         replica_key: pulumi.Input[str],
         versionings: list[aws.s3.BucketVersioning],
         account_id: pulumi.Output[str],
-    ) -> None:
+    ) -> dict[str, dict[str, pulumi.Output[str]]]:
         paired = str(args.replicate_to_region)
+        dimensions: dict[str, dict[str, pulumi.Output[str]]] = {}
         child = pulumi.ResourceOptions(parent=self)
 
         def names(region: str) -> pulumi.Output[list[str]]:
@@ -257,14 +264,20 @@ class ModelStores(pulumi.ComponentResource):
             opts=child,
         )
         for kind, versioning in zip(KINDS, versionings, strict=True):
-            destination = _named(account_id, args, kind, paired).apply(bucket_arn)
+            destination_name = _named(account_id, args, kind, paired)
+            destination = destination_name.apply(bucket_arn)
+            dimensions[kind] = {
+                "SourceBucket": self.bucket_names[kind],
+                "DestinationBucket": destination_name,
+                "RuleId": pulumi.Output.from_input(f"ml-{kind}-to-{paired}"),
+            }
             aws.s3.BucketReplicationConfig(
                 f"{name}-{kind}-replication",
                 bucket=self.bucket_names[kind],
                 role=role.arn,
                 rules=[
                     aws.s3.BucketReplicationConfigRuleArgs(
-                        id=f"ml-{kind}-to-{paired}",
+                        id=dimensions[kind]["RuleId"],
                         status="Enabled",
                         priority=1,
                         filter=aws.s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
@@ -297,3 +310,4 @@ class ModelStores(pulumi.ComponentResource):
                 ],
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
             )
+        return dimensions

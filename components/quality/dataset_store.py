@@ -255,8 +255,11 @@ class DatasetStore(pulumi.ComponentResource):
             parent=self,
         )
         attach_access_logging(f"{name}-bucket", secured.bucket, logs, prefix=f"datasets/{args.region}/", parent=self)
+        self.replication_dimensions: dict[str, pulumi.Output[str]] | None = None
+        """The dimensions of the replication rule's S3 metrics (replication time control), when it replicates; the
+        on-call layer alarms on them (`stacks/store_alarms.py`)."""
         if args.replicate_to_region is not None and args.replica_kms_key_arn is not None:
-            self._replication(name, args, args.replica_kms_key_arn, secured, account_id)
+            self.replication_dimensions = self._replication(name, args, args.replica_kms_key_arn, secured, account_id)
 
         self.bucket_name = secured.bucket.bucket
         self.bucket_arn = secured.bucket.arn
@@ -280,8 +283,9 @@ class DatasetStore(pulumi.ComponentResource):
         replica_key: pulumi.Input[str],
         secured: SecureBucket,
         account_id: pulumi.Output[str],
-    ) -> None:
+    ) -> dict[str, pulumi.Output[str]]:
         paired = str(args.replicate_to_region)
+        rule_id = f"datasets-to-{paired}"
         destination = account_id.apply(lambda account: dataset_bucket_name(args.deployment, args.cell, paired, account))
         role = aws.iam.Role(
             f"{name}-replication-role",
@@ -305,7 +309,7 @@ class DatasetStore(pulumi.ComponentResource):
             role=role.arn,
             rules=[
                 aws.s3.BucketReplicationConfigRuleArgs(
-                    id=f"datasets-to-{paired}",
+                    id=rule_id,
                     status="Enabled",
                     priority=1,
                     filter=aws.s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
@@ -339,3 +343,8 @@ class DatasetStore(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[secured.versioning]),
         )
+        return {
+            "SourceBucket": secured.bucket.bucket,
+            "DestinationBucket": destination,
+            "RuleId": pulumi.Output.from_input(rule_id),
+        }

@@ -3,9 +3,13 @@ that key in the key's own policy.
 
 Our key policies do not delegate to IAM (no statement for the account root, docs/adr/0002-key-hierarchy.md), so
 an IAM policy granting `kms:Decrypt` is not enough: KMS refuses every principal its key policy does not admit,
-and a real deploy fails with AccessDenied the first time the role touches the data. A role needs a key when one
-of its inline policies (`aws:iam/rolePolicy:RolePolicy`, joined by property dependencies, which are known during
-preview) refers to:
+and a real deploy fails with AccessDenied the first time the role touches the data. A role needs a key when a
+policy document it holds refers (by property dependencies, which are known during preview) to one of the below.
+The documents a role holds: its inline policies (`aws:iam/rolePolicy:RolePolicy`, or the role's own
+`inline_policies` argument) and the managed policies of the stack (`aws:iam/policy:Policy`) attached to it
+(`aws:iam/rolePolicyAttachment:RolePolicyAttachment`, `aws:iam/policyAttachment:PolicyAttachment` with the role
+among its `roles`, or the role's `managed_policy_arns`). Managed policies outside the stack (AWS managed) name
+none of its keys and are not read.
 
 - the key itself (an `aws.kms.Key` or `aws.kms.ReplicaKey` of the stack), or
 - a resource the key encrypts: an S3 bucket through its server-side encryption configuration, an SQS queue or
@@ -24,6 +28,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import StackValidationArgs
@@ -49,6 +54,16 @@ META = PolicyMeta(
 KEYS = ("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey")
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+MANAGED_POLICY = "aws:iam/policy:Policy"
+ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+LABELS = {
+    ROLE_POLICY: "Role policy",
+    ROLE: "Role",
+    ROLE_POLICY_ATTACHMENT: "Role policy attachment",
+    POLICY_ATTACHMENT: "Policy attachment",
+}
+"""How a violation names the resource that gives a role its document."""
 ENCRYPTED_BY = {
     "aws:sqs/queue:Queue": "kmsMasterKeyId",
     "aws:sns/topic:Topic": "kmsMasterKeyId",
@@ -86,19 +101,63 @@ def _bucket_keys(resources: Iterable[Any], keys: Mapping[str, Any]) -> dict[str,
     return found
 
 
-def _role_name(role_policy: Any, by_urn: Mapping[str, Any]) -> str | None:
-    """The IAM name of the role an inline policy belongs to; None when it cannot be told."""
-    for urn in _dependencies(role_policy, "role"):
-        role = by_urn.get(urn)
-        if role is not None and role.resource_type == ROLE:
-            if is_unknown(role.props, "name"):
-                return None
-            name = get(role.props, "name")
-            return name if isinstance(name, str) and name else None
-    if is_unknown(role_policy.props, "role"):
+def _name_of_role(role: Any) -> str | None:
+    if is_unknown(role.props, "name"):
         return None
-    literal = get(role_policy.props, "role")
-    return literal if isinstance(literal, str) and literal else None
+    name = get(role.props, "name")
+    return name if isinstance(name, str) and name else None
+
+
+def _role_names(holder: Any, prop: str, by_urn: Mapping[str, Any]) -> list[str] | None:
+    """IAM names of the roles `holder.prop` names (by dependency, else literally); None when one cannot be told."""
+    roles = [by_urn[u] for u in _dependencies(holder, prop) if u in by_urn and by_urn[u].resource_type == ROLE]
+    if roles:
+        names = [_name_of_role(role) for role in roles]
+        return None if None in names else [n for n in names if n is not None]
+    if is_unknown(holder.props, prop):
+        return None
+    literal = get(holder.props, prop)
+    literals = [v for v in as_list(literal) if isinstance(v, str) and v]
+    return literals or None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A policy document a resource gives to roles: what it refers to, and through which managed policy."""
+
+    holder: Any
+    """The resource that gives the document (reported on)."""
+    roles: list[str] | None
+    """The roles' IAM names; None when not known during preview."""
+    referenced: list[str]
+    """URNs the document depends on."""
+    through: str | None = None
+    """The managed policy carrying the document, when it is one."""
+
+
+def _managed(policy_urns: Iterable[str], by_urn: Mapping[str, Any]) -> list[Any]:
+    return [by_urn[u] for u in policy_urns if u in by_urn and by_urn[u].resource_type == MANAGED_POLICY]
+
+
+def grants(resources: Iterable[Any], by_urn: Mapping[str, Any]) -> list[Grant]:
+    """Every policy document of the stack held by a role, with the roles that hold it."""
+    found: list[Grant] = []
+    for resource in resources:
+        kind = resource.resource_type
+        if kind == ROLE_POLICY:
+            found.append(Grant(resource, _role_names(resource, "role", by_urn), _dependencies(resource, "policy")))
+        elif kind in (ROLE_POLICY_ATTACHMENT, POLICY_ATTACHMENT):
+            roles = _role_names(resource, "role" if kind == ROLE_POLICY_ATTACHMENT else "roles", by_urn)
+            for policy in _managed(_dependencies(resource, "policyArn"), by_urn):
+                found.append(Grant(resource, roles, _dependencies(policy, "policy"), policy.name))
+        elif kind == ROLE:
+            role = [name] if (name := _name_of_role(resource)) else None
+            inline = _dependencies(resource, "inlinePolicies")
+            if inline:
+                found.append(Grant(resource, role, inline))
+            for policy in _managed(_dependencies(resource, "managedPolicyArns"), by_urn):
+                found.append(Grant(resource, role, _dependencies(policy, "policy"), policy.name))
+    return found
 
 
 def _grants_use(statement: Mapping[str, Any]) -> bool:
@@ -143,42 +202,41 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
     if not keys:
         return
     buckets = _bucket_keys(resources, keys)
-    for role_policy in resources:
-        if role_policy.resource_type != ROLE_POLICY:
-            continue
-        referenced = _dependencies(role_policy, "policy")
-        needed = {urn: "names the key" for urn in referenced if urn in keys}
-        for urn in referenced:
+    for grant in grants(resources, by_urn):
+        through = f" through policy '{grant.through}'" if grant.through else ""
+        needed = {urn: f"names the key{through}" for urn in grant.referenced if urn in keys}
+        for urn in grant.referenced:
             target = by_urn.get(urn)
             if target is not None and urn not in keys:
                 for key_urn in sorted(_keys_of(target, keys) | buckets.get(urn, set())):
-                    needed.setdefault(key_urn, f"reaches {target.name}, which it encrypts")
+                    needed.setdefault(key_urn, f"reaches {target.name}{through}, which it encrypts")
         if not needed:
             continue
-        role = _role_name(role_policy, by_urn)
+        holder = grant.holder
         for key_urn, why in sorted(needed.items()):
             key = keys[key_urn]
-            if role is None:
+            if grant.roles is None:
                 report_violation(
-                    f"Role policy '{role_policy.name}' uses KMS key '{key.name}' ({why}) but its role's name is not "
-                    "known during preview, so the key policy cannot be checked; give the role a fixed name.",
-                    role_policy.urn,
+                    f"{LABELS[holder.resource_type]} '{holder.name}' uses KMS key '{key.name}' ({why}) but its "
+                    "role's name is not known during preview, so the key policy cannot be checked; give the role a "
+                    "fixed name.",
+                    holder.urn,
                 )
                 continue
-            if is_unknown(key.props, "policy"):
-                report_violation(
-                    f"Role '{role}' uses KMS key '{key.name}' ({why}) but the key policy is not known during preview; "
-                    "build it from known role names.",
-                    role_policy.urn,
-                )
-                continue
-            admitted = key_admits(get(key.props, "policy"), role)
-            if not admitted:
-                report_violation(
-                    f"Role '{role}' uses KMS key '{key.name}' ({why}) but the key policy does not admit it, so KMS "
-                    "will refuse it; admit the role as a key user (stacks/key_users.py).",
-                    role_policy.urn,
-                )
+            for role in grant.roles:
+                if is_unknown(key.props, "policy"):
+                    report_violation(
+                        f"Role '{role}' uses KMS key '{key.name}' ({why}) but the key policy is not known during "
+                        "preview; build it from known role names.",
+                        holder.urn,
+                    )
+                    continue
+                if not key_admits(get(key.props, "policy"), role):
+                    report_violation(
+                        f"Role '{role}' uses KMS key '{key.name}' ({why}) but the key policy does not admit it, so "
+                        "KMS will refuse it; admit the role as a key user (stacks/key_users.py).",
+                        holder.urn,
+                    )
 
 
 POLICY = stack_policy(META, validate)

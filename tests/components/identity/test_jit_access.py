@@ -15,6 +15,7 @@ TABLE = "aws:dynamodb/table:Table"
 MACHINE = "aws:sfn/stateMachine:StateMachine"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 SELECTION = "aws:backup/selection:Selection"
+REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 INSTANCE = "arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6"
 
 
@@ -37,12 +38,42 @@ def test_the_tier0_backup_selects_the_table_in_prod_and_its_replica_in_dr(prod, 
     assert (
         "arn:aws:dynamodb:eu-west-2:123456789012:table/trustfabric-prod-access-requests" in selection.props["resources"]
     )
-    assert [m.name for m in dr.of_type(MACHINE) if "access" in m.name] == []
     assert [t.name for t in dr.of_type(TABLE) if "access" in t.name] == []
     standby = only(dr, SELECTION, "uk-backup-tier0-selection")
     assert (
         "arn:aws:dynamodb:eu-west-1:123456789012:table/trustfabric-prod-access-requests" in standby.props["resources"]
     )
+
+
+def test_dr_declares_the_grant_workflow_on_the_replica_and_its_key_admits_the_role(dr):
+    """After failover the replica is the table: dr's own state machine grants and records on it."""
+    replica = "arn:aws:dynamodb:eu-west-1:123456789012:table/trustfabric-prod-access-requests"
+    machine = only(dr, MACHINE, "uk-access-grants")
+    assert machine.props["region"] == "eu-west-1"
+    assert machine.props["loggingConfiguration"]["level"] == "ALL"
+    assert json.loads(machine.props["definition"]) == grant_definition(
+        table_name="trustfabric-prod-access-requests", instance_arn=INSTANCE
+    )
+    role = only(dr, "aws:iam/role:Role", "uk-access-role")
+    assert role.props["name"] == "trustfabric-prod-access-grants-eu-west-1"
+    by_sid = statements(only(dr, ROLE_POLICY, "uk-access-role-policy"), "policy")
+    assert by_sid["RecordEvents"]["Resource"] == [replica]
+    [key] = by_sid["TableKey"]["Resource"]
+    assert key.startswith("arn:aws:kms:eu-west-1:")
+    sets = {arn.rsplit("/", 1)[-1] for arn in by_sid["GrantAndRemove"]["Resource"] if ":permissionSet/" in arn}
+    assert len(sets) == 8
+    admitted = [
+        statement
+        for resource in dr.of_type(REPLICA_KEY)
+        if resource.props.get("region", "eu-west-1") == "eu-west-1"
+        for statement in document(resource, "policy")["Statement"]
+        if statement.get("Sid") == "LateUseJitAccessRequests"
+    ]
+    assert len(admitted) == 1, "exactly the cell's data key admits the role"
+    assert admitted[0]["Condition"]["ArnEquals"] == {
+        "aws:PrincipalArn": "arn:aws:iam::123456789012:role/trustfabric-prod-access-grants-eu-west-1"
+    }
+    assert admitted[0]["Condition"]["StringEquals"]["kms:ViaService"] == ["dynamodb.eu-west-1.amazonaws.com"]
 
 
 def test_the_state_machine_logs_everything_and_traces(prod):
@@ -143,6 +174,14 @@ def test_exact_argument_errors():
     )
     assert refusal(lambda: validate_args(replace(ARGS, replica_region="eu-west-2", replica_kms_key_arn="k"))) == (
         "JitAccess: replica_region: 'eu-west-2' is the table's own region"
+    )
+    assert (
+        refusal(
+            lambda: validate_args(
+                replace(ARGS, replica_region="eu-west-1", replica_kms_key_arn="k", declare_table=False)
+            )
+        )
+        == "JitAccess: replica_region: the replica of a replica is not allowed; allowed: None when declare_table is False"
     )
     assert refusal(lambda: validate_args(replace(ARGS, log_retention_days=30))) == (
         "JitAccess: log_retention_days: 30 is out of range; allowed: 365..3653"

@@ -9,6 +9,7 @@ import pytest
 import re2
 import yaml
 
+from components.modelops.metrics_exporter import CHART_VERSION as CLOUDWATCH_EXPORTER_VERSION
 from components.observability.redaction import PII_PATTERNS, collector_config, redact
 from components.observability.telemetry import KUBE_PROMETHEUS_STACK_VERSION, TEMPO_VERSION, TelemetryArgs
 from components.observability.telemetry import validate_args as validate_telemetry
@@ -108,6 +109,7 @@ def test_charts_are_pinned(dev):
         "kube-prometheus-stack": KUBE_PROMETHEUS_STACK_VERSION,
         "tempo": TEMPO_VERSION,
         "vault-secrets-operator": VAULT_SECRETS_OPERATOR_VERSION,
+        "prometheus-cloudwatch-exporter": CLOUDWATCH_EXPORTER_VERSION,
     }
 
 
@@ -155,6 +157,8 @@ def test_generated_slo_rules_dashboards_and_routes_reach_the_cluster(dev):
     }
     # and the per-minute SLI counters the collector publishes to CloudWatch (tests/slogen/test_cloudwatch.py)
     assert rules.pop("sli-cloudwatch-counters")["groups"][0]["name"] == "sli-counters-api-latency"
+    # and the ModelOps series derived from the exported CloudWatch metrics (tests/slogen/test_drift.py)
+    assert rules.pop("modelops-drift")["groups"][0]["name"] == "modelops-drift"
     assert rules == expected
     dashboards = [
         r

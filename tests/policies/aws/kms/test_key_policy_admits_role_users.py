@@ -3,6 +3,8 @@ state machine or bucket the key encrypts) must be admitted by the key's own poli
 
 from __future__ import annotations
 
+import pytest
+
 from policies.aws.kms.key_policy_admits_role_users import POLICY, key_admits
 from tests.policies.harness import evaluate, run_snippet
 
@@ -114,3 +116,80 @@ def test_key_admits_reads_wildcards_and_refuses_unreadable_documents():
     assert key_admits(star, "trustfabric-prod-uk-model-execution") is True
     assert key_admits(star, "trustfabric-prod-eu-model-execution") is False
     assert key_admits("not json", "r") is None
+
+
+# --- documents a role holds other than a RolePolicy: attached managed policies and the role's own arguments ----
+
+HOLDERS = """
+import json
+import pulumi
+import pulumi_aws as aws
+
+ADMIT = {admit}
+admin = {{"Sid": "KeyAdministration", "Effect": "Allow", "Action": ["kms:Describe*"], "Resource": "*",
+          "Principal": {{"AWS": ["arn:aws:iam::123456789012:role/trustfabric-prod-uk-key-admin"]}}}}
+key = aws.kms.Key("data", enable_key_rotation=True,
+    policy=json.dumps({{"Version": "2012-10-17", "Statement": [admin, *ADMIT]}}))
+queue = aws.sqs.Queue("dlq", kms_master_key_id=key.arn)
+document = queue.arn.apply(lambda arn: json.dumps({{"Version": "2012-10-17",
+    "Statement": [{{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": arn}}]}}))
+trust = json.dumps({{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "sts:AssumeRole",
+    "Principal": {{"Service": "sagemaker.amazonaws.com"}}}}]}})
+managed = aws.iam.Policy("send", policy=document)
+{holder}
+"""
+
+HOLDER = {
+    "role-policy-attachment": (
+        'role = aws.iam.Role("execution", name="trustfabric-prod-uk-model-execution", assume_role_policy=trust)\n'
+        'aws.iam.RolePolicyAttachment("execution-send", role=role.name, policy_arn=managed.arn)'
+    ),
+    "managed-policy-arns": (
+        'aws.iam.Role("execution", name="trustfabric-prod-uk-model-execution", assume_role_policy=trust,\n'
+        "    managed_policy_arns=[managed.arn])"
+    ),
+    "inline-policies": (
+        'aws.iam.Role("execution", name="trustfabric-prod-uk-model-execution", assume_role_policy=trust,\n'
+        '    inline_policies=[aws.iam.RoleInlinePolicyArgs(name="send", policy=document)])'
+    ),
+    "policy-attachment": (
+        'role = aws.iam.Role("execution", name="trustfabric-prod-uk-model-execution", assume_role_policy=trust)\n'
+        'aws.iam.PolicyAttachment("execution-send", roles=[role.name], policy_arn=managed.arn)'
+    ),
+}
+BY_QUEUE = {**BY_CONDITION, "Condition": {**BY_CONDITION["Condition"], "StringEquals": {"kms:ViaService": "sqs.*"}}}
+
+
+def holder_details(tmp_path, holder: str, *, admit) -> list[str]:
+    code = HOLDERS.format(admit=repr(admit), holder=HOLDER[holder])
+    diagnostics = evaluate(POLICY, run_snippet(tmp_path, code))
+    return sorted((d.detail, d.urn.rsplit("::", 1)[-1]) for d in diagnostics)
+
+
+@pytest.mark.parametrize("holder", sorted(HOLDER))
+def test_an_admitted_role_passes_however_it_holds_the_document(tmp_path, holder):
+    assert holder_details(tmp_path, holder, admit=[BY_QUEUE]) == []
+
+
+def test_a_role_policy_attachment_of_a_managed_policy_is_read(tmp_path):
+    assert holder_details(tmp_path, "role-policy-attachment", admit=[]) == [
+        (refused("reaches dlq through policy 'send', which it encrypts"), "execution-send")
+    ]
+
+
+def test_a_roles_managed_policy_arns_are_read(tmp_path):
+    assert holder_details(tmp_path, "managed-policy-arns", admit=[]) == [
+        (refused("reaches dlq through policy 'send', which it encrypts"), "execution")
+    ]
+
+
+def test_a_roles_inline_policies_argument_is_read(tmp_path):
+    assert holder_details(tmp_path, "inline-policies", admit=[]) == [
+        (refused("reaches dlq, which it encrypts"), "execution")
+    ]
+
+
+def test_a_policy_attachment_naming_the_role_is_read(tmp_path):
+    assert holder_details(tmp_path, "policy-attachment", admit=[]) == [
+        (refused("reaches dlq through policy 'send', which it encrypts"), "execution-send")
+    ]
