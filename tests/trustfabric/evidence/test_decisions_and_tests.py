@@ -60,7 +60,7 @@ def test_the_release_decision_is_copied_and_cited(capsys, tmp_path: Path, evalua
     assert f"release/{decision.name}" in manifest["inputs"]["present"]
     assert (out / "release" / decision.name).read_bytes() == decision.read_bytes()
     for key in ("SOC2 CC8.1", "ISO27001:2022 A.8.32"):
-        record = next(r for r in _matrix(out)[key]["drills"] if r["name"] == "release-gate")
+        record = next(r for r in _matrix(out)[key]["decisions"] if r["name"] == "release-gate")
         assert (record["status"], record["source"]) == ("pass", decision.name)
         assert record["detail"].startswith("promote extractor@1.0 at ")
         assert "; signed by release-ci (SHA256:" in record["detail"]
@@ -83,7 +83,7 @@ def test_a_blocked_release_is_the_gate_operating_and_a_forged_one_fails(
     (decision,) = (reports / "release").glob("decision-*.json")
     monkeypatch.setattr(decisions, "SIGNERS_DIR", _pin(tmp_path / "pinned", "release-ci", _signer_pem(decision)))
     out = _package(tmp_path, reports, "blocked")
-    record = next(r for r in _matrix(out)["SOC2 CC8.1"]["drills"] if r["name"] == "release-gate")
+    record = next(r for r in _matrix(out)["SOC2 CC8.1"]["decisions"] if r["name"] == "release-gate")
     assert record["status"] == "pass" and record["detail"].startswith("block extractor@1.1 at ")
     assert "(failed: " in record["detail"]
     forged = json.loads(decision.read_text())
@@ -91,7 +91,7 @@ def test_a_blocked_release_is_the_gate_operating_and_a_forged_one_fails(
     decision.write_text(json.dumps(forged))
     out = _package(tmp_path, reports, "forged")
     row = _matrix(out)["SOC2 CC8.1"]
-    record = next(r for r in row["drills"] if r["name"] == "release-gate")
+    record = next(r for r in row["decisions"] if r["name"] == "release-gate")
     assert record["status"] == "fail" and record["detail"].startswith("signature: does not verify")
     assert row["status"] == "fail"
 
@@ -120,7 +120,7 @@ def test_with_no_key_pinned_a_decision_is_of_unverified_identity_never_a_pass(
     empty.mkdir()
     monkeypatch.setattr(decisions, "SIGNERS_DIR", empty)
     out = _package(tmp_path, reports, "unpinned")
-    record = next(r for r in _matrix(out)["SOC2 CC8.1"]["drills"] if r["name"] == "release-gate")
+    record = next(r for r in _matrix(out)["SOC2 CC8.1"]["decisions"] if r["name"] == "release-gate")
     assert record["status"] == "unknown"
     assert record["detail"].startswith(
         "unverified identity: no release signing key is pinned in compliance/release-signing-keys/; promote "
@@ -136,7 +136,7 @@ def test_a_decision_signed_by_an_unpinned_key_is_refused(capsys, tmp_path: Path,
     monkeypatch.setattr(decisions, "SIGNERS_DIR", pinned)
     out = _package(tmp_path, reports, "refused")
     row = _matrix(out)["SOC2 CC8.1"]
-    record = next(r for r in row["drills"] if r["name"] == "release-gate")
+    record = next(r for r in row["decisions"] if r["name"] == "release-gate")
     signer = json.loads(decision.read_text())["signature"]["public_key_fingerprint"]
     expected = f"signer: key {signer} is not pinned in compliance/release-signing-keys/ (refused)"
     assert (record["status"], record["detail"]) == ("fail", expected)
