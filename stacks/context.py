@@ -10,6 +10,7 @@ from typing import TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from domain import tags
 from stacks.settings import CellSettings, StackSettings
 
 
@@ -45,3 +46,14 @@ class CellContext:
     def placement(self) -> Placement:
         """`cell`, `jurisdiction` and `region` of a component's arguments: `XArgs(**ctx.placement, ...)`."""
         return {"cell": self.cell.name, "jurisdiction": self.cell.code, "region": self.cell.region}
+
+
+def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:
+    """The tag contract every AWS resource of the cell carries (as the provider's default tags)."""
+    return {
+        tags.JURISDICTION: cell.code,
+        tags.DATA_CLASSIFICATION: cell.data_classification,
+        tags.OWNER: settings.owner,
+        tags.STACK: settings.stack,
+        tags.CELL: cell.name,
+    }

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from domain import tags
 from slogen.documents import SloDocuments
 from stacks import (
     delivery,
@@ -28,20 +27,9 @@ from stacks import (
     security,
 )
 from stacks.cell import Cell
-from stacks.context import CellContext
+from stacks.context import CellContext, cell_tags
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
 from stacks.store_alarms import dataset_store_alarms
-
-
-def cell_tags(settings: StackSettings, cell: CellSettings) -> dict[str, str]:
-    """The tag contract every AWS resource of the cell carries (as the provider's default tags)."""
-    return {
-        tags.JURISDICTION: cell.code,
-        tags.DATA_CLASSIFICATION: cell.data_classification,
-        tags.OWNER: settings.owner,
-        tags.STACK: settings.stack,
-        tags.CELL: cell.name,
-    }
 
 
 def cell_provider(settings: StackSettings, cell: CellSettings, region: str, parent: pulumi.Resource) -> aws.Provider:

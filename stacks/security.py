@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
+import pulumi_aws as aws
 import pulumi_vault as vault
 
 from components.security.audit_trail import AuditTrail, AuditTrailArgs
@@ -33,9 +34,10 @@ from components.security.evidence_store import EvidenceStore, EvidenceStoreArgs
 from components.security.iam_baseline import IamBaseline, IamBaselineArgs
 from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
 from components.security.vault import CellVault, CellVaultArgs, VaultWorkload
-from stacks.context import CellContext
+from stacks.context import CellContext, cell_tags
 from stacks.key_users import late_key_users
 from stacks.settings import PRIMARY_STACK, StackSettings
+from stacks.settings_audit import AuditSettings
 
 ROUTING_KEYS_SYNC = VaultWorkload("observability", "observability", "pagerduty-routing-keys-sync")
 """Syncs Alertmanager's PagerDuty routing keys (`kv/observability/...`) into the observability namespace."""
@@ -84,6 +86,39 @@ def vault_oidc_provider_host(settings: StackSettings) -> str:
 def primary_key_arn(primaries: pulumi.Output[Any], purpose: str) -> pulumi.Output[str]:
     """One purpose's ARN from prod's `<cell>_key_arns` output (purpose -> ARN)."""
     return primaries.apply(lambda arns: str(arns[purpose]))
+
+
+def audit_account_provider(ctx: CellContext, audit: AuditSettings) -> aws.Provider:
+    """The provider of the audit account, in the cell's region: it assumes the audit role with its external id."""
+    return aws.Provider(
+        f"{ctx.name}-audit-account",
+        region=ctx.cell.region,
+        assume_roles=[
+            aws.ProviderAssumeRoleArgs(
+                role_arn=audit.role_arn, external_id=audit.external_id, session_name=audit.session_name
+            )
+        ],
+        allowed_account_ids=[audit.account_id],
+        default_tags=aws.ProviderDefaultTagsArgs(tags=cell_tags(ctx.settings, ctx.cell)),
+        opts=pulumi.ResourceOptions(parent=ctx.parent),
+    )
+
+
+def declare_evidence_store(
+    ctx: CellContext, audit: AuditSettings, role_arns: Mapping[str, pulumi.Output[str]]
+) -> EvidenceStore:
+    """The evidence store in the audit account: the cell's deploy role writes it, its auditor role reads it."""
+    return EvidenceStore(
+        f"{ctx.name}-evidence",
+        EvidenceStoreArgs(
+            stack=ctx.settings.stack,
+            **ctx.placement,
+            audit_role_arn=audit.role_arn,
+            writer_role_arns=(role_arns["deploy"],),
+            reader_role_arns=(role_arns["auditor"],),
+        ),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, provider=audit_account_provider(ctx, audit)),
+    )
 
 
 def declare(ctx: CellContext) -> SecurityOutputs:
@@ -160,11 +195,11 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         opts=ctx.opts,
     )
 
-    # Evidence packages and the ledger, locked for the longest statutory retention: once, in prod's first cell.
-    store_args = EvidenceStoreArgs(stack=stack, **ctx.placement, kms_key_arn=keyring.key_arns["logs"])
+    # Evidence packages and the ledger, locked for the longest statutory retention: once, in prod's first cell's
+    # region, in the audit account (stacks/settings_audit.py), which the deploy reaches through its own provider.
     store = (
-        EvidenceStore(f"{ctx.name}-evidence", store_args, opts=ctx.opts)
-        if first_cell and stack == PRIMARY_STACK
+        declare_evidence_store(ctx, settings.audit, iam.role_arns)
+        if first_cell and stack == PRIMARY_STACK and settings.audit is not None
         else None
     )
 

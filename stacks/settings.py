@@ -35,6 +35,8 @@ datasets                   no        {enabled, lockDays, accessLogRetentionDays}
 oncall                     no        {directoryStack, pagingUrgency, businessHours, pagerdutySubdomain (prod)}:
                                      stacks/settings_oncall.py
 pagerdutyApiToken          no        secret: Datadog's read-only PagerDuty REST API token (prod)
+audit                      prod      {accountId, roleName, externalId, sessionName?}: the audit account that holds
+                                     the evidence store (stacks/settings_audit.py)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -61,6 +63,7 @@ from typing import TYPE_CHECKING, Any
 from components.observability.collector_identity import CLUSTER_NAME
 from domain.residency import CODES, JURISDICTIONS, Jurisdiction
 from domain.tags import CLASSIFICATIONS
+from stacks.settings_audit import MISSING_ON_PROD, AuditSettings, parse_audit
 from stacks.settings_datasets import DatasetSettings, parse_datasets
 from stacks.settings_identity import IdentitySettings, parse_identity
 from stacks.settings_oncall import OnCallSettings, parse_oncall
@@ -177,6 +180,8 @@ class StackSettings:
     """The golden dataset stores (`stacks/settings_datasets.py`)."""
     oncall: OnCallSettings = field(default_factory=OnCallSettings)
     """How the stack pages (`stacks/settings_oncall.py`): on by default, every stack's alerts reach a person."""
+    audit: AuditSettings | None = None
+    """The audit account holding the evidence store (`stacks/settings_audit.py`); required on prod."""
 
     @property
     def is_standby_footprint(self) -> bool:
@@ -207,6 +212,7 @@ TOP_LEVEL_KEYS = (
     "datasets",
     "oncall",
     "pagerdutyApiToken",
+    "audit",
 )
 SECRET_KEYS = ("ssoVaultClientSecret", "pagerdutyApiToken")
 """Keys whose values must be Pulumi secrets (`pulumi config set --secret`)."""
@@ -382,6 +388,9 @@ def parse_settings(
         reader, _decode(own.get("models", "[]")), owner=owner, cell_codes=[cell.code for cell in cells]
     )
     datasets = parse_datasets(reader, _decode(own["datasets"])) if "datasets" in own else DatasetSettings()
+    audit = parse_audit(reader, _decode(own["audit"]), stack=stack) if "audit" in own else None
+    if audit is None and stack == PRIMARY_STACK:
+        raise reader.fail("audit", MISSING_ON_PROD)
 
     return StackSettings(
         project=project,
@@ -399,6 +408,7 @@ def parse_settings(
         models=models,
         datasets=datasets,
         oncall=_oncall(reader, stack, own),
+        audit=audit,
     )
 
 

@@ -12,6 +12,7 @@ BASE = {
     "trust-fabric:role": "primary",
     "trust-fabric:cells": '[{"jurisdiction": "UK"}]',
     "trust-fabric:vault": '{"address": "https://vault.example.internal:8200"}',
+    "trust-fabric:audit": '{"accountId": "444455556666", "roleName": "evidence-store-deployer", "externalId": "tf-evidence"}',
 }
 
 

@@ -16,6 +16,7 @@ from tests.stacks.test_settings import GOOD, preview_error
 BASE = {
     "trust-fabric:cells": json.dumps([{"jurisdiction": "UK"}]),
     "trust-fabric:vault": json.dumps({"address": "https://vault.example.internal:8200"}),
+    "trust-fabric:audit": '{"accountId": "444455556666", "roleName": "evidence-store-deployer", "externalId": "tf-evidence"}',
 }
 
 

@@ -26,6 +26,7 @@ BASE = {
     "trust-fabric:role": "primary",
     "trust-fabric:cells": '[{"jurisdiction": "UK"}, {"jurisdiction": "US"}]',
     "trust-fabric:vault": '{"address": "https://vault.example.internal"}',
+    "trust-fabric:audit": '{"accountId": "444455556666", "roleName": "evidence-store-deployer", "externalId": "tf-evidence"}',
 }
 
 

@@ -13,6 +13,7 @@ BASE = {
     "trust-fabric:role": "primary",
     "trust-fabric:cells": json.dumps([{"jurisdiction": "UK"}, {"jurisdiction": "EU"}]),
     "trust-fabric:vault": json.dumps({"address": "https://vault.example.internal:8200"}),
+    "trust-fabric:audit": '{"accountId": "444455556666", "roleName": "evidence-store-deployer", "externalId": "tf-evidence"}',
 }
 
 

@@ -159,9 +159,17 @@ def verify(
         Path | None,
         typer.Option("--ledger", help="Also verify the evidence ledger in DIR (hash chain, signatures) with the key."),
     ] = None,
+    release_keys: Annotated[
+        Path | None,
+        typer.Option(
+            "--release-keys",
+            help="Pinned release signing keys (*.pem); default compliance/release-signing-keys/ of the repository.",
+        ),
+    ] = None,
 ) -> None:
     """Check the manifest's signature with a key trusted from outside the package, then every file's hash; with
-    --ledger, the ledger's chain and signatures with the same key."""
+    --ledger, the ledger's chain and signatures with the same key. A release decision in the package must be
+    signed by a pinned key (refused otherwise); with none pinned it is reported as of unverified identity."""
     from ..evidence.manifest import Trust, verify_package
     from ..evidence.signing import parse_fingerprint
 
@@ -198,6 +206,7 @@ def verify(
     result = verify_package(directory, trust)
     if result.trusted_fingerprint:
         stderr(f"verify: trusting key {result.trusted_fingerprint} ({trust.description})")
+    problems = [*problems, *_verify_release_decisions(directory, release_keys)]
     if not result.valid or problems:
         for line in (*result.problems, *problems):
             sys.stdout.write(f"{line}\n")
@@ -211,6 +220,31 @@ def verify(
     )
     if manifest.get("key") == "ephemeral":
         stderr("verify: the package was signed with an ephemeral key; trust it only as far as the fingerprint's source")
+
+
+def _verify_release_decisions(directory: Path, release_keys: Path | None) -> list[str]:
+    """One problem line per release decision in the package whose signer is refused; an unverified identity
+    (no key pinned) is said on stderr, never counted as verified."""
+    from ..evidence.decisions import PACKAGE_DIR, load_pinned_signers, signer_identity
+
+    if release_keys is not None and not release_keys.is_dir():
+        raise TrustFabricError(f"--release-keys: {release_keys} is not a directory")
+    folder = directory / PACKAGE_DIR
+    decisions = sorted(folder.glob("decision-*.json")) if folder.is_dir() else []
+    if not decisions:
+        return []
+    pinned = load_pinned_signers(release_keys)
+    problems = []
+    for path in decisions:
+        status, lines, signer = signer_identity(path, pinned)
+        name = f"{PACKAGE_DIR}/{path.name}"
+        if status == "fail":
+            problems += [f"{name}: {line}" for line in lines]
+        elif status == "unknown":
+            stderr(f"verify: {name}: {lines[0]} (signed by {signer}; integrity only)")
+        else:
+            stderr(f"verify: {name}: signed by pinned key {signer}")
+    return problems
 
 
 def _verify_ledger(ledger: Path, public_key: Path | None, pinned: str | None, kms_key_id: str | None) -> list[str]:

@@ -1,6 +1,8 @@
 """The mocks' answers: deterministic, plausible ids, ARNs and invoke results for an offline run.
 
-Every answer is derived from the resource's URN, so two runs of one program give identical graphs.
+Every answer is derived from the resource's URN, so two runs of one program give identical graphs. An AWS
+provider that assumes a role (`assume_roles`) answers for the account of the role it assumes last: its resources'
+ARNs and `aws.get_caller_identity()` through it name that account; every other AWS answer names `ACCOUNT_ID`.
 
 Usage::
 
@@ -14,11 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 ACCOUNT_ID = "123456789012"
-"""The account every mocked AWS answer belongs to (AWS's documentation account id)."""
+"""The account every mocked AWS answer belongs to (AWS's documentation account id), unless its provider assumes a
+role in another account."""
+_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/.+$")
 
 
 def _short_hash(text: str) -> str:
@@ -30,7 +35,23 @@ def _aws_service(type_token: str) -> str:
     return module.split("/")[0]
 
 
-def mock_arn(type_token: str, name: str, region: str | None) -> str:
+def assumed_account(provider_inputs: Mapping[str, Any]) -> str | None:
+    """The account an AWS provider's inputs place its resources in: that of the last role it assumes, if any.
+
+    A provider's nested inputs reach the monitor as JSON text; a role ARN that is not yet known is no account."""
+    roles = provider_inputs.get("assumeRoles")
+    if isinstance(roles, str):
+        try:
+            roles = json.loads(roles)
+        except ValueError:
+            return None
+    if not isinstance(roles, list) or not roles or not isinstance(roles[-1], Mapping):
+        return None
+    match = _ROLE_ARN.fullmatch(str(roles[-1].get("roleArn") or ""))
+    return match.group(1) if match else None
+
+
+def mock_arn(type_token: str, name: str, region: str | None, account: str = ACCOUNT_ID) -> str:
     """An ARN of the shape AWS gives the type: global services have no region, S3 no account."""
     service = _aws_service(type_token)
     kind = type_token.rsplit(":", 1)[-1]
@@ -38,8 +59,8 @@ def mock_arn(type_token: str, name: str, region: str | None) -> str:
     if service == "s3":
         return f"arn:aws:s3:::{name}"
     if service in ("iam", "organizations", "route53", "cloudfront"):
-        return f"arn:aws:{service}::{ACCOUNT_ID}:{resource_kind}/{name}"
-    return f"arn:aws:{service}:{region or 'us-east-1'}:{ACCOUNT_ID}:{resource_kind}/{name}"
+        return f"arn:aws:{service}::{account}:{resource_kind}/{name}"
+    return f"arn:aws:{service}:{region or 'us-east-1'}:{account}:{resource_kind}/{name}"
 
 
 def _render_policy_document(args: Mapping[str, Any]) -> str:
@@ -84,6 +105,22 @@ class RecordingMocks:
     def __init__(self, default_region: str | None) -> None:
         self.default_region = default_region
         self.provider_regions: dict[str, str | None] = {}
+        self.provider_accounts: dict[str, str] = {}
+        """AWS provider URN -> the account of the role it assumes (providers that assume none are absent)."""
+
+    def register_provider(self, urn: str, inputs: Mapping[str, Any]) -> None:
+        """Remember where an AWS provider's resources live: its region and the account it assumes a role in."""
+        given_region = inputs.get("region")
+        self.provider_regions[urn] = given_region if isinstance(given_region, str) else None
+        account = assumed_account(inputs)
+        if account is not None:
+            self.provider_accounts[urn] = account
+
+    def account_for(self, provider_ref: str | None) -> str:
+        """The account a resource or invoke through `provider_ref` answers for."""
+        if provider_ref:
+            return self.provider_accounts.get(provider_ref.rsplit("::", 1)[0], ACCOUNT_ID)
+        return ACCOUNT_ID
 
     def region_for(self, provider_ref: str | None) -> str | None:
         if provider_ref:
@@ -112,7 +149,7 @@ class RecordingMocks:
             if typ == "aws:kms/key:Key":
                 state.setdefault("keyId", f"{suffix}-0000-4000-8000-{_short_hash(urn + 'k')}0000")
                 physical_name = str(state["keyId"])
-            state.setdefault("arn", mock_arn(typ, physical_name, region))
+            state.setdefault("arn", mock_arn(typ, physical_name, region, self.account_for(args.provider)))
             state.setdefault("region", region)
         return physical_name, state
 
@@ -121,10 +158,11 @@ class RecordingMocks:
         region = self.region_for(args.provider) or "us-east-1"
         inputs = dict(args.args)
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            account = self.account_for(args.provider)
             return {
-                "accountId": ACCOUNT_ID,
-                "arn": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/deployer/session",
-                "id": ACCOUNT_ID,
+                "accountId": account,
+                "arn": f"arn:aws:sts::{account}:assumed-role/deployer/session",
+                "id": account,
                 "userId": "AROAEXAMPLEDEPLOYER:session",
             }
         if token == "aws:index/getRegion:getRegion":
@@ -140,4 +178,4 @@ class RecordingMocks:
         return inputs
 
 
-__all__ = ["ACCOUNT_ID", "RecordingMocks", "mock_arn"]
+__all__ = ["ACCOUNT_ID", "RecordingMocks", "assumed_account", "mock_arn"]

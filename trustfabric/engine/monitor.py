@@ -91,9 +91,10 @@ def create_monitor(
                 self.stack_urn = urn
                 return resource_pb2.RegisterResourceResponse(urn=urn)
             inputs = json_format.MessageToDict(request.object)
-            if request.type.startswith("pulumi:providers:"):
-                given_region = inputs.get("region") if request.type == "pulumi:providers:aws" else None
-                mocks.provider_regions[urn] = given_region if isinstance(given_region, str) else None
+            if request.type == "pulumi:providers:aws":
+                mocks.register_provider(urn, inputs)
+            elif request.type.startswith("pulumi:providers:"):
+                mocks.provider_regions[urn] = None
             _current_urn.set(urn)
             response = super().RegisterResource(_plain_references(request, inputs, "object"))
             record = Resource(

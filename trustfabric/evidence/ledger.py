@@ -169,8 +169,10 @@ def run_from_package(package: Path, *, ledger_dir: Path | None = None) -> Ledger
         for drill in row.get("drills") or []:
             for name in drill_files.get(str(drill.get("name")), []):
                 evidence[name] = files[name]
-            if drill.get("name") == "release-gate" and drill.get("source"):
-                decision = f"release/{drill['source']}"
+        # Matrices before release decisions had their own section listed them with the drills.
+        for record in [*(row.get("decisions") or []), *(row.get("drills") or [])]:
+            if record.get("name") == "release-gate" and record.get("source"):
+                decision = f"release/{record['source']}"
                 if decision in files:
                     evidence[decision] = files[decision]
         if row.get("tests") and "tests/junit.xml" in files:

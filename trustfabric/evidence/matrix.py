@@ -94,6 +94,8 @@ class ControlResult:
     checkov: tuple[dict[str, Any], ...] = ()
     """checkov's unsuppressed failures bearing on this control (Finding dicts)."""
     checkov_suppressed: tuple[dict[str, Any], ...] = ()
+    decisions: tuple[RunRecord, ...] = ()
+    """The signed decisions the control cites (the release gate's), judged like drill reports, shown apart."""
 
     @property
     def loosened(self) -> tuple[Finding, ...]:
@@ -130,6 +132,7 @@ class ControlResult:
             "exempted": [finding.as_dict() for finding in self.exempted],
             "checkov": {"failures": list(self.checkov), "suppressed": list(self.checkov_suppressed)},
             "drills": [record.as_dict() for record in self.drills],
+            "decisions": [record.as_dict() for record in self.decisions],
             "tests": [record.as_dict() for record in self.tests],
             "documents": list(self.control.documents),
             "procedure": self.control.procedure,
@@ -170,7 +173,8 @@ def evaluate_controls(
     `disabled` names policies a policy config turned off: they judged nothing. `checkov`, when present, adds its
     failures (and suppressions) to the controls they bear on. A control that would pass on drill reports older
     than its frequency allows at `now` (default: the current time), or carrying no time, is `stale`.
-    `decisions` (kind -> record, trustfabric.evidence.decisions) are judged like drill reports and listed with them.
+    `decisions` (kind -> record, trustfabric.evidence.decisions) are judged like drill reports and listed apart
+    (`ControlResult.decisions`, the matrix's "Release decisions").
     """
     moment = now or dt.datetime.now(dt.UTC)
     by_name = {policy.name: policy_info(policy) for policy in policies}
@@ -198,10 +202,12 @@ def evaluate_controls(
         drill_records = tuple(
             drill_by_name.get(name, RunRecord(name, "absent", "", "no report in this package"))
             for name in control.drills
-        ) + tuple(
+        )
+        decision_records = tuple(
             (decisions or {}).get(kind, RunRecord(kind, "absent", "", "no decision in this package"))
             for kind in control.decisions
         )
+        operated = (*drill_records, *decision_records)  # drills and decisions are judged alike
         test_records = tuple(
             (tests or {}).get(path, RunRecord(path, "absent", "", "no result in this package"))
             for path in control.tests
@@ -216,10 +222,10 @@ def evaluate_controls(
                 f for f in checkov.suppressed if control.key in checkov.controls_of(f, policy_controls)
             )
         status, reasons = decide(
-            control, evaluations, findings, exempted, drill_records, test_records, checkov_failures, checkov_suppressed
+            control, evaluations, findings, exempted, operated, test_records, checkov_failures, checkov_suppressed
         )
-        if status is ControlStatus.PASS and drill_records and control.max_age is not None:
-            verdict = freshness(control, [r.time for r in drill_records if r.time is not None], moment)
+        if status is ControlStatus.PASS and operated and control.max_age is not None:
+            verdict = freshness(control, [r.time for r in operated if r.time is not None], moment)
             if verdict.state in (STALE, MISSING):
                 status, reasons = ControlStatus.STALE, (f"stale: {verdict.reason}", *reasons)
         results.append(
@@ -234,6 +240,7 @@ def evaluate_controls(
                 reasons,
                 checkov_failures,
                 checkov_suppressed,
+                decision_records,
             )
         )
     return results
@@ -421,7 +428,11 @@ def render_markdown(results: Sequence[ControlResult], *, stack: str, generated: 
             lines += ["", "checkov: " + "; ".join(_md(_checkov_text(e)) for e in result.checkov)]
             if result.checkov_suppressed:
                 lines[-1] += " suppressed: " + "; ".join(_md(_checkov_text(e)) for e in result.checkov_suppressed)
-        for label, records in (("Drills", result.drills), ("Tests", result.tests)):
+        for label, records in (
+            ("Drills", result.drills),
+            ("Release decisions", result.decisions),
+            ("Tests", result.tests),
+        ):
             if records:
                 lines += ["", f"{label}: " + "; ".join(f"{r.name}: {r.status}" for r in records)]
         if control.documents:

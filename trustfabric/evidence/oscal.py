@@ -232,7 +232,7 @@ def assessment_results(
                     ],
                 )
             )
-        for record in (*result.drills, *result.tests):
+        for record in (*result.drills, *result.decisions, *result.tests):
             if record.status == "absent":
                 continue
             related.append(

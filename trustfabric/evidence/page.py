@@ -4,8 +4,8 @@ One standalone file: inline CSS and an inline SVG chart, no script and nothing f
 the top, the controls per result for each framework (chart and table: the same numbers as the `summary` of
 control-matrix.json) and which evidence inputs were present or absent; below, one collapsible `<details>` per
 control (closed), grouped by framework, with its reasons, its policies (resources judged as counts by type, the
-names in a nested list capped at `matrix.RESOURCES_SHOWN` with "and N more"), findings, drills, tests, and links
-to each policy's source and catalog entry and to the control's documents and procedure. Links are relative to the
+names in a nested list capped at `matrix.RESOURCES_SHOWN` with "and N more"), findings, drills, release
+decisions (their own section), tests, and links to each policy's source and catalog entry and to the control's documents and procedure. Links are relative to the
 repository root as seen from the package directory (`source_root`), so they resolve in a checkout.
 
 Usage::

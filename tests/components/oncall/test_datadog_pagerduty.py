@@ -28,6 +28,8 @@ config:
     address: https://vault.example.internal:8200
   trust-fabric:oncall:
     pagerdutySubdomain: trustfabric-test
+  trust-fabric:audit:
+    {accountId: "444455556666", roleName: evidence-store-deployer, externalId: tf-evidence}
   trust-fabric:pagerdutyApiToken:
     secure: v1:aW50ZWdyYXRpb24tdG9rZW4=
 """
@@ -74,6 +76,7 @@ BASE = {
     "trust-fabric:cells": '[{"jurisdiction": "UK"}]',
     "trust-fabric:vault": '{"address": "https://vault.example.internal:8200"}',
     "trust-fabric:oncall": '{"pagerdutySubdomain": "trustfabric"}',
+    "trust-fabric:audit": '{"accountId": "444455556666", "roleName": "evidence-store-deployer", "externalId": "tf-evidence"}',
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi_aws as aws
+
 from tests.stacks.mutations.edits import DELETE, add_statement, map_statements, set_at, update_at, update_text
 from tests.stacks.mutations.model import STACK, Mutation
 
@@ -134,5 +136,24 @@ MUTATIONS: tuple[Mutation, ...] = (
         expect="declares no Vault audit device",
         edit=None,
         flagged=STACK,
+    ),
+    Mutation(
+        policy="aws-evidence-store-in-audit-account",
+        stack="prod",
+        type="pulumi:providers:aws",
+        name="uk-audit-account",
+        change="point the evidence store's provider at a role in the workload account",
+        expect="is in account 123456789012, where workload resources of the stack also live",
+        edit=set_at(
+            ["assume_roles"],
+            [
+                aws.ProviderAssumeRoleArgs(
+                    role_arn="arn:aws:iam::123456789012:role/trustfabric-evidence-store-deployer",
+                    external_id="trustfabric-prod-evidence-store",
+                    session_name="trustfabric-prod-evidence",
+                )
+            ],
+        ),
+        flagged=("aws:s3/bucket:Bucket", "uk-evidence-bucket"),
     ),
 )

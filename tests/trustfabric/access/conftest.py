@@ -70,6 +70,8 @@ def _stack_file(group_ids: dict[str, str]) -> str:
         "    address: https://vault.example.internal:8200\n"
         "  trust-fabric:oncall:\n"
         "    pagerdutySubdomain: trustfabric\n"
+        "  trust-fabric:audit:\n"
+        "    {accountId: '444455556666', roleName: evidence-store-deployer, externalId: tf-evidence}\n"
         "  trust-fabric:identity:\n"
         f"    instanceArn: {INSTANCE}\n"
         f"    region: {REGION}\n"

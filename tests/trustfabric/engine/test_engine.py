@@ -177,6 +177,35 @@ def test_invokes_get_plausible_answers(tmp_path):
     }
 
 
+def test_a_provider_that_assumes_a_role_answers_for_that_account(tmp_path):
+    main = """\
+        import pulumi
+        import pulumi_aws as aws
+
+        audit = aws.Provider(
+            "audit",
+            region="eu-west-2",
+            assume_roles=[aws.ProviderAssumeRoleArgs(
+                role_arn="arn:aws:iam::444455556666:role/evidence-store-deployer",
+                external_id="tf-evidence",
+                session_name="evidence",
+            )],
+        )
+        through = pulumi.InvokeOptions(provider=audit)
+        key = aws.kms.Key("audit-key", opts=pulumi.ResourceOptions(provider=audit))
+        workload = aws.kms.Key("workload-key")
+        pulumi.export("audit_account", aws.get_caller_identity(opts=through).account_id)
+        pulumi.export("workload_account", aws.get_caller_identity().account_id)
+        pulumi.export("audit_key", key.arn)
+        pulumi.export("workload_key", workload.arn)
+    """
+    graph = run_program(write_program(tmp_path / "p", "assume", main, "config:\n  aws:region: eu-west-2\n"), "test")
+    assert graph.outputs["audit_account"] == "444455556666"
+    assert graph.outputs["workload_account"] == ACCOUNT_ID
+    assert graph.outputs["audit_key"].startswith("arn:aws:kms:eu-west-2:444455556666:key/")
+    assert graph.outputs["workload_key"].startswith(f"arn:aws:kms:eu-west-2:{ACCOUNT_ID}:key/")
+
+
 def test_values_unknown_during_preview_stay_unknown(tmp_path):
     main = """\
         import pulumi

@@ -13,6 +13,7 @@ import pytest
 from tests.trustfabric.helpers import pack_policies
 from trustfabric.browser import ensure_chromium, open_page
 from trustfabric.evidence.controls import load_catalog
+from trustfabric.evidence.inputs import RunRecord
 from trustfabric.evidence.matrix import RESOURCES_SHOWN, evaluate_controls, matrix_document
 from trustfabric.evidence.page import render_html
 from trustfabric.evidence.status import STATUSES
@@ -140,3 +141,46 @@ def test_links_are_relative_and_resolve_in_the_checkout(browser: Path, prod_page
     assert any(target.endswith("policies/aws/kms/key_rotation_enabled.py") for target in targets)
     assert any(target.endswith("docs/policies.md") for target in targets)
     assert [target for target in sorted(targets) if not Path(target).is_file()] == []
+
+
+@pytest.fixture(scope="module")
+def decision_page(
+    stack_graph: Any, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Any]]:
+    """prod's control matrix with a release decision cited by the controls that name `decisions: [release-gate]`."""
+    policies = pack_policies()
+    gate = run_gate(repo_root, "prod", policies=policies, graph=stack_graph("prod"))
+    record = RunRecord("release-gate", "pass", "decision-1.json", "promote extractor@1.0; signed by release-ci")
+    results = evaluate_controls(load_catalog(policies=policies), gate, policies, decisions={"release-gate": record})
+    out = tmp_path_factory.mktemp("evidence") / "decisions"
+    out.mkdir()
+    page = out / "control-matrix.html"
+    page.write_text(
+        render_html(
+            results,
+            stack="prod",
+            generated="2026-01-02T03:04:05Z",
+            commit="0123456789abcdef",
+            source_root=Path(os.path.relpath(repo_root, out)).as_posix(),
+            inputs={"present": ["release/decision-1.json"], "absent": []},
+        ),
+        encoding="utf-8",
+    )
+    return page, matrix_document(results, stack="prod")
+
+
+def test_release_decisions_have_their_own_section_not_the_drills(
+    browser: Path, decision_page: tuple[Path, dict[str, Any]]
+) -> None:
+    page_path, document = decision_page
+    row = next(r for r in document["controls"] if r["control"] == "SOC2 CC8.1")
+    assert [r["name"] for r in row["decisions"]] == ["release-gate"]
+    assert all(r["name"] != "release-gate" for r in row["drills"])
+    with open_page(browser) as session:
+        session.page.goto(page_path.resolve().as_uri())
+        paragraphs = session.page.locator("details.control#soc2-cc8-1 p").all_text_contents()
+    assert (
+        "Release decisions: release-gate (decision-1.json): pass (promote extractor@1.0; signed by release-ci)"
+        in paragraphs
+    )
+    assert not any(text.startswith("Drills:") and "release-gate" in text for text in paragraphs)
