@@ -97,6 +97,7 @@ def evidence(
         inputs=Inputs(reports_dir=reports) if reports is not None else None,
         policies=common.pack_policies(),
         progress=stderr,
+        reuse_runs=True,
     )
     counts = ", ".join(f"{count} {status}" for status, count in sorted(manifest["controls"].items()))
     sys.stdout.write(
