@@ -28,6 +28,11 @@ reads it (shape: trustfabric.bridge.results).
 `--preview` also prints the stack's resource tree (as `trustfabric preview` does) from the same program run,
 before the report: `make check` previews and gates each stack in one run. It goes with `--format text` only.
 
+A gate run is kept under the SHA-256 of every input (`trustfabric.gate.cache`): run again with exactly the same
+inputs, `check` reuses it instead of running the program and the policies (said on stderr; checkov's verdicts
+are cached the same way), and `trustfabric evidence` builds its package from it. `TRUSTFABRIC_NO_CACHE=1` runs
+everything.
+
 Exemptions and suppressions are reviewed entries (`trustfabric.reviewed`): an entry expiring beyond the maximum
 lifetime (`--max-lifetime-days`, else the file's `# max-lifetime-days: N` header, else 90 days), naming a
 pattern, or naming a resource the stack does not declare is bad input (exit 2).
