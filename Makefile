@@ -67,7 +67,9 @@ lock: $(VENV)/.installed
 	@$(UV_COMPILE) requirements-checkov.txt -o $(LOCK_DIR)/checkov.lock > /dev/null
 
 # The main job: each stack previewed and gated (our policies and checkov) in one program run, two stacks at a time
-# (each stack's output printed whole when it ends), then the signed evidence package for prod.
+# (each stack's output printed whole when it ends), then the signed evidence package for prod, built from the gate
+# run check-prod just made. A gate run and checkov's verdicts are reused only when every input is the same
+# (trustfabric/gate/cache.py, docs/adr/0017): a warm run re-runs no program. TRUSTFABRIC_NO_CACHE=1 runs it all.
 check: setup
 	@$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix check-,$(STACKS)) evidence-prod
 

@@ -28,6 +28,11 @@ reads it (shape: trustfabric.bridge.results).
 `--preview` also prints the stack's resource tree (as `trustfabric preview` does) from the same program run,
 before the report: `make check` previews and gates each stack in one run. It goes with `--format text` only.
 
+A gate run is kept under the SHA-256 of every input (`trustfabric.gate.cache`): run again with exactly the same
+inputs, `check` reuses it instead of running the program and the policies (said on stderr; checkov's verdicts
+are cached the same way), and `trustfabric evidence` builds its package from it. `TRUSTFABRIC_NO_CACHE=1` runs
+everything.
+
 Exemptions and suppressions are reviewed entries (`trustfabric.reviewed`): an entry expiring beyond the maximum
 lifetime (`--max-lifetime-days`, else the file's `# max-lifetime-days: N` header, else 90 days), naming a
 pattern, or naming a resource the stack does not declare is bad input (exit 2).
@@ -132,6 +137,7 @@ def check(
 ) -> None:
     """Evaluate every policy against the stack offline; exit 1 on any mandatory violation."""
     from ..gate import run_gate
+    from ..gate.cache import gate_run_key, reused_run
     from ..report.catalog import catalog_records
     from ..report.locations import graph_locator
     from ..report.write import write_report
@@ -153,17 +159,32 @@ def check(
     interpreter = program_interpreter(directory, install)
     policies = common.pack_policies()
     scan: CheckovScan | None = None
+    key = gate_run_key(
+        directory,
+        stack,
+        policies=policies,
+        interpreter=interpreter,
+        policy_config_file=policy_config,
+        exemptions_file=exemptions,
+        suppressions_file=checkov_suppressions,
+        max_lifetime_days=max_lifetime_days,
+    )
+    cached = reused_run(key, stderr)
     with status() as progress:
-        result = run_gate(
-            directory,
-            stack,
-            policy_config_file=policy_config,
-            exemptions_file=exemptions,
-            policies=policies,
-            progress=progress,
-            max_lifetime_days=max_lifetime_days,
-            interpreter=interpreter,
-        )
+        if cached is not None:
+            result = cached.result
+        else:
+            result = run_gate(
+                directory,
+                stack,
+                policy_config_file=policy_config,
+                exemptions_file=exemptions,
+                policies=policies,
+                progress=progress,
+                max_lifetime_days=max_lifetime_days,
+                interpreter=interpreter,
+            )
+        gate_result = result
         announce_interpreter(interpreter)
         if with_checkov:
             from ..bridge.checkov import merge_findings, scan_graph
@@ -178,6 +199,10 @@ def check(
             scan = scan_graph(result.graph, suppressions=suppressions, progress=progress)
             findings, exempted = merge_findings(result.findings, result.exempted, scan)
             result = replace(result, findings=findings, exempted=exempted)
+    if key is not None and (cached is None or (scan is not None and scan.plan_sha256 != cached.plan_sha256)):
+        from ..gate.cache import store_run
+
+        store_run(key, gate_result, plan_sha256=scan.plan_sha256 if scan is not None else "")
     if show_preview:
         from .preview import render_tree
 

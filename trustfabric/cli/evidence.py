@@ -14,6 +14,8 @@ verification (one line per problem on stdout: a changed, added or removed file, 
 with the trusted key, a missing, truncated or malformed manifest, a key file inside the package), 2 bad input;
 `verify` names the key it trusted on stderr (`verify: trusting key SHA256:... (...)`). `public-key` writes the KMS
 key's public half (GetPublicKey, PEM) for offline verification and prints its fingerprint.
+A build reuses the gate run `trustfabric check` kept for exactly the same inputs (`trustfabric.gate.cache`;
+the manifest's `gate.reused_run` says so), else runs the program and the policies once itself.
 `--ledger DIR` on a build appends the run to the evidence ledger (trustfabric.evidence.ledger; created when
 absent), signed by the package's signer, which must last: `--kms-key-id` (kms:Sign), `--signing-key` or
 TRUSTFABRIC_EVIDENCE_KEY, never an ephemeral key; on `verify` it checks the ledger's hash chain and signatures
@@ -97,6 +99,7 @@ def evidence(
         inputs=Inputs(reports_dir=reports) if reports is not None else None,
         policies=common.pack_policies(),
         progress=stderr,
+        reuse_runs=True,
     )
     counts = ", ".join(f"{count} {status}" for status, count in sorted(manifest["controls"].items()))
     sys.stdout.write(

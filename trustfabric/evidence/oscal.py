@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -80,9 +81,32 @@ def stable_uuid(*parts: str) -> str:
     return str(uuid.uuid5(_UUID_NAMESPACE, "\x1f".join(parts)))
 
 
+@cache
+def _namespace() -> Any:
+    """NAMESPACE as the model's URL type, validated once."""
+    return common.Property(name="ns", value="ns", ns=NAMESPACE).ns
+
+
+@cache
+def _validated_name(name: str) -> str:
+    """A property name, validated once per name (the model's token pattern)."""
+    return str(common.Property(name=name, value="-").name)
+
+
+_SAFE_VALUE = re.compile(r"^\S(.*\S)?$", re.DOTALL)
+
+
 def _prop(name: str, value: Any, *, with_ns: bool = True) -> common.Property:
+    """A property built without re-validating each one (the assessment results hold about 200,000): the name
+    and namespace are validated once, the value is one line of non-blank text by construction, and the written
+    file is validated whole by `read_back` (the OSCAL JSON schema, then trestle's models)."""
     text = " ".join(str(value).split()) or "-"
-    return common.Property(name=name, value=text, ns=NAMESPACE if with_ns else None)
+    if not _SAFE_VALUE.match(text):
+        return common.Property(name=name, value=text, ns=NAMESPACE if with_ns else None)
+    fields: dict[str, Any] = {"name": _validated_name(name), "value": text}
+    if with_ns:
+        fields["ns"] = _namespace()
+    return common.Property.model_construct(**fields)
 
 
 def _metadata(title: str, version: str, when: dt.datetime) -> common.Metadata:

@@ -188,13 +188,19 @@ def build_package(
     inputs: Inputs | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    reuse_runs: bool = False,
 ) -> dict[str, Any]:
     """Run the engine and gate once for `stack` with `policies`, write the package into `out` (new or empty),
     sign it (with `kms_key_id` through KMS, else the local key: `signing_key`, the env, or ephemeral).
 
+    With `reuse_runs`, a gate run of exactly the same inputs (the one `trustfabric check` just made) is reused
+    instead of running the program and the policies again (`trustfabric.gate.cache`; the manifest's
+    `gate.reused_run` says so), and this run is kept for the next.
+
     Returns the manifest. Bad input (stack, program, config, key, non-empty `out`) raises TrustFabricError.
     """
     from ..gate import PolicyConfig, load_policy_config, run_gate
+    from ..gate.cache import gate_run_key, reused_run, store_run
     from ..report import component_sources, render_json, render_sarif
     from ..report.catalog import catalog_records
     from ..report.catalog import render_markdown as render_policies
@@ -226,21 +232,41 @@ def build_package(
     config = load_policy_config(policy_config_file, policy_list) if policy_config_file else PolicyConfig()
 
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    report(f"evidence: running {program} for stack {stack} and the policy gate (one run)")
-    gate = run_gate(
-        program,
-        stack,
-        policy_config_file=policy_config_file,
-        exemptions_file=exemptions_file,
-        policies=policy_list,
-        today=today,
-        progress=report,
+    key = (
+        gate_run_key(
+            program,
+            stack,
+            policies=policy_list,
+            policy_config_file=policy_config_file,
+            exemptions_file=exemptions_file,
+            today=today,
+        )
+        if reuse_runs
+        else None
     )
+    cached = reused_run(key, report)
+    if cached is not None:
+        gate = cached.result
+    else:
+        report(f"evidence: running {program} for stack {stack} and the policy gate (one run)")
+        gate = run_gate(
+            program,
+            stack,
+            policy_config_file=policy_config_file,
+            exemptions_file=exemptions_file,
+            policies=policy_list,
+            today=today,
+            progress=report,
+        )
+        if key is not None:
+            store_run(key, gate)
     finished = dt.datetime.now(dt.UTC).replace(microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
 
     git = git_state(REPO_ROOT)
-    checkov = load_checkov(inputs.reports_dir, stack, plan_sha256(gate.graph))
+    checkov = load_checkov(
+        inputs.reports_dir, stack, cached.plan_sha256 if cached and cached.plan_sha256 else plan_sha256(gate.graph)
+    )
     copied = _copy_present(inputs, out, stack, checkov, str(git["commit"]))
     present, absent = copied.present, copied.absent
     drills = load_drill_reports(inputs.reports_dir / "drills")
@@ -343,6 +369,11 @@ def build_package(
             "findings": len(gate.findings),
             "exempted": len(gate.exempted),
             "policy_config": str(policy_config_file) if policy_config_file else None,
+            "reused_run": (
+                {"created": cached.created, "inputs_sha256": key.digest}
+                if cached is not None and key is not None
+                else None
+            ),
         },
         "checkov": checkov.as_dict(),
         "tests": {
