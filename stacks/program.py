@@ -83,7 +83,7 @@ def declare_cell(
         ctx, security_outputs, resilience_outputs.records_bucket_name, governance_outputs
     )
     observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
-    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn)
+    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn, services)
     oncall.declare_cell(ctx, security_outputs, services, resilience_outputs, models.alert_topic_arn, macie_topic_arn)
 
 
