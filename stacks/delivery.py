@@ -21,14 +21,13 @@ from components.delivery.game_days import GameDays, GameDaysArgs
 from components.delivery.rollback_rate import DeliveryMetrics, DeliveryMetricsArgs
 from components.delivery.slo_alarms import SloAlarms, SloAlarmsArgs
 from components.oncall.services import OnCallServices
-from domain.game_days import CronSchedule, cron_schedules, plan_game_days
 from slogen.spec import SloSpec, SloSpecError, load_slo_dir
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
 from stacks.security import SecurityOutputs
 from stacks.settings import SettingsError, StackSettings, deployment
 from stacks.settings_delivery import DeliverySettings, load_delivery
-from stacks.settings_game_days import GameDaySettings, load_game_days
+from stacks.settings_game_days import GameDaySettings, game_day_schedules, load_game_days
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SLO_DIR = REPO_ROOT / "slos"
@@ -66,16 +65,6 @@ def plan(settings: StackSettings, slo_dir: Path = SLO_DIR, flags_dir: Path = FLA
                 f"back; allowed: {', '.join(sorted(services))}"
             )
     return DeliveryPlan(settings=delivery, slos=slos, flags=flags, game_days=game_days)
-
-
-def game_day_schedules(delivery: DeliverySettings, game_days: GameDaySettings, code: str) -> tuple[CronSchedule, ...]:
-    """The cell's game days as Scheduler cron expressions: monthly, off-peak, outside its blackout windows."""
-    calendar = game_days.calendar(code)
-    crosses_midnight = game_days.hour * 60 + game_days.minute + delivery.duration_minutes >= 24 * 60
-    days = plan_game_days(
-        calendar.blackouts, delivery.experiments, game_days.day_of_month, crosses_midnight=crosses_midnight
-    )
-    return cron_schedules(days, game_days.hour, game_days.minute)
 
 
 def declare(

@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.game_days import BlackoutWindow, free_day, parse_month_day
+from domain.game_days import BlackoutWindow, CronSchedule, cron_schedules, free_day, parse_month_day, plan_game_days
 from domain.residency import CODES
 from stacks.settings import StackSettings
+from stacks.settings_delivery import DeliverySettings
 from stacks.settings_reader import SettingsError, _decode, _Reader, _shown, _type_name
 
 GAME_DAY_KEYS = ("timeOfDay", "dayOfMonth", "jurisdictions")
@@ -145,6 +146,17 @@ def parse_game_days(values: Mapping[str, Any], settings: StackSettings) -> GameD
     return GameDaySettings(hour=hour, minute=minute, day_of_month=day, jurisdictions=calendars)
 
 
+def game_day_schedules(delivery: DeliverySettings, game_days: GameDaySettings, code: str) -> tuple[CronSchedule, ...]:
+    """A cell's game days as Scheduler cron expressions: monthly, off-peak, outside its jurisdiction's blackouts,
+    its experiments in rotation (a game day running past midnight needs the next day free too)."""
+    calendar = game_days.calendar(code)
+    crosses_midnight = game_days.hour * 60 + game_days.minute + delivery.duration_minutes >= 24 * 60
+    days = plan_game_days(
+        calendar.blackouts, delivery.experiments, game_days.day_of_month, crosses_midnight=crosses_midnight
+    )
+    return cron_schedules(days, game_days.hour, game_days.minute)
+
+
 def load_game_days(settings: StackSettings) -> GameDaySettings:
     """The running program's game-day settings (the SDK's config, as the CLI or the offline engine set it)."""
     from pulumi.runtime import config as runtime_config
@@ -153,4 +165,11 @@ def load_game_days(settings: StackSettings) -> GameDaySettings:
     return parse_game_days(values, settings)
 
 
-__all__ = ["GameDaySettings", "JurisdictionCalendar", "SettingsError", "load_game_days", "parse_game_days"]
+__all__ = [
+    "GameDaySettings",
+    "JurisdictionCalendar",
+    "SettingsError",
+    "game_day_schedules",
+    "load_game_days",
+    "parse_game_days",
+]

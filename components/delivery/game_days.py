@@ -113,6 +113,11 @@ def group_name(args: GameDaysArgs) -> str:
     return f"trustfabric-{args.deployment}-{args.cell}-game-days"
 
 
+def schedule_role_name(deployment: str, cell: str, region: str, schedule_key: str) -> str:
+    """The IAM name of a schedule's role (deterministic: the cell's keyring admits it before it exists)."""
+    return f"trustfabric-{deployment}-{cell}-{region}-gd-{schedule_key}"
+
+
 def template_arn(region: str, account: str, template_id: str) -> str:
     return f"arn:aws:fis:{region}:{account}:experiment-template/{template_id}"
 
@@ -252,7 +257,7 @@ class GameDays(pulumi.ComponentResource):
             )
             role = aws.iam.Role(
                 f"{name}-{schedule.key}-role",
-                name=f"{prefix}-{args.region}-gd-{schedule.key}",
+                name=schedule_role_name(args.deployment, args.cell, args.region, schedule.key),
                 description=f"EventBridge Scheduler starts the {schedule.experiment} game day of {args.cell}",
                 assume_role_policy=account.apply(
                     lambda acct, schedule_name=schedule_name: assume_role_policy(
