@@ -29,6 +29,7 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -140,6 +141,18 @@ def start_policy(template: str, experiments: str, queue_arn: str, key_arn: str) 
                 "Resource": key_arn,
             },
         ]
+    )
+
+
+def scheduler_trust(args: GameDaysArgs, schedule_name: str, account: str) -> str:
+    """EventBridge Scheduler may assume the role for this one schedule of this account only."""
+    return assume_role_policy(
+        SCHEDULER_SERVICE,
+        account,
+        source_arn=(
+            "ArnEquals",
+            f"arn:aws:scheduler:{args.region}:{account}:schedule/{group_name(args)}/{schedule_name}",
+        ),
     )
 
 
@@ -259,16 +272,7 @@ class GameDays(pulumi.ComponentResource):
                 f"{name}-{schedule.key}-role",
                 name=schedule_role_name(args.deployment, args.cell, args.region, schedule.key),
                 description=f"EventBridge Scheduler starts the {schedule.experiment} game day of {args.cell}",
-                assume_role_policy=account.apply(
-                    lambda acct, schedule_name=schedule_name: assume_role_policy(
-                        SCHEDULER_SERVICE,
-                        acct,
-                        source_arn=(
-                            "ArnEquals",
-                            f"arn:aws:scheduler:{args.region}:{acct}:schedule/{group_name(args)}/{schedule_name}",
-                        ),
-                    )
-                ),
+                assume_role_policy=account.apply(functools.partial(scheduler_trust, args, schedule_name)),
                 permissions_boundary=args.permissions_boundary_arn,
                 max_session_duration=3600,
                 opts=child,
@@ -321,7 +325,7 @@ class GameDays(pulumi.ComponentResource):
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{kind}-rule",
                 description=f"{what}. Runbook: {RUNBOOK}",
-                event_pattern=template_ids.apply(lambda ids, states=states: state_pattern(ids, states)),
+                event_pattern=template_ids.apply(functools.partial(state_pattern, states=states)),
                 opts=child,
             )
             aws.cloudwatch.EventTarget(
