@@ -28,7 +28,7 @@ META = PolicyMeta(
     "windows its schedule group declares (tag game-day-blackouts).",
     severity="high",
     topics=("resilience", "chaos-engineering", "change-management"),
-    controls={"SOC2": ("A1.2", "CC7.5"), "ISO27001:2022": ("A.5.30",), "NIST-800-53": ("CP-4",)},
+    controls={"SOC2": ("A1.2", "A1.3"), "ISO27001:2022": ("A.5.30",), "NIST-800-53": ("CP-4",)},
     remediation="Plan the game days with stacks/settings_game_days.py (cron(M H D months ? *) outside every window) "
     "and put the schedule in the cell's game-day schedule group.",
 )
