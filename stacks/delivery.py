@@ -1,14 +1,15 @@
 """The delivery layer of a cell: SLO burn-rate alarms, feature flags delivered by canary with automatic rollback,
-the rollback-rate metric, and the FIS experiments stopped by the same alarms.
+the rollback-rate metric, the FIS experiments stopped by the same alarms, and their monthly game days (EventBridge
+Scheduler, outside the jurisdiction's filing blackouts; on-call notified of each start, paged on a failure).
 
-`plan(settings)` reads everything the layer needs once per stack (the delivery settings, the SLO specs of
+`plan(settings)` reads everything the layer needs once per stack (the delivery and game-day settings, the SLO specs of
 `slos/`, the flag documents of `flags/`) and raises `SettingsError` with one line naming the bad file or key;
 `declare(ctx, ...)` declares a cell from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
@@ -16,20 +17,25 @@ import pulumi
 from components.delivery.appconfig import FeatureDelivery, FeatureDeliveryArgs
 from components.delivery.chaos import ChaosExperiments, ChaosExperimentsArgs
 from components.delivery.flags import FlagDocument, FlagsError, load_flag_documents
+from components.delivery.game_days import GameDays, GameDaysArgs
 from components.delivery.rollback_rate import DeliveryMetrics, DeliveryMetricsArgs
 from components.delivery.slo_alarms import SloAlarms, SloAlarmsArgs
+from components.oncall.services import OnCallServices
 from slogen.spec import SloSpec, SloSpecError, load_slo_dir
 from stacks.context import CellContext
 from stacks.network import NetworkOutputs
 from stacks.security import SecurityOutputs
 from stacks.settings import SettingsError, StackSettings, deployment
 from stacks.settings_delivery import DeliverySettings, load_delivery
+from stacks.settings_game_days import GameDaySettings, game_day_schedules, load_game_days
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SLO_DIR = REPO_ROOT / "slos"
 MODELOPS_SERVICE = "modelops"
 """The service of the 48-hour drift SLO (`slos/model-drift-resolution.yaml`)."""
 FLAGS_DIR = REPO_ROOT / "flags"
+GAME_DAY_PAGES = "platform"
+"""Whose service a failed or stopped game-day experiment pages: the platform on-call runs the game days."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,13 @@ class DeliveryPlan:
     settings: DeliverySettings
     slos: tuple[SloSpec, ...]
     flags: dict[str, FlagDocument]
+    game_days: GameDaySettings = field(default_factory=GameDaySettings)
 
 
 def plan(settings: StackSettings, slo_dir: Path = SLO_DIR, flags_dir: Path = FLAGS_DIR) -> DeliveryPlan:
     """Settings, SLO specs and flags, validated; every problem is a one-line SettingsError."""
     delivery = load_delivery(settings)
+    game_days = load_game_days(settings)
     try:
         slos = tuple(load_slo_dir(slo_dir))
         flags = load_flag_documents(flags_dir)
@@ -56,7 +64,7 @@ def plan(settings: StackSettings, slo_dir: Path = SLO_DIR, flags_dir: Path = FLA
                 f"{document.source}: no SLO in slos/ has service {service!r}, so nothing could roll its flags "
                 f"back; allowed: {', '.join(sorted(services))}"
             )
-    return DeliveryPlan(settings=delivery, slos=slos, flags=flags)
+    return DeliveryPlan(settings=delivery, slos=slos, flags=flags, game_days=game_days)
 
 
 def declare(
@@ -65,8 +73,11 @@ def declare(
     network: NetworkOutputs,
     delivery: DeliveryPlan,
     model_alert_topic_arn: pulumi.Input[str] | None = None,
+    services: OnCallServices | None = None,
 ) -> None:
-    """`model_alert_topic_arn`: the cell's model alert topic (none when it serves no model family): the drift SLO's
+    """`services`: the stack's PagerDuty services; with them, a cell with chaos experiments schedules its game days
+    and tells on-call of each (`components.delivery.game_days`).
+    `model_alert_topic_arn`: the cell's model alert topic (none when it serves no model family): the drift SLO's
     burn alarm notifies it; a cell without models declares no alarm for that SLO."""
     settings = ctx.settings
     name = deployment(settings)
@@ -105,7 +116,7 @@ def declare(
         opts=ctx.opts,
     )
     if delivery.settings.chaos_enabled:
-        ChaosExperiments(
+        chaos = ChaosExperiments(
             f"{ctx.name}-chaos",
             ChaosExperimentsArgs(
                 deployment=name,
@@ -124,3 +135,22 @@ def declare(
             ),
             opts=ctx.opts,
         )
+        if services is not None:
+            calendar = delivery.game_days.calendar(ctx.cell.code)
+            GameDays(
+                f"{ctx.name}-game-days",
+                GameDaysArgs(
+                    deployment=name,
+                    cell=ctx.name,
+                    region=ctx.cell.region,
+                    time_zone=calendar.time_zone,
+                    schedules=game_day_schedules(delivery.settings, delivery.game_days, ctx.cell.code),
+                    blackouts=calendar.blackouts,
+                    template_ids=chaos.template_ids,
+                    kms_key_arn=security.key_arns["logs"],
+                    permissions_boundary_arn=security.permission_boundary_arn,
+                    notice_endpoint=services.notice_endpoint,
+                    page_endpoint=services.cloudwatch_endpoints[GAME_DAY_PAGES],
+                ),
+                opts=ctx.opts,
+            )

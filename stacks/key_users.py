@@ -21,6 +21,7 @@ dataset-replication         quality (dataset store)    S3 replication: decrypt h
 <region>-records-replic.    resilience (records)       S3 replication: decrypt here, encrypt in dr     s3
 access-grants-<region>      identity (JIT access)      the requests table or, dr, its replica          dynamodb
 <cell>-erasure-<region>     governance (erasure)       the events table, its ledger, its executions    dynamodb states
+<cell>-<region>-gd-<key>    delivery (game days)       encrypted schedule input, the dead-letter queue scheduler sqs
 ==========================  =========================  ==============================================  ==========
 
 The replication roles live in prod; dr's replica keys (the destinations) admit them for Encrypt and
@@ -29,6 +30,7 @@ GenerateDataKey through S3 in the standby region.
 
 from __future__ import annotations
 
+from components.delivery.game_days import schedule_role_name
 from components.identity.jit_access import execution_role_name as access_role_name
 from components.modelops.pipelines import EXECUTION_ROLE
 from components.modelops.registry import GATE
@@ -37,6 +39,8 @@ from components.quality.dataset_documents import dataset_role_name
 from components.security.kms_policy import LateKeyUser
 from domain.naming import erasure_role_name, records_replication_role_name, role_name
 from stacks.settings import PRIMARY_STACK, CellSettings, StackSettings, deployment
+from stacks.settings_delivery import load_delivery
+from stacks.settings_game_days import game_day_schedules, load_game_days
 
 DECRYPT = ("kms:Decrypt",)
 READ_WRITE = ("kms:Decrypt", "kms:GenerateDataKey")
@@ -83,6 +87,23 @@ def _replication_roles(settings: StackSettings, cell: CellSettings, source_regio
     return roles
 
 
+def _game_days(settings: StackSettings, cell: CellSettings) -> list[LateKeyUser]:
+    """Each game-day schedule's role: Scheduler decrypts the schedule's input and writes the dead-letter queue."""
+    delivery = load_delivery(settings)
+    if not delivery.chaos_enabled:
+        return []
+    return [
+        LateKeyUser(
+            "GameDay" + "".join(part.capitalize() for part in schedule.key.split("-")),
+            schedule_role_name(deployment(settings), cell.name, cell.region, schedule.key),
+            "logs",
+            ("scheduler", "sqs"),
+            READ_WRITE,
+        )
+        for schedule in game_day_schedules(delivery, load_game_days(settings), cell.code)
+    ]
+
+
 def late_key_users(settings: StackSettings, cell: CellSettings) -> list[LateKeyUser]:
     """Every role declared after the cell's keyring that uses one of its keys, with what it may do and how."""
     purpose = data_key_purpose(cell.data_classification)
@@ -116,6 +137,7 @@ def late_key_users(settings: StackSettings, cell: CellSettings) -> list[LateKeyU
                 LateKeyUser(sid, role, purpose, ("s3",), DECRYPT)
                 for sid, role in _replication_roles(settings, cell, cell.region)
             ]
+    users += _game_days(settings, cell)
     identity = settings.identity
     if identity is not None and _runs_access_workflow(settings, cell):
         users.append(

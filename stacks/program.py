@@ -72,7 +72,7 @@ def declare_cell(
         ctx, security_outputs, resilience_outputs.records_bucket_name, governance_outputs
     )
     observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
-    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn)
+    delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn, services)
     store_alarms = (
         *models.replication_alarms,
         *dataset_store_alarms(datasets.store.replication_dimensions if datasets.store is not None else None),

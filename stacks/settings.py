@@ -208,6 +208,7 @@ TOP_LEVEL_KEYS = (
     "identity",
     "models",
     "delivery",
+    "gameDays",
     "tenants",
     "datasets",
     "oncall",

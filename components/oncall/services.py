@@ -10,7 +10,8 @@ business-hours service, each with the integrations alerts arrive by.
 
 The integration keys are outputs, secret: `routing_keys` (`sev1` the platform service's Events API v2 key, the
 `pagerduty-sev1` receiver of Alertmanager and Datadog's `@pagerduty-trustfabric-sev1`; `business-hours` the
-business-hours service's) and `cloudwatch_endpoints` (domain -> HTTPS endpoint of its CloudWatch integration).
+business-hours service's), `cloudwatch_endpoints` (domain -> HTTPS endpoint of its CloudWatch integration) and
+`notice_endpoint` (the business-hours service's CloudWatch integration: notices such as a game day starting).
 
 Usage::
 
@@ -91,6 +92,8 @@ class OnCallServices(pulumi.ComponentResource):
 
     routing_keys: Mapping[str, pulumi.Output[str]]
     cloudwatch_endpoints: Mapping[str, pulumi.Output[str]]
+    notice_endpoint: pulumi.Output[str]
+    """HTTPS endpoint of the business-hours service's CloudWatch integration: low urgency outside support hours."""
 
     def __init__(self, name: str, args: OnCallServicesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
@@ -169,10 +172,25 @@ class OnCallServices(pulumi.ComponentResource):
             type=EVENTS_API_V2,
             opts=secret_keys,
         ).integration_key
+        # Notices that must reach a person without waking one (a game day starting): SNS delivers to this endpoint.
+        business_cloudwatch = pagerduty.ServiceIntegration(
+            f"{name}-business-hours-cloudwatch",
+            name="Amazon CloudWatch",
+            service=business.id,
+            type=CLOUDWATCH,
+            opts=secret_keys,
+        )
 
         self.routing_keys = {
             "sev1": pulumi.Output.secret(events[SEV1_DOMAIN]),
             "business-hours": pulumi.Output.secret(business_key),
         }
         self.cloudwatch_endpoints = endpoints
-        self.register_outputs({"routing_keys": self.routing_keys, "cloudwatch_endpoints": self.cloudwatch_endpoints})
+        self.notice_endpoint = pulumi.Output.secret(business_cloudwatch.integration_key.apply(cloudwatch_endpoint))
+        self.register_outputs(
+            {
+                "routing_keys": self.routing_keys,
+                "cloudwatch_endpoints": self.cloudwatch_endpoints,
+                "notice_endpoint": self.notice_endpoint,
+            }
+        )

@@ -14,7 +14,7 @@ a group alone, prints its help and exits 0.
 One module per command group, each adding its commands to the one app (`common.app`): `preview` (preview,
 diff), `check`, `audit`, `drills` (with `drills_database` and `drills_report` adding to its group), `evidence`
 (evidence, verify; `evidence_history` adds timeline, sample and the ledger), `controls`, `incident`, `datasets`,
-`release`, `privacy`, `access`; `catalog` writes docs/policies.md.
+`release`, `privacy`, `access`, `chaos`; `catalog` writes docs/policies.md.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from . import (
     release,
     privacy,
     access,
+    chaos,
 )
 # isort: on
 
@@ -63,6 +64,7 @@ COMMAND_GROUPS = (
     release,
     privacy,
     access,
+    chaos,
 )
 """The modules whose import adds their commands to `app`, in the order `--help` lists them."""
 

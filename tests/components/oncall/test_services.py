@@ -59,6 +59,14 @@ def test_the_business_hours_service_is_high_only_in_support_hours(prod):
     ]
 
 
+def test_notices_reach_the_business_hours_service_through_its_cloudwatch_integration(prod):
+    integration = only(prod, INTEGRATION, "oncall-business-hours-cloudwatch")
+    assert integration.props["type"] == CLOUDWATCH
+    assert integration.dependencies == [only(prod, SERVICE, "oncall-business-hours").urn]
+    subscription = only(prod, "aws:sns/topicSubscription:TopicSubscription", "uk-game-days-notices-pagerduty")
+    assert integration.urn in subscription.dependencies
+
+
 def test_integration_keys_are_secret_outputs(prod):
     for integration in prod.of_type(INTEGRATION):
         assert integration.options.get("additional_secret_outputs") == ["integrationKey"]

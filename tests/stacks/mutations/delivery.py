@@ -13,6 +13,7 @@ STRATEGY = "aws:appconfig/deploymentStrategy:DeploymentStrategy"
 TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
 ROLE = "aws:iam/role:Role"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
 FAILOVER_ANYWHERE = json.dumps(
     {
         "Version": "2012-10-17",
@@ -83,5 +84,23 @@ MUTATIONS: tuple[Mutation, ...] = (
         change="read a bad-event metric the collector does not publish",
         expect="TrustFabric/SLI/FailedEvents (Cell, Slo), which nothing in the stack publishes",
         edit=set_at(["metric_queries", 0, "metric", "metric_name"], "FailedEvents"),
+    ),
+    Mutation(
+        policy="aws-scheduler-fis-schedule-protected",
+        stack="dev",
+        type=SCHEDULE,
+        name="uk-game-days-queue-delay-d08",
+        change="start the game day without retrying an undelivered start",
+        expect="starts FIS experiments without target.retry_policy",
+        edit=set_at(["target", "retry_policy"], None),
+    ),
+    Mutation(
+        policy="aws-scheduler-game-day-outside-blackout",
+        stack="dev",
+        type=SCHEDULE,
+        name="uk-game-days-connector-outage-d08",
+        change="run the January game day in the Self Assessment deadline's blackout",
+        expect="on 01-20 (inside 01-15..02-07), a filing blackout",
+        edit=set_at(["schedule_expression"], "cron(0 2 20 1,5,9 ? *)"),
     ),
 )
