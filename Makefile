@@ -81,8 +81,11 @@ evidence-prod: check-prod
 	@echo "==> evidence package for prod (evidence/prod)"
 	@rm -rf evidence/prod && $(BIN)/trustfabric evidence --stack prod --out evidence/prod
 
+# The suite on one pytest-xdist worker per core (`TEST_WORKERS=0` runs it in this process); a test module's tests
+# stay on one worker. tests/conftest.py says what keeps a test safe beside the others.
+TEST_WORKERS ?= auto
 test: setup
-	@$(BIN)/python -m pytest --junitxml=reports/junit.xml
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --junitxml=reports/junit.xml
 
 lint: setup
 	@$(BIN)/ruff check .

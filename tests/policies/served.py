@@ -38,6 +38,8 @@ import grpc
 import pytest
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
+from tests.conftest import checkout_lock
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PACK_SOURCE = REPO_ROOT / "policies"
 CACHE_DIR = REPO_ROOT / ".cache"
@@ -55,6 +57,11 @@ def pack_virtualenv() -> Path:
     requirements = PACK_SOURCE / "requirements.txt"
     digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
     venv = CACHE_DIR / f"pack-venv-{digest}"
+    with checkout_lock(venv.name):  # one build, whichever worker (or run in this checkout) asks first
+        return _build_pack_virtualenv(venv, requirements)
+
+
+def _build_pack_virtualenv(venv: Path, requirements: Path) -> Path:
     marker = venv / ".complete"
     if marker.is_file():
         return venv

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import checkout_lock
 from tests.robustness.conftest import REPO_ROOT, STACK, assert_bad_input, run_cli
 from trustfabric.engine import run_program
 from trustfabric.engine.interpreter import Interpreter
@@ -164,7 +165,8 @@ def random_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     patch = pytest.MonkeyPatch()
     patch.setenv("TRUSTFABRIC_CACHE_DIR", str(REPO_ROOT / ".cache"))
     try:
-        outcome = run_cli(["preview", "--stack", STACK, "--program", program, "--install", "--format", "json"])
+        with checkout_lock("program-venv-random"):  # one build, whichever worker (or run) asks first
+            outcome = run_cli(["preview", "--stack", STACK, "--program", program, "--install", "--format", "json"])
     finally:
         patch.undo()
     if outcome.code != 0:

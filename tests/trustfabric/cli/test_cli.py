@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 
@@ -36,8 +38,17 @@ def cells_of(graph_json: dict) -> dict[str, set[str]]:
     return cells
 
 
-def test_prod_preview_json_lists_all_four_cells_in_their_primary_regions(capsys):
-    code, out, err = run_cli(capsys, "preview", "--stack", "prod", "--format", "json", "--program", str(REPO_ROOT))
+@pytest.fixture(scope="module")
+def prod_preview_json() -> tuple[int, str, str]:
+    """`preview --stack prod --format json` of the repository, run once for the module's tests that read it."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
+        main(["preview", "--stack", "prod", "--format", "json", "--program", str(REPO_ROOT)])
+    return int(exit_info.value.code or 0), out.getvalue(), err.getvalue()
+
+
+def test_prod_preview_json_lists_all_four_cells_in_their_primary_regions(prod_preview_json):
+    code, out, err = prod_preview_json
     assert code == 0, err
     graph = json.loads(out)
     assert graph["stack"] == "prod"
@@ -61,7 +72,7 @@ def test_preview_json_is_deterministic(capsys):
     assert urns == sorted(urns)
 
 
-def test_preview_text_is_a_tree_of_cells_components_and_counts(capsys):
+def test_preview_text_is_a_tree_of_cells_components_and_counts(capsys, prod_preview_json):
     code, out, _ = run_cli(capsys, "preview", "--stack", "prod", "--program", str(REPO_ROOT))
     assert code == 0
     lines = out.splitlines()
@@ -69,13 +80,12 @@ def test_preview_text_is_a_tree_of_cells_components_and_counts(capsys):
     assert any(line.endswith("cell uk (UK, eu-west-2)") for line in lines)
     assert any("trustfabric:security:KmsKeyring uk-keyring" in line for line in lines)
     assert any("aws:kms/key:Key x6 [eu-west-2]: uk-keyring-backups" in line for line in lines)
-    assert lines[-1].startswith(f"{_custom_count(capsys)} resources of ")
+    assert lines[-1].startswith(f"{_custom_count(prod_preview_json[1])} resources of ")
     assert lines[-1].endswith("in 4 regions (ca-central-1, eu-central-1, eu-west-2, us-east-1)")
 
 
-def _custom_count(capsys) -> int:
-    out = run_cli(capsys, "preview", "--stack", "prod", "--format", "json", "--program", str(REPO_ROOT))[1]
-    resources = json.loads(out)["resources"]
+def _custom_count(preview_json: str) -> int:
+    resources = json.loads(preview_json)["resources"]
     return sum(1 for r in resources if r["custom"] and not r["type"].startswith("pulumi:providers:"))
 
 
