@@ -35,6 +35,8 @@ datasets                   no        {enabled, lockDays, accessLogRetentionDays}
 oncall                     no        {directoryStack, pagingUrgency, businessHours, pagerdutySubdomain (prod)}:
                                      stacks/settings_oncall.py
 pagerdutyApiToken          no        secret: Datadog's read-only PagerDuty REST API token (prod)
+loadTest                   no        {cells: {<JURISDICTION>: {host, profile?}}, timeScale, userScale}: the
+                                     in-cluster load test of prod's cells (stacks/settings_delivery.py)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -207,6 +209,7 @@ TOP_LEVEL_KEYS = (
     "datasets",
     "oncall",
     "pagerdutyApiToken",
+    "loadTest",
 )
 SECRET_KEYS = ("ssoVaultClientSecret", "pagerdutyApiToken")
 """Keys whose values must be Pulumi secrets (`pulumi config set --secret`)."""

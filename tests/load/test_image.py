@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from load.image import IMAGE_SOURCES, REPO_ROOT, content_tag, image_files, main, repository_name
+from load.image import IMAGE_SOURCES, REPO_ROOT, content_tag, image_files, main
 
 DOCKERFILE = REPO_ROOT / "load" / "Dockerfile"
 IGNORE_FILE = REPO_ROOT / "load" / "Dockerfile.dockerignore"
@@ -73,8 +73,16 @@ def test_a_missing_source_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
     assert main(["push"]) == 2
 
 
-def test_the_repository_name():
-    assert repository_name("prod", "uk") == "trustfabric-prod-uk-load-test"
+def test_targets_are_the_repositories_of_the_cells_with_a_load_test(capsys):
+    assert main(["targets", "prod"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "eu-west-2 trustfabric-prod-uk-load-test",
+        "eu-central-1 trustfabric-prod-eu-load-test",
+        "us-east-1 trustfabric-prod-us-load-test",
+        "ca-central-1 trustfabric-prod-ca-load-test",
+    ]
+    assert main(["targets", "dev"]) == 0
+    assert capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize("module", ["load.run", "load.locustfile"])
