@@ -1,10 +1,12 @@
 """Run the peak-filing-season load test headless and judge it by the SLO thresholds.
 
     python -m load.run --host http://127.0.0.1:8080 --jurisdiction UK [--time-scale 1.0] [--user-scale 1.0]
-                       [--slos slos] [--out load-result.json]
+                       [--slos slos] [--out load-result.json | --out -]
 
 Exit 0 when every threshold holds, 1 when one fails (or a service got no request), 2 for bad input (one line on
 stderr). The result file (JSON) lists each threshold, what was observed and the verdict, for the release gate.
+`--out -` prints the result as one compact JSON line, the last line of the output (after the verdicts), so the
+in-cluster Job's result is read from its log (`kubectl logs job/NAME | tail -n 1`).
 Locust runs in this process (it patches the standard library with gevent), never inside the caller's.
 """
 
@@ -28,7 +30,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--time-scale", type=float, default=1.0, help="1.0: the 50-minute deadline-day shape")
     parser.add_argument("--user-scale", type=float, default=1.0, help="1.0: the jurisdiction's peak users")
     parser.add_argument("--slos", type=Path, default=REPO_ROOT / "slos", help="directory of SLO specs")
-    parser.add_argument("--out", type=Path, default=Path("load-result.json"))
+    parser.add_argument(
+        "--out", default="load-result.json", help="result file; '-': one JSON line on stdout, the last line printed"
+    )
     return parser.parse_args(argv)
 
 
@@ -103,9 +107,12 @@ def main(argv: list[str] | None = None) -> int:
             for verdict in verdicts
         ],
     }
-    args.out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if args.out != "-":
+        Path(args.out).write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for verdict in verdicts:
         print(verdict.describe())
+    if args.out == "-":
+        print(json.dumps(result, sort_keys=True, separators=(",", ":")), flush=True)
     return 0 if passed else 1
 
 

@@ -26,7 +26,7 @@ from stacks.context import CellContext
 from stacks.network import NetworkOutputs
 from stacks.security import SecurityOutputs
 from stacks.settings import SettingsError, StackSettings, deployment
-from stacks.settings_delivery import DeliverySettings, load_delivery
+from stacks.settings_delivery import DeliverySettings, LoadTestSettings, load_delivery, load_load_test
 from stacks.settings_game_days import GameDaySettings, game_day_schedules, load_game_days
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -154,3 +154,41 @@ def declare(
                 ),
                 opts=ctx.opts,
             )
+
+
+# The in-cluster load test (components/delivery/load_test.py): a cell listed under `loadTest.cells` gets its image
+# repository and a suspended CronJob on the cell's cluster, through the Kubernetes provider observability declared.
+
+
+def plan_load_test(settings: StackSettings) -> LoadTestSettings:
+    """The stack's `loadTest` settings, validated once; a bad value is a one-line SettingsError."""
+    return load_load_test(settings)
+
+
+def declare_load_test(
+    ctx: CellContext, security: SecurityOutputs, kubernetes: pulumi.ProviderResource, load_test: LoadTestSettings
+) -> None:
+    """The cell's load test, when `loadTest.cells` names it; the image is the one of this commit's `load/`."""
+    from components.delivery.load_test import LoadTest, LoadTestArgs
+    from load.image import content_tag
+
+    target = load_test.targets.get(ctx.cell.code)
+    if target is None:
+        return
+    LoadTest(
+        f"{ctx.name}-load-test",
+        LoadTestArgs(
+            deployment=deployment(ctx.settings),
+            cell=ctx.name,
+            jurisdiction=ctx.cell.code,
+            data_classification=ctx.cell.data_classification,
+            owner=ctx.settings.owner,
+            kms_key_arn=security.key_arns["data-confidential"],
+            image_tag=content_tag(),
+            host=target.host,
+            profile=target.profile,
+            time_scale=load_test.time_scale,
+            user_scale=load_test.user_scale,
+        ),
+        opts=pulumi.ResourceOptions(parent=ctx.parent, providers={"aws": ctx.provider, "kubernetes": kubernetes}),
+    )

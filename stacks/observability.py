@@ -171,9 +171,10 @@ def declare(
     network: NetworkOutputs,
     slos: SloDocuments,
     routing_keys: Mapping[str, pulumi.Input[str]] | None = None,
-) -> None:
+) -> k8s.Provider:
     """`routing_keys`: the stack's PagerDuty routing keys (`OnCallServices.routing_keys`), for Datadog's service
-    objects; declared only by prod (see `declare_datadog`)."""
+    objects; declared only by prod (see `declare_datadog`). Returns the cell's Kubernetes provider, for the other
+    layers' objects on the cluster (the delivery layer's load test)."""
     collector = CollectorIdentity(
         f"{ctx.name}-collector",
         CollectorIdentityArgs(
@@ -262,3 +263,4 @@ def declare(
     )
     if ctx.cell is ctx.settings.cells[0]:
         declare_datadog(ctx, slos.datadog, routing_keys if ctx.settings.stack == PRIMARY_STACK else None)
+    return kubernetes

@@ -29,6 +29,7 @@ from stacks import (
 from stacks.cell import Cell
 from stacks.context import CellContext, cell_tags
 from stacks.settings import CellSettings, SettingsError, StackSettings, load_settings
+from stacks.settings_delivery import LoadTestSettings
 from stacks.store_alarms import dataset_store_alarms
 
 
@@ -47,6 +48,7 @@ def declare_cell(
     slos: SloDocuments,
     delivery_plan: delivery.DeliveryPlan,
     services: oncall.OnCallServices,
+    load_test: LoadTestSettings | None = None,
 ) -> None:
     """Declare one cell, domain by domain: security, identity, network, secrets (rotation functions), data
     governance (tenants, erasure ledger), modelops, quality (golden dataset store), resilience, discovery (Macie, over
@@ -71,8 +73,10 @@ def declare_cell(
     macie_topic_arn = governance.declare_discovery(
         ctx, security_outputs, resilience_outputs.records_bucket_name, governance_outputs
     )
-    observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
+    kubernetes = observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn, services)
+    if load_test is not None:
+        delivery.declare_load_test(ctx, security_outputs, kubernetes, load_test)
     store_alarms = (
         *models.replication_alarms,
         *dataset_store_alarms(datasets.store.replication_dimensions if datasets.store is not None else None),
@@ -92,6 +96,7 @@ def main() -> None:
     try:
         settings = load_settings()
         delivery_plan = delivery.plan(settings)
+        load_test = delivery.plan_load_test(settings)
     except SettingsError as error:
         # RunError is shown by the CLI (and the offline engine) as one line, without a traceback.
         raise pulumi.RunError(str(error)) from None
@@ -100,4 +105,4 @@ def main() -> None:
     slos = observability.slo_documents()
     services = oncall.declare_services(settings)
     for cell in settings.cells:
-        declare_cell(settings, cell, slos, delivery_plan, services)
+        declare_cell(settings, cell, slos, delivery_plan, services, load_test)

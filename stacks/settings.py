@@ -37,6 +37,8 @@ oncall                     no        {directoryStack, pagingUrgency, businessHou
 pagerdutyApiToken          no        secret: Datadog's read-only PagerDuty REST API token (prod)
 audit                      prod      {accountId, roleName, externalId, sessionName?}: the audit account that holds
                                      the evidence store (stacks/settings_audit.py)
+loadTest                   no        {cells: {<JURISDICTION>: {host, profile?}}, timeScale, userScale}: the
+                                     in-cluster load test of prod's cells (stacks/settings_delivery.py)
 =========================  ========  =====================================================================
 
 `aws:region` (the default provider's region), when set, must be a region of one of the stack's cells'
@@ -214,6 +216,7 @@ TOP_LEVEL_KEYS = (
     "oncall",
     "pagerdutyApiToken",
     "audit",
+    "loadTest",
 )
 SECRET_KEYS = ("ssoVaultClientSecret", "pagerdutyApiToken")
 """Keys whose values must be Pulumi secrets (`pulumi config set --secret`)."""

@@ -138,4 +138,98 @@ def load_delivery(settings: StackSettings) -> DeliverySettings:
     return parse_delivery(values, settings)
 
 
-__all__ = ["DeliverySettings", "SettingsError", "load_delivery", "parse_delivery"]
+# ---------------------------------------------------------------------------------------------------------------
+# `loadTest`: the in-cluster load test of each prod cell (components/delivery/load_test.py).
+#
+# Keys (under `trust-fabric:loadTest`, primary stack only):
+#   cells.<JURISDICTION>.host     https:// base URL of the cell's service under test (the Job egresses HTTPS only)
+#   cells.<JURISDICTION>.profile  whose peak-filing-season profile it runs (default: the cell's jurisdiction)
+#   timeScale                     1.0: the 50-minute deadline-day shape; above 0, at most 10 (default 1.0)
+#   userScale                     1.0: the jurisdiction's peak users; above 0, at most 10 (default 1.0)
+# A cell not listed declares no load test.
+
+LOAD_TEST_KEYS = ("cells", "timeScale", "userScale")
+LOAD_TEST_CELL_KEYS = ("host", "profile")
+LOAD_TEST_HOST = re.compile(r"^https://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:443)?(/[A-Za-z0-9._~/-]*)?$")
+
+
+@dataclass(frozen=True)
+class LoadTestTarget:
+    """What one cell's load test runs against."""
+
+    host: str
+    profile: str
+
+
+@dataclass(frozen=True)
+class LoadTestSettings:
+    """The stack's load tests: a target per cell code (none: the cell declares no load test) and the scales."""
+
+    targets: dict[str, LoadTestTarget]
+    time_scale: float = 1.0
+    user_scale: float = 1.0
+
+
+def _scale(reader: _Reader, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise reader.fail(key, f"expected a number, got {_type_name(value)}")
+    if not 0 < value <= 10:
+        raise reader.fail(key, f"{value} is out of range; allowed: above 0, at most 10")
+    return float(value)
+
+
+def parse_load_test(values: Mapping[str, Any], settings: StackSettings) -> LoadTestSettings:
+    """Validate `<project>:loadTest` of the stack's config (string values as the CLI passes them)."""
+    from load.profiles import DEADLINES
+
+    reader = _Reader(settings.source, settings.project)
+    raw = values.get(f"{settings.project}:loadTest")
+    if raw is None:
+        return LoadTestSettings(targets={})
+    given = reader.mapping("loadTest", _decode(raw))
+    reader.unknown_keys("loadTest.", given, LOAD_TEST_KEYS)
+    if settings.role != "primary":
+        raise reader.fail(
+            "loadTest", f"only the primary stack (prod) runs load tests; this stack's role is {settings.role}"
+        )
+    codes = tuple(cell.code for cell in settings.cells)
+    cells = reader.mapping("loadTest.cells", given.get("cells", {}))
+    targets: dict[str, LoadTestTarget] = {}
+    for code, body in cells.items():
+        key = f"loadTest.cells.{code}"
+        if code not in codes:
+            raise reader.fail(key, f"not a cell of this stack; allowed: {', '.join(codes)}")
+        body = reader.mapping(key, body)
+        reader.unknown_keys(f"{key}.", body, LOAD_TEST_CELL_KEYS)
+        if "host" not in body:
+            raise reader.fail(f"{key}.host", "required: the https:// base URL of the cell's service under test")
+        host = reader.matching(
+            f"{key}.host", body["host"], LOAD_TEST_HOST, "an https URL", "https://host[:443][/path] (HTTPS egress only)"
+        )
+        profile = reader.string(f"{key}.profile", body.get("profile", code), tuple(DEADLINES))
+        targets[code] = LoadTestTarget(host=host.rstrip("/"), profile=profile)
+    return LoadTestSettings(
+        targets=targets,
+        time_scale=_scale(reader, "loadTest.timeScale", given.get("timeScale", 1.0)),
+        user_scale=_scale(reader, "loadTest.userScale", given.get("userScale", 1.0)),
+    )
+
+
+def load_load_test(settings: StackSettings) -> LoadTestSettings:
+    """The running program's load-test settings (the SDK's config, as the CLI or the offline engine set it)."""
+    from pulumi.runtime import config as runtime_config
+
+    values = dict(runtime_config.CONFIG.get()) or dict(runtime_config.get_config_env())
+    return parse_load_test(values, settings)
+
+
+__all__ = [
+    "DeliverySettings",
+    "LoadTestSettings",
+    "LoadTestTarget",
+    "SettingsError",
+    "load_delivery",
+    "load_load_test",
+    "parse_delivery",
+    "parse_load_test",
+]

@@ -73,7 +73,7 @@ def failing() -> Iterator[str]:
     yield from serve(fail_every=10)
 
 
-def run_harness(host: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_harness(host: str, out: Path | str, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -121,6 +121,17 @@ def test_a_service_injecting_errors_fails(failing, tmp_path):
     assert verdicts["filing-success"]["observed_ratio"] > 0.001
     assert verdicts["ingestion-availability"]["passed"] is True
     assert "FAIL filing-success" in result.stdout
+
+
+def test_out_dash_prints_the_result_as_the_logs_last_line(failing, tmp_path):
+    """The in-cluster Job writes no file: its result is the last line of its log, one JSON document."""
+    result = run_harness(failing, "-")
+    assert result.returncode == 1, result.stdout + result.stderr
+    last = json.loads(result.stdout.splitlines()[-1])
+    assert last["passed"] is False
+    assert {v["slo"]: v["passed"] for v in last["verdicts"]}["filing-success"] is False
+    assert "FAIL filing-success" in "\n".join(result.stdout.splitlines()[:-1])
+    assert not (REPO_ROOT / "-").exists()
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path):

@@ -127,3 +127,78 @@ def test_flags_of_a_service_without_an_slo_are_refused(tmp_path: Path):
         f"{tmp_path / 'billing.json'}: no SLO in slos/ has service 'billing', so nothing could roll its flags back; "
         "allowed: api, extraction, filing, ingestion, ledger, modelops"
     )
+
+
+# `loadTest`: the in-cluster load test of prod's cells.
+
+
+def load_test_for(load_test: object, stack: str = "prod", role: str = "primary"):
+    from stacks.settings_delivery import parse_load_test
+
+    values = {**BASE, "trust-fabric:role": role, "trust-fabric:loadTest": json.dumps(load_test)}
+    settings = parse_settings(values, project="trust-fabric", stack=stack, source=f"Pulumi.{stack}.yaml")
+    return parse_load_test(values, settings)
+
+
+def load_test_refused(load_test: object, stack: str = "prod", role: str = "primary") -> str:
+    with pytest.raises(SettingsError) as error:
+        load_test_for(load_test, stack, role)
+    return str(error.value)
+
+
+def test_load_test_defaults_and_what_a_stack_file_changes():
+    from stacks.settings_delivery import LoadTestSettings, LoadTestTarget, parse_load_test
+
+    values, settings = settings_for()
+    assert parse_load_test(values, settings) == LoadTestSettings(targets={})
+    given = load_test_for({"cells": {"UK": {"host": "https://api.uk.example.internal/"}}})
+    assert given == LoadTestSettings(targets={"UK": LoadTestTarget("https://api.uk.example.internal", "UK")})
+    scaled = load_test_for(
+        {"cells": {"UK": {"host": "https://api.uk.example.internal", "profile": "US"}}, "timeScale": 0.1}
+    )
+    assert (scaled.targets["UK"].profile, scaled.time_scale, scaled.user_scale) == ("US", 0.1, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("load_test", "message"),
+    [
+        ("soon", "loadTest: expected an object, got a string ('soon')"),
+        ({"cell": {}}, "loadTest.cell: unknown key; did you mean 'cells'? allowed: cells, timeScale, userScale"),
+        (
+            {"cells": {"FR": {"host": "https://a.example"}}},
+            "loadTest.cells.FR: not a cell of this stack; allowed: UK",
+        ),
+        (
+            {"cells": {"UK": {}}},
+            "loadTest.cells.UK.host: required: the https:// base URL of the cell's service under test",
+        ),
+        (
+            {"cells": {"UK": {"host": "http://api.uk.example"}}},
+            "loadTest.cells.UK.host: 'http://api.uk.example' is not an https URL; allowed: https://host[:443][/path] "
+            "(HTTPS egress only)",
+        ),
+        (
+            {"cells": {"UK": {"host": "https://api.uk.example", "profile": "FR"}}},
+            "loadTest.cells.UK.profile: 'FR' is not allowed; allowed: UK, EU, US, CA",
+        ),
+        ({"timeScale": 0}, "loadTest.timeScale: 0 is out of range; allowed: above 0, at most 10"),
+        ({"userScale": "big"}, "loadTest.userScale: expected a number, got a string ('big')"),
+    ],
+)
+def test_each_bad_load_test_value_is_one_exact_line(load_test, message):
+    assert load_test_refused(load_test) == f"Pulumi.prod.yaml: trust-fabric:{message}"
+
+
+def test_only_the_primary_stack_runs_load_tests():
+    assert load_test_refused({"cells": {}}, "dr", "standby") == (
+        "Pulumi.dr.yaml: trust-fabric:loadTest: only the primary stack (prod) runs load tests; this stack's role is "
+        "standby"
+    )
+
+
+def test_the_cli_refuses_a_bad_load_test_setting_with_exit_2(tmp_path: Path, capsys):
+    stack_file = GOOD + "  trust-fabric:loadTest:\n    cells:\n      UK:\n        host: http://api.uk.example\n"
+    assert preview_error(tmp_path, capsys, stack_file) == (
+        "error: Pulumi.prod.yaml: trust-fabric:loadTest.cells.UK.host: 'http://api.uk.example' is not an https URL; "
+        "allowed: https://host[:443][/path] (HTTPS egress only)"
+    )

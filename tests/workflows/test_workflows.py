@@ -127,6 +127,7 @@ def test_write_permissions_are_the_ones_each_job_needs(workflows):
     assert writes == {
         ("deploy.yml", "release-gate"): ["id-token"],
         ("deploy.yml", "oncall"): ["id-token"],
+        ("deploy.yml", "load-image"): ["id-token"],
         ("deploy.yml", "prod"): ["id-token"],
         ("deploy.yml", "dr"): ["id-token"],
         ("deploy.yml", "evidence"): ["id-token"],

@@ -172,6 +172,23 @@ class RecordingMocks:
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             names = [f"{region}{letter}" for letter in "abc"]
             return {"id": region, "names": names, "zoneIds": [f"{region[:3]}{region[-1]}-az{i}" for i in (1, 2, 3)]}
+        if token == "aws:ecr/getImage:getImage":
+            # The image the tag names, as ECR answers once it was pushed: its digest derived from repository and tag.
+            repository, tag = str(inputs.get("repositoryName")), inputs.get("imageTag")
+            digest = "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
+            registry = f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repository}"
+            return {
+                **inputs,
+                "id": digest,
+                "imageDigest": digest,
+                "imageTags": [tag] if tag else [],
+                "imageUri": f"{registry}@{digest}",
+                "registryId": ACCOUNT_ID,
+                "region": region,
+                "mostRecent": False,
+                "imagePushedAt": 0,
+                "imageSizeInBytes": 0,
+            }
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             document = _render_policy_document(inputs)
             return {"id": _short_hash(document), "json": document, "minifiedJson": json.dumps(json.loads(document))}

@@ -1,5 +1,5 @@
 """Mutations for the kubernetes policies. Workload hardening on the cells' clusters: the collector Deployment's pod
-security and limits."""
+security and limits, and the load-test CronJob's image digest (prod)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from tests.stacks.mutations.edits import DELETE, set_at
 from tests.stacks.mutations.model import Mutation
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+CRONJOB = "kubernetes:batch/v1:CronJob"
+LOAD_TEST_CONTAINER: list[str | int] = ["spec", "jobTemplate", "spec", "template", "spec", "containers", 0]
+"""The load-test CronJob's container (components/delivery/load_test.py)."""
 CONTAINER: list[str | int] = ["spec", "template", "spec", "containers", 0]
 """The collector Deployment's first container (plain dicts, wire names)."""
 
@@ -46,5 +49,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         change="drop the collector container's memory limit",
         expect="has no memory limit",
         edit=set_at([*CONTAINER, "resources", "limits", "memory"], DELETE),
+    ),
+    Mutation(
+        policy="kubernetes-pod-image-pinned-by-digest",
+        stack="prod",
+        type=CRONJOB,
+        name="uk-load-test-cronjob",
+        change="run the load test from a movable tag instead of the digest",
+        expect="is not pinned by digest",
+        edit=set_at([*LOAD_TEST_CONTAINER, "image"], "trustfabric-prod-uk-load-test:latest"),
     ),
 )
