@@ -75,7 +75,7 @@ def test_unknown_key_suggests_the_closest(tmp_path, capsys):
     assert preview_error(tmp_path, capsys, bad) == (
         "error: Pulumi.prod.yaml: trust-fabric:rol: unknown key; did you mean 'role'? allowed: role, cells, vault, "
         "size, owner, dataClassification, observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, identity, "
-        "models, delivery, gameDays, tenants, datasets, oncall, pagerdutyApiToken, audit"
+        "models, delivery, gameDays, tenants, datasets, oncall, pagerdutyApiToken, audit, loadTest"
     )
 
 
@@ -286,7 +286,7 @@ def test_the_identity_center_instance_moved_to_identity():
             "blue",
             "trust-fabric:colour: unknown key; allowed: role, cells, vault, size, owner, dataClassification, "
             "observability, kmsDeletionWindowDays, sso, ssoVaultClientSecret, identity, models, delivery, gameDays, "
-            "tenants, datasets, oncall, pagerdutyApiToken, audit",
+            "tenants, datasets, oncall, pagerdutyApiToken, audit, loadTest",
         ),
     ],
     ids=["owner-mapping", "owner-10000", "owner-newline", "kube-context-empty", "eks-cluster", "vault-ns", "unknown"],

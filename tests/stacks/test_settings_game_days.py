@@ -17,6 +17,7 @@ BASE = {
     "trust-fabric:cells": json.dumps([{"jurisdiction": "UK"}]),
     "trust-fabric:vault": json.dumps({"address": "https://vault.example.internal:8200"}),
     "trust-fabric:role": "primary",
+    "trust-fabric:audit": '{"accountId": "444455556666", "roleName": "evidence-store-deployer", "externalId": "tf-evidence"}',
 }
 
 

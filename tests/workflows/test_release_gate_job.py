@@ -58,7 +58,8 @@ def run_step(step_id: str, tmp_path: Path, **env: str) -> subprocess.CompletedPr
 def test_prod_deploys_only_after_the_release_gate(workflows):
     deploy = workflows["deploy.yml"]
     assert deploy["jobs"]["oncall"]["needs"] == ["release-gate"]
-    assert deploy["jobs"]["prod"]["needs"] == ["release-gate", "oncall"]
+    assert deploy["jobs"]["load-image"]["needs"] == ["release-gate"]
+    assert deploy["jobs"]["prod"]["needs"] == ["release-gate", "oncall", "load-image"]
     assert deploy["jobs"]["dr"]["needs"] == ["prod"]
     gate = job()
     assert "if" not in gate and all("continue-on-error" not in s for s in gate["steps"])
@@ -70,6 +71,10 @@ def test_prod_deploys_only_after_the_release_gate(workflows):
     for required in ("evaluation.json", "slo-budget.json"):
         (line,) = [line for line in fetch.splitlines() if line.startswith(f'aws s3 cp "$base/{required}"')]
         assert "||" not in line
+    # The optional inputs (chaos and load results) are copied only when present and handed to the gate.
+    for optional, option in (("chaos.json", "--chaos"), ("load.json", "--load")):
+        assert f'if aws s3 ls "$base/{optional}" > /dev/null; then' in fetch
+        assert f'({option} "$RELEASE_INPUTS_DIR/{optional}")' in step("release-gate")
 
 
 @pytest.mark.parametrize(

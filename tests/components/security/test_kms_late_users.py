@@ -77,8 +77,10 @@ def test_prod_data_key_admits_every_modelops_and_dataset_role_of_its_cell(prod):
         assert by_sid[sid]["Condition"]["ArnEquals"] == {"aws:PrincipalArn": arn(role)}, sid
     assert by_sid["LateUseDatasetEvaluator"]["Action"] == ["kms:Decrypt"]  # the evaluator only reads
     assert by_sid["LateUseRecordsReplication"]["Action"] == ["kms:Decrypt"]  # the source is only read
-    # a key of another purpose admits none of them
-    assert not [sid for sid in statements(only(prod, KEY, "uk-keyring-logs"), "policy") if sid.startswith("LateUse")]
+    # a key of another purpose admits none of them: the logs key admits only the game-day schedules' roles
+    assert sorted(
+        sid for sid in statements(only(prod, KEY, "uk-keyring-logs"), "policy") if sid.startswith("LateUse")
+    ) == sorted(f"LateUseGameDay{name}D08" for name in ("ConnectorOutage", "QueueDelay", "AuroraFailover", "AzImpairment"))
 
 
 def test_dr_replica_keys_admit_prods_replication_roles_as_destinations(dr):

@@ -46,6 +46,10 @@ A13_TESTS = (
     "tests/trustfabric/drills/database/test_aws_pitr.py",
     "tests/trustfabric/drills/database/test_aws_failover.py",
     "tests/trustfabric/drills/database/test_aws_quarterly.py",
+    "tests/components/delivery/test_game_days.py",
+    "tests/stacks/test_settings_game_days.py",
+    "tests/trustfabric/chaos/test_chaos_cli.py",
+    "tests/policies/aws/scheduler/test_game_day_schedules.py",
 )
 """The test files the catalog names for A1.3 (compliance/controls.yaml): game-day experiments, the load harness
 and the AWS drills' row-level restore, PITR, failover data loss and their quarterly report."""
