@@ -13,6 +13,7 @@ Locust runs in this process (it patches the standard library with gevent), never
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+RESULT_FORMAT = "trustfabric.load/result/v1"
+"""The result's format, as the release gate reads it (`trustfabric release gate --load`)."""
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -89,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = evaluate(thresholds, observed)
     passed = all(verdict.passed for verdict in verdicts)
     result = {
+        "format": RESULT_FORMAT,
+        "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "profile": {"jurisdiction": profile.jurisdiction, "deadline": profile.deadline, "seconds": profile.seconds},
         "host": args.host,
         "passed": passed,

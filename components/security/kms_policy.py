@@ -276,6 +276,10 @@ def key_policy(
             statements.append(
                 service_grant_statement("LambdaEnvironmentGrants", user_role_arns, account_id, f"lambda.{region}")
             )
+    if purpose == "data-confidential" and user_role_arns:
+        # An ECR repository encrypted with this key (the load test's image, components/delivery/load_test.py) is
+        # created by a user role; ECR keeps a grant on the key for the repository's layers.
+        statements.append(service_grant_statement("EcrRepositoryGrants", user_role_arns, account_id, f"ecr.{region}"))
     if purpose == "backups":
         statements.append(
             {

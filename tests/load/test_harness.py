@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from trustfabric.release.conditions import judge_load, load_input
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -111,6 +113,8 @@ def test_a_service_meeting_its_slos_passes(healthy, tmp_path):
         "ingestion-availability",
     }
     assert all(v["requests"] > 0 and v["observed_ratio"] == 0 for v in verdicts["verdicts"])
+    condition = judge_load(load_input(tmp_path / "result.json", "load-result", "--load"), required=False)
+    assert (condition.status, condition.failures) == ("pass", [])
 
 
 def test_a_service_injecting_errors_fails(failing, tmp_path):
@@ -121,6 +125,9 @@ def test_a_service_injecting_errors_fails(failing, tmp_path):
     assert verdicts["filing-success"]["observed_ratio"] > 0.001
     assert verdicts["ingestion-availability"]["passed"] is True
     assert "FAIL filing-success" in result.stdout
+    condition = judge_load(load_input(tmp_path / "result.json", "load-result", "--load"), required=False)
+    assert condition.status == "fail"
+    assert [line.split(":")[1].strip() for line in condition.failures] == ["filing-success (filing)"]
 
 
 def test_out_dash_prints_the_result_as_the_logs_last_line(failing, tmp_path):

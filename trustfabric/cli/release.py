@@ -2,9 +2,10 @@
 
 Commands::
 
-    trustfabric release gate --evaluation FILE --policy-gate FILE --slo-budget FILE [--chaos FILE]
+    trustfabric release gate --evaluation FILE --policy-gate FILE --slo-budget FILE [--chaos FILE] [--load FILE]
                              [--candidate NAME] [--stack NAME] [--thresholds FILE] [--min-error-budget F]
-                             [--max-snapshot-age-hours H] [--require-chaos] [--signing-key FILE]
+                             [--max-snapshot-age-hours H] [--require-chaos] [--require-load]
+                             [--signing-key FILE]
                              [--out DIR] [--format text|json]
     trustfabric release verify RECORD [--public-key FILE]
 
@@ -43,6 +44,10 @@ def gate_command(
     chaos: Annotated[
         Path | None, typer.Option("--chaos", help="Latest chaos experiment results (JSON), if any.")
     ] = None,
+    load: Annotated[
+        Path | None,
+        typer.Option("--load", help="The load test's result (`python -m load.run --out FILE`), if any."),
+    ] = None,
     candidate: Annotated[
         str | None, typer.Option("--candidate", help="What is promoted; must match the evaluation record's.")
     ] = None,
@@ -61,13 +66,16 @@ def gate_command(
     require_chaos: Annotated[
         bool, typer.Option("--require-chaos", help="Block when no chaos results are given.")
     ] = False,
+    require_load: Annotated[
+        bool, typer.Option("--require-load", help="Block when no load test result is given.")
+    ] = False,
     signing_key: Annotated[
         Path | None, typer.Option("--signing-key", help="Ed25519 private key (PEM); default an ephemeral key.")
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Directory of decision records.")] = Path("reports/release"),
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
-    """Block or allow a promotion: evaluation, policy gate, error budget, chaos; writes a signed decision."""
+    """Block or allow a promotion: evaluation, policy gate, error budget, chaos, load; writes a signed decision."""
     from ..release.gate import GateInputs, release_gate
 
     if output_format not in ("text", "json"):
@@ -82,12 +90,14 @@ def gate_command(
             policy_gate=policy_gate,
             slo_budget=slo_budget,
             chaos=chaos,
+            load=load,
             thresholds=thresholds,
             candidate=candidate,
             stack=stack,
             min_budget=min_error_budget,
             max_age_hours=max_snapshot_age_hours,
             require_chaos=require_chaos,
+            require_load=require_load,
             signing_key=signing_key,
             out=out,
         )

@@ -1,8 +1,8 @@
-"""The four conditions of a release: evaluation, policy gate, error budget, chaos; each judged from its input file.
+"""The conditions of a release: evaluation, policy gate, error budget, chaos, load; each judged from its input file.
 
 Every input is read, checked against its schema (`schemas/`) and hashed (the decision record carries the
 sha256 of each). A condition is `pass`, `fail` (with one line per failure, each naming the condition) or
-`absent` (only chaos may be absent, unless required).
+`absent` (only chaos and load may be absent, unless required).
 
 - **evaluation**: the candidate's evaluation record (`datasets evaluate`). Judged again here against the
   release thresholds (`--thresholds`, default the packaged ones), not the thresholds the record was made with:
@@ -12,6 +12,7 @@ sha256 of each). A condition is `pass`, `fail` (with one line per failure, each 
 - **error-budget**: the SLO snapshot: every objective has more than `min_budget` of its error budget left, and
   the snapshot is at most `max_age_hours` old.
 - **chaos**: the latest run of each experiment in the results file passed and its stop condition did not fire.
+- **load**: the peak-filing-season load test (`python -m load.run --out`) met every SLO threshold it judged.
 
 Usage::
 
@@ -177,3 +178,25 @@ def judge_chaos(loaded: LoadedInput | None, *, required: bool) -> Condition:
             failures.append(f"chaos: experiment {experiment_id} (ended {run['ended_at']}): {', '.join(reasons)}")
     summary = f"{len(latest)} experiments, latest run of each judged"
     return Condition("chaos", "fail" if failures else "pass", summary, failures)
+
+
+def judge_load(loaded: LoadedInput | None, *, required: bool) -> Condition:
+    if loaded is None:
+        if required:
+            return Condition("load", "fail", "no load result", ["load: no result was given and --require-load is set"])
+        return Condition("load", "absent", "no load result given (not required)")
+    document = loaded.document
+    failures = [
+        f"load: {verdict['slo']} ({verdict['service']}): {verdict['threshold']}; "
+        + ("no requests" if verdict["observed_ratio"] is None else f"observed {percent(verdict['observed_ratio'])}")
+        for verdict in document["verdicts"]
+        if not verdict["passed"]
+    ]
+    if not document["passed"] and not failures:
+        failures.append("load: the result is marked failed although every threshold passed")
+    profile = document["profile"]
+    summary = (
+        f"{len(document['verdicts'])} SLO thresholds, {profile['jurisdiction']} profile against {document['host']} "
+        f"({document['generated_at']})"
+    )
+    return Condition("load", "fail" if failures else "pass", summary, failures)

@@ -1,6 +1,6 @@
 """`release gate`: one command a deploy pipeline runs before promoting a service or model version.
 
-Reads every input first (any malformed one is bad input, exit 2, before anything is written), judges the four
+Reads every input first (any malformed one is bad input, exit 2, before anything is written), judges the
 conditions (`conditions`), then writes the signed decision record (`decision`) into the output directory:
 `promote` when every condition passes (exit 0), `block` otherwise (exit 1, each failed condition on its own line).
 
@@ -22,7 +22,15 @@ from typing import Any
 
 from ..datasets.thresholds import load_thresholds
 from ..evidence.signing import load_private_key
-from .conditions import Condition, judge_chaos, judge_error_budget, judge_evaluation, judge_policy_gate, load_input
+from .conditions import (
+    Condition,
+    judge_chaos,
+    judge_error_budget,
+    judge_evaluation,
+    judge_load,
+    judge_policy_gate,
+    load_input,
+)
 from .decision import DECISION_FORMAT, DEFAULT_DIRECTORY, now_utc, timestamp, write_decision
 
 
@@ -36,6 +44,8 @@ class GateInputs:
     """The SLO error budget snapshot (schemas/slo-budget.schema.json)."""
     chaos: Path | None = None
     """The latest chaos experiment results (schemas/chaos-results.schema.json), when there are any."""
+    load: Path | None = None
+    """The peak-filing-season load test's result (`python -m load.run --out`), when there is one."""
     thresholds: Path | None = None
     """Release thresholds; default the packaged trustfabric/datasets/thresholds.yaml."""
     candidate: str | None = None
@@ -47,6 +57,7 @@ class GateInputs:
     max_age_hours: float = 24.0
     """The SLO snapshot may be at most this old."""
     require_chaos: bool = False
+    require_load: bool = False
     signing_key: Path | None = None
     out: Path = DEFAULT_DIRECTORY
 
@@ -73,12 +84,14 @@ def release_gate(inputs: GateInputs, *, now: dt.datetime | None = None) -> GateR
     policy_gate = load_input(inputs.policy_gate, "policy-gate", "--policy-gate")
     slo_budget = load_input(inputs.slo_budget, "slo-budget", "--slo-budget")
     chaos = load_input(inputs.chaos, "chaos-results", "--chaos") if inputs.chaos is not None else None
+    load = load_input(inputs.load, "load-result", "--load") if inputs.load is not None else None
     key, provenance = load_private_key(inputs.signing_key)
     conditions = [
         judge_evaluation(evaluation, thresholds, inputs.candidate),
         judge_policy_gate(policy_gate, inputs.stack),
         judge_error_budget(slo_budget, min_budget=inputs.min_budget, max_age_hours=inputs.max_age_hours, now=moment),
         judge_chaos(chaos, required=inputs.require_chaos),
+        judge_load(load, required=inputs.require_load),
     ]
     record = evaluation.document
     decision = {
@@ -95,6 +108,7 @@ def release_gate(inputs: GateInputs, *, now: dt.datetime | None = None) -> GateR
             "policy_gate": policy_gate.reference(),
             "slo_budget": slo_budget.reference(),
             "chaos": chaos.reference() if chaos is not None else None,
+            "load": load.reference() if load is not None else None,
             "thresholds": {"path": thresholds.source, "sha256": thresholds.sha256},
         },
     }

@@ -119,6 +119,28 @@ def test_without_named_admins_the_accounts_key_admin_role_alone_may_change_the_p
     assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": [default]}}
 
 
+def test_only_the_confidential_data_key_lets_its_users_create_ecr_grants_for_aws_resources():
+    user = "arn:aws:iam::123456789012:role/trustfabric-prod-uk-deploy"
+    admin = "arn:aws:iam::123456789012:role/trustfabric-prod-uk-key-admin"
+    policy = json.loads(key_policy("123456789012", "eu-west-2", "data-confidential", [admin], [user]))["Statement"]
+    grants = [statement for statement in policy if statement["Sid"] == "EcrRepositoryGrants"]
+    assert grants == [
+        {
+            "Sid": "EcrRepositoryGrants",
+            "Effect": "Allow",
+            "Principal": {"AWS": [user]},
+            "Action": "kms:CreateGrant",
+            "Resource": "*",
+            "Condition": {
+                "Bool": {"kms:GrantIsForAWSResource": "true"},
+                "StringEquals": {"kms:CallerAccount": "123456789012", "kms:ViaService": "ecr.eu-west-2.amazonaws.com"},
+            },
+        }
+    ]
+    logs = json.loads(key_policy("123456789012", "eu-west-2", "logs", [admin], [user]))["Statement"]
+    assert [statement["Sid"] for statement in logs if statement["Sid"] == "EcrRepositoryGrants"] == []
+
+
 def test_logs_key_lets_services_encrypt_only_for_this_account(prod):
     by_sid = statements(only(prod, KEY, "us-keyring-logs"), "policy")
     trail = by_sid["CloudTrailEncrypt"]

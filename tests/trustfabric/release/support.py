@@ -70,6 +70,30 @@ def chaos(runs: list[tuple[str, str, bool, str]] | None = None) -> dict[str, Any
     }
 
 
+def load_result(failing: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A load test result (`python -m load.run --out`) whose SLO thresholds in `failing` were missed."""
+    slos = {"api-latency": "api", "filing-success": "filing", "ingestion-availability": "ingestion"}
+    return {
+        "format": "trustfabric.load/result/v1",
+        "generated_at": now_text(),
+        "profile": {"jurisdiction": "UK", "deadline": "31 January", "seconds": 300},
+        "host": "https://api.uk.example",
+        "passed": not failing,
+        "verdicts": [
+            {
+                "slo": slo,
+                "service": service,
+                "threshold": f"at most 0.1000% of {service} requests failing",
+                "max_error_ratio": 0.001,
+                "observed_ratio": 0.25 if slo in failing else 0.0,
+                "requests": 400,
+                "passed": slo not in failing,
+            }
+            for slo, service in slos.items()
+        ],
+    }
+
+
 def write_json(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
     return path

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from trustfabric.evidence.signing import canonical_bytes
 
 from ..datasets.support import perfect_outputs, run_cli, write_dataset, write_results
-from .support import chaos, policy_gate, slo_budget, violation, write_gate_inputs, write_json
+from .support import chaos, load_result, policy_gate, slo_budget, violation, write_gate_inputs, write_json
 
 
 @pytest.fixture
@@ -251,3 +251,43 @@ def test_verify_detects_a_changed_decision_or_input(capsys, tmp_path, evaluation
         code == 1
         and out.splitlines()[0] == "signature: does not verify (the decision was changed, or another key signed it)"
     )
+
+
+def test_the_load_result_feeds_the_gate_both_ways(capsys, tmp_path, evaluations):
+    passing = write_json(tmp_path / "load-pass.json", load_result())
+    code, out, err = gate(capsys, tmp_path, evaluations["clean"], "--load", passing)
+    assert code == 0, out + err
+    generated = json.loads(passing.read_text())["generated_at"]
+    assert [line for line in out.splitlines() if "load:" in line] == [
+        f"  PASS   load: 3 SLO thresholds, UK profile against https://api.uk.example ({generated})"
+    ]
+    decision = decision_of(tmp_path)["decision"]
+    assert decision["inputs"]["load"] == {
+        "path": str(passing),
+        "sha256": hashlib.sha256(passing.read_bytes()).hexdigest(),
+    }
+    assert [c["status"] for c in decision["conditions"] if c["name"] == "load"] == ["pass"]
+
+    failing = write_json(tmp_path / "load-fail.json", load_result(failing=("filing-success",)))
+    code, out, err = gate(capsys, tmp_path, evaluations["clean"], "--load", failing)
+    assert code == 1, out + err
+    assert [line.strip() for line in out.splitlines() if line.strip().startswith("load:")] == [
+        "load: filing-success (filing): at most 0.1000% of filing requests failing; observed 25.00%"
+    ]
+
+
+def test_a_required_load_result_that_is_missing_blocks(capsys, tmp_path, evaluations):
+    code, out, _ = gate(capsys, tmp_path, evaluations["clean"], "--require-load")
+    assert code == 1
+    assert "load: no result was given and --require-load is set" in [line.strip() for line in out.splitlines()]
+    code, out, _ = gate(capsys, tmp_path, evaluations["clean"])
+    assert code == 0 and "  ABSENT load: no load result given (not required)" in out.splitlines()
+
+
+def test_a_malformed_load_result_is_one_line_exit_2(capsys, tmp_path, evaluations):
+    document = load_result()
+    del document["verdicts"][0]["passed"]
+    bad = write_json(tmp_path / "load.json", document)
+    code, out, err = gate(capsys, tmp_path, evaluations["clean"], "--load", bad)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and str(bad) in err and "passed" in err and "Traceback" not in err
