@@ -80,7 +80,9 @@ def test_prod_data_key_admits_every_modelops_and_dataset_role_of_its_cell(prod):
     # a key of another purpose admits none of them: the logs key admits only the game-day schedules' roles
     assert sorted(
         sid for sid in statements(only(prod, KEY, "uk-keyring-logs"), "policy") if sid.startswith("LateUse")
-    ) == sorted(f"LateUseGameDay{name}D08" for name in ("ConnectorOutage", "QueueDelay", "AuroraFailover", "AzImpairment"))
+    ) == sorted(
+        f"LateUseGameDay{name}D08" for name in ("ConnectorOutage", "QueueDelay", "AuroraFailover", "AzImpairment")
+    )
 
 
 def test_dr_replica_keys_admit_prods_replication_roles_as_destinations(dr):
