@@ -34,6 +34,7 @@ KEPT = (
     "stack-dr-readiness-replica-in-paired-region",
     "aws-fis-experiment-template-stop-condition",
     "aws-fis-experiment-template-targets-scoped",
+    "aws-scheduler-game-day-outside-blackout",
 )
 """The policies left on: the KMS control's, and every policy SOC 2 A1.3 names."""
 A13 = "SOC2 A1.3"
