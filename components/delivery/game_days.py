@@ -38,6 +38,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.documents import policy_document
+from components.oncall.cell_paging import topic_policy
 from components.trust import assume_role_policy
 from components.validation import require_range
 from domain.game_days import BLACKOUT_TAG, BlackoutWindow, CronSchedule, blacked_out, blackout_tag, parse_cron
@@ -163,34 +164,6 @@ def state_pattern(template_ids: Sequence[str], states: Sequence[str]) -> str:
             "source": ["aws.fis"],
             "detail-type": ["FIS Experiment State Change"],
             "detail": {"experiment-template-id": sorted(template_ids), "new-state": {"status": list(states)}},
-        },
-        sort_keys=True,
-    )
-
-
-def topic_policy(topic_arn: str, account_id: str) -> str:
-    """EventBridge rules and CloudWatch alarms of this account may publish; TLS only."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAlertsPublish",
-                    "Effect": "Allow",
-                    "Principal": {"Service": ["events.amazonaws.com", "cloudwatch.amazonaws.com"]},
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                },
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
-            ],
         },
         sort_keys=True,
     )
