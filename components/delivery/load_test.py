@@ -51,6 +51,9 @@ KEPT_IMAGES = 20
 """Images the lifecycle policy keeps (the newest); older ones expire."""
 PROFILES = ("UK", "EU", "US", "CA")
 HOST = re.compile(r"^https://[^\s/]+(/\S*)?$")
+WireObject = Any
+"""A Kubernetes object as plain data: the SDK's TypedDict overloads do not take a computed mapping."""
+
 HARDENED_POD: dict[str, Any] = {
     "runAsNonRoot": True,
     "runAsUser": RUN_AS,
@@ -138,7 +141,7 @@ def lifecycle_policy() -> str:
     )
 
 
-def network_policy_spec() -> dict[str, Any]:
+def network_policy_spec() -> WireObject:
     """Every pod of the namespace: nothing in; out only DNS to the cluster's resolver and HTTPS to anywhere (the
     service under test is addressed by name, through its load balancer)."""
     return {
@@ -160,7 +163,7 @@ def network_policy_spec() -> dict[str, Any]:
     }
 
 
-def cronjob_spec(args: LoadTestArgs, image: pulumi.Input[str], labels: dict[str, str]) -> dict[str, Any]:
+def cronjob_spec(args: LoadTestArgs, image: pulumi.Input[str], labels: dict[str, str]) -> WireObject:
     """The suspended CronJob: one run at a time, no retry (a second run would skew the verdict), kept a week."""
     memory = args.memory_limit_mib
     container = {
@@ -219,6 +222,11 @@ def _half_cpu(limit: str) -> str:
     return f"{max(millicores // 2, 1)}m"
 
 
+def object_metadata(object_name: str, labels: dict[str, str]) -> WireObject:
+    """An object's metadata in the load test's namespace."""
+    return {"name": object_name, "namespace": NAMESPACE, "labels": labels}
+
+
 class LoadTest(pulumi.ComponentResource):
     """A cell's load-test image repository and its on-demand CronJob."""
 
@@ -249,35 +257,32 @@ class LoadTest(pulumi.ComponentResource):
         image = pulumi.Output.all(pushed.registry_id, pushed.region, pushed.repository_name, pushed.image_digest).apply(
             lambda parts: f"{parts[0]}.dkr.ecr.{parts[1]}.amazonaws.com/{parts[2]}@{parts[3]}"
         )
-        labels = {
+        labels: dict[str, str] = {
             "jurisdiction": args.jurisdiction,
             "data-classification": args.data_classification,
             "owner": args.owner,
             "app.kubernetes.io/part-of": "trust-fabric",
             "app.kubernetes.io/name": "load-test",
         }
-        namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace",
-            metadata={
-                "name": NAMESPACE,
-                "labels": {
-                    **labels,
-                    "pod-security.kubernetes.io/enforce": "restricted",
-                    "pod-security.kubernetes.io/audit": "restricted",
-                },
+        namespace_metadata: WireObject = {
+            "name": NAMESPACE,
+            "labels": {
+                **labels,
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
             },
-            opts=child,
-        )
+        }
+        namespace = k8s.core.v1.Namespace(f"{name}-namespace", metadata=namespace_metadata, opts=child)
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         k8s.networking.v1.NetworkPolicy(
             f"{name}-egress",
-            metadata={"name": "load-test-egress", "namespace": NAMESPACE, "labels": labels},
+            metadata=object_metadata("load-test-egress", labels),
             spec=network_policy_spec(),
             opts=in_namespace,
         )
         k8s.batch.v1.CronJob(
             f"{name}-cronjob",
-            metadata={"name": CRONJOB, "namespace": NAMESPACE, "labels": labels},
+            metadata=object_metadata(CRONJOB, labels),
             spec=cronjob_spec(args, image, labels),
             opts=in_namespace,
         )
