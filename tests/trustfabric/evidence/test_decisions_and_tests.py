@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -13,6 +14,8 @@ from tests.trustfabric.evidence.test_package import _build, _matrix
 from tests.trustfabric.helpers import CLEAN_PROGRAM, invoke, write_isolated_config
 from tests.trustfabric.release.support import policy_gate
 from tests.trustfabric.release.test_gate import evaluations, gate  # noqa: F401  (the fixture is used by name)
+from trustfabric.cli.evidence import _verify_release_decisions
+from trustfabric.errors import TrustFabricError
 from trustfabric.evidence import decisions
 from trustfabric.evidence.ledger import append_run
 from trustfabric.evidence.package import Inputs, git_state
@@ -207,3 +210,16 @@ def test_test_results_of_another_commit_are_not_evidence(tmp_path: Path) -> None
     assert "tests/junit.xml" in same["inputs"]["present"]
     assert same["tests"]["junit"] == "tests/junit.xml" and same["tests"]["commit"] == commit
     assert "SOC2 CC8.1" in same["tests"]["awaiting_a_test_run"]  # its other test files have no result here
+
+
+def test_bad_release_keys_are_one_line_errors(tmp_path: Path) -> None:
+    with pytest.raises(TrustFabricError) as missing:
+        _verify_release_decisions(tmp_path, tmp_path / "no-such-dir")
+    assert str(missing.value) == f"--release-keys: {tmp_path / 'no-such-dir'} is not a directory"
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "deploy.pem").write_text("not a key\n")
+    with pytest.raises(TrustFabricError) as garbage:
+        decisions.load_pinned_signers(keys)
+    message = str(garbage.value)
+    assert len(message.splitlines()) == 1 and str(keys / "deploy.pem") in message and "release signing key" in message
