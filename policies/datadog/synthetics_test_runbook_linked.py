@@ -9,10 +9,9 @@ the stacks (the pack runs without the repository). A message not known during pr
 
 from __future__ import annotations
 
-import re
-
 from pulumi_policy import ResourceValidationArgs
 
+from policies.aws.cloudwatch.alarm_runbook_linked import RUNBOOK
 from policies.base import PolicyMeta, ReportViolation, get, resource_policy
 from policies.lib.props import unknown_itself
 
@@ -26,7 +25,6 @@ META = PolicyMeta(
     remediation="Put 'Runbook: runbooks/<name>.md' in the synthetic test's message and write that runbook.",
 )
 
-RUNBOOK = re.compile(r"(^|[\s(])runbooks/[a-z0-9][a-z0-9-]*\.md\b")
 TYPE = "datadog:index/syntheticsTest:SyntheticsTest"
 
 
