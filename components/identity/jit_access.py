@@ -131,7 +131,6 @@ def role_policy(
     account_id: str, instance_arn: str, permission_sets: Sequence[str], table_arn: str, key_arn: str
 ) -> str:
     """What the state machine's role may do: assign only the just-in-time sets, write only the table."""
-    instance_arn.rsplit("/", 1)[-1]
     return policy_document(
         [
             {
