@@ -36,7 +36,8 @@ from components.identity.service_mesh import MeshWorkload, ServiceMesh, ServiceM
 from components.resilience.records_bucket import paired_key_arn
 from stacks.context import CellContext
 from stacks.security import SecurityOutputs
-from stacks.settings import PRIMARY_STACK, CellSettings, StackSettings, deployment
+from stacks.settings import PRIMARY_STACK, deployment
+from stacks.settings_identity import identity_cell, replica_region
 
 INGRESS = "istio-ingress/istio-ingressgateway"
 MESH_WORKLOADS = (
@@ -53,14 +54,6 @@ class IdentityOutputs:
 
     tier0_store_arns: Sequence[pulumi.Input[str]] = field(default_factory=tuple)
     """Data stores of this cell the backup layer covers with the tier0 plan (the requests table or its replica)."""
-
-
-def identity_cell(settings: StackSettings) -> CellSettings | None:
-    """The cell that declares Identity Center: the first whose jurisdiction allows the home region."""
-    if settings.identity is None:
-        return None
-    region = settings.identity.region
-    return next((cell for cell in settings.cells if region in cell.jurisdiction.allowed_regions), None)
 
 
 def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
@@ -115,7 +108,7 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
             pulumi.export("access_requests_table", jit.table_arn)
             pulumi.export("access_grants_state_machine", jit.state_machine_arn)
             stores.append(jit.table_arn)
-    if settings.is_standby_footprint and cell.region == _replica_region(settings):
+    if settings.is_standby_footprint and cell.region == replica_region(settings):
         # dr declares no table: DynamoDB owns the replica of prod's requests table. Back it up by its ARN, and
         # declare the grant workflow on it, so that after failover access is granted from here.
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
@@ -182,11 +175,3 @@ def declare_cluster_access(ctx: CellContext) -> None:
             ),
             opts=on_cluster,
         )
-
-
-def _replica_region(settings: StackSettings) -> str | None:
-    """Where prod's requests table keeps its replica: the home region's pair in the home region's jurisdiction."""
-    cell = identity_cell(settings)
-    if cell is None or settings.identity is None:
-        return None
-    return cell.jurisdiction.paired_region(settings.identity.region)

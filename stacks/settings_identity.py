@@ -38,7 +38,7 @@ from components.identity.identity_center import GROUP_ID, INSTANCE_ARN
 from components.identity.job_functions import GROUP_FUNCTIONS
 
 if TYPE_CHECKING:
-    from stacks.settings import CellSettings
+    from stacks.settings import CellSettings, StackSettings
     from stacks.settings_reader import _Reader
 
 IDENTITY_KEYS = ("instanceArn", "region", "identityStoreId", "idp", "groups", "jit")
@@ -159,6 +159,23 @@ def parse_identity(reader: _Reader, value: Any, cells: tuple[CellSettings, ...],
         group_ids=group_ids,
         jit_max_hours=max_hours,
     )
+
+
+def identity_cell(settings: StackSettings) -> CellSettings | None:
+    """The cell that declares Identity Center: the first whose jurisdiction allows the home region."""
+    if settings.identity is None:
+        return None
+    region = settings.identity.region
+    return next((cell for cell in settings.cells if region in cell.jurisdiction.allowed_regions), None)
+
+
+def replica_region(settings: StackSettings) -> str | None:
+    """Where prod's requests table keeps its replica, and dr its standby grant machine: the home region's pair in
+    the home region's jurisdiction."""
+    cell = identity_cell(settings)
+    if cell is None or settings.identity is None:
+        return None
+    return cell.jurisdiction.paired_region(settings.identity.region)
 
 
 def _shown_value(value: Any) -> str:

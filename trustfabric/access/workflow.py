@@ -13,7 +13,7 @@ requester cannot approve their own request, and nobody can act in another's name
 
 Usage::
 
-    workflow = AccessWorkflow(target, Clients.create(region=target.region))
+    workflow = AccessWorkflow(target, Clients.create(target.region, workflow_region=target.workflow_region))
     request = workflow.request("support", "uk", hours=2, reason="INC-142: customer cannot file")
 """
 
@@ -49,18 +49,20 @@ class Clients:
     identitystore: Any
 
     @classmethod
-    def create(cls, region: str, endpoint_url: str | None = None) -> Clients:
+    def create(cls, region: str, endpoint_url: str | None = None, workflow_region: str | None = None) -> Clients:
+        """Identity Center's clients in `region` (its home); the requests table's and the state machine's in
+        `workflow_region` (default: the same)."""
         import boto3
 
         session = boto3.session.Session(region_name=region)
 
-        def client(name: str) -> Any:
-            return session.client(name, endpoint_url=endpoint_url)
+        def client(name: str, in_region: str | None = None) -> Any:
+            return session.client(name, endpoint_url=endpoint_url, region_name=in_region or region)
 
         return cls(
             sts=client("sts"),
-            dynamodb=client("dynamodb"),
-            stepfunctions=client("stepfunctions"),
+            dynamodb=client("dynamodb", workflow_region),
+            stepfunctions=client("stepfunctions", workflow_region),
             ssoadmin=client("sso-admin"),
             identitystore=client("identitystore"),
         )

@@ -67,7 +67,7 @@ def _workflow(stack: str, program: Path | None, endpoint_url: str | None) -> Any
     from ..access.workflow import AccessWorkflow, Clients
 
     target = load_target(program_dir(program), stack)
-    return AccessWorkflow(target, Clients.create(target.region, endpoint_url))
+    return AccessWorkflow(target, Clients.create(target.region, endpoint_url, target.workflow_region))
 
 
 def _format(value: str) -> str:

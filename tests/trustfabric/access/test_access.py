@@ -11,12 +11,14 @@ from collections.abc import Callable
 import boto3
 import pytest
 
-from tests.trustfabric.access.conftest import REGION, Account
+from tests.trustfabric.access.conftest import INSTANCE, REGION, Account
 from trustfabric.access.target import load_target
 from trustfabric.access.workflow import AccessWorkflow, Clients
 from trustfabric.cli import main
 
 SUPPORT = "tf-prod-uk-support"
+STANDBY_REGION = "eu-west-1"
+"""UK's paired region: the requests table's replica and dr's standby grant machine."""
 
 
 def run(capsys: pytest.CaptureFixture[str], account: Account, *args: str) -> tuple[int, str, str]:
@@ -193,3 +195,72 @@ def test_a_stack_without_identity_center_is_bad_input(account, capsys, tmp_path)
         "error: Pulumi.prod.yaml: trust-fabric:identity: not set; just-in-time access needs Identity Center "
         "(docs/access.md)\n",
     )
+
+
+def _dr_program(account: Account, role: str) -> None:
+    """dr's stack file beside prod's: its standby region, the same Identity Center, `role` standby or active."""
+    prod = (account.program / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    dr = prod.replace("aws:region: eu-west-2", "aws:region: eu-west-1").replace("role: primary", f"role: {role}")
+    (account.program / "Pulumi.dr.yaml").write_text(dr, encoding="utf-8")
+
+
+def run_dr(capsys: pytest.CaptureFixture[str], account: Account, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["access", *args, "--stack", "dr", "--program", str(account.program)])
+    captured = capsys.readouterr()
+    return int(exit_info.value.code or 0), captured.out, captured.err
+
+
+@pytest.mark.parametrize(("role", "workflow_region"), [("standby", REGION), ("active", STANDBY_REGION)])
+def test_dr_uses_the_home_region_until_it_is_active(account, role, workflow_region):
+    _dr_program(account, role)
+    target = load_target(account.program, "dr")
+    assert (target.region, target.workflow_region) == (REGION, workflow_region)
+    assert target.state_machine_arn("123456789012").startswith(f"arn:aws:states:{workflow_region}:123456789012:")
+
+
+def test_after_failover_dr_records_on_the_replica_and_starts_the_standby_machine(account, capsys, monkeypatch):
+    """dr active: the request and its events go to the table's replica and the grant starts dr's standby machine
+    in the paired region; Identity Center (users, groups, permission sets) is still read in the home region."""
+    _dr_program(account, "active")
+    table = "trustfabric-prod-access-requests"
+    standby_dynamodb = boto3.client("dynamodb", region_name=STANDBY_REGION)
+    standby_dynamodb.create_table(  # the global table's replica
+        TableName=table,
+        KeySchema=[{"AttributeName": "request_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    boto3.client("stepfunctions", region_name=STANDBY_REGION).create_state_machine(
+        name="trustfabric-prod-access-grants",
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+        roleArn=f"arn:aws:iam::123456789012:role/trustfabric-prod-access-grants-{STANDBY_REGION}",
+    )
+    boto3.client("sso-admin", region_name=REGION).create_permission_set(
+        Name="tf-dr-uk-support", InstanceArn=INSTANCE, SessionDuration="PT1H"
+    )
+
+    account.act_as(monkeypatch, "alice")
+    code, out, err = run_dr(
+        capsys,
+        account,
+        "request",
+        "--function",
+        "support",
+        "--cell",
+        "uk",
+        "--hours",
+        "1",
+        "--reason",
+        "INC-9: filing during failover",
+    )
+    assert code == 0, err
+    request_id = request_id_of(out)
+    account.act_as(monkeypatch, "bob")
+    code, out, err = run_dr(capsys, account, "approve", request_id)
+    assert code == 0, err
+
+    item = standby_dynamodb.get_item(TableName=table, Key={"request_id": {"S": request_id}})["Item"]
+    assert item["execution_arn"]["S"].startswith(f"arn:aws:states:{STANDBY_REGION}:")
+    home = boto3.client("dynamodb", region_name=REGION).get_item(TableName=table, Key={"request_id": {"S": request_id}})
+    assert "Item" not in home
