@@ -36,6 +36,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ..drills.database.ledger import DRILL_USER
+from ..drills.database.ledger import SCHEMA as DRILL_SCHEMA
 from ..errors import TrustFabricError
 from ..report.formats import DATA_FORMATS, choose_format
 from .common import stderr
@@ -151,7 +152,7 @@ def checksum_rows_command(
     iam_secret_id: SecretOption = None,
     region: RegionOption = None,
     ca_bundle: CaBundleOption = None,
-    schema: SchemaOption = "ledger",
+    schema: SchemaOption = DRILL_SCHEMA,
 ) -> None:
     """Checksum every table of the schema (row count, table hash, every row's hash) into a file."""
     from ..drills.database.checksums import take_checksums

@@ -40,6 +40,8 @@ from psycopg import sql
 
 from trustfabric.errors import TrustFabricError
 
+from .ledger import SCHEMA
+
 FORMAT = "trustfabric-row-checksums/1"
 LISTED = 20
 """Keys listed per kind of difference in a report (the counts are always complete)."""
@@ -169,7 +171,7 @@ def _snapshot(connection: Any) -> None:
     connection.execute("SET LOCAL TimeZone = 'UTC'")
 
 
-def take_checksums(connection: Any, schema: str = "ledger", source: str = "") -> LedgerChecksums:
+def take_checksums(connection: Any, schema: str = SCHEMA, source: str = "") -> LedgerChecksums:
     """Checksums of every table of `schema`, with every row's hash, in one snapshot (autocommit conn.)."""
     _snapshot(connection)
     try:

@@ -1,6 +1,8 @@
 """The seeded ledger: a small double-entry ledger schema and a deterministic seeding function.
 
-Schema `ledger` (every table has a primary key; the row checksums walk the schema in that order):
+Schema `trustfabric_drill` (`SCHEMA`; a name of its own, so that a drill run on a real ledger database never
+writes into the application's tables; every table has a primary key; the row checksums walk the schema in that
+order):
 
 | table | primary key | what |
 |---|---|---|
@@ -32,7 +34,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA = "ledger"
+SCHEMA = "trustfabric_drill"
+"""The drills' schema: never the application's own (the failover drill writes in the real ledger database)."""
 TABLES: tuple[str, ...] = ("tenants", "accounts", "journal_entries", "journal_lines")
 CURRENCY = {"UK": "GBP", "EU": "EUR", "US": "USD", "CA": "CAD"}
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -186,10 +189,10 @@ def write_entry(connection: Any, entry_id: int, tenant_id: int = 1, memo: str = 
         )
         connection.execute(
             f"INSERT INTO {SCHEMA}.journal_lines "
-            "SELECT %s, 1, a.account_id, %s, a.currency FROM ledger.accounts a WHERE a.tenant_id = "
+            f"SELECT %s, 1, a.account_id, %s, a.currency FROM {SCHEMA}.accounts a WHERE a.tenant_id = "
             "%s AND a.code = '1000' "
             "UNION ALL "
-            "SELECT %s, 2, a.account_id, %s, a.currency FROM ledger.accounts a WHERE a.tenant_id = "
+            f"SELECT %s, 2, a.account_id, %s, a.currency FROM {SCHEMA}.accounts a WHERE a.tenant_id = "
             "%s AND a.code = '1100'",
             (entry_id, 1000 + entry_id % 997, tenant_id, entry_id, -(1000 + entry_id % 997), tenant_id),
         )

@@ -157,7 +157,7 @@ class LocalRecoveryDrill:
                 what = "DELETE FROM journal_entries (cascading to journal_lines) while the stream writes"
             else:
                 connection.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
-                what = "DROP SCHEMA ledger CASCADE"
+                what = f"DROP SCHEMA {SCHEMA} CASCADE"
         step.details.update(incident_at=self.state.incident_at.isoformat(timespec="microseconds"), statement=what)
         writer = self.state.writer
         if writer is not None:

@@ -105,13 +105,13 @@ class StandInDatabases:
         with self.server.connect(name) as connection:
             if moment is not None:
                 connection.execute(
-                    f"DELETE FROM ledger.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} AND created_at > %s",
+                    f"DELETE FROM trustfabric_drill.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} AND created_at > %s",
                     (moment,),
                 )
             if self.lag:
                 connection.execute(
-                    f"DELETE FROM ledger.journal_entries WHERE entry_id IN (SELECT entry_id FROM "
-                    f"ledger.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} ORDER BY entry_id DESC LIMIT %s)",
+                    f"DELETE FROM trustfabric_drill.journal_entries WHERE entry_id IN (SELECT entry_id FROM "
+                    f"trustfabric_drill.journal_entries WHERE entry_id >= {STREAM_FIRST_ID} ORDER BY entry_id DESC LIMIT %s)",
                     (self.lag,),
                 )
 

@@ -67,9 +67,9 @@ def test_an_untouched_database_verifies_clean(connection: Any) -> None:
 
 def test_lost_changed_and_unexpected_rows_are_named_by_key(connection: Any) -> None:
     expected = take_checksums(connection)
-    connection.execute("DELETE FROM ledger.journal_lines WHERE entry_id = 3 AND line_no IN (2, 3)")
-    connection.execute("UPDATE ledger.accounts SET name = 'Cash' WHERE account_id = 100")
-    connection.execute("INSERT INTO ledger.tenants VALUES (9, 'late', 'UK', 'GBP', now())")
+    connection.execute("DELETE FROM trustfabric_drill.journal_lines WHERE entry_id = 3 AND line_no IN (2, 3)")
+    connection.execute("UPDATE trustfabric_drill.accounts SET name = 'Cash' WHERE account_id = 100")
+    connection.execute("INSERT INTO trustfabric_drill.tenants VALUES (9, 'late', 'UK', 'GBP', now())")
 
     result = verify_rows(connection, expected)
 
@@ -83,8 +83,8 @@ def test_lost_changed_and_unexpected_rows_are_named_by_key(connection: Any) -> N
 
 def test_a_dropped_table_is_missing_and_all_its_rows_lost(connection: Any) -> None:
     expected = take_checksums(connection)
-    connection.execute("DROP TABLE ledger.journal_lines")
-    connection.execute("CREATE TABLE ledger.scratch (id int PRIMARY KEY)")
+    connection.execute("DROP TABLE trustfabric_drill.journal_lines")
+    connection.execute("CREATE TABLE trustfabric_drill.scratch (id int PRIMARY KEY)")
 
     result = verify_rows(connection, expected)
 
@@ -139,8 +139,8 @@ def test_a_bad_checksums_file_is_named_in_one_line(tmp_path: Path, content: str,
 
 
 def test_a_table_without_a_primary_key_cannot_be_checksummed(connection: Any) -> None:
-    connection.execute("CREATE TABLE ledger.notes (body text)")
+    connection.execute("CREATE TABLE trustfabric_drill.notes (body text)")
 
     with pytest.raises(TrustFabricError) as raised:
         take_checksums(connection)
-    assert str(raised.value) == "schema ledger: table(s) without a primary key cannot be checksummed: notes"
+    assert str(raised.value) == "schema trustfabric_drill: table(s) without a primary key cannot be checksummed: notes"

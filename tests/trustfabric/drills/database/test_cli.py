@@ -36,7 +36,7 @@ def test_checksum_then_verify_matches_then_catches_a_deleted_row(
     taken = runner.invoke(app, ["drill", "checksum-rows", *args, "--out", str(seed)])
     assert taken.exit_code == 0, taken.output
     assert taken.stdout == (
-        f"4 tables, 184 rows of postgresql://postgres@127.0.0.1:{primary.port}/{database} schema ledger: {seed}\n"
+        f"4 tables, 184 rows of postgresql://postgres@127.0.0.1:{primary.port}/{database} schema trustfabric_drill: {seed}\n"
     )
 
     clean = runner.invoke(app, ["drill", "verify-rows", *args, "--seed-checksums", str(seed)])
@@ -46,7 +46,7 @@ def test_checksum_then_verify_matches_then_catches_a_deleted_row(
     )
 
     with primary.connect(database) as connection:
-        connection.execute("DELETE FROM ledger.journal_lines WHERE entry_id = 7 AND line_no = 2")
+        connection.execute("DELETE FROM trustfabric_drill.journal_lines WHERE entry_id = 7 AND line_no = 2")
     damaged = runner.invoke(app, ["drill", "verify-rows", *args, "--seed-checksums", str(seed), "--format", "json"])
     assert damaged.exit_code == 1
     document = json.loads(damaged.stdout)

@@ -80,9 +80,9 @@ def test_on_an_existing_drill_schema_the_login_gets_usage_select_and_insert(prim
         with primary.connect(dbname) as admin:
             admin.execute(f'CREATE ROLE "{name}" LOGIN')
             assert missing_grants(admin, name) == [
-                "USAGE on schema ledger",
+                "USAGE on schema trustfabric_drill",
                 *(
-                    f"{p} on ledger.{t}"
+                    f"{p} on trustfabric_drill.{t}"
                     for t in ("tenants", "accounts", "journal_entries", "journal_lines")
                     for p in ("SELECT", "INSERT")
                 ),
@@ -105,7 +105,7 @@ def test_the_pre_check_names_every_missing_item_and_the_bootstrap_in_one_line(pr
     message = str(error.value)
     assert message == (
         f"database login {name} on 127.0.0.1/{dbname} is not provisioned for the drills: lacks CREATE on database "
-        f"{dbname} (the drill schema ledger does not exist yet); run {BOOTSTRAP}"
+        f"{dbname} (the drill schema trustfabric_drill does not exist yet); run {BOOTSTRAP}"
     )
     assert "\n" not in message
 
@@ -178,7 +178,7 @@ def test_the_failover_drill_moves_nothing_when_its_login_is_not_provisioned(
     assert outcome.exit_code == 1
     assert labels[LOGIN_STEP].startswith(f"failed (InputError: database login {name} on ")
     assert (
-        f"lacks CREATE on database {database} (the drill schema ledger does not exist yet); run " in labels[LOGIN_STEP]
+        f"lacks CREATE on database {database} (the drill schema trustfabric_drill does not exist yet); run " in labels[LOGIN_STEP]
     )
     assert labels[MOVE_STEP] == f"skipped (needs {LOGIN_STEP})"
 
