@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
+from components.resilience.dynamodb import hardened_table
 from components.validation import require_jurisdiction, require_region_in_jurisdiction
 from domain.naming import erasure_ledger_table_name
 from domain.retention import DATA_CLASS_TAG
@@ -78,31 +78,13 @@ class ErasureLedger(pulumi.ComponentResource):
     def __init__(self, name: str, args: ErasureLedgerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
         super().__init__("trustfabric:governance:ErasureLedger", name, None, opts)
-        replicas = None
-        if args.replica_region is not None:
-            replicas = [
-                aws.dynamodb.TableReplicaArgs(
-                    region_name=args.replica_region,
-                    kms_key_arn=args.replica_kms_key_arn,
-                    point_in_time_recovery=True,
-                    propagate_tags=True,
-                    deletion_protection_enabled=True,
-                )
-            ]
-        table = aws.dynamodb.Table(
+        table = hardened_table(
             f"{name}-table",
-            name=erasure_ledger_table_name(args.deployment, args.cell),
-            billing_mode="PAY_PER_REQUEST",
+            table_name=erasure_ledger_table_name(args.deployment, args.cell),
             hash_key="request_id",
-            attributes=[aws.dynamodb.TableAttributeArgs(name="request_id", type="S")],
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=args.kms_key_arn
-            ),
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
-            deletion_protection_enabled=True,
-            stream_enabled=True,
-            stream_view_type="NEW_AND_OLD_IMAGES",
-            replicas=replicas,
+            kms_key_arn=args.kms_key_arn,
+            replica_region=args.replica_region,
+            replica_kms_key_arn=args.replica_kms_key_arn,
             tags={DATA_CLASS_TAG: DATA_CLASS},
             opts=pulumi.ResourceOptions(parent=self),
         )

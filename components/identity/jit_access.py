@@ -43,6 +43,7 @@ import pulumi_aws as aws
 from components.documents import STATES_DELIVERY_ACTIONS, policy_document
 from components.identity.identity_center import INSTANCE_ARN
 from components.identity.jit_definition import GRANT, REMOVE, grant_definition
+from components.resilience.dynamodb import hardened_table
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_non_empty, require_range, require_region_in_jurisdiction
 from domain.tags import BACKUP_TIER
@@ -256,31 +257,13 @@ class JitAccess(pulumi.ComponentResource):
     @staticmethod
     def _table(name: str, args: JitAccessArgs, child: pulumi.ResourceOptions) -> aws.dynamodb.Table:
         """The requests table (CMK, PITR, deletion protection, stream) with its replica in the paired region."""
-        replicas = None
-        if args.replica_region is not None:
-            replicas = [
-                aws.dynamodb.TableReplicaArgs(
-                    region_name=args.replica_region,
-                    kms_key_arn=args.replica_kms_key_arn,
-                    point_in_time_recovery=True,
-                    propagate_tags=True,
-                    deletion_protection_enabled=True,
-                )
-            ]
-        return aws.dynamodb.Table(
+        return hardened_table(
             f"{name}-requests",
-            name=requests_table_name(args.deployment),
-            billing_mode="PAY_PER_REQUEST",
+            table_name=requests_table_name(args.deployment),
             hash_key="request_id",
-            attributes=[aws.dynamodb.TableAttributeArgs(name="request_id", type="S")],
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=args.kms_key_arn
-            ),
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
-            deletion_protection_enabled=True,
-            stream_enabled=True,
-            stream_view_type="NEW_AND_OLD_IMAGES",
-            replicas=replicas,
+            kms_key_arn=args.kms_key_arn,
+            replica_region=args.replica_region,
+            replica_kms_key_arn=args.replica_kms_key_arn,
             region=args.region,
             tags={BACKUP_TIER: TIER},
             opts=child,

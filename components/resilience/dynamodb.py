@@ -41,6 +41,53 @@ table_arn = ledger_table_arn
 """The ARN of the table (or its replica) in a region: the dr stack backs the replica up by it."""
 
 
+def hardened_table(
+    resource_name: str,
+    *,
+    table_name: pulumi.Input[str],
+    hash_key: str,
+    kms_key_arn: pulumi.Input[str],
+    tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+    range_key: str | None = None,
+    replica_region: str | None = None,
+    replica_kms_key_arn: pulumi.Input[str] | None = None,
+    region: str | None = None,
+) -> aws.dynamodb.Table:
+    """A table as every table of ours is: string keys, on-demand, encrypted with `kms_key_arn`, point-in-time
+    recovery, deletion protection, a stream of both images (global tables need it) and, given `replica_region`, a
+    replica there under `replica_kms_key_arn` with the same protections and the tags propagated."""
+    replicas = None
+    if replica_region is not None:
+        replicas = [
+            aws.dynamodb.TableReplicaArgs(
+                region_name=replica_region,
+                kms_key_arn=replica_kms_key_arn,
+                point_in_time_recovery=True,
+                propagate_tags=True,
+                deletion_protection_enabled=True,
+            )
+        ]
+    keys = [hash_key] if range_key is None else [hash_key, range_key]
+    return aws.dynamodb.Table(
+        resource_name,
+        name=table_name,
+        billing_mode="PAY_PER_REQUEST",
+        hash_key=hash_key,
+        range_key=range_key,
+        attributes=[aws.dynamodb.TableAttributeArgs(name=key, type="S") for key in keys],
+        server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=kms_key_arn),
+        point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
+        deletion_protection_enabled=True,
+        stream_enabled=True,
+        stream_view_type="NEW_AND_OLD_IMAGES",
+        replicas=replicas,
+        region=region,
+        tags=tags,
+        opts=opts,
+    )
+
+
 @dataclass(frozen=True)
 class LedgerTableArgs:
     """Arguments of a cell's ledger events table."""
@@ -90,35 +137,14 @@ class LedgerTable(pulumi.ComponentResource):
     def __init__(self, name: str, args: LedgerTableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
         super().__init__("trustfabric:resilience:LedgerTable", name, None, opts)
-        replicas = None
-        if args.replica_region is not None:
-            replicas = [
-                aws.dynamodb.TableReplicaArgs(
-                    region_name=args.replica_region,
-                    kms_key_arn=args.replica_kms_key_arn,
-                    point_in_time_recovery=True,
-                    propagate_tags=True,
-                    deletion_protection_enabled=True,
-                )
-            ]
-        table = aws.dynamodb.Table(
+        table = hardened_table(
             f"{name}-table",
-            name=ledger_table_name(args.deployment, args.cell),
-            billing_mode="PAY_PER_REQUEST",
+            table_name=ledger_table_name(args.deployment, args.cell),
             hash_key="pk",
             range_key="sk",
-            attributes=[
-                aws.dynamodb.TableAttributeArgs(name="pk", type="S"),
-                aws.dynamodb.TableAttributeArgs(name="sk", type="S"),
-            ],
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=args.kms_key_arn
-            ),
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
-            deletion_protection_enabled=True,
-            stream_enabled=True,
-            stream_view_type="NEW_AND_OLD_IMAGES",
-            replicas=replicas,
+            kms_key_arn=args.kms_key_arn,
+            replica_region=args.replica_region,
+            replica_kms_key_arn=args.replica_kms_key_arn,
             tags={BACKUP_TIER: TIER},
             opts=pulumi.ResourceOptions(parent=self),
         )
