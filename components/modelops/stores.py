@@ -38,7 +38,12 @@ import pulumi
 import pulumi_aws as aws
 
 from components.documents import policy_document
-from components.resilience.records_bucket import REPLICA_OF_TAG, records_bucket_policy, retention_days
+from components.resilience.records_bucket import (
+    REPLICA_OF_TAG,
+    records_bucket_policy,
+    replication_destination,
+    retention_days,
+)
 from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
@@ -289,23 +294,7 @@ class ModelStores(pulumi.ComponentResource):
                                 status="Enabled"
                             ),
                         ),
-                        destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
-                            bucket=destination,
-                            storage_class="STANDARD",
-                            encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
-                                replica_kms_key_id=replica_key
-                            ),
-                            replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
-                                status="Enabled",
-                                time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=15),
-                            ),
-                            metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
-                                status="Enabled",
-                                event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(
-                                    minutes=15
-                                ),
-                            ),
-                        ),
+                        destination=replication_destination(destination, replica_key),
                     )
                 ],
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),

@@ -49,6 +49,7 @@ from components.quality.dataset_documents import (
     evaluator_trust_policy,
     replication_policy,
 )
+from components.resilience.records_bucket import replication_destination
 from components.security.iam_documents import human_trust_policy
 from components.storage.secure_bucket import (
     ABORT_INCOMPLETE_UPLOADS_DAYS,
@@ -322,23 +323,7 @@ class DatasetStore(pulumi.ComponentResource):
                             status="Enabled"
                         ),
                     ),
-                    destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
-                        bucket=destination.apply(bucket_arn),
-                        storage_class="STANDARD",
-                        encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
-                            replica_kms_key_id=replica_key
-                        ),
-                        replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
-                            status="Enabled",
-                            time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=15),
-                        ),
-                        metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
-                            status="Enabled",
-                            event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(
-                                minutes=15
-                            ),
-                        ),
-                    ),
+                    destination=replication_destination(destination.apply(bucket_arn), replica_key),
                 )
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[secured.versioning]),

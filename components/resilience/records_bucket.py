@@ -70,6 +70,28 @@ def paired_key_arn(key_arn: str, region: str) -> str:
     return key_arn.replace(f":kms:{match.group(1)}:", f":kms:{region}:", 1)
 
 
+def replication_destination(
+    destination_bucket_arn: pulumi.Input[str], replica_key_arn: pulumi.Input[str]
+) -> aws.s3.BucketReplicationConfigRuleDestinationArgs:
+    """Where a replication rule of ours sends objects: the paired bucket, STANDARD, encrypted with the data key's
+    replica there, with Replication Time Control and its metrics at 15 minutes (the RPO the alarms watch)."""
+    return aws.s3.BucketReplicationConfigRuleDestinationArgs(
+        bucket=destination_bucket_arn,
+        storage_class="STANDARD",
+        encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
+            replica_kms_key_id=replica_key_arn
+        ),
+        replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
+            status="Enabled",
+            time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=15),
+        ),
+        metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
+            status="Enabled",
+            event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(minutes=15),
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class RecordsBucketArgs:
     """Arguments of a cell's records bucket."""
@@ -314,23 +336,7 @@ class RecordsBucket(pulumi.ComponentResource):
                             status="Enabled"
                         ),
                     ),
-                    destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
-                        bucket=destination.apply(bucket_arn),
-                        storage_class="STANDARD",
-                        encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
-                            replica_kms_key_id=replica_key
-                        ),
-                        replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
-                            status="Enabled",
-                            time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=15),
-                        ),
-                        metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
-                            status="Enabled",
-                            event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(
-                                minutes=15
-                            ),
-                        ),
-                    ),
+                    destination=replication_destination(destination.apply(bucket_arn), replica_key),
                 )
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
