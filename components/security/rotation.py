@@ -1,16 +1,16 @@
 """Secret rotation of a cell: the functions Secrets Manager calls to rotate the cell's secrets, in its network.
 
-- **database credentials**: AWS's rotation template for PostgreSQL (single user), deployed from the AWS
-  Serverless Application Repository at a pinned version (`DATABASE_TEMPLATE`): AWS maintains its code and the
-  PostgreSQL driver it bundles, and its stack creates the function, its role (secrets naming the function as
-  their rotation function only) and the permission that lets Secrets Manager invoke it. The template takes the
-  VPC placement and the secrets key as parameters; this component adds what the template does not declare: the
-  function's log group (the cell's logs key, `log_retention_days`) and its security group.
-- **API keys**: the repository's function (`functions/api_key_rotation`), with its own least-privilege role
-  (its secrets only while they name it as their rotation function, a random key, the secrets key through
-  Secrets Manager and Lambda only, its log group, its network interfaces) carrying the cell's permission
-  boundary, its environment encrypted with the cell's secrets key, its log group under the logs key, and one
-  invoke permission per secret for `secretsmanager.amazonaws.com`, bound to that secret's ARN and the account.
+One function of the repository per kind of secret, each declared the same way: its own least-privilege role
+(its secrets only while they name it as their rotation function, a random password or key, the secrets key
+through Secrets Manager and Lambda only, its log group, its network interfaces) carrying the cell's permission
+boundary, its environment encrypted with the cell's secrets key, its log group under the logs key
+(`log_retention_days`), and one invoke permission per secret for `secretsmanager.amazonaws.com`, bound to that
+secret's ARN and the account. The gate's Lambda, IAM and logs policies (and checkov) judge them like any function.
+
+- **database credentials**: `functions/db_credential_rotation` (PostgreSQL, single user: the application role
+  rotates its own password over TLS), bundled with pg8000 and its pure-Python dependencies from the installed
+  distributions (`components.security.rotation_bundle`).
+- **API keys**: `functions/api_key_rotation` (boto3 only, which Lambda provides).
 
 Both run in the cell's private subnets behind a security group with no ingress and egress only to the VPC's
 CIDR: HTTPS to the Secrets Manager interface endpoint this component declares (private DNS, so the regional
@@ -43,36 +43,33 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components.network.cell_network import require_vpc_cidr
+from components.security.rotation_bundle import FUNCTIONS_DIR, asset_archive, bundle_members
 from components.security.rotation_documents import (
     KINDS,
-    api_key_role_policy,
     endpoint_policy,
     function_arn,
     function_name,
     log_group_name,
+    role_policy,
     secret_arn_pattern,
 )
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 
-DATABASE_TEMPLATE = (
-    "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser",
-    "1.1.671",
-)
-"""AWS's PostgreSQL single-user rotation template: application id and pinned semantic version."""
-TEMPLATE_CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY")
-"""The template creates a role and the function's resource policy (the invoke permission)."""
 EXCLUDE_CHARACTERS = ":/@\"'\\"
 """Characters a generated database password never contains (they break connection strings)."""
-API_KEY_CODE = Path(__file__).resolve().parents[2] / "functions" / "api_key_rotation"
-"""The repository function's directory: its whole archive."""
+API_KEY_CODE = FUNCTIONS_DIR / "api_key_rotation"
+"""The API-key function's directory: its whole archive."""
+DATABASE_CODE = FUNCTIONS_DIR / "db_credential_rotation"
+"""The database function's directory; its archive adds `DATABASE_DISTRIBUTIONS` and what they require."""
+DATABASE_DISTRIBUTIONS = ("pg8000",)
+"""Pure-Python distributions the database function imports (Lambda's runtime has boto3, not these)."""
 RUNTIME = "python3.12"
 HTTPS = 443
 
@@ -94,7 +91,7 @@ class SecretRotationArgs:
     logs_kms_key_arn: pulumi.Input[str]
     """The cell's logs key: the functions' log groups."""
     permissions_boundary_arn: pulumi.Input[str]
-    """The cell's permission boundary, carried by the repository function's role."""
+    """The cell's permission boundary, carried by every function's role."""
     vpc_id: pulumi.Input[str]
     """The cell network's VPC."""
     subnet_ids: Sequence[pulumi.Input[str]]
@@ -109,10 +106,10 @@ class SecretRotationArgs:
     """Retention of the functions' logs: 365..3653 days."""
     api_key_length: int = 48
     """Characters of a generated API key: 32..128."""
+    password_length: int = 32
+    """Characters of a generated database password: 24..128."""
     timeout_seconds: int = 30
     """Longest run of one rotation step: 5..300 seconds."""
-    database_template: tuple[str, str] = field(default=DATABASE_TEMPLATE)
-    """(application id, semantic version) of the database rotation template."""
 
 
 def validate_args(args: SecretRotationArgs) -> None:
@@ -133,6 +130,7 @@ def validate_args(args: SecretRotationArgs) -> None:
     require_range("SecretRotation", "database_port", args.database_port, 1024, 65535)
     require_range("SecretRotation", "log_retention_days", args.log_retention_days, 365, 3653)
     require_range("SecretRotation", "api_key_length", args.api_key_length, 32, 128)
+    require_range("SecretRotation", "password_length", args.password_length, 24, 128)
     require_range("SecretRotation", "timeout_seconds", args.timeout_seconds, 5, 300)
 
 
@@ -223,50 +221,16 @@ class SecretRotation(pulumi.ComponentResource):
                 retention_in_days=args.log_retention_days,
                 opts=child,
             )
-            if kind == "database":
-                self.function_arns[kind] = self._database(name, args, function, secrets, group, log_group, account_id)
-            else:
-                self.function_arns[kind] = self._api_key(
-                    name, args, function, secrets, group, log_group, account_id, endpoint
-                )
+            self.function_arns[kind] = self._function(
+                name, args, kind, function, secrets, group, log_group, account_id, endpoint
+            )
         self.register_outputs({"function_arns": self.function_arns})
 
-    def _database(
+    def _function(
         self,
         name: str,
         args: SecretRotationArgs,
-        function: str,
-        secrets: Sequence[str],
-        group: aws.ec2.SecurityGroup,
-        log_group: aws.cloudwatch.LogGroup,
-        account_id: pulumi.Output[str],
-    ) -> pulumi.Output[str]:
-        application_id, version = args.database_template
-        template = aws.serverlessrepository.CloudFormationStack(
-            f"{name}-database",
-            name=function,
-            application_id=application_id,
-            semantic_version=version,
-            capabilities=list(TEMPLATE_CAPABILITIES),
-            parameters={
-                "functionName": function,
-                "endpoint": f"https://secretsmanager.{args.region}.amazonaws.com",
-                "vpcSubnetIds": pulumi.Output.all(*args.subnet_ids).apply(lambda ids: ",".join(ids)),
-                "vpcSecurityGroupIds": group.id,
-                "kmsKeyArn": args.secrets_kms_key_arn,
-                "excludeCharacters": EXCLUDE_CHARACTERS,
-            },
-            # The function writes into the log group declared here, never into one it would create unkept.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]),
-        )
-        return pulumi.Output.all(account_id, template.id).apply(
-            lambda values: function_arn(args.region, values[0], function)
-        )
-
-    def _api_key(
-        self,
-        name: str,
-        args: SecretRotationArgs,
+        kind: str,
         function: str,
         secrets: Sequence[str],
         group: aws.ec2.SecurityGroup,
@@ -274,21 +238,23 @@ class SecretRotation(pulumi.ComponentResource):
         account_id: pulumi.Output[str],
         endpoint: aws.ec2.VpcEndpoint,
     ) -> pulumi.Output[str]:
+        """The function of one kind, its role and its invoke permissions; its ARN once they all exist."""
         child = pulumi.ResourceOptions(parent=self)
+        code = _code(kind, args)
         role = aws.iam.Role(
-            f"{name}-api-key-role",
+            f"{name}-{kind}-role",
             name=function,
-            description=f"Rotation of the {args.jurisdiction} cell's API keys in {args.region}",
+            description=f"Rotation of the {args.jurisdiction} cell's {code.what} in {args.region}",
             assume_role_policy=account_id.apply(lambda account: assume_role_policy("lambda.amazonaws.com", account)),
             permissions_boundary=args.permissions_boundary_arn,
             opts=child,
         )
         policy = aws.iam.RolePolicy(
-            f"{name}-api-key-policy",
-            name="rotate-api-keys",
+            f"{name}-{kind}-policy",
+            name=code.policy_name,
             role=role.id,
             policy=pulumi.Output.all(account_id, args.secrets_kms_key_arn, log_group.name).apply(
-                lambda values: api_key_role_policy(
+                lambda values: role_policy(
                     values[0],
                     args.region,
                     function,
@@ -300,13 +266,13 @@ class SecretRotation(pulumi.ComponentResource):
             opts=child,
         )
         lambda_function = aws.lambda_.Function(
-            f"{name}-api-key",
+            f"{name}-{kind}",
             name=function,
-            description=f"Rotates the {args.jurisdiction} cell's API keys (createSecret .. finishSecret)",
+            description=f"Rotates the {args.jurisdiction} cell's {code.what} (createSecret .. finishSecret)",
             role=role.arn,
             runtime=RUNTIME,
             handler="handler.lambda_handler",
-            code=pulumi.FileArchive(code_path()),
+            code=code.archive,
             timeout=args.timeout_seconds,
             memory_size=256,
             # Secrets Manager runs one step at a time per secret: a few at once is all rotation ever needs.
@@ -315,7 +281,7 @@ class SecretRotation(pulumi.ComponentResource):
             environment=aws.lambda_.FunctionEnvironmentArgs(
                 variables={
                     "SECRETS_MANAGER_ENDPOINT": f"https://secretsmanager.{args.region}.amazonaws.com",
-                    "API_KEY_LENGTH": str(args.api_key_length),
+                    **code.variables,
                 }
             ),
             vpc_config=aws.lambda_.FunctionVpcConfigArgs(
@@ -327,7 +293,7 @@ class SecretRotation(pulumi.ComponentResource):
         )
         permissions = [
             aws.lambda_.Permission(
-                f"{name}-api-key-invoke-{secret.rsplit('/', 1)[-1]}",
+                f"{name}-{kind}-invoke-{secret.rsplit('/', 1)[-1]}",
                 action="lambda:InvokeFunction",
                 function=lambda_function.name,
                 principal="secretsmanager.amazonaws.com",
@@ -340,3 +306,31 @@ class SecretRotation(pulumi.ComponentResource):
         return pulumi.Output.all(account_id, lambda_function.id, *(permission.id for permission in permissions)).apply(
             lambda values: function_arn(args.region, values[0], function)
         )
+
+
+@dataclass(frozen=True)
+class _Code:
+    """What differs between the kinds' functions."""
+
+    what: str
+    """What the function rotates, in its role's and its own description."""
+    policy_name: str
+    archive: pulumi.Archive
+    variables: dict[str, str]
+    """Its environment besides the Secrets Manager endpoint."""
+
+
+def _code(kind: str, args: SecretRotationArgs) -> _Code:
+    if kind == "database":
+        return _Code(
+            what="database credentials",
+            policy_name="rotate-database-credentials",
+            archive=asset_archive(bundle_members(DATABASE_CODE, DATABASE_DISTRIBUTIONS)),
+            variables={"PASSWORD_LENGTH": str(args.password_length), "EXCLUDE_CHARACTERS": EXCLUDE_CHARACTERS},
+        )
+    return _Code(
+        what="API keys",
+        policy_name="rotate-api-keys",
+        archive=pulumi.FileArchive(code_path()),
+        variables={"API_KEY_LENGTH": str(args.api_key_length)},
+    )

@@ -1,15 +1,14 @@
-"""Policy documents of the secret rotation functions: the repository function's role, the Secrets Manager
-endpoint's policy, and the names everything else derives from.
+"""Policy documents of the secret rotation functions: the functions' roles, the Secrets Manager endpoint's policy, and the names everything else derives from.
 
 Pure functions (no Pulumi import); `components.security.rotation` attaches them, `components.security.kms_policy`
 lets the rotation roles use a cell's secrets key through Secrets Manager and Lambda only.
 
 Usage::
 
-    from components.security.rotation_documents import api_key_role_policy, function_name
+    from components.security.rotation_documents import function_name, role_policy
 
     name = function_name("prod", "uk", "api-key")          # trustfabric-prod-uk-rotate-api-key
-    document = api_key_role_policy(account_id, "eu-west-2", name, secret_names, secrets_key_arn, log_group_arn)
+    document = role_policy(account_id, "eu-west-2", name, secret_names, secrets_key_arn, log_group_arn)
 """
 
 from __future__ import annotations
@@ -20,17 +19,16 @@ from typing import Any
 from components.documents import policy_document
 
 KINDS = ("database", "api-key")
-"""What a rotation function rotates: database credentials (AWS's template) or API keys (the repository's)."""
-ROLE_PATTERNS = ("trustfabric-*-rotate-*", "serverlessrepo-trustfabric-*-rotate-*")
-"""Names of the roles rotation functions run as: ours, and the one the AWS template's stack creates (CloudFormation
-names it after the stack, which AWS's repository prefixes with `serverlessrepo-`)."""
+"""What a rotation function rotates: database credentials or API keys (one repository function each)."""
+ROLE_PATTERNS = ("trustfabric-*-rotate-*",)
+"""Names of the roles rotation functions run as (`function_name`)."""
 SECRET_ACTIONS = (
     "secretsmanager:DescribeSecret",
     "secretsmanager:GetSecretValue",
     "secretsmanager:PutSecretValue",
     "secretsmanager:UpdateSecretVersionStage",
 )
-"""What a rotation function does to the secrets it rotates (AWS's rotation templates need the same four)."""
+"""What a rotation function does to the secrets it rotates (AWS's rotation templates ask for the same four)."""
 NETWORK_INTERFACE_ACTIONS = (
     "ec2:CreateNetworkInterface",
     "ec2:DeleteNetworkInterface",
@@ -60,7 +58,7 @@ def log_group_name(name: str) -> str:
     return f"/aws/lambda/{name}"
 
 
-def api_key_role_policy(
+def role_policy(
     account_id: str,
     region: str,
     name: str,
@@ -68,8 +66,8 @@ def api_key_role_policy(
     secrets_key_arn: str,
     log_group_arn: str,
 ) -> str:
-    """Least privilege of the API-key rotation function: its secrets (and only while they name it as their
-    rotation function), a random key, its secrets key through Secrets Manager and Lambda, its own log group, and
+    """Least privilege of a rotation function: its secrets (and only while they name it as their rotation
+    function), a random password or key, its secrets key through Secrets Manager and Lambda, its own log group, and
     the network interfaces of its VPC placement."""
     statements: list[dict[str, Any]] = [
         {

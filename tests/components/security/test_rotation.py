@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
-from components.security.rotation import DATABASE_TEMPLATE, SecretRotationArgs, validate_args
+from components.security.rotation import DATABASE_CODE, DATABASE_DISTRIBUTIONS, SecretRotationArgs, validate_args
+from components.security.rotation_bundle import asset_archive, bundle_members
 from components.security.rotation_documents import ROLE_PATTERNS
 from tests.components.helpers import CELLS, document, only, refusal, statements
 from trustfabric.engine import ACCOUNT_ID
 
 FUNCTION = "aws:lambda/function:Function"
-TEMPLATE = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
 GROUP = "aws:ec2/securityGroup:SecurityGroup"
 LOGS = "aws:cloudwatch/logGroup:LogGroup"
 PERMISSION = "aws:lambda/permission:Permission"
 
 
-def test_every_cell_of_every_stack_declares_both_functions(prod, dr, dev):
+def test_every_cell_of_every_stack_declares_both_functions_and_no_template(prod, dr, dev):
     for graph, cells in ((prod, CELLS), (dr, CELLS), (dev, ("uk",))):
-        assert sorted(r.name for r in graph.of_type(FUNCTION)) == sorted(f"{c}-rotation-api-key" for c in cells)
-        assert sorted(r.name for r in graph.of_type(TEMPLATE)) == sorted(f"{c}-rotation-database" for c in cells)
-        for resource in [*graph.of_type(FUNCTION), *graph.of_type(TEMPLATE)]:
+        assert sorted(r.name for r in graph.of_type(FUNCTION)) == sorted(
+            f"{c}-rotation-{kind}" for c in cells for kind in ("api-key", "database")
+        )
+        assert not [r for r in graph.resources.values() if r.type.startswith("aws:serverlessrepository/")]
+        for resource in graph.of_type(FUNCTION):
             assert resource.parent.endswith(
                 f"trustfabric:security:SecretRotation::{resource.name.split('-')[0]}-rotation"
             )
@@ -74,7 +77,7 @@ def test_the_api_key_role_is_least_privilege_and_bounded(prod):
 
 
 def test_secrets_manager_may_invoke_the_api_key_function_for_its_own_secrets_only(prod):
-    permissions = [p for p in prod.of_type(PERMISSION) if p.name.startswith("uk-rotation")]
+    permissions = [p for p in prod.of_type(PERMISSION) if p.name.startswith("uk-rotation-api-key")]
     assert sorted(p.name for p in permissions) == [
         "uk-rotation-api-key-invoke-bank-feeds",
         "uk-rotation-api-key-invoke-model-gateway",
@@ -87,16 +90,55 @@ def test_secrets_manager_may_invoke_the_api_key_function_for_its_own_secrets_onl
     )
 
 
-def test_the_database_function_is_aws_template_at_a_pinned_version_in_the_vpc(prod):
-    template = only(prod, TEMPLATE, "uk-rotation-database")
-    props = template.props
-    assert (props["applicationId"], props["semanticVersion"]) == DATABASE_TEMPLATE
-    parameters = props["parameters"]
-    assert parameters["functionName"] == "trustfabric-prod-uk-rotate-database"
-    assert parameters["endpoint"] == "https://secretsmanager.eu-west-2.amazonaws.com"
-    assert len(parameters["vpcSubnetIds"].split(",")) == 3
-    assert template.property_dependencies["parameters"]  # subnets, its security group, the secrets key
-    assert any(dep.endswith("uk-rotation-database-logs") for dep in template.dependencies)
+def test_the_database_function_is_declared_like_the_api_key_function(prod):
+    function = only(prod, FUNCTION, "uk-rotation-database")
+    props = function.props
+    assert props["name"] == "trustfabric-prod-uk-rotate-database"
+    assert props["handler"] == "handler.lambda_handler"
+    assert props["runtime"] == "python3.12"
+    assert props["kmsKeyArn"].startswith(f"arn:aws:kms:eu-west-2:{ACCOUNT_ID}:key/")
+    assert function.property_dependencies["kmsKeyArn"][0].endswith("uk-keyring-secrets")
+    assert len(props["vpcConfig"]["subnetIds"]) == 3
+    assert function.property_dependencies["vpcConfig"]
+    assert any(dep.endswith("uk-rotation-database-sg") for dep in function.property_dependencies["vpcConfig"])
+    assert function.property_dependencies["loggingConfig"][0].endswith("uk-rotation-database-logs")
+    assert props["environment"]["variables"] == {
+        "SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.eu-west-2.amazonaws.com",
+        "PASSWORD_LENGTH": "32",
+        "EXCLUDE_CHARACTERS": ":/@\"'\\",
+    }
+    assert function.property_dependencies["role"][0].endswith("uk-rotation-database-role")
+    role = only(prod, "aws:iam/role:Role", "uk-rotation-database-role")
+    assert role.props["name"] == "trustfabric-prod-uk-rotate-database"
+    assert role.property_dependencies["permissionsBoundary"][0].endswith("uk-iam-boundary")
+    policy = statements(only(prod, "aws:iam/rolePolicy:RolePolicy", "uk-rotation-database-policy"), "policy")
+    assert policy["RotateOwnSecrets"]["Resource"] == [
+        f"arn:aws:secretsmanager:eu-west-2:{ACCOUNT_ID}:secret:trustfabric/prod/uk/ledger-db-??????"
+    ]
+    assert policy["RotateOwnSecrets"]["Condition"]["StringEquals"] == {
+        "secretsmanager:resource/AllowRotationLambdaArn": (
+            f"arn:aws:lambda:eu-west-2:{ACCOUNT_ID}:function:trustfabric-prod-uk-rotate-database"
+        )
+    }
+    assert policy["OwnLogs"]["Resource"].endswith(":log-group:/aws/lambda/trustfabric-prod-uk-rotate-database:*")
+    permission = only(prod, PERMISSION, "uk-rotation-database-invoke-ledger-db")
+    assert permission.props["principal"] == "secretsmanager.amazonaws.com"
+    assert permission.props["sourceAccount"] == ACCOUNT_ID
+    assert permission.props["sourceArn"] == (
+        f"arn:aws:secretsmanager:eu-west-2:{ACCOUNT_ID}:secret:trustfabric/prod/uk/ledger-db-??????"
+    )
+
+
+def test_the_database_function_archive_holds_the_handler_and_pg8000_and_its_dependencies(prod):
+    assets = only(prod, FUNCTION, "uk-rotation-database").props["code"]["assets"]
+    names = set(assets)
+    assert "handler.py" in names
+    assert assets["handler.py"]["path"] == "../functions/db_credential_rotation/handler.py"
+    packages = {name.split("/", 1)[0] for name in names if "/" in name and ".dist-info" not in name}
+    assert packages == {"pg8000", "scramp", "asn1crypto", "dateutil"}
+    assert {"pg8000/native.py", "pg8000/core.py", "scramp/core.py", "six.py"} <= names
+    assert not [name for name in names if "__pycache__" in name or name.endswith((".pyc", "/RECORD"))]
+    assert not [name for name in names if name.startswith(("boto3", "botocore"))]
 
 
 def test_functions_have_no_ingress_and_reach_only_the_vpc(prod):
@@ -127,6 +169,7 @@ def test_logs_are_encrypted_with_the_logs_key_and_kept(prod):
 def test_the_secrets_key_lets_rotation_roles_use_it_through_secrets_manager_and_lambda_only(prod):
     key = only(prod, "aws:kms/key:Key", "uk-keyring-secrets")
     statement = statements(key, "policy")["RotationFunctionsThroughServices"]
+    assert ROLE_PATTERNS == ("trustfabric-*-rotate-*",)
     assert statement["Condition"]["StringEquals"]["kms:ViaService"] == [
         "secretsmanager.eu-west-2.amazonaws.com",
         "lambda.eu-west-2.amazonaws.com",
@@ -179,8 +222,29 @@ def test_good_arguments_are_accepted():
         ({"secret_names": {"api-key": ()}}, "SecretRotation: secret_names: must name at least one secret"),
         ({"log_retention_days": 30}, "SecretRotation: log_retention_days: 30 is out of range; allowed: 365..3653"),
         ({"api_key_length": 16}, "SecretRotation: api_key_length: 16 is out of range; allowed: 32..128"),
+        ({"password_length": 16}, "SecretRotation: password_length: 16 is out of range; allowed: 24..128"),
         ({"timeout_seconds": 900}, "SecretRotation: timeout_seconds: 900 is out of range; allowed: 5..300"),
     ],
 )
 def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
     assert refusal(lambda: validate_args(_args(**changes))) == message
+
+
+def test_the_bundle_is_the_same_on_every_call_sorted_and_relative_to_the_program_dir(tmp_path):
+    first = bundle_members(DATABASE_CODE, DATABASE_DISTRIBUTIONS)
+    assert list(first) == sorted(first)
+    assert bundle_members(DATABASE_CODE, DATABASE_DISTRIBUTIONS) == first
+    archive = asset_archive(first, cwd=DATABASE_CODE.parent)
+    assert archive.assets["handler.py"].path == "db_credential_rotation/handler.py"
+    assert all(not os.path.isabs(asset.path) for asset in archive.assets.values())
+
+
+def test_a_missing_or_compiled_distribution_is_refused_in_one_line():
+    with pytest.raises(
+        ValueError, match=r"^rotation bundle: distribution 'no-such-dist' is not installed; run: make setup$"
+    ):
+        bundle_members(DATABASE_CODE, ("no-such-dist",))
+    with pytest.raises(
+        ValueError, match=r"^rotation bundle: PyYAML 6\.0\.4 ships compiled code \(yaml/_yaml\..*\); only pure"
+    ):
+        bundle_members(DATABASE_CODE, ("PyYAML",))
