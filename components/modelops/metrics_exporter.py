@@ -4,10 +4,10 @@ evaluation dashboard and the 48-hour drift SLO read.
 Declares, for a cell that serves models:
 
 - an IAM role that only EKS Pod Identity may assume, for this account and the cell's cluster only, with the cell's
-  permission boundary, allowed only `cloudwatch:GetMetricData` and `cloudwatch:ListMetrics` (read-only; neither
+  permission boundary, bound to the exporter's service account (namespace `observability`, service account
+  `cloudwatch-exporter`; `components.observability.pod_identity`, shared with the collector): no long-lived keys,
+  no IRSA annotation; allowed only `cloudwatch:GetMetricData` and `cloudwatch:ListMetrics` (read-only; neither
   action supports resource-level permissions, so the resource is `*`);
-- an EKS Pod Identity association binding it to the exporter's service account (namespace `observability`,
-  service account `cloudwatch-exporter`): no long-lived keys, no IRSA annotation;
 - the prometheus-community `prometheus-cloudwatch-exporter` chart, pinned, configured with
   `slogen.drift.exporter_config` (the `TrustFabric/ModelOps` metrics of the cell's region), hardened (restricted
   pod security, no Kubernetes API token or RBAC: it never calls the API, no ingress), scraped through a
@@ -29,7 +29,6 @@ Usage::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +39,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from components.documents import policy_document
-from components.observability.collector_identity import CLUSTER_NAME, trust_policy
+from components.observability.pod_identity import PodIdentityRoleArgs, pod_identity_role, validate_pod_identity
 from components.observability.telemetry import (
     HARDENED_CONTAINER,
     HARDENED_POD,
@@ -87,15 +86,7 @@ class MetricsExporterArgs:
 
 def validate_args(args: MetricsExporterArgs) -> None:
     """Raise ValueError naming the first bad argument."""
-    if not CLUSTER_NAME.match(args.cluster_name):
-        raise ValueError(
-            f"MetricsExporter: cluster_name: {args.cluster_name!r} is not an EKS cluster name; "
-            "allowed: 1-100 letters, digits, '-' or '_', starting with a letter or digit"
-        )
-    for field_name in ("namespace", "service_account"):
-        value = getattr(args, field_name)
-        if not re.match(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", value):
-            raise ValueError(f"MetricsExporter: {field_name}: {value!r} is not a Kubernetes name")
+    validate_pod_identity("MetricsExporter", args.cluster_name, args.namespace, args.service_account)
 
 
 def role_name(args: MetricsExporterArgs) -> str:
@@ -145,25 +136,22 @@ class MetricsExporter(pulumi.ComponentResource):
     ) -> None:
         validate_args(args)
         super().__init__("trustfabric:modelops:MetricsExporter", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        role = aws.iam.Role(
-            f"{name}-role",
-            name=role_name(args),
-            description=f"CloudWatch exporter of {args.cell} ({args.region}): reads the ModelOps metrics",
-            assume_role_policy=account_id.apply(lambda account: trust_policy(account, args.region, args.cluster_name)),
-            permissions_boundary=args.permissions_boundary_arn,
-            max_session_duration=3600,
-            opts=child,
+        identity = pod_identity_role(
+            name,
+            PodIdentityRoleArgs(
+                role_name=role_name(args),
+                description=f"CloudWatch exporter of {args.cell} ({args.region}): reads the ModelOps metrics",
+                region=args.region,
+                cluster_name=args.cluster_name,
+                namespace=args.namespace,
+                service_account=args.service_account,
+                permissions_boundary_arn=args.permissions_boundary_arn,
+            ),
+            parent=self,
         )
-        aws.iam.RolePolicy(f"{name}-read-metrics", role=role.name, policy=read_policy(), opts=child)
-        association = aws.eks.PodIdentityAssociation(
-            f"{name}-pod-identity",
-            cluster_name=args.cluster_name,
-            namespace=args.namespace,
-            service_account=args.service_account,
-            role_arn=role.arn,
-            opts=child,
+        role, association = identity.role, identity.association
+        aws.iam.RolePolicy(
+            f"{name}-read-metrics", role=role.name, policy=read_policy(), opts=pulumi.ResourceOptions(parent=self)
         )
         chart_release(
             f"{name}-chart",
