@@ -9,7 +9,8 @@ Declares, for a cell that serves models:
   no IRSA annotation; allowed only `cloudwatch:GetMetricData` and `cloudwatch:ListMetrics` (read-only; neither
   action supports resource-level permissions, so the resource is `*`);
 - the prometheus-community `prometheus-cloudwatch-exporter` chart, pinned, configured with
-  `slogen.drift.exporter_config` (the `TrustFabric/ModelOps` metrics of the cell's region), hardened (restricted
+  `slogen.drift.exporter_config` (the `TrustFabric/ModelOps` metrics of the cell's region, and the per-feature drift
+  its GA endpoints' data-quality monitors publish in `aws/sagemaker/Endpoints/data-metrics`), hardened (restricted
   pod security, no Kubernetes API token or RBAC: it never calls the API, no ingress), scraped through a
   ServiceMonitor the cell's kube-prometheus-stack selects.
 
@@ -29,7 +30,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,7 @@ from components.observability.telemetry import (
     ChartArgs,
     chart_release,
 )
-from slogen.drift import exporter_config
+from slogen.drift import MonitoredEndpoint, exporter_config
 
 CHART = "prometheus-cloudwatch-exporter"
 CHART_VERSION = "0.26.0"
@@ -80,6 +81,8 @@ class MetricsExporterArgs:
     """The cell's permission boundary, carried by the role."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """The tag contract as labels (`jurisdiction`, `data-classification`, `owner`)."""
+    endpoints: Sequence[MonitoredEndpoint] = ()
+    """The cell's GA endpoints whose data-quality monitors' per-feature drift is exported."""
     namespace: str = "observability"
     service_account: str = "cloudwatch-exporter"
 
@@ -102,7 +105,7 @@ def chart_values(args: MetricsExporterArgs) -> dict[str, Any]:
     """Values of the pinned chart: our configuration, hardened pods, no API token, no ingress, a ServiceMonitor."""
     return {
         "image": {"repository": IMAGE_REPOSITORY, "tag": IMAGE_TAG, "pullPolicy": "IfNotPresent"},
-        "config": yaml.safe_dump(exporter_config(args.region), sort_keys=False),
+        "config": yaml.safe_dump(exporter_config(args.region, args.endpoints), sort_keys=False),
         "serviceAccount": {"create": True, "name": args.service_account, "automountServiceAccountToken": False},
         "rbac": {"create": False},
         "aws": {"role": None, "secret": {"name": None}},
