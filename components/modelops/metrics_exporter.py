@@ -40,7 +40,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from components.documents import policy_document
-from components.observability.pod_identity import PodIdentityRoleArgs, pod_identity_role, validate_pod_identity
+from components.observability.pod_identity import pod_identity_role, validate_pod_identity
 from components.observability.telemetry import (
     HARDENED_CONTAINER,
     HARDENED_POD,
@@ -89,7 +89,7 @@ class MetricsExporterArgs:
 
 def validate_args(args: MetricsExporterArgs) -> None:
     """Raise ValueError naming the first bad argument."""
-    validate_pod_identity("MetricsExporter", args.cluster_name, args.namespace, args.service_account)
+    validate_pod_identity("MetricsExporter", args)
 
 
 def role_name(args: MetricsExporterArgs) -> str:
@@ -139,19 +139,8 @@ class MetricsExporter(pulumi.ComponentResource):
     ) -> None:
         validate_args(args)
         super().__init__("trustfabric:modelops:MetricsExporter", name, None, opts)
-        identity = pod_identity_role(
-            name,
-            PodIdentityRoleArgs(
-                role_name=role_name(args),
-                description=f"CloudWatch exporter of {args.cell} ({args.region}): reads the ModelOps metrics",
-                region=args.region,
-                cluster_name=args.cluster_name,
-                namespace=args.namespace,
-                service_account=args.service_account,
-                permissions_boundary_arn=args.permissions_boundary_arn,
-            ),
-            parent=self,
-        )
+        description = f"CloudWatch exporter of {args.cell} ({args.region}): reads the ModelOps metrics"
+        identity = pod_identity_role(name, args, role_name=role_name(args), description=description, parent=self)
         role, association = identity.role, identity.association
         aws.iam.RolePolicy(
             f"{name}-read-metrics", role=role.name, policy=read_policy(), opts=pulumi.ResourceOptions(parent=self)

@@ -31,7 +31,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.observability.pod_identity import PodIdentityRoleArgs, pod_identity_role, validate_pod_identity
+from components.observability.pod_identity import pod_identity_role, validate_pod_identity
 
 WRITE_ACTIONS = ("es:ESHttpPost", "es:ESHttpPut")
 """Bulk indexing and index writes: the collector never reads, deletes or administers."""
@@ -57,7 +57,7 @@ class CollectorIdentityArgs:
 
 def validate_args(args: CollectorIdentityArgs) -> None:
     """Raise ValueError naming the first bad argument."""
-    validate_pod_identity("CollectorIdentity", args.cluster_name, args.namespace, args.service_account)
+    validate_pod_identity("CollectorIdentity", args)
 
 
 def role_name(args: CollectorIdentityArgs) -> str:
@@ -92,20 +92,8 @@ class CollectorIdentity(pulumi.ComponentResource):
         validate_args(args)
         super().__init__("trustfabric:observability:CollectorIdentity", name, None, opts)
         self._name = name
-        identity = pod_identity_role(
-            name,
-            PodIdentityRoleArgs(
-                role_name=role_name(args),
-                description=f"OpenTelemetry collector of {args.cell} ({args.region}): writes redacted logs",
-                region=args.region,
-                cluster_name=args.cluster_name,
-                namespace=args.namespace,
-                service_account=args.service_account,
-                permissions_boundary_arn=args.permissions_boundary_arn,
-            ),
-            parent=self,
-        )
-        self._role = identity.role
+        description = f"OpenTelemetry collector of {args.cell} ({args.region}): writes redacted logs"
+        self._role = pod_identity_role(name, args, role_name=role_name(args), description=description, parent=self).role
         self.role_arn = self._role.arn
         self.role_name = self._role.name
         self.register_outputs({"role_arn": self.role_arn})

@@ -9,16 +9,10 @@ in-cluster workload of a cell that calls AWS (the OpenTelemetry collector, the C
 
 What the role may do is its caller's inline policy, declared beside it.
 
-Usage::
+Usage (`args`: any arguments with the `PodIdentityPlacement` fields, e.g. `MetricsExporterArgs`)::
 
-    validate_pod_identity("MetricsExporter", cluster_name, namespace, service_account)
-    identity = pod_identity_role(
-        name,
-        PodIdentityRoleArgs(role_name=..., description=..., region="eu-west-2", cluster_name="trustfabric-prod-uk",
-                            namespace="observability", service_account="cloudwatch-exporter",
-                            permissions_boundary_arn=boundary_arn),
-        parent=self,
-    )
+    validate_pod_identity("MetricsExporter", args)
+    identity = pod_identity_role(name, args, role_name=role_name(args), description="...", parent=self)
     aws.iam.RolePolicy(f"{name}-read-metrics", role=identity.role.name, policy=..., opts=child)
 """
 
@@ -26,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
@@ -40,20 +35,30 @@ KUBERNETES_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 MAX_SESSION_SECONDS = 3600
 
 
-@dataclass(frozen=True)
-class PodIdentityRoleArgs:
-    """The role's name and description, and the one service account that receives it."""
+class PodIdentityPlacement(Protocol):
+    """Where the role is received: the fields a caller's arguments carry (`CollectorIdentityArgs`,
+    `MetricsExporterArgs`)."""
 
-    role_name: str
-    description: str
-    region: str
-    """Region of the cell's cluster (the provider's region)."""
-    cluster_name: str
-    """The cell's EKS cluster (`cells[].eksCluster`)."""
-    namespace: str
-    service_account: str
-    permissions_boundary_arn: pulumi.Input[str]
-    """The cell's permission boundary, carried by the role."""
+    @property
+    def region(self) -> str:
+        """Region of the cell's cluster (the provider's region)."""
+        ...
+
+    @property
+    def cluster_name(self) -> str:
+        """The cell's EKS cluster (`cells[].eksCluster`)."""
+        ...
+
+    @property
+    def namespace(self) -> str: ...
+
+    @property
+    def service_account(self) -> str: ...
+
+    @property
+    def permissions_boundary_arn(self) -> pulumi.Input[str]:
+        """The cell's permission boundary, carried by the role."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,14 @@ class PodIdentityRole:
     association: aws.eks.PodIdentityAssociation
 
 
-def validate_pod_identity(component: str, cluster_name: str, namespace: str, service_account: str) -> None:
+def validate_pod_identity(component: str, placement: PodIdentityPlacement) -> None:
     """Raise ValueError naming the first bad argument of `component`."""
-    if not CLUSTER_NAME.match(cluster_name):
+    if not CLUSTER_NAME.match(placement.cluster_name):
         raise ValueError(
-            f"{component}: cluster_name: {cluster_name!r} is not an EKS cluster name; "
+            f"{component}: cluster_name: {placement.cluster_name!r} is not an EKS cluster name; "
             "allowed: 1-100 letters, digits, '-' or '_', starting with a letter or digit"
         )
-    for field_name, value in (("namespace", namespace), ("service_account", service_account)):
+    for field_name, value in (("namespace", placement.namespace), ("service_account", placement.service_account)):
         if not KUBERNETES_NAME.match(value):
             raise ValueError(f"{component}: {field_name}: {value!r} is not a Kubernetes name")
 
@@ -87,24 +92,27 @@ def trust_policy(account_id: str, region: str, cluster_name: str) -> str:
     )
 
 
-def pod_identity_role(name: str, args: PodIdentityRoleArgs, *, parent: pulumi.Resource) -> PodIdentityRole:
+def pod_identity_role(
+    name: str, placement: PodIdentityPlacement, *, role_name: str, description: str, parent: pulumi.Resource
+) -> PodIdentityRole:
     """Declare `{name}-role` and `{name}-pod-identity` as children of `parent`."""
     child = pulumi.ResourceOptions(parent=parent)
     account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
+    region, cluster_name = placement.region, placement.cluster_name
     role = aws.iam.Role(
         f"{name}-role",
-        name=args.role_name,
-        description=args.description,
-        assume_role_policy=account_id.apply(lambda account: trust_policy(account, args.region, args.cluster_name)),
-        permissions_boundary=args.permissions_boundary_arn,
+        name=role_name,
+        description=description,
+        assume_role_policy=account_id.apply(lambda account: trust_policy(account, region, cluster_name)),
+        permissions_boundary=placement.permissions_boundary_arn,
         max_session_duration=MAX_SESSION_SECONDS,
         opts=child,
     )
     association = aws.eks.PodIdentityAssociation(
         f"{name}-pod-identity",
-        cluster_name=args.cluster_name,
-        namespace=args.namespace,
-        service_account=args.service_account,
+        cluster_name=cluster_name,
+        namespace=placement.namespace,
+        service_account=placement.service_account,
         role_arn=role.arn,
         opts=child,
     )
