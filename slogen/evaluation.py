@@ -1,10 +1,13 @@
 """The Grafana evaluation dashboard of a cell: accuracy per model family and document type against its approval
-minimum, drift scores against their alarm thresholds, and the open drift alerts with their age.
+minimum, drift scores against their alarm thresholds, the drift of each input feature, and the open drift alerts
+with their age.
 
 The nightly evaluation publishes its results in `TrustFabric/ModelOps` (docs/modelops.md); the cell's Prometheus
 holds the same series under the names below (per `model`, `jurisdiction` and, for accuracy, `document_type`), and
 `trustfabric_model_drift_alert_age_seconds` is the age of the oldest open drift alarm per family (0 when none),
-the gauge of the 48-hour drift SLO (`slos/model-drift-resolution.yaml`). Documents are typed (`slogen.grafana`
+the gauge of the 48-hour drift SLO (`slos/model-drift-resolution.yaml`). For a family with `features`, the row
+also draws the data-quality monitor's drift per feature (`trustfabric_model_feature_baseline_drift{feature=...}`)
+against the FeatureDrift threshold, and lists the features above it: which inputs moved. Documents are typed (`slogen.grafana`
 `Dashboard`); the stack hands the dashboard to the cell's telemetry component, which loads it into Grafana as a
 ConfigMap beside the SLO dashboards.
 
@@ -29,6 +32,9 @@ FEATURE_DRIFT = "trustfabric_model_feature_drift"
 """The day's maximum feature drift from the approved version's baseline (0..1), per model and jurisdiction."""
 ACCURACY_DROP = "trustfabric_model_accuracy_drop"
 """Accuracy lost since the version was approved (0..1), per model and jurisdiction."""
+FEATURE_BASELINE_DRIFT = "trustfabric_model_feature_baseline_drift"
+"""The data-quality monitor's latest drift of one input feature from the approved version's baseline (0..1), per
+model, jurisdiction and `feature` (Model Monitor's `feature_baseline_drift_<feature>`, `slogen.drift`)."""
 DRIFT_ALERT_AGE = "trustfabric_model_drift_alert_age_seconds"
 """Age of the oldest open drift alarm per model and jurisdiction, 0 when none: the drift SLO's gauge."""
 RESOLVE_WITHIN_SECONDS = 48 * 3600
@@ -46,6 +52,9 @@ class EvaluatedFamily:
     """The FeatureDrift alarm threshold (`drift.featureDrift`)."""
     accuracy_drop_threshold: float | None
     """The AccuracyDrop alarm threshold (`drift.accuracyDrop`)."""
+    features: tuple[str, ...] = ()
+    """The features its data-quality monitor reports drift for (`features`, GA families): with any, the row gets
+    the drift per feature and the features above the FeatureDrift threshold."""
 
 
 def _selector(jurisdiction: str, model: str | None = None) -> str:
@@ -83,13 +92,69 @@ def _timeseries(
     }
 
 
+PANELS_PER_FAMILY = 6
+"""Panel ids reserved per family row: the row, three scores, and the two per-feature drift panels."""
+SCORES_HEIGHT = 9
+"""The row and its three score panels."""
+FEATURES_HEIGHT = 8
+
+
+def features_above_expr(jurisdiction: str, model: str, threshold: float) -> str:
+    """The features of a family whose latest drift is above the FeatureDrift alarm threshold (the panel's query)."""
+    return f"{FEATURE_BASELINE_DRIFT}{_selector(jurisdiction, model)} > {number_text(threshold)}"
+
+
+def _feature_panels(family: EvaluatedFamily, jurisdiction: str, panel_id: int, y: int) -> list[Panel]:
+    selector = _selector(jurisdiction, family.name)
+    threshold = family.feature_drift_threshold
+    drift = _timeseries(
+        panel_id,
+        "Drift per feature" + (f" (alarm at {number_text(threshold)})" if threshold is not None else ""),
+        0,
+        y,
+        [{"refId": "A", "expr": f"{FEATURE_BASELINE_DRIFT}{selector}", "legendFormat": "{{feature}}"}],
+        threshold,
+        below_is_bad=False,
+    )
+    drift["gridPos"] = {"h": FEATURES_HEIGHT, "w": 16, "x": 0, "y": y}
+    panels: list[Panel] = [drift]
+    if threshold is not None:
+        above: Panel = {
+            "id": panel_id + 1,
+            "type": "bargauge",
+            "title": f"Features above the alarm threshold ({number_text(threshold)})",
+            "datasource": dict(DATASOURCE),
+            "gridPos": {"h": FEATURES_HEIGHT, "w": 8, "x": 16, "y": y},
+            "fieldConfig": {
+                "defaults": {
+                    "unit": "percentunit",
+                    "min": 0,
+                    "max": 1,
+                    "thresholds": _threshold_steps(threshold, below_is_bad=False),
+                },
+                "overrides": [],
+            },
+            "options": {"reduceOptions": {"calcs": ["lastNotNull"]}, "orientation": "horizontal"},
+            "targets": [
+                {
+                    "refId": "A",
+                    "expr": features_above_expr(jurisdiction, family.name, threshold),
+                    "legendFormat": "{{feature}}",
+                    "instant": True,
+                }
+            ],
+        }
+        panels.append(above)
+    return panels
+
+
 def _family_panels(family: EvaluatedFamily, jurisdiction: str, panel_id: int, y: int) -> list[Panel]:
     selector = _selector(jurisdiction, family.name)
 
     def minimum_text(value: float | None, word: str) -> str:
         return f"{word} {number_text(value)}" if value is not None else f"no {word}"
 
-    return [
+    panels: list[Panel] = [
         {
             "id": panel_id,
             "type": "row",
@@ -124,6 +189,9 @@ def _family_panels(family: EvaluatedFamily, jurisdiction: str, panel_id: int, y:
             below_is_bad=False,
         ),
     ]
+    if family.features:
+        panels += _feature_panels(family, jurisdiction, panel_id + 4, y + SCORES_HEIGHT)
+    return panels
 
 
 def _alert_panels(jurisdiction: str) -> list[Panel]:
@@ -164,8 +232,10 @@ def _alert_panels(jurisdiction: str) -> list[Panel]:
 def evaluation_dashboard(cell: str, jurisdiction: str, families: Sequence[EvaluatedFamily]) -> Dashboard:
     """The cell's evaluation dashboard: open drift alerts first, then a row per family it serves."""
     panels = _alert_panels(jurisdiction)
+    y = 7
     for index, family in enumerate(families):
-        panels += _family_panels(family, jurisdiction, panel_id=10 + 4 * index, y=7 + 9 * index)
+        panels += _family_panels(family, jurisdiction, panel_id=10 + PANELS_PER_FAMILY * index, y=y)
+        y += SCORES_HEIGHT + (FEATURES_HEIGHT if family.features else 0)
     return {
         "title": f"Model evaluation: {cell}",
         "uid": f"evaluation-{cell}"[:40],

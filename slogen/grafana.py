@@ -36,17 +36,20 @@ class Target(TypedDict):
     refId: str
     expr: str
     legendFormat: NotRequired[str]
+    instant: NotRequired[bool]
+    """Query the latest value only (a bar gauge of the current state)."""
 
 
 class Panel(TypedDict):
     id: int
     type: str
-    """`row`, `timeseries` or `stat`."""
+    """`row`, `timeseries`, `stat` or `bargauge`."""
     title: str
     gridPos: GridPos
     datasource: NotRequired[dict[str, str]]
     fieldConfig: NotRequired[dict[str, object]]
     targets: NotRequired[list[Target]]
+    options: NotRequired[dict[str, object]]
 
 
 class Dashboard(TypedDict):

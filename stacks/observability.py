@@ -16,6 +16,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.modelops.metrics_exporter import MetricsExporter, MetricsExporterArgs
+from components.modelops.serving import endpoint_name, monitoring_schedule_name
 from components.observability.collector_identity import CollectorIdentity, CollectorIdentityArgs
 from components.observability.log_domain import LogDomain, LogDomainArgs
 from components.observability.sli_metrics import SliPublisher, SliPublisherArgs, collector_sli_config
@@ -26,7 +27,7 @@ from slogen.cloudwatch import RULE_FILE_NAME, counter_rule_file
 from slogen.datadog import DATADOG_NOTIFY, DatadogDefinition
 from slogen.documents import SloDocuments, generate
 from slogen.drift import GROUP as DRIFT_RULE_FILE
-from slogen.drift import DriftThresholds, drift_rule_file
+from slogen.drift import DriftThresholds, MonitoredEndpoint, drift_rule_file
 from slogen.evaluation import EvaluatedFamily, evaluation_dashboard
 from slogen.grafana import Dashboard
 from slogen.prometheus import RuleFile
@@ -54,6 +55,7 @@ def evaluation_dashboards(ctx: CellContext) -> dict[str, Dashboard]:
             model.evaluation.get("accuracy"),
             model.drift.get("featureDrift"),
             model.drift.get("accuracyDrop"),
+            model.features if model.ga else (),
         )
         for model in ctx.settings.models
         if model.serves(ctx.cell.code)
@@ -63,9 +65,26 @@ def evaluation_dashboards(ctx: CellContext) -> dict[str, Dashboard]:
     return {f"evaluation-{ctx.name}": evaluation_dashboard(ctx.name, ctx.cell.code, families)}
 
 
+def monitored_endpoints(ctx: CellContext) -> list[MonitoredEndpoint]:
+    """The cell's GA endpoints (`stacks/modelops.py` serves each GA family it serves) with the features their
+    data-quality monitors report drift for."""
+    stack, cell = ctx.settings.stack, ctx.name
+    return [
+        MonitoredEndpoint(
+            model.name,
+            endpoint_name(stack, cell, model.name),
+            monitoring_schedule_name(stack, cell, model.name),
+            model.features,
+        )
+        for model in ctx.settings.models
+        if model.ga and model.serves(ctx.cell.code)
+    ]
+
+
 def drift_rule_files(ctx: CellContext) -> dict[str, RuleFile]:
     """The cell's ModelOps rule group (`slogen.drift`) when it serves model families: the exported CloudWatch
-    series renamed, and for its GA families the drift alert and the age of open drift alerts."""
+    series renamed (with its GA endpoints' per-feature drift), and for its GA families the drift alert and the age
+    of open drift alerts."""
     served = [model for model in ctx.settings.models if model.serves(ctx.cell.code)]
     if not served:
         return {}
@@ -74,7 +93,7 @@ def drift_rule_files(ctx: CellContext) -> dict[str, RuleFile]:
         for model in served
         if model.ga
     ]
-    return {DRIFT_RULE_FILE: drift_rule_file(ctx.cell.code, families)}
+    return {DRIFT_RULE_FILE: drift_rule_file(ctx.cell.code, families, monitored_endpoints(ctx))}
 
 
 def declare_model_metrics(ctx: CellContext, security: SecurityOutputs, kubernetes: k8s.Provider) -> None:
@@ -89,6 +108,7 @@ def declare_model_metrics(ctx: CellContext, security: SecurityOutputs, kubernete
             region=ctx.cell.region,
             cluster_name=ctx.cell.eks_cluster,
             permissions_boundary_arn=security.permission_boundary_arn,
+            endpoints=tuple(monitored_endpoints(ctx)),
             labels={
                 "jurisdiction": ctx.cell.code,
                 "data-classification": ctx.cell.data_classification,

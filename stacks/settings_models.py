@@ -20,6 +20,10 @@ evaluation     GA: yes   {metric: minimum} for accuracy, precision, recall, f1 (
                          below any minimum is rejected by the approval gate
 drift          GA: yes   {featureDrift: 0..1, accuracyDrop: 0..1}: the alarm thresholds of the
                          drift monitors (distance from the baseline; accuracy lost since approval)
+features       GA: yes   the input features of the approved version's baseline (its columns), 1-50
+                         names of 1-64 lowercase letters, digits and single '_': the data-quality
+                         monitor publishes a drift metric per feature, exported to the cell's
+                         Prometheus and drawn per feature on the evaluation dashboard
 version        no        the approved version a GA model's endpoint serves (default 1); rolling
                          back is setting it to the previous approved version
 candidateVersion  no     a version served as a shadow variant beside it (never answers a request)
@@ -54,7 +58,24 @@ EVALUATION_METRICS = ("accuracy", "precision", "recall", "f1")
 DRIFT_METRICS = ("featureDrift", "accuracyDrop")
 """Drift alarm thresholds: the data-quality monitor's distance from the baseline, and the accuracy lost since
 the version was approved (the nightly evaluation's accuracy below the approved one)."""
-MODEL_KEYS = ("name", "owner", "tier", "ga", "jurisdictions", "evaluation", "drift", "version", "candidateVersion")
+FEATURE_NAME = re.compile(r"^(?=.{1,64}$)[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+"""A feature (a column of the baseline): part of a CloudWatch metric name (`feature_baseline_drift_<feature>`) and of
+the Prometheus series the exporter makes of it, so two features never map to one series."""
+FEATURE_TEXT = "1-64 lowercase letters, digits and single '_', starting with a letter"
+MAX_FEATURES = 50
+"""Each feature is one exported metric (one more GetMetricData query per scrape of the cell's exporter)."""
+MODEL_KEYS = (
+    "name",
+    "owner",
+    "tier",
+    "ga",
+    "jurisdictions",
+    "evaluation",
+    "drift",
+    "features",
+    "version",
+    "candidateVersion",
+)
 MAX_VERSION = 1_000_000
 
 
@@ -76,6 +97,8 @@ class ModelSettings:
     """The approved version served live (GA models)."""
     candidate_version: int | None = None
     """A version served in shadow beside it, or None."""
+    features: tuple[str, ...] = ()
+    """The baseline's input features, whose per-feature drift the data-quality monitor publishes (GA models)."""
 
     def serves(self, code: str) -> bool:
         return code in self.jurisdictions
@@ -142,6 +165,13 @@ def parse_models(reader: _Reader, value: Any, *, owner: str, cell_codes: Sequenc
                 raise reader.fail(
                     f"{key}.drift", f"a GA model needs every drift threshold; missing: {', '.join(missing)}"
                 )
+        features = _features(reader, f"{key}.features", item.get("features", []))
+        if ga and not features:
+            raise reader.fail(
+                f"{key}.features",
+                f"a GA model needs the features its drift is monitored on; allowed: 1-{MAX_FEATURES} names of "
+                f"{FEATURE_TEXT}",
+            )
         version = reader.integer(f"{key}.version", item.get("version", 1), 1, MAX_VERSION)
         candidate = None
         if "candidateVersion" in item:
@@ -150,8 +180,27 @@ def parse_models(reader: _Reader, value: Any, *, owner: str, cell_codes: Sequenc
                 raise reader.fail(
                     f"{key}.candidateVersion", f"{candidate} is the live version; allowed: another approved version"
                 )
-        models.append(ModelSettings(name, model_owner, tier, ga, jurisdictions, evaluation, drift, version, candidate))
+        models.append(
+            ModelSettings(
+                name, model_owner, tier, ga, jurisdictions, evaluation, drift, version, candidate, tuple(features)
+            )
+        )
     return tuple(models)
+
+
+def _features(reader: _Reader, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise reader.fail(key, f"expected a list of feature names, got {_type_name(value)}")
+    if len(value) > MAX_FEATURES:
+        raise reader.fail(key, f"{len(value)} features; allowed: at most {MAX_FEATURES}")
+    features: list[str] = []
+    for position, feature in enumerate(value):
+        where = f"{key}[{position}]"
+        feature = reader.matching(where, feature, FEATURE_NAME, "a feature name", FEATURE_TEXT)
+        if feature in features:
+            raise reader.fail(where, f"{feature!r} is listed twice")
+        features.append(feature)
+    return features
 
 
 def _jurisdictions(reader: _Reader, key: str, value: Any, cell_codes: Sequence[str]) -> tuple[str, ...]:

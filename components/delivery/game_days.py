@@ -38,6 +38,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.documents import policy_document
+from components.observability.queue_alarms import dead_letter_depth_alarm
 from components.oncall.cell_paging import topic_policy
 from components.trust import assume_role_policy
 from components.validation import require_range
@@ -218,19 +219,11 @@ class GameDays(pulumi.ComponentResource):
             )
             topics[kind] = topic
 
-        aws.cloudwatch.MetricAlarm(
+        dead_letter_depth_alarm(
             f"{name}-undelivered",
-            name=f"{prefix}-game-day-undelivered",
-            alarm_description=f"A game day of {args.cell} could not be started by the scheduler. Runbook: {RUNBOOK}",
-            namespace="AWS/SQS",
-            metric_name="ApproximateNumberOfMessagesVisible",
-            dimensions={"QueueName": dead_letters.name},
-            statistic="Maximum",
-            period=300,
-            evaluation_periods=1,
-            threshold=0,
-            comparison_operator="GreaterThanThreshold",
-            treat_missing_data="notBreaching",
+            alarm_name=f"{prefix}-game-day-undelivered",
+            description=f"A game day of {args.cell} could not be started by the scheduler. Runbook: {RUNBOOK}",
+            queue_name=dead_letters.name,
             alarm_actions=[topics["pages"].arn],
             opts=child,
         )

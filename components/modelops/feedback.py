@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.observability.queue_alarms import dead_letter_depth_alarm
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from domain.naming import role_name
 
@@ -86,19 +87,11 @@ class FeedbackQueues(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            aws.cloudwatch.MetricAlarm(
+            dead_letter_depth_alarm(
                 f"{name}-{kind}-dlq-depth",
-                name=f"{queue_name}-undeliverable",
-                alarm_description=f"{args.jurisdiction} {kind} feedback failed delivery (runbooks/model-drift-alert.md)",
-                namespace="AWS/SQS",
-                metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions={"QueueName": dead_letters.name},
-                statistic="Maximum",
-                period=300,
-                evaluation_periods=1,
-                threshold=0,
-                comparison_operator="GreaterThanThreshold",
-                treat_missing_data="notBreaching",
+                alarm_name=f"{queue_name}-undeliverable",
+                description=f"{args.jurisdiction} {kind} feedback failed delivery (runbooks/model-drift-alert.md)",
+                queue_name=dead_letters.name,
                 alarm_actions=[args.alert_topic_arn],
                 opts=child,
             )

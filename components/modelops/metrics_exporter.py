@@ -4,12 +4,13 @@ evaluation dashboard and the 48-hour drift SLO read.
 Declares, for a cell that serves models:
 
 - an IAM role that only EKS Pod Identity may assume, for this account and the cell's cluster only, with the cell's
-  permission boundary, allowed only `cloudwatch:GetMetricData` and `cloudwatch:ListMetrics` (read-only; neither
+  permission boundary, bound to the exporter's service account (namespace `observability`, service account
+  `cloudwatch-exporter`; `components.observability.pod_identity`, shared with the collector): no long-lived keys,
+  no IRSA annotation; allowed only `cloudwatch:GetMetricData` and `cloudwatch:ListMetrics` (read-only; neither
   action supports resource-level permissions, so the resource is `*`);
-- an EKS Pod Identity association binding it to the exporter's service account (namespace `observability`,
-  service account `cloudwatch-exporter`): no long-lived keys, no IRSA annotation;
 - the prometheus-community `prometheus-cloudwatch-exporter` chart, pinned, configured with
-  `slogen.drift.exporter_config` (the `TrustFabric/ModelOps` metrics of the cell's region), hardened (restricted
+  `slogen.drift.exporter_config` (the `TrustFabric/ModelOps` metrics of the cell's region, and the per-feature drift
+  its GA endpoints' data-quality monitors publish in `aws/sagemaker/Endpoints/data-metrics`), hardened (restricted
   pod security, no Kubernetes API token or RBAC: it never calls the API, no ingress), scraped through a
   ServiceMonitor the cell's kube-prometheus-stack selects.
 
@@ -29,8 +30,7 @@ Usage::
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from components.documents import policy_document
-from components.observability.collector_identity import CLUSTER_NAME, trust_policy
+from components.observability.pod_identity import pod_identity_role, validate_pod_identity
 from components.observability.telemetry import (
     HARDENED_CONTAINER,
     HARDENED_POD,
@@ -48,7 +48,7 @@ from components.observability.telemetry import (
     ChartArgs,
     chart_release,
 )
-from slogen.drift import exporter_config
+from slogen.drift import MonitoredEndpoint, exporter_config
 
 CHART = "prometheus-cloudwatch-exporter"
 CHART_VERSION = "0.26.0"
@@ -81,21 +81,15 @@ class MetricsExporterArgs:
     """The cell's permission boundary, carried by the role."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """The tag contract as labels (`jurisdiction`, `data-classification`, `owner`)."""
+    endpoints: Sequence[MonitoredEndpoint] = ()
+    """The cell's GA endpoints whose data-quality monitors' per-feature drift is exported."""
     namespace: str = "observability"
     service_account: str = "cloudwatch-exporter"
 
 
 def validate_args(args: MetricsExporterArgs) -> None:
     """Raise ValueError naming the first bad argument."""
-    if not CLUSTER_NAME.match(args.cluster_name):
-        raise ValueError(
-            f"MetricsExporter: cluster_name: {args.cluster_name!r} is not an EKS cluster name; "
-            "allowed: 1-100 letters, digits, '-' or '_', starting with a letter or digit"
-        )
-    for field_name in ("namespace", "service_account"):
-        value = getattr(args, field_name)
-        if not re.match(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", value):
-            raise ValueError(f"MetricsExporter: {field_name}: {value!r} is not a Kubernetes name")
+    validate_pod_identity("MetricsExporter", args)
 
 
 def role_name(args: MetricsExporterArgs) -> str:
@@ -111,7 +105,7 @@ def chart_values(args: MetricsExporterArgs) -> dict[str, Any]:
     """Values of the pinned chart: our configuration, hardened pods, no API token, no ingress, a ServiceMonitor."""
     return {
         "image": {"repository": IMAGE_REPOSITORY, "tag": IMAGE_TAG, "pullPolicy": "IfNotPresent"},
-        "config": yaml.safe_dump(exporter_config(args.region), sort_keys=False),
+        "config": yaml.safe_dump(exporter_config(args.region, args.endpoints), sort_keys=False),
         "serviceAccount": {"create": True, "name": args.service_account, "automountServiceAccountToken": False},
         "rbac": {"create": False},
         "aws": {"role": None, "secret": {"name": None}},
@@ -145,25 +139,11 @@ class MetricsExporter(pulumi.ComponentResource):
     ) -> None:
         validate_args(args)
         super().__init__("trustfabric:modelops:MetricsExporter", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        role = aws.iam.Role(
-            f"{name}-role",
-            name=role_name(args),
-            description=f"CloudWatch exporter of {args.cell} ({args.region}): reads the ModelOps metrics",
-            assume_role_policy=account_id.apply(lambda account: trust_policy(account, args.region, args.cluster_name)),
-            permissions_boundary=args.permissions_boundary_arn,
-            max_session_duration=3600,
-            opts=child,
-        )
-        aws.iam.RolePolicy(f"{name}-read-metrics", role=role.name, policy=read_policy(), opts=child)
-        association = aws.eks.PodIdentityAssociation(
-            f"{name}-pod-identity",
-            cluster_name=args.cluster_name,
-            namespace=args.namespace,
-            service_account=args.service_account,
-            role_arn=role.arn,
-            opts=child,
+        description = f"CloudWatch exporter of {args.cell} ({args.region}): reads the ModelOps metrics"
+        identity = pod_identity_role(name, args, role_name=role_name(args), description=description, parent=self)
+        role, association = identity.role, identity.association
+        aws.iam.RolePolicy(
+            f"{name}-read-metrics", role=role.name, policy=read_policy(), opts=pulumi.ResourceOptions(parent=self)
         )
         chart_release(
             f"{name}-chart",

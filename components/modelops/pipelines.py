@@ -49,6 +49,7 @@ from components.modelops.documents import (
     scheduler_policy,
     start_execution_policy,
 )
+from components.observability.queue_alarms import dead_letter_depth_alarm
 from components.trust import assume_role_policy
 from components.validation import require_jurisdiction, require_range, require_region_in_jurisdiction
 from domain.naming import role_name
@@ -239,19 +240,11 @@ class ModelPipelines(pulumi.ComponentResource):
             message_retention_seconds=DLQ_RETENTION_SECONDS,
             opts=child,
         )
-        aws.cloudwatch.MetricAlarm(
+        dead_letter_depth_alarm(
             f"{name}-evaluation-dlq-depth",
-            name=role_name(args.stack, args.cell, "model-evaluation-undelivered"),
-            alarm_description="A nightly evaluation could not be started (runbooks/model-drift-alert.md)",
-            namespace="AWS/SQS",
-            metric_name="ApproximateNumberOfMessagesVisible",
-            dimensions={"QueueName": dead_letters.name},
-            statistic="Maximum",
-            period=300,
-            evaluation_periods=1,
-            threshold=0,
-            comparison_operator="GreaterThanThreshold",
-            treat_missing_data="notBreaching",
+            alarm_name=role_name(args.stack, args.cell, "model-evaluation-undelivered"),
+            description="A nightly evaluation could not be started (runbooks/model-drift-alert.md)",
+            queue_name=dead_letters.name,
             alarm_actions=[topic.arn],
             opts=child,
         )

@@ -111,6 +111,17 @@ def validate_args(args: ModelServingArgs) -> None:
         raise ValueError("ModelServing: subnet_ids: must not be empty; allowed: the cell's private subnets")
 
 
+def endpoint_name(stack: str, cell: str, model: str) -> str:
+    """The family's endpoint in a cell (`trustfabric-<stack>-<cell>-<model>`): the `Endpoint` dimension of its
+    data-quality monitor's per-feature metrics."""
+    return f"{cell_prefix(stack, cell)}-{model}"
+
+
+def monitoring_schedule_name(stack: str, cell: str, model: str) -> str:
+    """The family's hourly data-quality monitoring schedule: the `MonitoringSchedule` dimension of its metrics."""
+    return f"{endpoint_name(stack, cell, model)}-data-quality"
+
+
 def version_arn(region: str, account_id: str, group: str, version: int) -> str:
     """The ARN of a version of a model package group."""
     return f"arn:aws:sagemaker:{region}:{account_id}:model-package/{group}/{version}"
@@ -139,7 +150,7 @@ class ModelServing(pulumi.ComponentResource):
         super().__init__("trustfabric:modelops:ModelServing", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        base = f"{cell_prefix(args.stack, args.cell)}-{args.model}"
+        base = endpoint_name(args.stack, args.cell, args.model)
         tags = {MODEL: args.model}
         vpc = aws.sagemaker.ModelVpcConfigArgs(
             security_group_ids=[args.security_group_id], subnets=list(args.subnet_ids)
@@ -315,7 +326,7 @@ class ModelServing(pulumi.ComponentResource):
         )
         aws.sagemaker.MonitoringSchedule(
             f"{name}-monitor",
-            name=f"{base}-data-quality",
+            name=monitoring_schedule_name(args.stack, args.cell, args.model),
             monitoring_schedule_config=aws.sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
                 monitoring_type="DataQuality",
                 monitoring_job_definition_name=definition.name,

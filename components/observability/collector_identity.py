@@ -1,10 +1,9 @@
 """The OpenTelemetry collector's AWS identity: how its pods sign their writes to the cell's log domain.
 
 - an IAM role that only EKS Pod Identity may assume, for this account and the cell's cluster only, carrying the
-  cell's permission boundary;
-- an EKS Pod Identity association binding that role to the collector's service account (namespace
-  `observability`, service account `otel-collector`) on the cell's cluster: no long-lived keys, no IRSA
-  annotation, and no other pod of the cluster receives the role;
+  cell's permission boundary, bound to the collector's service account (namespace `observability`, service
+  account `otel-collector`) on the cell's cluster (`components.observability.pod_identity`, shared with the
+  CloudWatch exporter): no long-lived keys, no IRSA annotation, and no other pod of the cluster receives the role;
 - `allow_writes(domain_arn)`: an inline policy allowing `es:ESHttpPost` and `es:ESHttpPut` on that domain's
   indexes only. The domain's access policy names the role as its writer, so both sides agree.
 
@@ -26,20 +25,16 @@ Usage::
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.trust import assume_role_policy
+from components.observability.pod_identity import pod_identity_role, validate_pod_identity
 
-POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
 WRITE_ACTIONS = ("es:ESHttpPost", "es:ESHttpPut")
 """Bulk indexing and index writes: the collector never reads, deletes or administers."""
-CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
-"""EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric."""
 
 
 @dataclass(frozen=True)
@@ -62,30 +57,11 @@ class CollectorIdentityArgs:
 
 def validate_args(args: CollectorIdentityArgs) -> None:
     """Raise ValueError naming the first bad argument."""
-    if not CLUSTER_NAME.match(args.cluster_name):
-        raise ValueError(
-            f"CollectorIdentity: cluster_name: {args.cluster_name!r} is not an EKS cluster name; "
-            "allowed: 1-100 letters, digits, '-' or '_', starting with a letter or digit"
-        )
-    for field_name in ("namespace", "service_account"):
-        value = getattr(args, field_name)
-        if not re.match(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", value):
-            raise ValueError(f"CollectorIdentity: {field_name}: {value!r} is not a Kubernetes name")
+    validate_pod_identity("CollectorIdentity", args)
 
 
 def role_name(args: CollectorIdentityArgs) -> str:
     return f"trustfabric-{args.deployment}-{args.cell}-{args.region}-log-writer"
-
-
-def trust_policy(account_id: str, region: str, cluster_name: str) -> str:
-    """Only EKS Pod Identity, acting for this account's cluster, may assume the role (and tag the session)."""
-    return assume_role_policy(
-        POD_IDENTITY_SERVICE,
-        account_id,
-        actions=("sts:AssumeRole", "sts:TagSession"),
-        source_arn=("ArnEquals", f"arn:aws:eks:{region}:{account_id}:cluster/{cluster_name}"),
-        sid="EksPodIdentity",
-    )
 
 
 def write_policy(domain_arn: str) -> str:
@@ -116,27 +92,8 @@ class CollectorIdentity(pulumi.ComponentResource):
         validate_args(args)
         super().__init__("trustfabric:observability:CollectorIdentity", name, None, opts)
         self._name = name
-        child = pulumi.ResourceOptions(parent=self)
-        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        self._role = aws.iam.Role(
-            f"{name}-role",
-            name=role_name(args),
-            description=f"OpenTelemetry collector of {args.cell} ({args.region}): writes redacted logs",
-            assume_role_policy=identity.account_id.apply(
-                lambda account: trust_policy(account, args.region, args.cluster_name)
-            ),
-            permissions_boundary=args.permissions_boundary_arn,
-            max_session_duration=3600,
-            opts=child,
-        )
-        aws.eks.PodIdentityAssociation(
-            f"{name}-pod-identity",
-            cluster_name=args.cluster_name,
-            namespace=args.namespace,
-            service_account=args.service_account,
-            role_arn=self._role.arn,
-            opts=child,
-        )
+        description = f"OpenTelemetry collector of {args.cell} ({args.region}): writes redacted logs"
+        self._role = pod_identity_role(name, args, role_name=role_name(args), description=description, parent=self).role
         self.role_arn = self._role.arn
         self.role_name = self._role.name
         self.register_outputs({"role_arn": self.role_arn})

@@ -298,7 +298,7 @@ def test_values_the_tag_contract_and_the_components_refuse(key, value, message):
 
 
 def test_the_eks_cluster_rule_is_the_components():
-    from components.observability.collector_identity import CLUSTER_NAME
+    from components.observability.pod_identity import CLUSTER_NAME
     from stacks import settings
 
     assert settings.CLUSTER_NAME is CLUSTER_NAME

@@ -23,6 +23,7 @@ GA = {
     "ga": True,
     "evaluation": {"accuracy": 0.995},
     "drift": {"featureDrift": 0.15, "accuracyDrop": 0.005},
+    "features": ["gross_income", "tax_year"],
 }
 
 
@@ -51,10 +52,12 @@ def test_a_ga_model_is_read_with_its_thresholds():
     assert dict(model.evaluation) == {"accuracy": 0.995}
     assert dict(model.drift) == {"featureDrift": 0.15, "accuracyDrop": 0.005}
     assert (model.version, model.candidate_version) == (1, None)
+    assert model.features == ("gross_income", "tax_year")
 
 
 def test_defaults_of_a_model_that_is_not_ga():
     [model] = parse([{"name": "anomaly-detection", "jurisdictions": ["EU"]}]).models
+    assert model.features == ()
     assert (model.owner, model.tier, model.ga, model.jurisdictions) == (
         "platform-reliability",
         "standard",
@@ -94,7 +97,7 @@ def test_versions_for_serving_and_shadow():
         (
             [{"name": "tax-computation", "teir": "high"}],
             "Pulumi.prod.yaml: trust-fabric:models[0].teir: unknown key; did you mean 'tier'? allowed: name, "
-            "owner, tier, ga, jurisdictions, evaluation, drift, version, candidateVersion",
+            "owner, tier, ga, jurisdictions, evaluation, drift, features, version, candidateVersion",
         ),
         (
             [{"name": "tax-computation", "tier": "gold"}],
@@ -140,6 +143,34 @@ def test_versions_for_serving_and_shadow():
             [{**GA, "drift": {"featureDrift": 0.2}}],
             "Pulumi.prod.yaml: trust-fabric:models[0].drift: a GA model needs every drift threshold; "
             "missing: accuracyDrop",
+        ),
+        (
+            [{k: v for k, v in GA.items() if k != "features"}],
+            "Pulumi.prod.yaml: trust-fabric:models[0].features: a GA model needs the features its drift is "
+            "monitored on; allowed: 1-50 names of 1-64 lowercase letters, digits and single '_', starting with a letter",
+        ),
+        (
+            [{**GA, "features": "tax_year"}],
+            "Pulumi.prod.yaml: trust-fabric:models[0].features: expected a list of feature names, got a string "
+            "('tax_year')",
+        ),
+        (
+            [{**GA, "features": ["tax_year", "Tax-Year"]}],
+            "Pulumi.prod.yaml: trust-fabric:models[0].features[1]: 'Tax-Year' is not a feature name; allowed: "
+            "1-64 lowercase letters, digits and single '_', starting with a letter",
+        ),
+        (
+            [{**GA, "features": ["tax__year"]}],
+            "Pulumi.prod.yaml: trust-fabric:models[0].features[0]: 'tax__year' is not a feature name; allowed: "
+            "1-64 lowercase letters, digits and single '_', starting with a letter",
+        ),
+        (
+            [{**GA, "features": ["tax_year", "tax_year"]}],
+            "Pulumi.prod.yaml: trust-fabric:models[0].features[1]: 'tax_year' is listed twice",
+        ),
+        (
+            [{**GA, "features": [f"f{n}" for n in range(51)]}],
+            "Pulumi.prod.yaml: trust-fabric:models[0].features: 51 features; allowed: at most 50",
         ),
         (
             [{**GA, "version": 0}],
