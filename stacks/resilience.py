@@ -184,7 +184,9 @@ def declare(
             kms_key_arn=key_arns["backups"],
             copy_to_region=cell.paired_region if paired else None,
             protected=protected,
-            # Stores the security layer declared, selected by ARN (and jurisdiction) with the records tier.
+            # Stores the security layer declared in this account, selected by ARN (and jurisdiction) with the records
+            # tier; the evidence store lives in the audit account and backs itself up there (AWS Backup selects
+            # only resources of the plan's own account).
             untagged={"records": [records.log_bucket_arn, *security.audit_bucket_arns, *records_logs]},
             enable_vault_lock=settings.stack in PRODUCTION_STACKS,
             permissions_boundary_arn=boundary,

@@ -35,7 +35,7 @@ from components.security.iam_baseline import IamBaseline, IamBaselineArgs
 from components.security.kms import PURPOSES, KmsKeyring, KmsKeyringArgs
 from components.security.vault import CellVault, CellVaultArgs, VaultWorkload
 from stacks.context import CellContext, cell_tags
-from stacks.key_users import late_key_users
+from stacks.key_users import is_paired, late_key_users
 from stacks.settings import PRIMARY_STACK, StackSettings
 from stacks.settings_audit import AuditSettings
 
@@ -63,7 +63,8 @@ class SecurityOutputs:
     key_admin_role_arn: pulumi.Output[str]
     """key-admin: administers the key that signs the cell's zone (DNSSEC)."""
     audit_bucket_arns: Sequence[pulumi.Output[str]]
-    """The audit and access-log buckets: backed up with the records tier, selected by ARN."""
+    """The cell's audit and access-log buckets (in the workload account): backed up with the records tier, selected
+    by ARN. Not the evidence store's: it lives in the audit account and backs itself up there."""
     alert_topic_arn: pulumi.Output[str]
     """The cell's security alert topic: the on-call layer subscribes it to PagerDuty."""
     vault_provider: vault.Provider
@@ -88,11 +89,12 @@ def primary_key_arn(primaries: pulumi.Output[Any], purpose: str) -> pulumi.Outpu
     return primaries.apply(lambda arns: str(arns[purpose]))
 
 
-def audit_account_provider(ctx: CellContext, audit: AuditSettings) -> aws.Provider:
-    """The provider of the audit account, in the cell's region: it assumes the audit role with its external id."""
+def audit_account_provider(ctx: CellContext, audit: AuditSettings, region: str | None = None) -> aws.Provider:
+    """The provider of the audit account, in the cell's region (or `region`, named after it): it assumes the audit
+    role with its external id."""
     return aws.Provider(
-        f"{ctx.name}-audit-account",
-        region=ctx.cell.region,
+        f"{ctx.name}-audit-account" if region is None else f"{ctx.name}-audit-account-{region}",
+        region=region or ctx.cell.region,
         assume_roles=[
             aws.ProviderAssumeRoleArgs(
                 role_arn=audit.role_arn, external_id=audit.external_id, session_name=audit.session_name
@@ -107,7 +109,9 @@ def audit_account_provider(ctx: CellContext, audit: AuditSettings) -> aws.Provid
 def declare_evidence_store(
     ctx: CellContext, audit: AuditSettings, role_arns: Mapping[str, pulumi.Output[str]]
 ) -> EvidenceStore:
-    """The evidence store in the audit account: the cell's deploy role writes it, its auditor role reads it."""
+    """The evidence store in the audit account: the cell's deploy role writes it, its auditor role reads it. It backs
+    itself up there, copying to the audit account's vault in the cell's paired region when the stack is paired."""
+    copy_region = ctx.cell.paired_region if is_paired(ctx.settings) else None
     return EvidenceStore(
         f"{ctx.name}-evidence",
         EvidenceStoreArgs(
@@ -116,6 +120,8 @@ def declare_evidence_store(
             audit_role_arn=audit.role_arn,
             writer_role_arns=(role_arns["deploy"],),
             reader_role_arns=(role_arns["auditor"],),
+            copy_region=copy_region,
+            copy_provider=audit_account_provider(ctx, audit, copy_region) if copy_region else None,
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=audit_account_provider(ctx, audit)),
     )
@@ -197,11 +203,9 @@ def declare(ctx: CellContext) -> SecurityOutputs:
 
     # Evidence packages and the ledger, locked for the longest statutory retention: once, in prod's first cell's
     # region, in the audit account (stacks/settings_audit.py), which the deploy reaches through its own provider.
-    store = (
+    # Backed up there by itself: AWS Backup selects only resources of its own account, so not by the cell's backup.
+    if first_cell and stack == PRIMARY_STACK and settings.audit is not None:
         declare_evidence_store(ctx, settings.audit, iam.role_arns)
-        if first_cell and stack == PRIMARY_STACK and settings.audit is not None
-        else None
-    )
 
     vault_provider = vault.Provider(
         f"{ctx.name}-vault",
@@ -245,7 +249,7 @@ def declare(ctx: CellContext) -> SecurityOutputs:
         permission_boundary_arn=iam.boundary_arn,
         deploy_role_arn=iam.role_arns["deploy"],
         key_admin_role_arn=iam.role_arns["key-admin"],
-        audit_bucket_arns=[*audit.bucket_arns, *(store.bucket_arns if store else ())],
+        audit_bucket_arns=list(audit.bucket_arns),
         alert_topic_arn=audit.alert_topic_arn,
         vault_provider=vault_provider,
         vault_kv_path=cell_vault.kv_path,

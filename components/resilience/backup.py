@@ -82,7 +82,8 @@ class CellBackupArgs:
     deployment: str
     """Name shared by the stacks of a pair (`prod` for prod and dr); part of every deterministic name."""
     cell: str
-    """The cell's name prefix, e.g. `uk`."""
+    """The cell's name prefix, e.g. `uk`; a store with a backup of its own adds its kind (`uk-evidence`: the
+    evidence store's backup in the audit account, `components/security/evidence_store.py`)."""
     jurisdiction: str
     """Jurisdiction code (UK, EU, US, CA): retention and allowed regions come from it."""
     region: str
@@ -199,6 +200,7 @@ class CellBackup(pulumi.ComponentResource):
 
     vault_name: pulumi.Output[str]
     vault_arn: pulumi.Output[str]
+    role_arn: pulumi.Output[str]
     plan_ids: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: CellBackupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -311,4 +313,6 @@ class CellBackup(pulumi.ComponentResource):
 
         self.vault_name = vault.name
         self.vault_arn = vault.arn
+        self.role_arn = role.arn
+        """The role AWS Backup assumes: a key policy that must let it read what it backs up names it."""
         self.register_outputs({"vault_name": self.vault_name, "vault_arn": self.vault_arn, "plan_ids": self.plan_ids})

@@ -22,7 +22,20 @@ Cross-account access is least privilege, in both the bucket policy and the key p
 - the **reader** roles (the auditor role) may list and read objects, versions and their retention, and decrypt
   through S3;
 - nobody may delete an object or a version (an explicit deny; the lifecycle rule is not subject to it);
-- the audit account's deploy role administers the key without using it (`key_admin_statements`).
+- the audit account's deploy role administers the key without using it (`key_admin_statements`);
+- the store's backup role (below) decrypts through S3, to read what it backs up.
+
+The store is backed up **in the audit account** too, for AWS Backup selects only resources of the account (and
+region) its plan lives in: a workload account's selection naming the store would back nothing up. The backup is
+the cells' own component (`components/resilience/backup.py`'s `CellBackup`, cell `<cell>-evidence`) declared as
+a child of the store, so through the same provider: a vault under a backup key of its own (the `backups` key
+policy: the audit deploy role administers, AWS Backup uses it for this account only), locked in compliance mode
+for the store's retention, its access policy denying recovery point deletion; the records tier's daily rule kept
+`retention_days` (the store's own retention, not the cell's statutory one) and copied to a vault of the same
+shape in `copy_region` (another region of the jurisdiction, through `copy_provider`, the audit account's provider
+there); one selection of the store and its access-log bucket by ARN and the cell's `jurisdiction` tag; and the
+backup role (AWS managed backup and restore policies, S3 included). The role has no permission boundary: the
+boundary is the workload accounts' IAM baseline, and the audit account has none (docs/adr/0016).
 
 Usage::
 
@@ -34,7 +47,10 @@ Usage::
                           reader_role_arns=(iam.role_arns["auditor"],)),
         opts=pulumi.ResourceOptions(parent=cell, provider=audit_account_provider),
     )
-    store.bucket_arns     # the store and its access-log bucket
+    store.bucket_arns     # the store and its access-log bucket (backed up in the audit account, by the store)
+
+With `copy_region="eu-west-1", copy_provider=audit_account_provider_in_eu_west_1`, every recovery point is copied
+to the audit account's vault in eu-west-1.
 """
 
 from __future__ import annotations
@@ -47,12 +63,14 @@ import pulumi
 import pulumi_aws as aws
 
 from components.documents import policy_document
-from components.security.kms_policy import key_admin_statements
+from components.resilience.backup import CellBackup, CellBackupArgs, declare_locked_vault
+from components.security.kms_policy import key_admin_statements, key_policy
 from components.storage.bucket_policies import tls_only_statement
 from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
 from components.validation import require_jurisdiction, require_non_empty, require_range, require_region_in_jurisdiction
-from domain.naming import audit_bucket_name, bucket_arn
+from domain.naming import audit_bucket_name, backup_vault_name, bucket_arn
 from domain.residency import JURISDICTIONS
+from domain.tiers import longest_retention_days
 
 LONGEST_STATUTORY_RETENTION_DAYS = max(jurisdiction.retention_days for jurisdiction in JURISDICTIONS.values())
 """The longest statutory record retention of any jurisdiction (domain.residency), in days."""
@@ -72,6 +90,10 @@ READ_ACTIONS = (
 """What an auditor's read role may do in the store."""
 DELETE_ACTIONS = ("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention")
 """Denied to every principal: evidence is never deleted by a request, only expired by the lifecycle rule."""
+BACKUP_TIER = "records"
+"""The tier whose daily rule backs the store up (`domain.tiers`), kept for the store's `retention_days`."""
+BACKUP_CELL_SUFFIX = "evidence"
+"""The store's backup is `CellBackup` cell `<cell>-evidence`: its vault, plan, selection and role names."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +119,12 @@ class EvidenceStoreArgs:
     access_log_retention_days: int = 400
     """How long the store's server access logs are kept, 365..3653 days."""
     deletion_window_in_days: int = 30
-    """Waiting period before a scheduled deletion of the store's key takes effect: 7..30 days."""
+    """Waiting period before a scheduled deletion of the store's keys takes effect: 7..30 days."""
+    copy_region: str | None = None
+    """Another region of the jurisdiction whose audit-account vault receives a copy of every recovery point of the
+    store; None: no copies (needs `copy_provider` when set)."""
+    copy_provider: pulumi.ProviderResource | None = None
+    """The audit account's provider in `copy_region` (the stack builds it): the copy vault and its key."""
 
 
 def validate_args(args: EvidenceStoreArgs) -> None:
@@ -111,12 +138,34 @@ def validate_args(args: EvidenceStoreArgs) -> None:
     require_range("EvidenceStore", "retention_days", args.retention_days, LONGEST_STATUTORY_RETENTION_DAYS, 36500)
     require_range("EvidenceStore", "access_log_retention_days", args.access_log_retention_days, 365, 3653)
     require_range("EvidenceStore", "deletion_window_in_days", args.deletion_window_in_days, 7, 30)
+    if args.copy_region is not None:
+        require_region_in_jurisdiction("EvidenceStore", "copy_region", args.copy_region, args.jurisdiction)
+        if args.copy_region == args.region:
+            others = [r for r in JURISDICTIONS[args.jurisdiction].allowed_regions if r != args.region]
+            raise ValueError(
+                f"EvidenceStore: copy_region: {args.copy_region!r} is the store's own region; "
+                f"allowed: {', '.join(others)}"
+            )
+        if args.copy_provider is None:
+            raise ValueError(
+                f"EvidenceStore: copy_provider: missing for copy_region {args.copy_region!r}; "
+                "allowed: the audit account's provider in that region"
+            )
+    elif args.copy_provider is not None:
+        raise ValueError(
+            "EvidenceStore: copy_region: missing for copy_provider; allowed: another region of the jurisdiction"
+        )
 
 
 def store_key_policy(
-    region: str, admin_role_arn: str, writer_role_arns: Sequence[str], reader_role_arns: Sequence[str]
+    region: str,
+    admin_role_arn: str,
+    writer_role_arns: Sequence[str],
+    reader_role_arns: Sequence[str],
+    backup_role_arns: Sequence[str] = (),
 ) -> str:
-    """The store key's policy: the audit deploy role administers; writers and readers use it through S3 only."""
+    """The store key's policy: the audit deploy role administers; writers, readers and the store's backup role
+    use it through S3 only."""
     via_s3 = {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}
     statements: list[dict[str, Any]] = key_admin_statements([admin_role_arn])
     statements.append(
@@ -140,6 +189,18 @@ def store_key_policy(
             "Condition": via_s3,
         }
     )
+    if backup_role_arns:
+        statements.append(
+            {
+                # AWS Backup reads SSE-KMS objects as the backup role: without this, every backup job fails.
+                "Sid": "DecryptThroughS3ForEvidenceBackup",
+                "Effect": "Allow",
+                "Principal": {"AWS": list(backup_role_arns)},
+                "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": via_s3,
+            }
+        )
     return policy_document(statements)
 
 
@@ -197,10 +258,12 @@ def store_bucket_policy(
 
 
 class EvidenceStore(pulumi.ComponentResource):
-    """A locked, encrypted, access-logged bucket in the audit account for evidence packages and the ledger."""
+    """A locked, encrypted, access-logged bucket in the audit account for evidence packages and the ledger, backed
+    up in that account."""
 
     bucket_name: pulumi.Output[str]
     key_arn: pulumi.Output[str]
+    backup_vault_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: EvidenceStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)
@@ -208,19 +271,38 @@ class EvidenceStore(pulumi.ComponentResource):
         # The provider the stack passed (the audit account's): the account every name and policy here is in.
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         writer_count = len(args.writer_role_arns)
+        reader_count = len(args.reader_role_arns)
+        store_bucket_name = account_id.apply(
+            lambda account: audit_bucket_name(args.stack, args.cell, "evidence", account, args.region)
+        )
+        log_bucket_name = account_id.apply(
+            lambda account: audit_bucket_name(args.stack, args.cell, "evidence-access", account, args.region)
+        )
+
+        # The backup first: the store key's policy names its role, and KMS refuses a principal that does not exist.
+        # The selection names both buckets by their deterministic ARNs (the gate matches them by bucket name).
+        backup = self._declare_backup(
+            name, args, account_id, [store_bucket_name.apply(bucket_arn), log_bucket_name.apply(bucket_arn)]
+        )
 
         def render_key_policy(values: list[str]) -> str:
-            admin, roles = values[0], values[1:]
-            return store_key_policy(args.region, admin, roles[:writer_count], roles[writer_count:])
+            admin, roles, backup_role = values[0], values[1:-1], values[-1]
+            return store_key_policy(
+                args.region,
+                admin,
+                roles[:writer_count],
+                roles[writer_count : writer_count + reader_count],
+                [backup_role],
+            )
 
         key = aws.kms.Key(
             f"{name}-store-key",
             description=f"Encrypts the evidence packages and ledger ({args.stack}, audit account)",
             enable_key_rotation=True,
             deletion_window_in_days=args.deletion_window_in_days,
-            policy=pulumi.Output.all(args.audit_role_arn, *args.writer_role_arns, *args.reader_role_arns).apply(
-                render_key_policy
-            ),
+            policy=pulumi.Output.all(
+                args.audit_role_arn, *args.writer_role_arns, *args.reader_role_arns, backup.role_arn
+            ).apply(render_key_policy),
             tags={"purpose": "evidence-store"},
             opts=pulumi.ResourceOptions(parent=self, protect=True),
         )
@@ -231,9 +313,7 @@ class EvidenceStore(pulumi.ComponentResource):
 
         store = locked_bucket(
             f"{name}-bucket",
-            bucket_name=account_id.apply(
-                lambda account: audit_bucket_name(args.stack, args.cell, "evidence", account, args.region)
-            ),
+            bucket_name=store_bucket_name,
             kms_key_arn=key.arn,
             policy=lambda bucket: pulumi.Output.all(
                 bucket.bucket, *args.writer_role_arns, *args.reader_role_arns
@@ -243,9 +323,7 @@ class EvidenceStore(pulumi.ComponentResource):
             ),
             logs=AccessLogs(
                 f"{name}-access-logs",
-                bucket_name=account_id.apply(
-                    lambda account: audit_bucket_name(args.stack, args.cell, "evidence-access", account, args.region)
-                ),
+                bucket_name=log_bucket_name,
                 account_id=account_id,
                 retention_days=args.access_log_retention_days,
                 noncurrent_days=args.access_log_retention_days,
@@ -257,14 +335,71 @@ class EvidenceStore(pulumi.ComponentResource):
         )
         self.bucket_name = store.bucket.bucket
         self.key_arn = key.arn
+        self.backup_vault_arn = backup.vault_arn
         self.bucket_arns = [store.bucket.arn, store.log_bucket.arn]
-        """The store and its access-log bucket."""
+        """The store and its access-log bucket (backed up here, in the audit account: no workload selection can)."""
         self.register_outputs(
-            {"bucket_name": self.bucket_name, "key_arn": self.key_arn, "retention_days": args.retention_days}
+            {
+                "bucket_name": self.bucket_name,
+                "key_arn": self.key_arn,
+                "backup_vault_arn": self.backup_vault_arn,
+                "retention_days": args.retention_days,
+            }
+        )
+
+    def _declare_backup(
+        self,
+        name: str,
+        args: EvidenceStoreArgs,
+        account_id: pulumi.Output[str],
+        bucket_arns: Sequence[pulumi.Input[str]],
+    ) -> CellBackup:
+        """The store's backup in the audit account: vault keys, the copy vault in `copy_region`, the cell backup."""
+        backup_cell = f"{args.cell}-{BACKUP_CELL_SUFFIX}"
+
+        def backups_key(key_name: str, region: str, provider: pulumi.ProviderResource | None) -> aws.kms.Key:
+            return aws.kms.Key(
+                key_name,
+                description=f"Encrypts the evidence store's recovery points ({args.stack}, audit account, {region})",
+                enable_key_rotation=True,
+                deletion_window_in_days=args.deletion_window_in_days,
+                policy=pulumi.Output.all(account_id, args.audit_role_arn).apply(
+                    lambda values: key_policy(values[0], region, "backups", [values[1]], [])
+                ),
+                tags={"purpose": "evidence-backup"},
+                opts=pulumi.ResourceOptions(parent=self, provider=provider, protect=True),
+            )
+
+        if args.copy_region is not None:
+            # The copy target: a vault of the same shape in the other region, which no rule targets.
+            declare_locked_vault(
+                f"{name}-backup-copy",
+                vault_name=backup_vault_name(args.stack, backup_cell, args.copy_region),
+                kms_key_arn=backups_key(f"{name}-backup-copy-key", args.copy_region, args.copy_provider).arn,
+                lock_retention_days=(7, longest_retention_days((BACKUP_TIER,), args.retention_days)),
+                changeable_for_days=3,
+                child=pulumi.ResourceOptions(parent=self, provider=args.copy_provider),
+            )
+        return CellBackup(
+            f"{name}-backup",
+            CellBackupArgs(
+                deployment=args.stack,
+                cell=backup_cell,
+                jurisdiction=args.jurisdiction,
+                region=args.region,
+                kms_key_arn=backups_key(f"{name}-backup-key", args.region, None).arn,
+                copy_to_region=args.copy_region,
+                # Untagged: selected by ARN and jurisdiction; a backup-tier tag would ask for S3 replication.
+                untagged={BACKUP_TIER: list(bucket_arns)},
+                tiers=(BACKUP_TIER,),
+                retention_days=args.retention_days,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
 
 __all__ = [
+    "BACKUP_TIER",
     "LONGEST_STATUTORY_RETENTION_DAYS",
     "EvidenceStore",
     "EvidenceStoreArgs",

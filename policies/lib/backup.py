@@ -7,13 +7,18 @@ A store of a type AWS Backup protects (`BACKED_UP`) is selected by an `aws.backu
   `*`; minus its `not_resources`;
 - or its `selection_tags` (STRINGEQUALS key/value) match a tag the store carries (own over provider default);
 - `condition.string_equals` entries (key `aws:ResourceTag/<tag>`) must all match too when given, and alone select
-  stores when the selection lists `*` or nothing else.
+  stores when the selection lists `*` or nothing else;
+- and, whatever it lists, only when the store lives in the selection's own account (`policies.lib.accounts`: the
+  account of the role each one's provider assumes): AWS Backup never selects another account's resources, so a
+  workload account's selection naming a bucket of the audit account backs nothing up. `selects` answers without
+  that last condition, to tell "listed in the wrong account" from "listed nowhere".
 
 Usage (inside a stack policy's `validate`)::
 
     from policies.lib.backup import BACKED_UP, SELECTION, UNKNOWN, covers
 
     results = [covers(selection, store) for selection in selections]   # True, False or UNKNOWN each
+    elsewhere = [s for s in selections if selects(s, store) is True and same_account(s, store) is False]
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
+from policies.lib.accounts import DEPLOYING, account_of
+from policies.lib.accounts import UNKNOWN as UNKNOWN_ACCOUNT
 from policies.lib.props import as_list, effective_tags, get, is_unknown, unknown_itself
 from policies.lib.residency import arn_resource_name
 
@@ -121,8 +128,37 @@ def _conditions(selection: Any, tags: Any) -> Any:
     return all(tags.get(key.split("/", 1)[-1]) == value for key, value in found)
 
 
+def same_account(selection: Any, store: Any) -> Any:
+    """True/False whether the selection and the store live in one account; UNKNOWN when either is not known."""
+    accounts = (account_of(selection), account_of(store))
+    if UNKNOWN_ACCOUNT in accounts:
+        return UNKNOWN
+    return accounts[0] == accounts[1]
+
+
+def account_label(resource: Any) -> str:
+    """How a message names the account a resource lives in."""
+    account = account_of(resource)
+    if account == DEPLOYING:
+        return "the deploying account"
+    return "an account not known during preview" if account == UNKNOWN_ACCOUNT else f"account {account}"
+
+
 def covers(selection: Any, store: Any) -> Any:
-    """True/False whether the selection backs the store up; UNKNOWN when a value needed is not known."""
+    """True/False whether the selection backs the store up (in its own account); UNKNOWN when a value needed is not
+    known."""
+    selected = selects(selection, store)
+    if selected is False:
+        return False
+    account = same_account(selection, store)
+    if account is False:
+        return False
+    return True if (selected is True and account is True) else UNKNOWN
+
+
+def selects(selection: Any, store: Any) -> Any:
+    """True/False whether the selection's resources, tags and conditions pick the store, whatever account either
+    lives in; UNKNOWN when a value needed is not known."""
     tags = _store_tags(store)
     listed = _listed(selection, "resources", store)
     tagged = _tag_selected(selection, tags)
@@ -153,4 +189,4 @@ def covers(selection: Any, store: Any) -> Any:
     return result
 
 
-__all__ = ["BACKED_UP", "SELECTION", "UNKNOWN", "covers"]
+__all__ = ["BACKED_UP", "SELECTION", "UNKNOWN", "account_label", "covers", "same_account", "selects"]

@@ -2,7 +2,10 @@
 
 Stores of the types AWS Backup protects (S3 buckets, RDS instances and clusters, DocumentDB and Neptune clusters,
 DynamoDB tables, EFS file systems, EBS volumes, FSx file systems) must be covered by an `aws.backup.Selection`
-(`policies.lib.backup.covers`: by ARN, by selection tags, narrowed by tag conditions).
+(`policies.lib.backup.covers`: by ARN, by selection tags, narrowed by tag conditions) of the account the store
+lives in (the account of the role its provider assumes; the deploying account when it assumes none). A selection
+of another account naming the store covers nothing (AWS Backup selects only its own account's resources): the
+violation says so, and names the account the store needs a selection in.
 
 OpenSearch domains and ElastiCache (Redis/Valkey) keep their own snapshots instead: a domain needs
 `snapshot_options.automated_snapshot_start_hour`, a replication group or cluster `snapshot_retention_limit` >= 1.
@@ -17,7 +20,7 @@ from typing import Any
 from pulumi_policy import StackValidationArgs
 
 from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
-from policies.lib.backup import BACKED_UP, SELECTION, UNKNOWN, covers
+from policies.lib.backup import BACKED_UP, SELECTION, UNKNOWN, account_label, covers, same_account, selects
 from policies.lib.props import unknown_itself
 
 META = PolicyMeta(
@@ -33,8 +36,8 @@ META = PolicyMeta(
         "NIST-800-53": ("CP-9",),
     },
     remediation=(
-        "List the store's ARN in an aws.backup.Selection's resources or tag it so a selection's selection_tags "
-        "pick it up."
+        "List the store's ARN in an aws.backup.Selection's resources, or tag it so a selection's selection_tags "
+        "pick it up, in a backup plan of the account the store lives in."
     ),
 )
 
@@ -97,7 +100,18 @@ def validate(args: StackValidationArgs, report_violation: ReportViolation) -> No
         if UNKNOWN in results:
             report_violation(
                 f"{kind} '{store.name}': backup coverage cannot be proven during preview (a selection's resources "
-                "or tags, or the store's tags, are not known); reference the store from an aws.backup.Selection.",
+                "or tags, the store's tags, or the account either lives in, are not known); reference the store "
+                "from an aws.backup.Selection of its account.",
+                store.urn,
+            )
+            continue
+        elsewhere = [s for s in selections if selects(s, store) is True and same_account(s, store) is False]
+        if elsewhere:
+            names = ", ".join(f"'{s.name}' ({account_label(s)})" for s in elsewhere)
+            report_violation(
+                f"{kind} '{store.name}' in {account_label(store)} is selected only by backup selections of another "
+                f"account ({names}), and AWS Backup selects only resources of its own account; select it in a "
+                "backup plan declared through a provider of the store's account.",
                 store.urn,
             )
             continue

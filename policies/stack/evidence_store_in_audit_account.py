@@ -17,7 +17,6 @@ resource). A stack without an evidence store is not applicable. When the deployi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from pulumi_policy import StackValidationArgs
 
 from policies.base import PolicyMeta, ReportViolation, get, is_unknown, stack_policy
+from policies.lib.accounts import UNKNOWN, assumed_account
 
 META = PolicyMeta(
     id="TF-AWS-EVD-001",
@@ -41,8 +41,6 @@ META = PolicyMeta(
 
 STORE_TYPE = "trustfabric:security:EvidenceStore"
 BUCKET = "aws:s3/bucket:Bucket"
-ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/.+$")
-UNKNOWN = "unknown"
 
 
 def _store_of(resource: Any) -> str | None:
@@ -55,29 +53,6 @@ def _store_of(resource: Any) -> str | None:
     # Without its ancestors in the request, the qualified type still says whose child a resource is.
     qualified_type = resource.urn.split("::")[2] if resource.urn.count("::") >= 3 else ""
     return qualified_type.split(f"{STORE_TYPE}$", 1)[0] + STORE_TYPE if f"{STORE_TYPE}$" in qualified_type else None
-
-
-def assumed_account(provider: Any) -> str | None:
-    """The account of the last role the provider assumes; None when it assumes none; UNKNOWN when not known."""
-    if provider is None:
-        return None
-    props = provider.props
-    if is_unknown(props, "assumeRoles"):
-        return UNKNOWN
-    roles: Any = get(props, "assumeRoles")
-    if isinstance(roles, str):  # a provider's nested inputs arrive as JSON text
-        try:
-            roles = json.loads(roles)
-        except ValueError:
-            return UNKNOWN
-    if not roles:
-        return None
-    last = roles[-1]
-    arn = last.get("roleArn") if hasattr(last, "get") else None
-    if arn is None:
-        return None
-    match = ROLE_ARN.fullmatch(str(arn))
-    return match.group(1) if match else UNKNOWN
 
 
 ACCOUNT_BEARING_PROPS = ("arn", "roleArn", "kmsKeyId", "kmsMasterKeyId", "kmsKeyArn", "policy", "assumeRolePolicy")

@@ -49,11 +49,13 @@ def test_a_vault_per_cell_region_encrypted_with_the_backups_key(stack, request):
 @pytest.mark.parametrize("stack", ["prod", "dr"])
 def test_production_vaults_are_locked_in_compliance_mode(stack, request):
     graph = request.getfixturevalue(stack)
-    # The cells' vaults (tenants' own vaults, under their own keys, are tests/components/governance's).
+    # The cells' vaults (tenants' own vaults, under their own keys, are tests/components/governance's; the evidence
+    # store's, in the audit account, tests/components/security's).
     locks = {
         lock.name: lock.props
         for lock in graph.of_type(LOCK)
         if parent_type(graph, lock) == "trustfabric:resilience:CellBackup"
+        and "trustfabric:security:EvidenceStore$" not in lock.urn
     }
     assert set(locks) == {f"{cell}-backup-vault-lock" for cell in CELLS}
     for code, days in STATUTORY_DAYS.items():
@@ -138,8 +140,8 @@ def test_selections_cover_every_data_store_of_the_cell(prod):
             [*model_data, f"{cell}-datasets-bucket", f"{cell}-records-bucket"]
         )
         logs = only(prod, SELECTION, f"{cell}-backup-records-untagged-selection")
-        # The evidence store lives in prod's first cell (components/security/evidence_store.py).
-        evidence = [f"{cell}-evidence-access-logs", f"{cell}-evidence-bucket"] if cell == "uk" else []
+        # Never the evidence store: it lives in the audit account, where AWS Backup of this account cannot select,
+        # and backs itself up there (tests/components/security/test_evidence_store.py).
         # The data-governance layer's stores (stacks/governance.py): the erasure ledger, each tenant's access logs.
         # A tenant's bucket is backed up by its own plan into a vault under the tenant's key (TenantBackup), never
         # into the cell's vault.
@@ -151,7 +153,6 @@ def test_selections_cover_every_data_store_of_the_cell(prod):
                 f"{cell}-audit-bucket",
                 f"{cell}-datasets-logs",
                 f"{cell}-erasure-ledger-table",
-                *evidence,
                 *model_logs,
                 f"{cell}-records-logs",
                 *tenants,

@@ -4,6 +4,7 @@ retention, written and read across accounts by named roles only."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,8 @@ BUCKET = "aws:s3/bucket:Bucket"
 AUDIT_ACCOUNT = "444455556666"
 """Pulumi.prod.yaml: trust-fabric:audit.accountId."""
 AUDIT_ROLE = f"arn:aws:iam::{AUDIT_ACCOUNT}:role/trustfabric-evidence-store-deployer"
+COPY_PROVIDER: Any = object()
+"""Stands for the audit account's provider in the copy region: validation only checks that one is given."""
 
 
 def test_longest_statutory_retention_is_the_eus_ten_years() -> None:
@@ -43,19 +46,27 @@ def test_every_part_of_the_store_is_declared_through_the_audit_account_provider(
     store = only(prod, "trustfabric:security:EvidenceStore", "uk-evidence")
     children = [r for r in prod.resources.values() if r.custom and f"{store.type}$" in r.urn.split("::")[2]]
     assert {r.name for r in children} >= {"uk-evidence-store-key", "uk-evidence-bucket", "uk-evidence-access-logs"}
-    [provider_urn] = {r.provider for r in children}
-    provider = prod.get(provider_urn)  # type: ignore[arg-type]
-    assert provider is not None and provider.name == "uk-audit-account"
+    providers = {prod.get(urn).name: prod.get(urn) for urn in {r.provider for r in children}}  # type: ignore[union-attr]
+    # The store's region, and the paired region its backup copies go to: both the audit account's.
+    assert sorted(providers) == ["uk-audit-account", "uk-audit-account-eu-west-1"]
+    in_paired_region = {r.name for r in children if prod.get(r.provider).name == "uk-audit-account-eu-west-1"}  # type: ignore[union-attr, arg-type]
+    assert in_paired_region == {
+        "uk-evidence-backup-copy-key",
+        "uk-evidence-backup-copy-vault",
+        "uk-evidence-backup-copy-vault-policy",
+        "uk-evidence-backup-copy-vault-lock",
+    }
     store = only(prod, BUCKET, "uk-evidence-bucket")
-    roles = provider.props["assumeRoles"]
-    roles = json.loads(roles) if isinstance(roles, str) else roles
-    assert roles == [
-        {
-            "roleArn": AUDIT_ROLE,
-            "externalId": "trustfabric-prod-evidence-store",
-            "sessionName": "trustfabric-prod-evidence",
-        }
-    ]
+    for provider in providers.values():
+        roles = provider.props["assumeRoles"]
+        roles = json.loads(roles) if isinstance(roles, str) else roles
+        assert roles == [
+            {
+                "roleArn": AUDIT_ROLE,
+                "externalId": "trustfabric-prod-evidence-store",
+                "sessionName": "trustfabric-prod-evidence",
+            }
+        ]
     assert provider_region(prod, store) == "eu-west-2"
     assert provider_tags(prod, store)["jurisdiction"] == "UK"
     key = only(prod, "aws:kms/key:Key", "uk-evidence-store-key")
@@ -128,10 +139,98 @@ def test_store_is_encrypted_tls_only_logged_and_expires_after_its_lock(prod):
     assert lifecycle.props["rules"][0]["expiration"] == {"days": 3653}
 
 
-def test_backup_selects_the_store_with_the_records_tier(prod):
-    selection = only(prod, "aws:backup/selection:Selection", "uk-backup-records-untagged-selection")
-    names = {prod.get(urn).name for urn in selection.property_dependencies["resources"]}  # type: ignore[union-attr]
-    assert {"uk-evidence-bucket", "uk-evidence-access-logs"} <= names
+def _provider_name(graph, resource) -> str:
+    provider = graph.get(resource.provider)
+    assert provider is not None
+    return provider.name
+
+
+def test_the_store_is_backed_up_in_the_audit_account_not_by_the_workload_selection(prod):
+    store = only(prod, BUCKET, "uk-evidence-bucket").props["bucket"]
+    logs = only(prod, BUCKET, "uk-evidence-access-logs").props["bucket"]
+    selection = only(prod, "aws:backup/selection:Selection", "uk-evidence-backup-records-untagged-selection")
+    assert _provider_name(prod, selection) == "uk-audit-account"
+    assert selection.props["resources"] == [f"arn:aws:s3:::{store}", f"arn:aws:s3:::{logs}"]
+    assert selection.props["conditions"] == [{"stringEquals": [{"key": "aws:ResourceTag/jurisdiction", "value": "UK"}]}]
+    role = f"arn:aws:iam::{AUDIT_ACCOUNT}:role/trustfabric-prod-uk-evidence-eu-west-2-backup"
+    assert selection.props["iamRoleArn"] == role
+    # AWS Backup selects only its own account's resources: no workload selection names the store any more.
+    for workload in prod.of_type("aws:backup/selection:Selection"):
+        if workload is selection:
+            continue
+        names = {prod.get(urn).name for urn in workload.property_dependencies.get("resources", [])}  # type: ignore[union-attr]
+        assert not names & {"uk-evidence-bucket", "uk-evidence-access-logs"}, workload.name
+        assert not {f"arn:aws:s3:::{store}", f"arn:aws:s3:::{logs}"} & set(workload.props.get("resources") or [])
+
+
+def test_the_backup_keeps_the_stores_retention_and_copies_to_the_paired_region(prod):
+    plan = only(prod, "aws:backup/plan:Plan", "uk-evidence-backup-records")
+    assert _provider_name(prod, plan) == "uk-audit-account"
+    [rule] = plan.props["rules"]
+    assert rule["targetVaultName"] == "trustfabric-prod-uk-evidence-eu-west-2"
+    assert rule["lifecycle"]["deleteAfter"] == LONGEST_STATUTORY_RETENTION_DAYS
+    copy_vault = f"arn:aws:backup:eu-west-1:{AUDIT_ACCOUNT}:backup-vault:trustfabric-prod-uk-evidence-eu-west-1"
+    assert [action["destinationVaultArn"] for action in rule["copyActions"]] == [copy_vault]
+    assert rule["copyActions"][0]["lifecycle"]["deleteAfter"] == LONGEST_STATUTORY_RETENTION_DAYS
+    target = only(prod, "aws:backup/vault:Vault", "uk-evidence-backup-copy-vault")
+    assert target.props["name"] == "trustfabric-prod-uk-evidence-eu-west-1"
+    assert _provider_name(prod, target) == "uk-audit-account-eu-west-1"
+    assert provider_region(prod, target) == "eu-west-1"
+    assert provider_tags(prod, target)["jurisdiction"] == "UK"
+
+
+@pytest.mark.parametrize(
+    ("vault", "key", "region"),
+    [
+        ("uk-evidence-backup", "uk-evidence-backup-key", "eu-west-2"),
+        ("uk-evidence-backup-copy", "uk-evidence-backup-copy-key", "eu-west-1"),
+    ],
+)
+def test_both_vaults_are_locked_undeletable_and_under_an_audit_account_key(prod, vault, key, region):
+    resource = only(prod, "aws:backup/vault:Vault", f"{vault}-vault")
+    key_resource = only(prod, "aws:kms/key:Key", key)
+    assert resource.props["kmsKeyArn"].startswith(f"arn:aws:kms:{region}:{AUDIT_ACCOUNT}:key/")
+    assert key_resource.props["enableKeyRotation"] is True and key_resource.options.get("protect") is True
+    assert provider_region(prod, key_resource) == region
+    key_policy = statements(key_resource, "policy")
+    assert key_policy["KeyAdministration"]["Principal"] == {"AWS": [AUDIT_ROLE]}
+    assert key_policy["BackupServiceUse"]["Condition"] == {"StringEquals": {"aws:SourceAccount": AUDIT_ACCOUNT}}
+    lock = only(prod, "aws:backup/vaultLockConfiguration:VaultLockConfiguration", f"{vault}-vault-lock")
+    assert (lock.props["minRetentionDays"], lock.props["maxRetentionDays"]) == (7, LONGEST_STATUTORY_RETENTION_DAYS)
+    assert lock.props["changeableForDays"] == 3  # compliance mode: immutable once the grace period ends
+    deny = statements(only(prod, "aws:backup/vaultPolicy:VaultPolicy", f"{vault}-vault-policy"), "policy")
+    assert deny["DenyRecoveryPointTampering"]["Effect"] == "Deny"
+    assert "backup:DeleteRecoveryPoint" in deny["DenyRecoveryPointTampering"]["Action"]
+
+
+def test_the_backup_role_uses_the_managed_s3_policies_and_may_read_the_store_through_s3(prod):
+    role = only(prod, "aws:iam/role:Role", "uk-evidence-backup-role")
+    assert _provider_name(prod, role) == "uk-audit-account"
+    assert role.props["name"] == "trustfabric-prod-uk-evidence-eu-west-2-backup"
+    assert role.props.get("permissionsBoundary") is None  # the audit account has no boundary (docs/adr/0016)
+    trust = statements(role, "assumeRolePolicy")
+    [statement] = trust.values()
+    assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": AUDIT_ACCOUNT}}
+    attached = {
+        only(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", f"uk-evidence-backup-role-policy-{i}").props[
+            "policyArn"
+        ]
+        for i in range(4)
+    }
+    assert {
+        "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+        "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+    } <= attached
+    key = statements(only(prod, "aws:kms/key:Key", "uk-evidence-store-key"), "policy")
+    assert key["DecryptThroughS3ForEvidenceBackup"] == {
+        "Sid": "DecryptThroughS3ForEvidenceBackup",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{AUDIT_ACCOUNT}:role/trustfabric-prod-uk-evidence-eu-west-2-backup"]},
+        "Action": ["kms:Decrypt", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-2.amazonaws.com"}},
+    }
 
 
 @pytest.mark.parametrize(
@@ -150,6 +249,24 @@ def test_backup_selects_the_store_with_the_records_tier(prod):
         ({"writer_role_arns": ()}, "EvidenceStore: writer_role_arns: must not be empty"),
         ({"reader_role_arns": ()}, "EvidenceStore: reader_role_arns: must not be empty"),
         ({"deletion_window_in_days": 3}, "EvidenceStore: deletion_window_in_days: 3 is out of range; allowed: 7..30"),
+        (
+            {"copy_region": "us-west-2", "copy_provider": COPY_PROVIDER},
+            "EvidenceStore: copy_region: region 'us-west-2' is outside UK's allowed regions; allowed: eu-west-2, "
+            "eu-west-1",
+        ),
+        (
+            {"copy_region": "eu-west-2", "copy_provider": COPY_PROVIDER},
+            "EvidenceStore: copy_region: 'eu-west-2' is the store's own region; allowed: eu-west-1",
+        ),
+        (
+            {"copy_region": "eu-west-1"},
+            "EvidenceStore: copy_provider: missing for copy_region 'eu-west-1'; allowed: the audit account's "
+            "provider in that region",
+        ),
+        (
+            {"copy_provider": COPY_PROVIDER},
+            "EvidenceStore: copy_region: missing for copy_provider; allowed: another region of the jurisdiction",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_with_an_exact_message(changes, message):

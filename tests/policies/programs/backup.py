@@ -57,3 +57,32 @@ aws.backup.Selection("conditional", iam_role_arn="arn:aws:iam::123456789012:role
 aws.cloudtrail.Trail("local", s3_bucket_name="trail")
 aws.cloudwatch.LogGroup("app", retention_in_days=30)
 """
+
+ACCOUNTS = """
+import pulumi, pulumi_aws as aws
+def audit_provider(name, role_arn):
+    return aws.Provider(name, region="eu-west-2", assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role_arn,
+        external_id="tf-evidence", session_name="evidence")], default_tags={"tags": {"jurisdiction": "UK"}})
+audit = pulumi.ResourceOptions(provider=audit_provider("audit", "arn:aws:iam::444455556666:role/deployer"))
+# A role ARN computed from a value the mocks leave unknown: the account cannot be told during preview.
+later = pulumi.ResourceOptions(provider=audit_provider(
+    "later", aws.sqs.Queue("q").url.apply(lambda url: f"arn:aws:iam::444455556666:role/{url}")))
+workload = aws.s3.Bucket("workload", tags={"jurisdiction": "UK"})
+evidence = aws.s3.Bucket("evidence", opts=audit)
+unproven = aws.s3.Bucket("unproven", opts=later)
+stray = aws.s3.Bucket("stray", opts=audit)
+role = "arn:aws:iam::123456789012:role/backup"
+audit_role = "arn:aws:iam::444455556666:role/backup"
+aws.backup.Selection("workload-selection", iam_role_arn=role, plan_id="p",
+    resources=[workload.arn, unproven.arn, "arn:aws:s3:::stray-*"])
+aws.backup.Selection("audit-selection", iam_role_arn=audit_role, plan_id="p", resources=[evidence.arn],
+    conditions=[{"string_equals": [{"key": "aws:ResourceTag/jurisdiction", "value": "UK"}]}], opts=audit)
+"""
+"""Buckets in two accounts: each covered by its own account's selection passes (workload, evidence); one of the
+audit account listed only by a workload selection (stray) is a cross-account violation; one whose provider's role
+is not known (unproven) cannot be proven."""
+
+ACCOUNTS_CROSSED = ACCOUNTS.replace("resources=[evidence.arn],", "resources=[workload.arn],").replace(
+    "resources=[workload.arn, unproven.arn,", "resources=[evidence.arn,"
+)
+"""The same buckets with the selections swapped: each account's selection names only the other account's bucket."""
