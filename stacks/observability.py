@@ -10,6 +10,7 @@ whole stack, declared with the first cell.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
@@ -140,14 +141,16 @@ def declare_datadog(
     ctx: CellContext,
     definitions: Mapping[str, DatadogDefinition],
     routing_keys: Mapping[str, pulumi.Input[str]] | None = None,
-) -> None:
+) -> dict[str, pulumi.Resource]:
     """Datadog is one SaaS account for the whole stack: declared once, with its own provider.
 
-    With `routing_keys` (prod only: the account's service objects are shared, and prod's services page), the
+    With `routing_keys` (prod only: the integration is account-wide, and the monitors' handles are prod's; dr and
+    dev declare only their health probes' own handle, `stacks.oncall.declare_probe_handles`), the
     account's PagerDuty integration (the subdomain `oncall.pagerdutySubdomain`; the REST API token, when set, the
     secret `trust-fabric:pagerdutyApiToken`) and the service objects the monitors' `@pagerduty-<service>` handles
     name, keyed from the declared integrations and created after the integration, instead of typing anything into
-    the tile (runbooks/pagerduty-routing-keys.md)."""
+    the tile (runbooks/pagerduty-routing-keys.md). Returns the service objects by their `@pagerduty-...` handle
+    (none without `routing_keys`), for what pages through them to depend on (the on-call layer's health probes)."""
     import pulumi_datadog as datadog
 
     from components.observability.datadog_slos import DatadogSlos, DatadogSlosArgs
@@ -162,7 +165,7 @@ def declare_datadog(
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
     )
     if routing_keys is None:
-        return
+        return {}
     subdomain = ctx.settings.oncall.pagerduty_subdomain
     integration = (
         None
@@ -174,8 +177,9 @@ def declare_datadog(
             opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
         )
     )
+    handles: dict[str, pulumi.Resource] = {}
     for severity, key in DATADOG_PAGERDUTY_KEYS.items():
-        datadog.pagerduty.ServiceObject(
+        handles[DATADOG_NOTIFY[severity]] = datadog.pagerduty.ServiceObject(
             f"datadog-pagerduty-{key}",
             service_name=DATADOG_NOTIFY[severity].removeprefix("@pagerduty-"),
             service_key=pulumi.Output.secret(routing_keys[key]),
@@ -183,6 +187,17 @@ def declare_datadog(
                 parent=ctx.parent, provider=provider, depends_on=[integration] if integration is not None else []
             ),
         )
+    return handles
+
+
+@dataclass(frozen=True)
+class ObservabilityOutputs:
+    """What the observability layer of a cell gives the layers declared after it."""
+
+    kubernetes: k8s.Provider
+    """The cell's Kubernetes provider, for the other layers' objects on the cluster (the delivery layer's load test)."""
+    datadog_handles: Mapping[str, pulumi.Resource]
+    """Datadog PagerDuty service objects declared with this cell, by `@pagerduty-...` handle (prod's first cell)."""
 
 
 def declare(
@@ -191,10 +206,9 @@ def declare(
     network: NetworkOutputs,
     slos: SloDocuments,
     routing_keys: Mapping[str, pulumi.Input[str]] | None = None,
-) -> k8s.Provider:
+) -> ObservabilityOutputs:
     """`routing_keys`: the stack's PagerDuty routing keys (`OnCallServices.routing_keys`), for Datadog's service
-    objects; declared only by prod (see `declare_datadog`). Returns the cell's Kubernetes provider, for the other
-    layers' objects on the cluster (the delivery layer's load test)."""
+    objects; declared only by prod (see `declare_datadog`)."""
     collector = CollectorIdentity(
         f"{ctx.name}-collector",
         CollectorIdentityArgs(
@@ -281,6 +295,7 @@ def declare(
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=kubernetes, depends_on=[telemetry]),
     )
+    handles: dict[str, pulumi.Resource] = {}
     if ctx.cell is ctx.settings.cells[0]:
-        declare_datadog(ctx, slos.datadog, routing_keys if ctx.settings.stack == PRIMARY_STACK else None)
-    return kubernetes
+        handles = declare_datadog(ctx, slos.datadog, routing_keys if ctx.settings.stack == PRIMARY_STACK else None)
+    return ObservabilityOutputs(kubernetes=kubernetes, datadog_handles=handles)

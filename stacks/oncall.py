@@ -30,13 +30,16 @@ dnssec-ksk-needs-action          security  us-east-1 (***)   runbooks/dnssec-fai
 region; only a cell whose own region is us-east-1 (prod's US cell, which also signs its zone) can alarm on
 them without putting a resource outside its jurisdiction's regions (`aws-governance-resource-region-in-
 jurisdiction`).
-(****) prod's cells outside us-east-1 page on the same endpoint from inside their jurisdiction instead: a Datadog
-synthetic API test (not an alarm) per health-checked service, run from Datadog's managed locations in the
-jurisdiction's allowed regions (`components.oncall.health_probes`), through the cell's own Datadog provider,
-paging the platform service through Datadog's PagerDuty integration (`@pagerduty-trustfabric-sev1`, the service
-object prod keys with the platform service's Events API v2 key, `stacks/observability.py`). dr and dev declare no
-PagerDuty service objects in the one Datadog account, so their cells outside us-east-1 have no health-check page
-(docs/adr/0011-on-call-as-code.md).
+(****) every stack's cells outside us-east-1 (all of dr's, dev's one) page on the same endpoint from inside their
+jurisdiction instead: a Datadog synthetic API test (not an alarm) per health-checked service, run from Datadog's
+managed locations in the jurisdiction's allowed regions (`components.oncall.health_probes`), through the cell's
+own Datadog provider, paging the stack's platform service through Datadog's PagerDuty integration
+(`probe_notify`): prod's `@pagerduty-trustfabric-sev1` (the service object prod keys with its platform service's
+Events API v2 key, `stacks/observability.py`), dr's `@pagerduty-trustfabric-dr-sev1` and dev's
+`@pagerduty-trustfabric-dev-sev1` (the service objects those stacks declare here, `declare_probe_handles`, keyed
+with their own platform service's key; dev's service is low urgency). Each probe depends on its handle's service
+object, so a first deploy never creates a test that names a handle Datadog does not know yet. Datadog's PagerDuty
+integration itself is account-wide and declared by prod only (docs/adr/0011-on-call-as-code.md).
 
 The model pipelines' alert topic (`stacks/modelops.py`, when the cell serves models) is subscribed to the
 platform service. The ModelOps and dataset stores' replication alarms (prod) are declared here too, defined in
@@ -54,6 +57,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_pagerduty as pagerduty
@@ -77,6 +81,9 @@ from stacks.key_users import is_paired
 from stacks.resilience import ResilienceOutputs, zone_name
 from stacks.security import SecurityOutputs
 from stacks.settings import PRIMARY_STACK, StackSettings, deployment
+
+if TYPE_CHECKING:
+    import pulumi_datadog as datadog
 
 REPLICATION_LAG_MILLISECONDS = 60_000.0
 """Ledger replication lag that pages: a minute behind for five minutes puts the tier-0 RPO at risk."""
@@ -245,19 +252,56 @@ def route53_alarms(
 
 
 HEALTH_PROBE_NOTIFY = DATADOG_NOTIFY["sev1"]
-"""The Datadog handle health probes page: the service object keyed with the platform service's Events API v2 key,
-the service the US cell's health-check alarm pages too."""
+"""The Datadog handle prod's health probes page: the service object keyed with the platform service's Events API
+v2 key, the service the US cell's health-check alarm pages too."""
+PROBE_HANDLE_KEY = "sev1"
+"""The routing key (`OnCallServices.routing_keys`) behind every stack's probe handle: its platform service's."""
+
+
+def probe_notify(settings: StackSettings) -> str:
+    """The `@pagerduty-<service>` handle the stack's health probes page: prod's Sev1 handle, or the stack's own
+    (`@pagerduty-trustfabric-<stack>-sev1`), whose service object `declare_probe_handles` declares. dr keeps its
+    own even though it takes prod's traffic on failover: its probes then watch the endpoints that serve, and a
+    page reaches the stack whose state (`pulumi up -s dr`) the responder changes, beside dr's own alarms."""
+    if settings.stack == PRIMARY_STACK:
+        return HEALTH_PROBE_NOTIFY
+    return f"@pagerduty-trustfabric-{settings.stack}-{PROBE_HANDLE_KEY}"
 
 
 def probes_health(ctx: CellContext) -> bool:
-    """Whether the cell pages on its health checks through Datadog: prod's cells whose region is not us-east-1
-    (there a CloudWatch alarm pages; only prod declares Datadog's PagerDuty service objects)."""
-    return ctx.settings.stack == PRIMARY_STACK and ctx.cell.region != ROUTE53_CONTROL_REGION
+    """Whether the cell pages on its health checks through Datadog: every cell whose region is not us-east-1 and
+    that has health checks (in us-east-1 a CloudWatch alarm pages)."""
+    return ctx.cell.region != ROUTE53_CONTROL_REGION
 
 
-def declare_health_probes(ctx: CellContext, resilience: ResilienceOutputs) -> HealthProbes:
+def declare_probe_handles(
+    settings: StackSettings, services: OnCallServices
+) -> dict[str, datadog.pagerduty.ServiceObject]:
+    """A stack other than prod: the Datadog PagerDuty service object its health probes page (`probe_notify`),
+    keyed with its own platform service's Events API v2 key, through a Datadog provider of its own. Returns
+    handle -> service object; empty for prod (its objects are the observability layer's) and for a stack with
+    no cell outside us-east-1. Datadog's PagerDuty integration is account-wide and prod's: deploy prod first."""
+    import pulumi_datadog as datadog  # about 10 s of CPU: only when the program runs
+
+    if settings.stack == PRIMARY_STACK or all(cell.region == ROUTE53_CONTROL_REGION for cell in settings.cells):
+        return {}
+    provider = datadog.Provider("oncall-datadog", api_url=f"https://api.{settings.observability.datadog_site}/")
+    handle = probe_notify(settings)
+    service_object = datadog.pagerduty.ServiceObject(
+        f"oncall-datadog-pagerduty-{PROBE_HANDLE_KEY}",
+        service_name=handle.removeprefix("@pagerduty-"),
+        service_key=services.routing_keys[PROBE_HANDLE_KEY],  # a secret output already
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    return {handle: service_object}
+
+
+def declare_health_probes(
+    ctx: CellContext, resilience: ResilienceOutputs, handles: Mapping[str, pulumi.Resource]
+) -> HealthProbes:
     """The cell's Datadog probes of the endpoints its Route53 health checks probe, with the cell's own Datadog
-    provider (Datadog is one account; the provider names no region of the cell)."""
+    provider (Datadog is one account; the provider names no region of the cell). `handles`: the Datadog service
+    objects this stack declares, by handle; the probes depend on the one they page."""
     import pulumi_datadog as datadog
 
     provider = datadog.Provider(
@@ -266,6 +310,7 @@ def declare_health_probes(ctx: CellContext, resilience: ResilienceOutputs) -> He
         opts=pulumi.ResourceOptions(parent=ctx.parent),
     )
     zone = zone_name(ctx.settings, ctx.name)
+    notify = probe_notify(ctx.settings)
     return HealthProbes(
         f"{ctx.name}-health-probes",
         HealthProbesArgs(
@@ -276,7 +321,8 @@ def declare_health_probes(ctx: CellContext, resilience: ResilienceOutputs) -> He
             endpoints={
                 service: regional_endpoint(service, ctx.cell.region, zone) for service in resilience.health_check_ids
             },
-            notify=HEALTH_PROBE_NOTIFY,
+            notify=notify,
+            notify_service_object=handles.get(notify),
         ),
         opts=pulumi.ResourceOptions(parent=ctx.parent, provider=provider),
     )
@@ -419,8 +465,11 @@ def declare_cell(
     model_alert_topic_arn: pulumi.Output[str] | None = None,
     macie_findings_topic_arn: pulumi.Output[str] | None = None,
     store_alarms: Sequence[MetricAlert] = (),
+    datadog_handles: Mapping[str, pulumi.Resource] | None = None,
 ) -> CellPaging:
-    """`store_alarms`: alarms other layers define for their stores (`stacks/store_alarms.py`), paged here too."""
+    """`store_alarms`: alarms other layers define for their stores (`stacks/store_alarms.py`), paged here too.
+    `datadog_handles`: the Datadog PagerDuty service objects the stack declares, by `@pagerduty-...` handle (the
+    observability layer's in prod, `declare_probe_handles` elsewhere); the health probes depend on theirs."""
     settings = ctx.settings
     rules, alarms = cell_alerts(ctx, resilience)
     alarms = (*alarms, *store_alarms)
@@ -455,6 +504,6 @@ def declare_cell(
     )
     # ... and the ticket receiver's bearer token, synced into the `ticket-bridge-token` Secret the same way.
     ticket_bridge_token(f"{ctx.name}-paging", security, paging)
-    if probes_health(ctx):
-        declare_health_probes(ctx, resilience)
+    if probes_health(ctx) and resilience.health_check_ids:
+        declare_health_probes(ctx, resilience, datadog_handles or {})
     return paging

@@ -9,6 +9,8 @@ earlier one's typed output, passed explicitly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pulumi
 import pulumi_aws as aws
 
@@ -49,10 +51,12 @@ def declare_cell(
     delivery_plan: delivery.DeliveryPlan,
     services: oncall.OnCallServices,
     load_test: LoadTestSettings | None = None,
-) -> None:
+    datadog_handles: Mapping[str, pulumi.Resource] | None = None,
+) -> Mapping[str, pulumi.Resource]:
     """Declare one cell, domain by domain: security, identity, network, secrets (rotation functions), data
     governance (tenants, erasure ledger), modelops, quality (golden dataset store), resilience, discovery (Macie, over
-    the records and tenant buckets), observability, delivery, on-call."""
+    the records and tenant buckets), observability, delivery, on-call. `datadog_handles`: the stack's Datadog
+    PagerDuty service objects declared so far, by handle; returns them with the cell's own added."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
     security_outputs = security.declare(ctx)
@@ -73,7 +77,9 @@ def declare_cell(
     macie_topic_arn = governance.declare_discovery(
         ctx, security_outputs, resilience_outputs.records_bucket_name, governance_outputs
     )
-    kubernetes = observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
+    observed = observability.declare(ctx, security_outputs, network_outputs, slos, services.routing_keys)
+    kubernetes = observed.kubernetes
+    handles = {**(datadog_handles or {}), **observed.datadog_handles}
     delivery.declare(ctx, security_outputs, network_outputs, delivery_plan, models.alert_topic_arn, services)
     if load_test is not None:
         delivery.declare_load_test(ctx, security_outputs, kubernetes, load_test)
@@ -89,7 +95,9 @@ def declare_cell(
         models.alert_topic_arn,
         macie_topic_arn,
         store_alarms=store_alarms,
+        datadog_handles=handles,
     )
+    return handles
 
 
 def main() -> None:
@@ -104,5 +112,6 @@ def main() -> None:
     pulumi.export("cells", {cell.code: cell.region for cell in settings.cells})
     slos = observability.slo_documents()
     services = oncall.declare_services(settings)
+    handles: Mapping[str, pulumi.Resource] = oncall.declare_probe_handles(settings, services)
     for cell in settings.cells:
-        declare_cell(settings, cell, slos, delivery_plan, services, load_test)
+        handles = declare_cell(settings, cell, slos, delivery_plan, services, load_test, handles)

@@ -19,6 +19,7 @@ Usage::
             stack="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
             endpoints={"api": "api.eu-west-2.uk.trustfabric.example.com"},
             notify="@pagerduty-trustfabric-sev1",
+            notify_service_object=sev1_service_object,
         ),
         opts=pulumi.ResourceOptions(provider=datadog_provider),
     )
@@ -95,6 +96,10 @@ class HealthProbesArgs:
     timeout_seconds: int = 10
     """Request timeout, as Route53's HTTPS checks wait: 1..60."""
     runbook: str = RUNBOOK
+    notify_service_object: pulumi.Resource | None = None
+    """The Datadog PagerDuty service object `notify` names, when the same stack declares it: every test is created
+    after it, so a first deploy never has a test naming a handle Datadog does not know yet. None when another stack
+    declares it (it exists before this stack is deployed)."""
 
 
 def locations_of(args: HealthProbesArgs) -> tuple[str, ...]:
@@ -140,6 +145,7 @@ class HealthProbes(pulumi.ComponentResource):
         validate_args(args)
         super().__init__(f"trustfabric:oncall:{COMPONENT}", name, None, opts)
         locations = locations_of(args)
+        service_objects = [args.notify_service_object] if args.notify_service_object is not None else []
         self.test_ids = {}
         for service, endpoint in sorted(args.endpoints.items()):
             url = f"https://{endpoint}:{args.port}{args.path}" if args.port != 443 else f"https://{endpoint}{args.path}"
@@ -177,7 +183,7 @@ class HealthProbes(pulumi.ComponentResource):
                     f"service:{service}",
                     "severity:sev1",
                 ],
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=service_objects),
             )
             self.test_ids[service] = test.id
         self.register_outputs({"test_ids": self.test_ids})

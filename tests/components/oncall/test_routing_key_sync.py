@@ -196,6 +196,7 @@ def test_datadogs_pagerduty_handles_are_declared_from_prods_integrations(prod, d
     assert hours.props["serviceName"] == DATADOG_NOTIFY["sev2"].removeprefix("@pagerduty-")
     assert dependency_names(prod, hours, "serviceKey") == ["oncall-business-hours-events"]
     assert not isinstance(sev1.props["serviceKey"], str)  # never a literal key
-    # One Datadog account: dr and dev declare no second object of the same name.
+    # One Datadog account: dr and dev declare none of prod's names, only their health probes' own handle.
     for graph in (dr, dev):
-        assert not graph.of_type("datadog:pagerduty/serviceObject:ServiceObject")
+        names = {o.props["serviceName"] for o in graph.of_type("datadog:pagerduty/serviceObject:ServiceObject")}
+        assert names == {f"trustfabric-{graph.stack}-sev1"}

@@ -42,11 +42,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         policy="datadog-synthetics-test-runbook-linked",
-        stack="prod",
+        stack="dr",
         type=PROBE,
-        name="eu-health-probes-api",
-        change="page from the health probe without its runbook",
+        name="ca-health-probes-api",
+        change="page from dr's health probe of ca-west-1 without its runbook",
         expect="names no runbook",
-        edit=set_at(["message"], "api.eu-central-1 is down\n@pagerduty-trustfabric-sev1"),
+        edit=set_at(["message"], "api.ca-west-1 is down\n@pagerduty-trustfabric-dr-sev1"),
     ),
 )
