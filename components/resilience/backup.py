@@ -114,6 +114,10 @@ class CellBackupArgs:
     """IAM name of the backup role; None: `trustfabric-<deployment>-<cell>-<region>-backup`."""
 
 
+SELECTION_NAME_LIMIT = 50
+"""AWS Backup's limit on a backup selection's name."""
+
+
 def validate_args(args: CellBackupArgs) -> None:
     """Raise ValueError naming the bad argument and what is allowed."""
     require_jurisdiction("CellBackup", "jurisdiction", args.jurisdiction)
@@ -139,6 +143,14 @@ def validate_args(args: CellBackupArgs) -> None:
     require_range("CellBackup", "vault_lock_changeable_for_days", args.vault_lock_changeable_for_days, 3, 36500)
     shortest = shortest_retention_days(tuple(args.tiers), args.retention_days or statutory)
     require_range("CellBackup", "vault_lock_min_retention_days", args.vault_lock_min_retention_days, 1, shortest)
+    for tier in args.tiers:
+        for suffix, stores in (("selection", args.protected), ("untagged-selection", args.untagged)):
+            selection = backup_selection_name(args.cell, tier, suffix)
+            if tier in stores and len(selection) > SELECTION_NAME_LIMIT:
+                raise ValueError(
+                    f"CellBackup: cell: {args.cell!r} makes the selection name {selection!r} "
+                    f"{len(selection)} characters long; allowed: at most {SELECTION_NAME_LIMIT} (AWS Backup's limit)"
+                )
 
 
 def vault_access_policy(vault_arn: str) -> str:

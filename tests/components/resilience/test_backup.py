@@ -221,3 +221,17 @@ ARGS = {**UK_PROD, "kms_key_arn": "k"}
 )
 def test_bad_arguments_are_rejected_with_the_allowed_values(overrides, message):
     assert refusal(lambda: validate_args(CellBackupArgs(**{**ARGS, **overrides}))) == message
+
+
+def test_a_cell_name_that_makes_a_selection_name_longer_than_50_characters_is_refused():
+    fits = "e" * (50 - len("trustfabric--records-untagged-selection"))
+    validate_args(CellBackupArgs(**{**ARGS, "cell": fits, "untagged": {"records": ["arn"]}}))
+    too_long = fits + "x"
+    name = f"trustfabric-{too_long}-records-untagged-selection"
+    assert len(name) == 51
+    assert refusal(
+        lambda: validate_args(CellBackupArgs(**{**ARGS, "cell": too_long, "untagged": {"records": ["arn"]}}))
+    ) == (
+        f"CellBackup: cell: {too_long!r} makes the selection name {name!r} 51 characters long; "
+        "allowed: at most 50 (AWS Backup's limit)"
+    )
