@@ -47,6 +47,15 @@ MUTATIONS: tuple[Mutation, ...] = (
         edit=update_at(["environment", "variables"], lambda variables: {**variables, "DB_PASSWORD": "hunter2"}),
     ),
     Mutation(
+        policy="aws-lambda-environment-encrypted-cmk",
+        stack="dev",
+        type="aws:lambda/function:Function",
+        name="uk-rotation-api-key",
+        change="leave the rotation function's environment under Lambda's AWS-managed key",
+        expect="has environment variables and holds confidential data but is not encrypted with a customer-managed",
+        edit=set_at(["kms_key_arn"], DELETE),
+    ),
+    Mutation(
         policy="aws-cloudtrail-multi-region-validation",
         stack="dev",
         type="aws:cloudtrail/trail:Trail",

@@ -178,7 +178,8 @@ def test_the_failover_drill_moves_nothing_when_its_login_is_not_provisioned(
     assert outcome.exit_code == 1
     assert labels[LOGIN_STEP].startswith(f"failed (InputError: database login {name} on ")
     assert (
-        f"lacks CREATE on database {database} (the drill schema trustfabric_drill does not exist yet); run " in labels[LOGIN_STEP]
+        f"lacks CREATE on database {database} (the drill schema trustfabric_drill does not exist yet); run "
+        in labels[LOGIN_STEP]
     )
     assert labels[MOVE_STEP] == f"skipped (needs {LOGIN_STEP})"
 
