@@ -49,7 +49,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.network.cell_network import require_vpc_cidr
-from components.security.rotation_bundle import FUNCTIONS_DIR, asset_archive, bundle_members
+from components.security.rotation_bundle import FUNCTIONS_DIR, bundle_archive
 from components.security.rotation_documents import (
     KINDS,
     endpoint_policy,
@@ -325,7 +325,7 @@ def _code(kind: str, args: SecretRotationArgs) -> _Code:
         return _Code(
             what="database credentials",
             policy_name="rotate-database-credentials",
-            archive=asset_archive(bundle_members(DATABASE_CODE, DATABASE_DISTRIBUTIONS)),
+            archive=bundle_archive(DATABASE_CODE, DATABASE_DISTRIBUTIONS),
             variables={"PASSWORD_LENGTH": str(args.password_length), "EXCLUDE_CHARACTERS": EXCLUDE_CHARACTERS},
         )
     return _Code(

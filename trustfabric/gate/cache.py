@@ -64,7 +64,7 @@ SKIPPED_DIRS = frozenset(
     {".git", ".hg", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".cache", "node_modules"}
 )
 """Directories under a program dir that are never inputs of a run (anywhere in the tree)."""
-OUTPUT_DIRS = frozenset({"reports", "evidence"})
+OUTPUT_DIRS = frozenset({"reports", "evidence", "build"})
 """Top-level directories of a program dir the toolchain writes its outputs into."""
 ENV_NAMES = frozenset({"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"})
 ENV_PREFIXES = ("PULUMI_", "TRUSTFABRIC_")

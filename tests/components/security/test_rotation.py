@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-from components.security.rotation import DATABASE_CODE, DATABASE_DISTRIBUTIONS, SecretRotationArgs, validate_args
-from components.security.rotation_bundle import asset_archive, bundle_members
+from components.security.rotation import SecretRotationArgs, validate_args
 from components.security.rotation_documents import ROLE_PATTERNS
 from tests.components.helpers import CELLS, document, only, refusal, statements
 from trustfabric.engine import ACCOUNT_ID
@@ -129,18 +127,6 @@ def test_the_database_function_is_declared_like_the_api_key_function(prod):
     )
 
 
-def test_the_database_function_archive_holds_the_handler_and_pg8000_and_its_dependencies(prod):
-    assets = only(prod, FUNCTION, "uk-rotation-database").props["code"]["assets"]
-    names = set(assets)
-    assert "handler.py" in names
-    assert assets["handler.py"]["path"] == "../functions/db_credential_rotation/handler.py"
-    packages = {name.split("/", 1)[0] for name in names if "/" in name and ".dist-info" not in name}
-    assert packages == {"pg8000", "scramp", "asn1crypto", "dateutil"}
-    assert {"pg8000/native.py", "pg8000/core.py", "scramp/core.py", "six.py"} <= names
-    assert not [name for name in names if "__pycache__" in name or name.endswith((".pyc", "/RECORD"))]
-    assert not [name for name in names if name.startswith(("boto3", "botocore"))]
-
-
 def test_functions_have_no_ingress_and_reach_only_the_vpc(prod):
     api_key = only(prod, GROUP, "uk-rotation-api-key-sg").props
     database = only(prod, GROUP, "uk-rotation-database-sg").props
@@ -228,23 +214,3 @@ def test_good_arguments_are_accepted():
 )
 def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
     assert refusal(lambda: validate_args(_args(**changes))) == message
-
-
-def test_the_bundle_is_the_same_on_every_call_sorted_and_relative_to_the_program_dir(tmp_path):
-    first = bundle_members(DATABASE_CODE, DATABASE_DISTRIBUTIONS)
-    assert list(first) == sorted(first)
-    assert bundle_members(DATABASE_CODE, DATABASE_DISTRIBUTIONS) == first
-    archive = asset_archive(first, cwd=DATABASE_CODE.parent)
-    assert archive.assets["handler.py"].path == "db_credential_rotation/handler.py"
-    assert all(not os.path.isabs(asset.path) for asset in archive.assets.values())
-
-
-def test_a_missing_or_compiled_distribution_is_refused_in_one_line():
-    with pytest.raises(
-        ValueError, match=r"^rotation bundle: distribution 'no-such-dist' is not installed; run: make setup$"
-    ):
-        bundle_members(DATABASE_CODE, ("no-such-dist",))
-    with pytest.raises(
-        ValueError, match=r"^rotation bundle: PyYAML 6\.0\.4 ships compiled code \(yaml/_yaml\..*\); only pure"
-    ):
-        bundle_members(DATABASE_CODE, ("PyYAML",))
