@@ -34,8 +34,9 @@ for the store's retention, its access policy denying recovery point deletion; th
 `retention_days` (the store's own retention, not the cell's statutory one) and copied to a vault of the same
 shape in `copy_region` (another region of the jurisdiction, through `copy_provider`, the audit account's provider
 there); one selection of the store and its access-log bucket by ARN and the cell's `jurisdiction` tag; and the
-backup role (AWS managed backup and restore policies, S3 included). The role has no permission boundary: the
-boundary is the workload accounts' IAM baseline, and the audit account has none (docs/adr/0016).
+backup role (AWS managed backup and restore policies, S3 included). The audit account has no IAM baseline, so the
+store declares the boundary that role carries: the cells' boundary document (`components.security.iam_boundary`),
+scoped to the audit account and the cell name `<cell>-evidence` (docs/adr/0016).
 
 Usage::
 
@@ -64,11 +65,13 @@ import pulumi_aws as aws
 
 from components.documents import policy_document
 from components.resilience.backup import CellBackup, CellBackupArgs, declare_locked_vault
+from components.security.iam_boundary import boundary_policy
+from components.security.iam_documents import CellScope
 from components.security.kms_policy import key_admin_statements, key_policy
 from components.storage.bucket_policies import tls_only_statement
 from components.storage.secure_bucket import AccessLogs, lifecycle_rule, locked_bucket
 from components.validation import require_jurisdiction, require_non_empty, require_range, require_region_in_jurisdiction
-from domain.naming import audit_bucket_name, backup_vault_name, bucket_arn
+from domain.naming import audit_bucket_name, backup_vault_name, boundary_name, bucket_arn
 from domain.residency import JURISDICTIONS
 from domain.tiers import longest_retention_days
 
@@ -380,11 +383,31 @@ class EvidenceStore(pulumi.ComponentResource):
                 changeable_for_days=3,
                 child=pulumi.ResourceOptions(parent=self, provider=args.copy_provider),
             )
+        # The audit account has no IAM baseline, so the store declares the boundary its one role carries: the
+        # cells' boundary document, scoped to this account and the store's cell name.
+        boundary = aws.iam.Policy(
+            f"{name}-boundary",
+            name=boundary_name(args.stack, backup_cell),
+            description=f"Permission boundary of the evidence store's backup role ({args.stack}, audit account)",
+            policy=account_id.apply(
+                lambda account: boundary_policy(
+                    CellScope(
+                        account_id=account,
+                        stack=args.stack,
+                        cell=backup_cell,
+                        jurisdiction=args.jurisdiction,
+                        region=args.region,
+                    )
+                )
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         return CellBackup(
             f"{name}-backup",
             CellBackupArgs(
                 deployment=args.stack,
                 cell=backup_cell,
+                permissions_boundary_arn=boundary.arn,
                 jurisdiction=args.jurisdiction,
                 region=args.region,
                 kms_key_arn=backups_key(f"{name}-backup-key", args.region, None).arn,

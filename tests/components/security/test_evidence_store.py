@@ -207,7 +207,15 @@ def test_the_backup_role_uses_the_managed_s3_policies_and_may_read_the_store_thr
     role = only(prod, "aws:iam/role:Role", "uk-evidence-backup-role")
     assert _provider_name(prod, role) == "uk-audit-account"
     assert role.props["name"] == "trustfabric-prod-uk-evidence-eu-west-2-backup"
-    assert role.props.get("permissionsBoundary") is None  # the audit account has no boundary (docs/adr/0016)
+    # The audit account has no IAM baseline: the store's own boundary, in the same account (docs/adr/0016).
+    boundary = only(prod, "aws:iam/policy:Policy", "uk-evidence-boundary")
+    assert _provider_name(prod, boundary) == "uk-audit-account"
+    assert role.property_dependencies["permissionsBoundary"] == [boundary.urn]
+    assert boundary.props["name"] == "trustfabric-prod-uk-evidence-boundary"
+    boundary_statements = statements(boundary, "policy")
+    assert boundary_statements["DenyOutsideJurisdictionRegions"]["Condition"] == {
+        "StringNotEquals": {"aws:RequestedRegion": ["eu-west-2", "eu-west-1"]}
+    }
     trust = statements(role, "assumeRolePolicy")
     [statement] = trust.values()
     assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
