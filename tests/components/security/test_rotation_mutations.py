@@ -7,8 +7,7 @@ UK cell's database rotation function shows what catches each:
 - a literal password in its environment: our pack's `aws-lambda-no-literal-secrets` (mandatory);
 - its environment without the secrets key (`kms_key_arn` removed): checkov's CKV_AWS_173 through the bridge
   (mandatory as every checkov finding is); scanned on the function and its role only, to keep the test short;
-- its role without the cell's permission boundary: nothing in the gate judges `permissionsBoundary` yet (the
-  component test asserts it is set); the last test records that gap, and fails once a check is added.
+- its role without the cell's permission boundary: our pack's `aws-iam-role-permission-boundary` (mandatory).
 """
 
 from __future__ import annotations
@@ -51,12 +50,12 @@ MUTATIONS = (
         edit=set_at(["kms_key_arn"], DELETE),
     ),
     Mutation(
-        policy="",
+        policy="aws-iam-role-permission-boundary",
         stack="dev",
         type=ROLE,
         name="uk-rotation-database-role",
         change="drop the cell's permission boundary from the function's role",
-        expect="",
+        expect="IAM role 'uk-rotation-database-role' has no permission boundary",
         edit=set_at(["permissions_boundary"], DELETE),
     ),
 )
@@ -75,6 +74,11 @@ def mutated_gate(repo_root: Path, mutated: ResourceGraph) -> GateResult:
     return gate(repo_root, mutated)
 
 
+@pytest.fixture(scope="module")
+def baseline_gate(repo_root: Path, stack_graph: Callable[[str], ResourceGraph]) -> GateResult:
+    return gate(repo_root, stack_graph("dev"))
+
+
 def gate(repo_root: Path, graph: ResourceGraph) -> GateResult:
     return run_gate(repo_root, "dev", graph=graph, policies=all_policies())
 
@@ -90,10 +94,10 @@ def checkov_on_function(graph: ResourceGraph) -> dict[tuple[str, str], Finding]:
 
 
 def test_our_pack_catches_a_literal_password_in_the_database_function_environment(
-    repo_root: Path, stack_graph: Callable[[str], ResourceGraph], mutated_gate: GateResult
+    baseline_gate: GateResult, mutated_gate: GateResult
 ) -> None:
-    assert on_function(gate(repo_root, stack_graph("dev")).findings) == {}
-    found = on_function(mutated_gate.findings)
+    assert on_function(baseline_gate.findings) == {}
+    found = {key: f for key, f in on_function(mutated_gate.findings).items() if key[1] == "uk-rotation-database"}
     assert list(found) == [("aws-lambda-no-literal-secrets", "uk-rotation-database")]
     finding = found["aws-lambda-no-literal-secrets", "uk-rotation-database"]
     assert finding.enforcement == "mandatory"
@@ -109,11 +113,15 @@ def test_checkov_catches_the_database_function_environment_without_the_secrets_k
     assert MUTATIONS[1].expect in finding.message
 
 
-def test_no_gate_check_judges_the_role_permission_boundary_yet(
-    mutated: ResourceGraph, mutated_gate: GateResult
+def test_our_pack_catches_the_database_function_role_without_its_permission_boundary(
+    baseline_gate: GateResult, mutated: ResourceGraph, mutated_gate: GateResult
 ) -> None:
     role = next(r for r in mutated.resources.values() if r.name == "uk-rotation-database-role")
     assert "permissionsBoundary" not in role.props  # the mutation took
-    role_findings = {key for key in on_function(mutated_gate.findings) if key[1] == role.name}
-    role_findings |= {key for key in checkov_on_function(mutated) if key[1] == role.name}
-    assert role_findings == set()
+    assert {key for key in on_function(baseline_gate.findings) if key[1] == role.name} == set()
+    role_findings = {key: f for key, f in on_function(mutated_gate.findings).items() if key[1] == role.name}
+    assert list(role_findings) == [("aws-iam-role-permission-boundary", role.name)]
+    finding = role_findings["aws-iam-role-permission-boundary", role.name]
+    assert finding.enforcement == "mandatory"
+    assert MUTATIONS[2].expect in finding.message
+    assert mutated_gate.exit_code == 1

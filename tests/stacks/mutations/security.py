@@ -110,6 +110,15 @@ MUTATIONS: tuple[Mutation, ...] = (
         edit=add_statement(TRUST_ANYONE, key="assume_role_policy"),
     ),
     Mutation(
+        policy="aws-iam-role-permission-boundary",
+        stack="prod",
+        type="aws:iam/role:Role",
+        name="eu-tenant-northwind-backup-role",
+        change="create a tenant's backup role without the cell's permission boundary (the argument is optional)",
+        expect="has no permission boundary",
+        edit=set_at(["permissions_boundary"], DELETE),
+    ),
+    Mutation(
         policy="aws-kms-key-deletion-window",
         stack="dev",
         type=KMS_KEY,
