@@ -106,11 +106,11 @@ class S3Store(Store):
         finally:
             body.close()
 
-    def _create(self, key: str, path: Path, sha256: str) -> bool:
+    def _create(self, key: str, path: str | Path, sha256: str) -> bool:
         retain_until = dt.datetime.now(dt.UTC) + dt.timedelta(days=self.retention_days)
         checksum = base64.b64encode(bytes.fromhex(sha256)).decode("ascii")
         try:
-            with path.open("rb") as body:
+            with open(path, "rb") as body:
                 self.client.put_object(
                     Bucket=self.bucket,
                     Key=self._key(key),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,45 +76,72 @@ def sample_names(directory: Path) -> list[str]:
     return sorted(names)
 
 
-def _read_sample_json(path: Path) -> tuple[bytes, str]:
+def read_chunks(descriptor: int) -> Iterator[bytes]:
+    """The bytes of an open file in chunks of at most CHUNK: a small file is one read (and one that sees its end)."""
+    want = min(os.fstat(descriptor).st_size + 1, CHUNK)
+    while chunk := os.read(descriptor, want):
+        yield chunk
+        want = CHUNK
+
+
+def _open(path: str, missing: str) -> int:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SAMPLE_JSON + 1)
+        return os.open(path, os.O_RDONLY)
     except FileNotFoundError:
-        raise TrustFabricError(f"{path}: missing; every sample directory holds {SAMPLE_FILE}") from None
+        raise TrustFabricError(f"{path}: missing; {missing}") from None
     except OSError as error:
         raise TrustFabricError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(data) > MAX_SAMPLE_JSON:
-        raise TrustFabricError(f"{path}: larger than {MAX_SAMPLE_JSON >> 20} MiB; keep the document in its own file")
+
+
+def _read_sample_json(path: str) -> tuple[bytes, str]:
+    descriptor = _open(path, f"every sample directory holds {SAMPLE_FILE}")
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for chunk in read_chunks(descriptor):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > MAX_SAMPLE_JSON:
+                raise TrustFabricError(
+                    f"{path}: larger than {MAX_SAMPLE_JSON >> 20} MiB; keep the document in its own file"
+                )
+    except OSError as error:
+        raise TrustFabricError(f"{path}: cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     return data, hashlib.sha256(data).hexdigest()
 
 
-def _hash_and_scan(path: Path) -> tuple[str, int]:
+def _hash_and_scan(path: str) -> tuple[str, int]:
     """sha256 and size of a document, streamed, refusing one with an unredacted datum."""
     digest = hashlib.sha256()
     scanner = PiiScanner()
     size = 0
+    descriptor = _open(path, "sample.json names it as the document")
     try:
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
-                scanner.feed(chunk)
-                size += len(chunk)
-                if scanner.finding is not None:
-                    raise _refuse_pii(str(path), scanner.finding.kind, scanner.finding.where)
-    except FileNotFoundError:
-        raise TrustFabricError(f"{path}: missing; sample.json names it as the document") from None
+        for chunk in read_chunks(descriptor):
+            digest.update(chunk)
+            scanner.feed(chunk)
+            size += len(chunk)
+            if scanner.finding is not None:
+                raise _refuse_pii(path, scanner.finding.kind, scanner.finding.where)
     except OSError as error:
         raise TrustFabricError(f"{path}: cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
     return digest.hexdigest(), size
 
 
 def scan_sample(directory: Path, name: str) -> IndexEntry:
     """Validate, hash and PII-scan one sample directory; its index entry."""
-    folder = directory / "samples" / name
-    sample_path = folder / SAMPLE_FILE
-    data, sample_sha = _read_sample_json(sample_path)
-    source = str(sample_path)
+    return _scan(os.path.join(directory, "samples", name), name)
+
+
+def _scan(folder: str, name: str) -> IndexEntry:
+    # Plain os calls on str paths (no pathlib, no buffered file objects): ingest runs this for every sample.
+    source = f"{folder}/{SAMPLE_FILE}"
+    data, sample_sha = _read_sample_json(source)
     document = load_json(data, source=source, decimals=True)
     DATASET_SCHEMAS.validate("sample", document, source=source)
     if document["id"] != name:
@@ -129,14 +157,13 @@ def scan_sample(directory: Path, name: str) -> IndexEntry:
         if finding is not None:
             raise _refuse_pii(source, finding.kind, finding.where)
     document_name = document["document"]["file"]
-    with os.scandir(folder) as entries:
-        extra = sorted(entry.name for entry in entries if entry.name not in (SAMPLE_FILE, document_name))
+    extra = sorted(entry for entry in os.listdir(folder) if entry not in (SAMPLE_FILE, document_name))
     if extra:
         raise TrustFabricError(
-            f"{folder / extra[0]}: not part of the sample; a sample directory holds {SAMPLE_FILE} and the "
-            f"document it names ({document_name})"
+            f"{os.path.join(folder, extra[0])}: not part of the sample; a sample directory holds {SAMPLE_FILE} and "
+            f"the document it names ({document_name})"
         )
-    document_sha, document_size = _hash_and_scan(folder / document_name)
+    document_sha, document_size = _hash_and_scan(f"{folder}/{document_name}")  # the schema allows no "/" in it
     return IndexEntry(
         id=name,
         jurisdiction=document["jurisdiction"],
@@ -150,4 +177,5 @@ def scan_sample(directory: Path, name: str) -> IndexEntry:
 
 def scan_chunk(directory: Path, names: list[str]) -> list[IndexEntry]:
     """`scan_sample` for a run of names (the unit of work of a worker process)."""
-    return [scan_sample(directory, name) for name in names]
+    samples = os.path.join(directory, "samples")
+    return [_scan(f"{samples}/{name}", name) for name in names]

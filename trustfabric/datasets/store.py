@@ -75,7 +75,7 @@ class Store(ABC):
         """A binary stream of the object; TrustFabricError (exit 2) when missing."""
 
     @abstractmethod
-    def _create(self, key: str, path: Path, sha256: str) -> bool:
+    def _create(self, key: str, path: str | Path, sha256: str) -> bool:
         """Write `path` at `key` unless the key exists; True when written."""
 
     @abstractmethod
@@ -85,7 +85,7 @@ class Store(ABC):
     def where(self, key: str) -> str:
         return f"{self.url.rstrip('/')}/{key}"
 
-    def put_file(self, key: str, path: Path, sha256: str, *, verify_existing: bool = True) -> bool:
+    def put_file(self, key: str, path: str | Path, sha256: str, *, verify_existing: bool = True) -> bool:
         """Create `key` from `path` (whose sha256 the caller computed); False when it already held these bytes.
 
         An existing key with other bytes is refused: released files are never overwritten.
@@ -131,6 +131,12 @@ class Store(ABC):
             raise TamperedError(f"{self.where(key)}: sha256 {actual} does not match {sha256}: tampered or corrupt")
 
 
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
 class LocalStore(Store):
     """A directory. Files are written read-only, through a hard link that fails when the name exists."""
 
@@ -155,7 +161,7 @@ class LocalStore(Store):
         with handle:
             yield handle
 
-    def _create(self, key: str, path: Path, sha256: str) -> bool:
+    def _create(self, key: str, path: str | Path, sha256: str) -> bool:
         # Plain os calls on str paths: ingest writes hundreds of thousands of small objects.
         target = os.path.join(self.url, key)
         if os.path.exists(target):
@@ -175,11 +181,18 @@ class LocalStore(Store):
             os.close(source)
             raise TrustFabricError(f"{self.url}: cannot write: {error.strerror or error}") from None
         try:
-            digest = hashlib.sha256()
-            with os.fdopen(source, "rb") as reader, os.fdopen(descriptor, "wb") as writer:
-                for chunk in iter(lambda: reader.read(CHUNK), b""):
+            try:
+                digest = hashlib.sha256()
+                want = min(os.fstat(source).st_size + 1, CHUNK)  # a small file: one read, one to see its end
+                while chunk := os.read(source, want):
                     digest.update(chunk)
-                    writer.write(chunk)
+                    _write_all(descriptor, chunk)
+                    want = CHUNK
+            except OSError as error:
+                raise TrustFabricError(f"{path}: cannot copy into {self.url}: {error.strerror or error}") from None
+            finally:
+                os.close(source)
+                os.close(descriptor)
             if digest.hexdigest() != sha256:
                 raise TrustFabricError(f"{path}: changed while being ingested (sha256 differs); ingest again")
             try:
