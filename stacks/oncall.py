@@ -24,6 +24,9 @@ dnssec-internal-failure          security  us-east-1 (***)   runbooks/dnssec-fai
 dnssec-ksk-needs-action          security  us-east-1 (***)   runbooks/dnssec-failure.md
 ===============================  ========  ================  =================================================
 
+The evidence store's backups run in the audit account, whose events no rule of this table sees: the store pages
+the same platform service from there, with the same rule (`components/security/evidence_store.py`, ADR 0016).
+
 (*) only in the cell that owns its region's AWS Config recorder (dr has two cells in eu-west-1).
 (**) only in the cell that declares the stack's trail (its first cell).
 (***) Route53 publishes health-check and DNSSEC metrics only in us-east-1, and an alarm lives in its metric's
@@ -63,7 +66,7 @@ import pulumi
 import pulumi_pagerduty as pagerduty
 import pulumi_vault as vault
 
-from components.oncall.cell_paging import CellPaging, CellPagingArgs, EventAlert, MetricAlert
+from components.oncall.cell_paging import BACKUP_FAILED, CellPaging, CellPagingArgs, EventAlert, MetricAlert
 from components.oncall.health_probes import HealthProbes, HealthProbesArgs
 from components.oncall.services import OnCallServices, OnCallServicesArgs, SupportHours
 from components.resilience.failover_routing import ROUTE53_CONTROL_REGION
@@ -88,17 +91,6 @@ if TYPE_CHECKING:
 REPLICATION_LAG_MILLISECONDS = 60_000.0
 """Ledger replication lag that pages: a minute behind for five minutes puts the tier-0 RPO at risk."""
 
-BACKUP_FAILED = EventAlert(
-    name="backup-job-failed",
-    domain="platform",
-    runbook="runbooks/backup-job-failed.md",
-    description="An AWS Backup job or copy job of the cell failed, expired or was aborted",
-    pattern={
-        "source": ["aws.backup"],
-        "detail-type": ["Backup Job State Change", "Copy Job State Change"],
-        "detail": {"state": ["FAILED", "EXPIRED", "ABORTED"]},
-    },
-)
 ROTATION_FAILED = EventAlert(
     name="secret-rotation-failed",
     domain="security",

@@ -59,7 +59,7 @@ def declare_cell(
     PagerDuty service objects declared so far, by handle; returns them with the cell's own added."""
     group = Cell(cell.name, cell.code, cell.region)
     ctx = CellContext(settings, cell, group, cell_provider(settings, cell, cell.region, group))
-    security_outputs = security.declare(ctx)
+    security_outputs = security.declare(ctx, services.cloudwatch_endpoints)
     identity_outputs = identity.declare(ctx, security_outputs)
     network_outputs = network.declare(ctx, security_outputs)
     secrets.declare(ctx, security_outputs, network_outputs)

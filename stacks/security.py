@@ -28,6 +28,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_vault as vault
 
+from components.oncall.cell_paging import BACKUP_FAILED
 from components.security.audit_trail import AuditTrail, AuditTrailArgs
 from components.security.evidence_signing import EvidenceSigningKey, EvidenceSigningKeyArgs
 from components.security.evidence_store import EvidenceStore, EvidenceStoreArgs
@@ -107,10 +108,15 @@ def audit_account_provider(ctx: CellContext, audit: AuditSettings, region: str |
 
 
 def declare_evidence_store(
-    ctx: CellContext, audit: AuditSettings, role_arns: Mapping[str, pulumi.Output[str]]
+    ctx: CellContext,
+    audit: AuditSettings,
+    role_arns: Mapping[str, pulumi.Output[str]],
+    alert_endpoint: pulumi.Input[str],
 ) -> EvidenceStore:
     """The evidence store in the audit account: the cell's deploy role writes it, its auditor role reads it. It backs
-    itself up there, copying to the audit account's vault in the cell's paired region when the stack is paired."""
+    itself up there, copying to the audit account's vault in the cell's paired region when the stack is paired, and
+    pages `alert_endpoint` (the platform service's, as the cells' backups do) when a backup or copy job there fails,
+    from the audit account's own rule in each of those regions."""
     copy_region = ctx.cell.paired_region if is_paired(ctx.settings) else None
     return EvidenceStore(
         f"{ctx.name}-evidence",
@@ -120,6 +126,7 @@ def declare_evidence_store(
             audit_role_arn=audit.role_arn,
             writer_role_arns=(role_arns["deploy"],),
             reader_role_arns=(role_arns["auditor"],),
+            alert_endpoint=alert_endpoint,
             copy_region=copy_region,
             copy_provider=audit_account_provider(ctx, audit, copy_region) if copy_region else None,
         ),
@@ -127,7 +134,9 @@ def declare_evidence_store(
     )
 
 
-def declare(ctx: CellContext) -> SecurityOutputs:
+def declare(ctx: CellContext, paging_endpoints: Mapping[str, pulumi.Output[str]]) -> SecurityOutputs:
+    """`paging_endpoints`: the stack's PagerDuty CloudWatch integration endpoints by domain
+    (`OnCallServices.cloudwatch_endpoints`); the evidence store's backup failures page the platform service's."""
     settings, cell = ctx.settings, ctx.cell
     first_cell = settings.cells[0] == cell
     owns_region = next(c for c in settings.cells if c.region == cell.region) == cell
@@ -203,9 +212,10 @@ def declare(ctx: CellContext) -> SecurityOutputs:
 
     # Evidence packages and the ledger, locked for the longest statutory retention: once, in prod's first cell's
     # region, in the audit account (stacks/settings_audit.py), which the deploy reaches through its own provider.
-    # Backed up there by itself: AWS Backup selects only resources of its own account, so not by the cell's backup.
+    # Backed up there by itself: AWS Backup selects only resources of its own account, so not by the cell's backup;
+    # its failures page the platform service from the audit account's own rules (docs/adr/0016).
     if first_cell and stack == PRIMARY_STACK and settings.audit is not None:
-        declare_evidence_store(ctx, settings.audit, iam.role_arns)
+        declare_evidence_store(ctx, settings.audit, iam.role_arns, paging_endpoints[BACKUP_FAILED.domain])
 
     vault_provider = vault.Provider(
         f"{ctx.name}-vault",

@@ -60,6 +60,23 @@ class EventAlert:
     """The event pattern."""
 
 
+BACKUP_FAILED = EventAlert(
+    name="backup-job-failed",
+    domain="platform",
+    runbook="runbooks/backup-job-failed.md",
+    description="An AWS Backup job or copy job of the cell failed, expired or was aborted",
+    pattern={
+        "source": ["aws.backup"],
+        "detail-type": ["Backup Job State Change", "Copy Job State Change"],
+        "detail": {"state": ["FAILED", "EXPIRED", "ABORTED"]},
+    },
+)
+"""Every account and region that runs AWS Backup jobs declares this rule: a cell's workload account in its region
+(`stacks/oncall.py`), the audit account where the evidence store backs itself up
+(`components/security/evidence_store.py`). EventBridge delivers a job's events only to the default bus of the
+account and region the job runs in."""
+
+
 @dataclass(frozen=True)
 class MetricAlert:
     """A CloudWatch alarm on one metric that pages while it is in ALARM."""

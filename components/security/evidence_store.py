@@ -38,6 +38,12 @@ backup role (AWS managed backup and restore policies, S3 included). The audit ac
 store declares the boundary that role carries: the cells' boundary document (`components.security.iam_boundary`),
 scoped to the audit account and the cell name `<cell>-evidence` (docs/adr/0016).
 
+A failed, expired or aborted backup or copy job pages a person: AWS Backup announces it only on the default event
+bus of the audit account in the job's region, where no workload rule looks, so the store declares the cells' own
+paging there (`components/oncall/cell_paging.py`'s `CellPaging` with its `BACKUP_FAILED` rule), in the store's
+region and in `copy_region`: an SNS topic under an alerts key of the audit account, subscribed to
+`alert_endpoint` (the stack's platform service's CloudWatch integration, as every cell's backup failures page).
+
 Usage::
 
     store = EvidenceStore(
@@ -45,7 +51,8 @@ Usage::
         EvidenceStoreArgs(stack="prod", cell="uk", jurisdiction="UK", region="eu-west-2",
                           audit_role_arn=settings.audit.role_arn,
                           writer_role_arns=(iam.role_arns["deploy"],),
-                          reader_role_arns=(iam.role_arns["auditor"],)),
+                          reader_role_arns=(iam.role_arns["auditor"],),
+                          alert_endpoint=services.cloudwatch_endpoints["platform"]),
         opts=pulumi.ResourceOptions(parent=cell, provider=audit_account_provider),
     )
     store.bucket_arns     # the store and its access-log bucket (backed up in the audit account, by the store)
@@ -64,6 +71,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.documents import policy_document
+from components.oncall.cell_paging import BACKUP_FAILED, CellPaging, CellPagingArgs
 from components.resilience.backup import CellBackup, CellBackupArgs, declare_locked_vault
 from components.security.iam_boundary import boundary_policy
 from components.security.iam_documents import CellScope
@@ -117,6 +125,10 @@ class EvidenceStoreArgs:
     """Workload-account roles that write packages and ledger entries (the deploy role); at least one."""
     reader_role_arns: Sequence[pulumi.Input[str]]
     """Roles that read the store (the auditor role); at least one, for an auditor must be able to verify."""
+    alert_endpoint: pulumi.Input[str] | None
+    """HTTPS endpoint of the PagerDuty service's Amazon CloudWatch integration that a failed, expired or aborted
+    backup or copy job of the store pages (the stack's platform service, as for the cells' backups); required: a
+    backup failing in the audit account is seen by no workload account's rule."""
     retention_days: int = LONGEST_STATUTORY_RETENTION_DAYS
     """COMPLIANCE-mode retention of every object: at least the longest statutory retention, at most 36500."""
     access_log_retention_days: int = 400
@@ -138,6 +150,11 @@ def validate_args(args: EvidenceStoreArgs) -> None:
     require_region_in_jurisdiction("EvidenceStore", "region", args.region, args.jurisdiction)
     require_non_empty("EvidenceStore", "writer_role_arns", args.writer_role_arns)
     require_non_empty("EvidenceStore", "reader_role_arns", args.reader_role_arns)
+    if args.alert_endpoint is None or args.alert_endpoint == "":
+        raise ValueError(
+            "EvidenceStore: alert_endpoint: missing; allowed: the HTTPS endpoint of the platform service's "
+            "CloudWatch integration (a backup failure in the audit account must page someone)"
+        )
     require_range("EvidenceStore", "retention_days", args.retention_days, LONGEST_STATUTORY_RETENTION_DAYS, 36500)
     require_range("EvidenceStore", "access_log_retention_days", args.access_log_retention_days, 365, 3653)
     require_range("EvidenceStore", "deletion_window_in_days", args.deletion_window_in_days, 7, 30)
@@ -373,7 +390,35 @@ class EvidenceStore(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, provider=provider, protect=True),
             )
 
+        def page_backup_failures(paging_name: str, region: str, provider: pulumi.ProviderResource | None) -> None:
+            # AWS Backup's job events reach only the default bus of the account and region the job runs in: no
+            # workload account's rule sees them, so the audit account pages the on-call itself, by the cells' path.
+            alerts_key = aws.kms.Key(
+                f"{paging_name}-key",
+                description=f"Encrypts the evidence store's backup alert topic ({args.stack}, audit account, {region})",
+                enable_key_rotation=True,
+                deletion_window_in_days=args.deletion_window_in_days,
+                policy=pulumi.Output.all(account_id, args.audit_role_arn).apply(
+                    lambda values: key_policy(values[0], region, "logs", [values[1]], [])
+                ),
+                tags={"purpose": "evidence-backup-alerts"},
+                opts=pulumi.ResourceOptions(parent=self, provider=provider),
+            )
+            CellPaging(
+                paging_name,
+                CellPagingArgs(
+                    stack=args.stack,
+                    cell=backup_cell,
+                    kms_key_arn=alerts_key.arn,
+                    endpoints={BACKUP_FAILED.domain: args.alert_endpoint},  # type: ignore[dict-item]  # validated
+                    rules=(BACKUP_FAILED,),
+                ),
+                opts=pulumi.ResourceOptions(parent=self, provider=provider),
+            )
+
+        page_backup_failures(f"{name}-backup-paging", args.region, None)
         if args.copy_region is not None:
+            page_backup_failures(f"{name}-backup-copy-paging", args.copy_region, args.copy_provider)
             # The copy target: a vault of the same shape in the other region, which no rule targets.
             declare_locked_vault(
                 f"{name}-backup-copy",

@@ -9,7 +9,16 @@ from typing import Any
 import pytest
 
 from components.security.evidence_store import LONGEST_STATUTORY_RETENTION_DAYS, EvidenceStoreArgs, validate_args
-from tests.components.helpers import only, provider_region, provider_tags, refusal, role_arn, statements
+from tests.components.helpers import (
+    dependency_names,
+    only,
+    provider_region,
+    provider_tags,
+    refusal,
+    role_arn,
+    statements,
+)
+from tests.stacks.mutations import Mutation, delete_resources
 from trustfabric.engine import ACCOUNT_ID
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -55,6 +64,13 @@ def test_every_part_of_the_store_is_declared_through_the_audit_account_provider(
         "uk-evidence-backup-copy-vault",
         "uk-evidence-backup-copy-vault-policy",
         "uk-evidence-backup-copy-vault-lock",
+        # Backup failures in that region page from there (test_every_audit_account_vault_region_pages_...).
+        "uk-evidence-backup-copy-paging-key",
+        "uk-evidence-backup-copy-paging-platform",
+        "uk-evidence-backup-copy-paging-platform-policy",
+        "uk-evidence-backup-copy-paging-platform-pagerduty",
+        "uk-evidence-backup-copy-paging-backup-job-failed",
+        "uk-evidence-backup-copy-paging-backup-job-failed-page",
     }
     store = only(prod, BUCKET, "uk-evidence-bucket")
     for provider in providers.values():
@@ -275,6 +291,11 @@ def test_the_backup_role_uses_the_managed_s3_policies_and_may_read_the_store_thr
             {"copy_provider": COPY_PROVIDER},
             "EvidenceStore: copy_region: missing for copy_provider; allowed: another region of the jurisdiction",
         ),
+        (
+            {"alert_endpoint": None},
+            "EvidenceStore: alert_endpoint: missing; allowed: the HTTPS endpoint of the platform service's "
+            "CloudWatch integration (a backup failure in the audit account must page someone)",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
@@ -286,5 +307,107 @@ def test_bad_arguments_are_refused_with_an_exact_message(changes, message):
         "audit_role_arn": AUDIT_ROLE,
         "writer_role_arns": ("arn:writer",),
         "reader_role_arns": ("arn:reader",),
+        "alert_endpoint": "https://events.pagerduty.com/integration/x/enqueue",
     }
     assert refusal(lambda: validate_args(EvidenceStoreArgs(**{**args, **changes}))) == message
+
+
+VAULT = "aws:backup/vault:Vault"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+BACKUP_FAILURE_STATES = {"FAILED", "EXPIRED", "ABORTED"}
+
+
+def _assumed_account(graph, resource) -> str | None:
+    provider = graph.get(resource.provider) if resource.provider else None
+    roles = provider.props.get("assumeRoles") if provider is not None else None
+    roles = json.loads(roles) if isinstance(roles, str) else roles
+    return roles[-1]["roleArn"].split(":")[4] if roles else None
+
+
+def paged_backup_regions(graph) -> dict[str, list[str]]:
+    """Region of each audit-account backup vault -> the platform service's CloudWatch integrations that a failed
+    backup or copy job there reaches: a rule of the audit account in that region, matching AWS Backup's failures,
+    targeting a topic there subscribed over HTTPS to the integration. Regions with no path map to []."""
+    regions: dict[str, list[str]] = {}
+    for vault in graph.of_type(VAULT):
+        if _assumed_account(graph, vault) != AUDIT_ACCOUNT:
+            continue
+        region = provider_region(graph, vault)
+        reached = regions.setdefault(region, [])
+        for rule in graph.of_type(RULE):
+            same_place = (_assumed_account(graph, rule), provider_region(graph, rule)) == (AUDIT_ACCOUNT, region)
+            pattern = json.loads(rule.props["eventPattern"])
+            if not same_place or pattern.get("source") != ["aws.backup"]:
+                continue
+            if set(pattern["detail-type"]) != {"Backup Job State Change", "Copy Job State Change"}:
+                continue
+            if set(pattern["detail"]["state"]) != BACKUP_FAILURE_STATES or rule.props.get("eventBusName"):
+                continue
+            for target in graph.of_type(TARGET):
+                if rule.urn not in target.property_dependencies.get("rule", []):
+                    continue
+                for topic_urn in target.property_dependencies.get("arn", []):
+                    topic = graph.resources[topic_urn]
+                    assert topic.type == TOPIC and provider_region(graph, topic) == region
+                    for subscription in graph.of_type(SUBSCRIPTION):
+                        if topic_urn in subscription.property_dependencies.get("topic", []):
+                            assert subscription.props["protocol"] == "https"
+                            assert subscription.props["endpointAutoConfirms"] is True
+                            reached.extend(dependency_names(graph, subscription, "endpoint"))
+    return regions
+
+
+def test_every_audit_account_vault_region_pages_backup_failures_to_the_platform_service(prod):
+    # The audit account's vaults are where the store's backup runs (eu-west-2) and where its copies go (eu-west-1).
+    assert paged_backup_regions(prod) == {
+        "eu-west-2": ["oncall-platform-cloudwatch"],
+        "eu-west-1": ["oncall-platform-cloudwatch"],
+    }
+    # The same integration the workload account's backup failures page (stacks/oncall.py).
+    assert dependency_names(prod, only(prod, SUBSCRIPTION, "uk-paging-platform-pagerduty"), "endpoint") == [
+        "oncall-platform-cloudwatch"
+    ]
+
+
+def test_dropping_a_regions_rule_leaves_that_region_paging_nobody(prod):
+    mutated = delete_resources(
+        prod,
+        [
+            Mutation(
+                policy="aws-backup-vault-failures-paged",
+                stack="prod",
+                type=RULE,
+                name="uk-evidence-backup-copy-paging-backup-job-failed",
+                change="drop the copy region's backup failure rule",
+                expect="page nobody",
+                edit=None,
+            )
+        ],
+    )
+    assert paged_backup_regions(mutated) == {"eu-west-2": ["oncall-platform-cloudwatch"], "eu-west-1": []}
+
+
+@pytest.mark.parametrize(
+    ("paging", "region"), [("uk-evidence-backup-paging", "eu-west-2"), ("uk-evidence-backup-copy-paging", "eu-west-1")]
+)
+def test_the_audit_alert_topics_are_encrypted_with_an_audit_key_eventbridge_of_that_account_may_use(
+    prod, paging, region
+):
+    topic = only(prod, TOPIC, f"{paging}-platform")
+    assert topic.props["name"] == "trustfabric-prod-uk-evidence-oncall-platform"
+    assert topic.props["kmsMasterKeyId"].startswith(f"arn:aws:kms:{region}:{AUDIT_ACCOUNT}:key/")
+    assert dependency_names(prod, topic, "kmsMasterKeyId") == [f"{paging}-key"]
+    key = only(prod, "aws:kms/key:Key", f"{paging}-key")
+    assert key.props["enableKeyRotation"] is True and provider_region(prod, key) == region
+    key_statements = statements(key, "policy")
+    assert key_statements["KeyAdministration"]["Principal"] == {"AWS": [AUDIT_ROLE]}
+    assert key_statements["EventBridgePublishToEncryptedTopics"]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": AUDIT_ACCOUNT}
+    }
+    publish = statements(only(prod, "aws:sns/topicPolicy:TopicPolicy", f"{paging}-platform-policy"), "policy")
+    assert publish["AccountAlertsPublish"]["Condition"] == {"StringEquals": {"aws:SourceAccount": AUDIT_ACCOUNT}}
+    rule = only(prod, RULE, f"{paging}-backup-job-failed")
+    assert rule.props["description"].endswith("Runbook: runbooks/backup-job-failed.md")

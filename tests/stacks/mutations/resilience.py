@@ -29,6 +29,16 @@ MUTATIONS: tuple[Mutation, ...] = (
         edit=set_at(["kms_key_arn"], DELETE),
     ),
     Mutation(
+        policy="aws-backup-vault-failures-paged",
+        stack="prod",
+        type="aws:cloudwatch/eventRule:EventRule",
+        name="uk-evidence-backup-copy-paging-backup-job-failed",
+        change="drop the audit account's backup failure rule in the evidence store's copy region",
+        expect="page nobody",
+        edit=None,
+        flagged=("aws:backup/vault:Vault", "uk-evidence-backup-copy-vault"),
+    ),
+    Mutation(
         policy="aws-backup-data-store-covered",
         stack="dev",
         type=TABLE,
