@@ -139,6 +139,12 @@ def _installed(digest: Any) -> None:
                 _update_file(digest, f"{meta.name}/RECORD", meta / "RECORD")
 
 
+update_tree = _update_tree
+"""Hash a directory's files into a digest (the same rule as a gate run's key; the evidence cache uses it)."""
+update_installed = _installed
+"""Hash every installed distribution's RECORD into a digest (the same rule as a gate run's key)."""
+
+
 def _package_root(module_name: str) -> Path | None:
     module = sys.modules.get(module_name.split(".")[0])
     paths = list(getattr(module, "__path__", []) or [])
@@ -350,4 +356,6 @@ __all__ = [
     "reused_run",
     "run_key",
     "store_run",
+    "update_installed",
+    "update_tree",
 ]
