@@ -133,7 +133,7 @@ def substitute(template: bytes, replacements: dict[str, str]) -> bytes:
     return body
 
 
-def holds_each_once_at_least(template: bytes, sentinels: list[str]) -> bool:
+def holds_every(template: bytes, sentinels: list[str]) -> bool:
     """Whether every sentinel occurs in the template (else the template would not follow this run's values)."""
     return all(json.dumps(sentinel).encode() in template for sentinel in sentinels)
 
@@ -144,7 +144,7 @@ __all__ = [
     "document_key",
     "enabled",
     "environment_digest",
-    "holds_each_once_at_least",
+    "holds_every",
     "load_template",
     "store_template",
     "substitute",

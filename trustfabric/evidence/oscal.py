@@ -414,7 +414,7 @@ def write_assessment_results(
     template = _assessment_model(plan, start=_SENTINEL_START, end=_SENTINEL_END).oscal_serialize_json_bytes(pretty=True)
     path.write_bytes(derived.substitute(template, replacements))
     read_back(path)
-    if derived.holds_each_once_at_least(template, sentinels):
+    if derived.holds_every(template, sentinels):
         derived.store_template(key, template)
     return False
 

@@ -282,7 +282,7 @@ def _bom_text(kind: str, *, slot: str, when: dt.datetime | None) -> str:
     template = derived.load_template(key)
     if template is None:
         template = build(_SENTINEL_TIME, _SENTINEL_SERIAL).encode()
-        if not derived.holds_each_once_at_least(template, sentinels):
+        if not derived.holds_every(template, sentinels):
             return build(moment, serial_number)
         derived.store_template(key, template)
     return derived.substitute(template, replacements).decode()
