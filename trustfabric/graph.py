@@ -82,6 +82,33 @@ def redact_secrets(value: Any) -> Any:
     return value
 
 
+SECRET_MASK = "[secret]"
+"""What a masked secret's strings become (`mask_secrets`)."""
+
+
+def mask_secrets(value: Any) -> Any:
+    """The wire form with every secret's strings masked, its structure, unknowns and signatures kept (so a masked
+    graph bridges to the same plan): the form a gate run is stored in (trustfabric.gate.cache)."""
+    if isinstance(value, list):
+        return [mask_secrets(item) for item in value]
+    if isinstance(value, dict):
+        sig = value.get(SIG_KEY)
+        if sig == SECRET_SIG or (sig == OUTPUT_SIG and value.get("secret") is True):
+            return {key: (_masked(item) if key == "value" else item) for key, item in value.items()}
+        return {key: mask_secrets(item) for key, item in value.items()}
+    return value
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if value == UNKNOWN else SECRET_MASK
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: (item if key == SIG_KEY else _masked(item)) for key, item in value.items()}
+    return value
+
+
 @dataclass(frozen=True)
 class SourceLocation:
     """A line of the program's source: `file` relative to the program dir (POSIX separators), `line` 1-based."""
@@ -155,7 +182,18 @@ class Resource:
             return metadata["labels"]
         return {}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, mask: bool = False) -> dict[str, Any]:
+        """The resource as plain data. By default the snapshot form: each secret redacted whole, dependencies
+        sorted. With `mask`, the stored form (trustfabric.gate.cache): each secret's strings masked with its
+        structure kept (`mask_secrets`), dependencies in the order recorded. No secret value is in either."""
+        if mask:
+            inputs, outputs = mask_secrets(self.inputs), mask_secrets(self.outputs)
+            dependencies = list(self.dependencies)
+            by_property = {key: list(value) for key, value in self.property_dependencies.items()}
+        else:
+            inputs, outputs = redact_secrets(self.inputs), redact_secrets(self.outputs)
+            dependencies = sorted(self.dependencies)
+            by_property = {key: sorted(value) for key, value in sorted(self.property_dependencies.items())}
         data: dict[str, Any] = {
             "urn": self.urn,
             "type": self.type,
@@ -165,10 +203,10 @@ class Resource:
             "provider": self.provider,
             "region": self.region,
             "id": self.id,
-            "inputs": redact_secrets(self.inputs),
-            "outputs": redact_secrets(self.outputs),
-            "dependencies": sorted(self.dependencies),
-            "property_dependencies": {key: sorted(value) for key, value in sorted(self.property_dependencies.items())},
+            "inputs": inputs,
+            "outputs": outputs,
+            "dependencies": dependencies,
+            "property_dependencies": by_property,
             "options": self.options,
         }
         # Only when known: graphs recorded without source locations keep their exact shape.
@@ -244,7 +282,19 @@ class ResourceGraph:
     def type_counts(self) -> Counter[str]:
         return Counter(r.type for r in self.custom_resources)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, mask: bool = False) -> dict[str, Any]:
+        """The graph as plain data: by default the snapshot form (resources by URN, secrets redacted); with
+        `mask`, the stored form (resources in the order declared, secrets masked, program dir and stack URN)."""
+        if mask:
+            return {
+                "project": self.project,
+                "stack": self.stack,
+                "program_dir": self.program_dir,
+                "stack_urn": self.stack_urn,
+                "resources": [resource.to_dict(mask=True) for resource in self.resources.values()],
+                "outputs": mask_secrets(self.outputs),
+                "config": self.config,
+            }
         return {
             "project": self.project,
             "stack": self.stack,

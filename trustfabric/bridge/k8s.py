@@ -30,6 +30,9 @@ _TOKEN = re.compile(r"^kubernetes:(?P<group>[A-Za-z0-9.-]+)/(?P<version>v[0-9a-z
 NOT_OBJECTS = ("helm.sh", "yaml", "kustomize")
 """Token groups that stand for many objects (charts, YAML files): not scanned, reported as unmapped."""
 SECRET_KINDS = frozenset({"Secret"})
+DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's safe dumper when PyYAML was built with it (about 8 times faster), else the pure-Python one: the
+same documents (it folds long quoted strings at other points; they load back equal)."""
 
 
 def api_version_kind(token: str) -> tuple[str, str] | None:
@@ -114,7 +117,7 @@ def write_manifests(graph: ResourceGraph, directory: Path) -> tuple[dict[str, st
             )
             continue
         file_name = manifest_file_name(len(files), document)
-        (directory / file_name).write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        (directory / file_name).write_text(yaml.dump(document, Dumper=DUMPER, sort_keys=False), encoding="utf-8")
         files[file_name] = resource.urn
     return files, unmapped
 

@@ -143,16 +143,23 @@ class ControlResult:
 # Evaluation
 
 
-def evaluated_resources(info: PolicyInfo, gate: GateResult) -> tuple[EvaluatedResource, ...]:
-    """The resources a policy judged: its resource types in the graph, every resource, or the stack itself."""
+def evaluated_resources(
+    info: PolicyInfo, gate: GateResult, *, ordered: Sequence[EvaluatedResource] | None = None
+) -> tuple[EvaluatedResource, ...]:
+    """The resources a policy judged: its resource types in the graph, every resource, or the stack itself.
+    `ordered`: the graph's custom resources by type and name, when the caller has them (`_ordered_resources`)."""
     if info.kind == "stack":
         ref = stack_ref(gate.graph)
         return (EvaluatedResource(ref.urn, ref.type, ref.name),)
     types = info.resource_types
+    every = _ordered_resources(gate) if ordered is None else ordered
+    return tuple(resource for resource in every if types is None or resource.type in types)
+
+
+def _ordered_resources(gate: GateResult) -> tuple[EvaluatedResource, ...]:
     return tuple(
         EvaluatedResource(resource.urn, resource.type, resource.name)
         for resource in sorted(gate.graph.custom_resources, key=lambda r: (r.type, r.name))
-        if types is None or resource.type in types
     )
 
 
@@ -180,12 +187,13 @@ def evaluate_controls(
     by_name = {policy.name: policy_info(policy) for policy in policies}
     policy_controls = {name: info.control_ids for name, info in by_name.items()}
     drill_by_name = drills_by_name(list(drills))
+    ordered = _ordered_resources(gate)
     results = []
     for control in catalog.controls:
         evaluations = []
         for name in control.policies:
             info = by_name.get(name)
-            resources = () if info is None or name in disabled else evaluated_resources(info, gate)
+            resources = () if info is None or name in disabled else evaluated_resources(info, gate, ordered=ordered)
             evaluations.append(
                 PolicyEvaluation(
                     policy=name,

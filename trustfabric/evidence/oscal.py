@@ -197,31 +197,22 @@ def component_definition(
     )
 
 
-def assessment_results(
-    results: Sequence[ControlResult],
-    *,
-    stack: str,
-    pack_version: str,
-    start: dt.datetime,
-    end: dt.datetime,
-) -> ar.AssessmentResults:
-    """The stack run as OSCAL assessment results: observations per evaluation, a finding per control."""
-    tool = stable_uuid("tool", "trustfabric")
-    origin = common.Origin(actors=[common.OriginActor(type="tool", actor_uuid=tool)])
-    observations: dict[str, common.Observation] = {}
+def assessment_plan(results: Sequence[ControlResult], *, stack: str, pack_version: str) -> dict[str, Any]:
+    """Everything the assessment results are built from, as plain data (and so the key of their cached template):
+    the observations (each key once, in the order first met) and, per control, its finding."""
+    observations: dict[tuple[str, ...], list[Any]] = {}
 
-    def observe(key: tuple[str, ...], **fields: Any) -> str:
-        identifier = stable_uuid("observation", stack, *key)
-        if identifier not in observations:
-            observations[identifier] = common.Observation(
-                uuid=identifier, methods=["TEST"], origins=[origin], collected=end, **fields
-            )
-        return identifier
+    def observe(
+        key: tuple[str, ...], title: str, description: str, props: list[list[str]], *, finding: bool = False
+    ) -> list[str]:
+        if key not in observations:
+            observations[key] = [list(key), title, description, finding, props]
+        return list(key)
 
     findings = []
     for result in results:
         control = result.control
-        related: list[str] = []
+        related: list[list[str]] = []
         for evaluation in result.evaluations:
             failed = {f.resource.urn for f in evaluation.findings}
             for resource in evaluation.resources:
@@ -229,13 +220,13 @@ def assessment_results(
                 related.append(
                     observe(
                         ("evaluation", evaluation.policy, resource.urn),
-                        title=f"{evaluation.policy} on {resource.name}",
-                        description=f"Policy {evaluation.policy} evaluated {resource.type} {resource.name}: {outcome}.",
-                        props=[
-                            _prop("policy", evaluation.policy),
-                            _prop("resource-urn", resource.urn),
-                            _prop("resource-type", resource.type),
-                            _prop("result", outcome),
+                        f"{evaluation.policy} on {resource.name}",
+                        f"Policy {evaluation.policy} evaluated {resource.type} {resource.name}: {outcome}.",
+                        [
+                            ["policy", str(evaluation.policy)],
+                            ["resource-urn", str(resource.urn)],
+                            ["resource-type", str(resource.type)],
+                            ["result", outcome],
                         ],
                     )
                 )
@@ -244,16 +235,16 @@ def assessment_results(
             related.append(
                 observe(
                     ("finding", finding.policy, finding.resource.urn, finding.message),
-                    title=f"{finding.policy}: {kind}",
-                    description=finding.message,
-                    types=["finding"],
-                    props=[
-                        _prop("policy", finding.policy),
-                        _prop("resource-urn", finding.resource.urn or "-"),
-                        _prop("enforcement", finding.enforcement),
-                        _prop("severity", finding.severity),
-                        _prop("kind", kind),
+                    f"{finding.policy}: {kind}",
+                    finding.message,
+                    [
+                        ["policy", str(finding.policy)],
+                        ["resource-urn", str(finding.resource.urn or "-")],
+                        ["enforcement", str(finding.enforcement)],
+                        ["severity", str(finding.severity)],
+                        ["kind", kind],
                     ],
+                    finding=True,
                 )
             )
         for record in (*result.drills, *result.decisions, *result.tests):
@@ -262,31 +253,75 @@ def assessment_results(
             related.append(
                 observe(
                     ("run", record.name, record.source),
-                    title=f"{record.name}: {record.status}",
-                    description=f"{record.name} reported {record.status} ({record.detail or record.source}).",
-                    props=[_prop("run", record.name), _prop("result", record.status)],
+                    f"{record.name}: {record.status}",
+                    f"{record.name} reported {record.status} ({record.detail or record.source}).",
+                    [["run", str(record.name)], ["result", str(record.status)]],
                 )
             )
         satisfied = result.status.satisfied
-        target_id = oscal_control_id(control.framework, control.id)
         findings.append(
-            common.Finding(
-                uuid=stable_uuid("finding", stack, control.key),
-                title=f"{control.key}: {result.status.value}",
-                description="; ".join(result.reasons) or control.summary,
-                props=[_prop("original-control-id", control.id), _prop("matrix-result", result.status.value)],
-                target=common.FindingTarget(
-                    type="objective-id",
-                    target_id=target_id,
-                    title=control.title,
-                    status=common.ObjectiveStatus(
-                        state="satisfied" if satisfied else "not-satisfied",
-                        reason="pass" if satisfied else ("fail" if result.status is ControlStatus.FAIL else "other"),
-                    ),
-                ),
-                related_observations=[common.RelatedObservation(observation_uuid=item) for item in related] or None,
-            )
+            [
+                control.key,
+                f"{control.key}: {result.status.value}",
+                "; ".join(result.reasons) or control.summary,
+                [["original-control-id", str(control.id)], ["matrix-result", str(result.status.value)]],
+                oscal_control_id(control.framework, control.id),
+                control.title,
+                "satisfied" if satisfied else "not-satisfied",
+                "pass" if satisfied else ("fail" if result.status is ControlStatus.FAIL else "other"),
+                related,
+            ]
         )
+    return {
+        "stack": stack,
+        "pack_version": pack_version,
+        "observations": list(observations.values()),
+        "findings": findings,
+    }
+
+
+def _assessment_model(plan: Mapping[str, Any], *, start: dt.datetime, end: dt.datetime) -> ar.AssessmentResults:
+    stack, pack_version = plan["stack"], plan["pack_version"]
+    tool = stable_uuid("tool", "trustfabric")
+    origin = common.Origin(actors=[common.OriginActor(type="tool", actor_uuid=tool)])
+    identifiers: dict[tuple[str, ...], str] = {}
+
+    def identifier(key: list[str]) -> str:
+        parts = tuple(key)
+        if parts not in identifiers:
+            identifiers[parts] = stable_uuid("observation", stack, *parts)
+        return identifiers[parts]
+
+    observations = [
+        common.Observation(
+            uuid=identifier(key),
+            methods=["TEST"],
+            origins=[origin],
+            collected=end,
+            title=title,
+            description=description,
+            props=[_prop(name, value) for name, value in props],
+            **({"types": ["finding"]} if finding else {}),
+        )
+        for key, title, description, finding, props in plan["observations"]
+    ]
+    findings = [
+        common.Finding(
+            uuid=stable_uuid("finding", stack, control_key),
+            title=title,
+            description=description,
+            props=[_prop(name, value) for name, value in props],
+            target=common.FindingTarget(
+                type="objective-id",
+                target_id=target_id,
+                title=control_title,
+                status=common.ObjectiveStatus(state=state, reason=reason),
+            ),
+            related_observations=[common.RelatedObservation(observation_uuid=identifier(key)) for key in related]
+            or None,
+        )
+        for control_key, title, description, props, target_id, control_title, state, reason, related in plan["findings"]
+    ]
     run = ar.Result(
         uuid=stable_uuid("result", stack, end.isoformat()),
         title=f"Trust Fabric policy gate: stack {stack}",
@@ -297,15 +332,12 @@ def assessment_results(
         reviewed_controls=common.ReviewedControls(
             control_selections=[
                 common.ControlSelections(
-                    include_controls=[
-                        common.SelectControlById(control_id=oscal_control_id(r.control.framework, r.control.id))
-                        for r in results
-                    ]
+                    include_controls=[common.SelectControlById(control_id=item[4]) for item in plan["findings"]]
                     or None,
                 )
             ]
         ),
-        observations=list(observations.values()) or None,
+        observations=observations or None,
         findings=findings or None,
     )
     return ar.AssessmentResults(
@@ -314,6 +346,77 @@ def assessment_results(
         import_ap=ar.ImportAp(href=f"{CATALOG_HREF}#assessment-plan-{stack}"),
         results=[run],
     )
+
+
+def assessment_results(
+    results: Sequence[ControlResult],
+    *,
+    stack: str,
+    pack_version: str,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> ar.AssessmentResults:
+    """The stack run as OSCAL assessment results: observations per evaluation, a finding per control."""
+    return _assessment_model(assessment_plan(results, stack=stack, pack_version=pack_version), start=start, end=end)
+
+
+_SENTINEL_START = dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=dt.UTC)
+_SENTINEL_END = dt.datetime(1970, 1, 1, 0, 0, 2, tzinfo=dt.UTC)
+
+
+def _stamp(when: dt.datetime) -> str:
+    """A time as the OSCAL models write it."""
+    return str(_metadata("-", "-", when).model_dump(by_alias=True, mode="json")["last-modified"])
+
+
+def _time_values(stack: str, start: dt.datetime, end: dt.datetime) -> list[str]:
+    """The strings of an assessment results document that follow its run's times, in a fixed order."""
+    return [
+        _stamp(start),
+        _stamp(end),
+        stable_uuid("result", stack, end.isoformat()),
+        stable_uuid("assessment-results", stack, end.isoformat()),
+    ]
+
+
+def write_assessment_results(
+    results: Sequence[ControlResult],
+    path: Path,
+    *,
+    stack: str,
+    pack_version: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    slot: str,
+) -> bool:
+    """Write the assessment results to `path` and check them (`read_back`); True when they came from the template
+    a build of the same inputs kept (trustfabric.evidence.derived: its times substituted, the check it passed
+    then not repeated), False when built (and, with caching on, kept as a template for the next build)."""
+    from . import derived
+
+    plan = assessment_plan(results, stack=stack, pack_version=pack_version)
+    if not derived.enabled():
+        write_oscal(_assessment_model(plan, start=start, end=end), path)
+        read_back(path)
+        return False
+    data = json.dumps(plan, separators=(",", ":")).encode()
+    sentinels = _time_values(stack, _SENTINEL_START, _SENTINEL_END)
+    replacements = dict(zip(sentinels, _time_values(stack, start, end), strict=True))
+    key = derived.document_key("assessment-results", slot=slot, data=data)
+    template = derived.load_template(key)
+    if template is not None:
+        path.write_bytes(derived.substitute(template, replacements))
+        return True
+    if any(json.dumps(sentinel).encode() in data for sentinel in sentinels):
+        write_oscal(_assessment_model(plan, start=start, end=end), path)  # a sentinel in the data: no template
+        read_back(path)
+        return False
+    template = _assessment_model(plan, start=_SENTINEL_START, end=_SENTINEL_END).oscal_serialize_json_bytes(pretty=True)
+    path.write_bytes(derived.substitute(template, replacements))
+    read_back(path)
+    if derived.holds_every(template, sentinels):
+        derived.store_template(key, template)
+    return False
 
 
 def _re2_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
@@ -392,10 +495,12 @@ __all__ = [
     "OSCAL_VERSION",
     "SCHEMA_DIR",
     "TRESTLE_OSCAL_VERSION",
+    "assessment_plan",
     "assessment_results",
     "component_definition",
     "read_back",
     "schema_errors",
     "stable_uuid",
+    "write_assessment_results",
     "write_oscal",
 ]

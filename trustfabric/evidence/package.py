@@ -206,7 +206,7 @@ def build_package(
     from ..report.catalog import render_markdown as render_policies
     from .inputs import load_drill_reports, load_junit
     from .matrix import evaluate_controls, matrix_document, render_markdown
-    from .oscal import OSCAL_VERSION, assessment_results, component_definition, read_back, write_oscal
+    from .oscal import OSCAL_VERSION, component_definition, read_back, write_assessment_results, write_oscal
     from .page import render_html
     from .sbom import HASH_OF, write_sboms
     from .soa import write_soa
@@ -315,12 +315,16 @@ def build_package(
         component_definition(catalog, policy_list, pack_version=pack_version, policy_config=effective, when=finished),
         out / "component-definition.json",
     )
-    write_oscal(
-        assessment_results(results, stack=stack, pack_version=pack_version, start=started, end=finished),
+    read_back(out / "component-definition.json")
+    write_assessment_results(
+        results,
         out / "assessment-results.json",
+        stack=stack,
+        pack_version=pack_version,
+        start=started,
+        end=finished,
+        slot=f"{program.resolve()}:{stack}",
     )
-    for name in ("component-definition.json", "assessment-results.json"):
-        read_back(out / name)
 
     records = catalog_records(policy_list)
     _write(out / "policies.md", render_policies([record.as_dict() for record in records]))
@@ -337,7 +341,7 @@ def build_package(
     )
 
     report("evidence: writing the CycloneDX SBOMs (runtime closure, dev toolchain)")
-    write_sboms(out, when=finished)
+    write_sboms(out, when=finished, slot=f"{program.resolve()}:{stack}")
 
     counts: dict[str, int] = {}
     for result in results:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import uuid
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -212,12 +213,20 @@ def component(node: Node, scope: ComponentScope) -> Component:
     )
 
 
-def build_bom(nodes: dict[str, Node], *, runtime: set[str], label: str, when: dt.datetime | None = None) -> Bom:
-    """A BOM of `nodes` (the project as the metadata component); names not in `runtime` get scope excluded."""
+def build_bom(
+    nodes: dict[str, Node],
+    *,
+    runtime: set[str],
+    label: str,
+    when: dt.datetime | None = None,
+    serial_number: uuid.UUID | None = None,
+) -> Bom:
+    """A BOM of `nodes` (the project as the metadata component); names not in `runtime` get scope excluded.
+    `serial_number` defaults to a random one (each BOM is a new document)."""
     root_node = nodes[canonicalize_name(PROJECT)]
     root = component(root_node, ComponentScope.REQUIRED)
     root.type = ComponentType.APPLICATION
-    bom = Bom()
+    bom = Bom(serial_number=serial_number)
     bom.metadata.component = root
     bom.metadata.timestamp = when or dt.datetime.now(dt.UTC)
     bom.metadata.properties.add(Property(name=PROPERTY_SCOPE, value=label))
@@ -242,16 +251,50 @@ def serialize(bom: Bom) -> str:
     return text + "\n"
 
 
-def write_sboms(out: Path, *, when: dt.datetime | None = None) -> tuple[Path, Path]:
-    """Write the runtime SBOM (`sbom.cdx.json`) and the dev toolchain SBOM (`sbom-dev.cdx.json`) into `out`."""
-    runtime = runtime_closure()
-    development = dev_closure()
-    names = set(runtime)
+_SENTINEL_TIME = dt.datetime(1970, 1, 1, 0, 0, 3, tzinfo=dt.UTC)
+_SENTINEL_SERIAL = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
+def _variables(when: dt.datetime, serial_number: uuid.UUID) -> list[str]:
+    """The strings of a BOM that follow its time and serial number, as CycloneDX JSON writes them (a time in
+    whole seconds with its zone: ISO 8601)."""
+    return [when.isoformat(), serial_number.urn]
+
+
+def _bom_text(kind: str, *, slot: str, when: dt.datetime | None) -> str:
+    """The runtime (`kind` "runtime") or development SBOM, from the template an earlier build of the same
+    installed distributions kept when there is one (trustfabric.evidence.derived), else built and checked."""
+    from . import derived
+
+    moment = when or dt.datetime.now(dt.UTC)
+    serial_number = uuid.uuid4()
+
+    def build(at: dt.datetime, serial: uuid.UUID) -> str:
+        runtime = runtime_closure()
+        nodes = runtime if kind == "runtime" else dev_closure()
+        return serialize(build_bom(nodes, runtime=set(runtime), label=kind, when=at, serial_number=serial))
+
+    if not derived.enabled() or moment.tzinfo is None or moment.microsecond:
+        return build(moment, serial_number)
+    key = derived.document_key(f"sbom-{kind}", slot=slot, data=kind.encode())
+    sentinels = _variables(_SENTINEL_TIME, _SENTINEL_SERIAL)
+    replacements = dict(zip(sentinels, _variables(moment, serial_number), strict=True))
+    template = derived.load_template(key)
+    if template is None:
+        template = build(_SENTINEL_TIME, _SENTINEL_SERIAL).encode()
+        if not derived.holds_every(template, sentinels):
+            return build(moment, serial_number)
+        derived.store_template(key, template)
+    return derived.substitute(template, replacements).decode()
+
+
+def write_sboms(out: Path, *, when: dt.datetime | None = None, slot: str = "") -> tuple[Path, Path]:
+    """Write the runtime SBOM (`sbom.cdx.json`) and the dev toolchain SBOM (`sbom-dev.cdx.json`) into `out`.
+    `slot` names the evidence-cache entry (trustfabric.evidence.derived) the templates are kept in."""
+    moment = when or dt.datetime.now(dt.UTC)
     runtime_path, dev_path = out / RUNTIME_FILE, out / DEV_FILE
-    runtime_path.write_text(serialize(build_bom(runtime, runtime=names, label="runtime", when=when)), encoding="utf-8")
-    dev_path.write_text(
-        serialize(build_bom(development, runtime=names, label="development", when=when)), encoding="utf-8"
-    )
+    runtime_path.write_text(_bom_text("runtime", slot=slot, when=moment), encoding="utf-8")
+    dev_path.write_text(_bom_text("development", slot=slot, when=moment), encoding="utf-8")
     return runtime_path, dev_path
 
 

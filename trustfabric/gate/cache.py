@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, ResourceRef
-from ..graph import OUTPUT_SIG, SECRET_SIG, SIG_KEY, UNKNOWN, Resource, ResourceGraph
+from ..graph import SECRET_MASK, ResourceGraph, mask_secrets
 from .run import GateResult
 
 FORMAT = 1
@@ -69,7 +69,6 @@ OUTPUT_DIRS = frozenset({"reports", "evidence", "build"})
 ENV_NAMES = frozenset({"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"})
 ENV_PREFIXES = ("PULUMI_", "TRUSTFABRIC_")
 ENV_IGNORED = frozenset({"TRUSTFABRIC_NO_CACHE", "TRUSTFABRIC_CACHE_DIR", "TRUSTFABRIC_EVIDENCE_KEY"})
-SECRET_MASK = "[secret]"
 
 
 @dataclass(frozen=True)
@@ -138,6 +137,12 @@ def _installed(digest: Any) -> None:
             for meta in sorted(base.glob("*.dist-info")) + sorted(base.glob("*.egg-info")):
                 digest.update(f"dist {meta.name}\n".encode())
                 _update_file(digest, f"{meta.name}/RECORD", meta / "RECORD")
+
+
+update_tree = _update_tree
+"""Hash a directory's files into a digest (the same rule as a gate run's key; the evidence cache uses it)."""
+update_installed = _installed
+"""Hash every installed distribution's RECORD into a digest (the same rule as a gate run's key)."""
 
 
 def _package_root(module_name: str) -> Path | None:
@@ -250,49 +255,9 @@ def reused_run(key: RunKey | None, say: Callable[[str], None]) -> CachedRun | No
 # the stored form
 
 
-def mask_secrets(value: Any) -> Any:
-    """The wire form with every secret's strings masked; structure, unknowns and signatures kept."""
-    if isinstance(value, list):
-        return [mask_secrets(item) for item in value]
-    if isinstance(value, dict):
-        if value.get(SIG_KEY) == SECRET_SIG:
-            return {key: (_masked(item) if key == "value" else item) for key, item in value.items()}
-        if value.get(SIG_KEY) == OUTPUT_SIG and value.get("secret") is True:
-            return {key: (_masked(item) if key == "value" else item) for key, item in value.items()}
-        return {key: mask_secrets(item) for key, item in value.items()}
-    return value
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, str):
-        return value if value == UNKNOWN else SECRET_MASK
-    if isinstance(value, list):
-        return [_masked(item) for item in value]
-    if isinstance(value, dict):
-        return {key: (item if key == SIG_KEY else _masked(item)) for key, item in value.items()}
-    return value
-
-
-def _resource_dict(resource: Resource) -> dict[str, Any]:
-    data = resource.to_dict()
-    data["inputs"] = mask_secrets(resource.inputs)
-    data["outputs"] = mask_secrets(resource.outputs)
-    data["dependencies"] = list(resource.dependencies)
-    data["property_dependencies"] = {key: list(value) for key, value in resource.property_dependencies.items()}
-    return data
-
-
 def graph_dict(graph: ResourceGraph) -> dict[str, Any]:
-    """The whole graph (order kept), secrets masked."""
-    return {
-        "project": graph.project,
-        "stack": graph.stack,
-        "program_dir": graph.program_dir,
-        "stack_urn": graph.stack_urn,
-        "resources": [_resource_dict(resource) for resource in graph.resources.values()],
-        "outputs": mask_secrets(graph.outputs),
-        "config": graph.config,
-    }
+    """The whole graph (order kept), secrets masked: `ResourceGraph.to_dict(mask=True)`."""
+    return graph.to_dict(mask=True)
 
 
 def graph_from_dict(data: dict[str, Any]) -> ResourceGraph:
@@ -378,6 +343,7 @@ def store_run(key: RunKey, result: GateResult, *, plan_sha256: str = "") -> None
 
 
 __all__ = [
+    "SECRET_MASK",
     "CachedRun",
     "RunKey",
     "cache_dir",
@@ -390,4 +356,6 @@ __all__ = [
     "reused_run",
     "run_key",
     "store_run",
+    "update_installed",
+    "update_tree",
 ]

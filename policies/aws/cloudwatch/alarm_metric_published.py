@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -73,6 +74,20 @@ def _emf_publications(config: Any) -> Iterable[Published]:
                     yield (str(namespace), str(selector), frozenset(str(name) for name in as_list(dimensions)))
 
 
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it (the same documents, several times faster), else the pure-Python one."""
+
+
+@lru_cache(maxsize=256)
+def _config_publications(text: str) -> tuple[Published, ...]:
+    """The awsemf declarations of one collector configuration's YAML, parsed once per text (every cell's
+    collector carries the same configuration, and the gate evaluates the stack in one process)."""
+    try:
+        return tuple(_emf_publications(yaml.load(text, Loader=_LOADER)))
+    except yaml.YAMLError:
+        return ()
+
+
 def publications(resources: Sequence[Any]) -> tuple[set[tuple[str, str]], list[Published]]:
     """(namespace, name) of the log metric filters; the collector configurations' awsemf declarations."""
     filters: set[tuple[str, str]] = set()
@@ -86,12 +101,8 @@ def publications(resources: Sequence[Any]) -> tuple[set[tuple[str, str]], list[P
         elif resource.resource_type == CONFIG_MAP and not is_unknown(resource.props, "data"):
             data = get(resource.props, "data", default={})
             for text in data.values() if isinstance(data, Mapping) else ():
-                if not isinstance(text, str):
-                    continue
-                try:
-                    emf.extend(_emf_publications(yaml.safe_load(text)))
-                except yaml.YAMLError:
-                    continue
+                if isinstance(text, str):
+                    emf.extend(_config_publications(text))
     return filters, emf
 
 

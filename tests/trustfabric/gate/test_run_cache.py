@@ -178,3 +178,25 @@ def test_the_stored_graph_holds_no_secret_and_bridges_to_the_same_plan(tmp_path:
     directory = cache_dir()
     assert directory is not None
     assert "hunter2-not-for-files" not in "".join(path.read_text() for path in directory.glob("*.json"))
+
+
+def test_no_cache_entry_of_an_evidence_build_holds_a_secret(tmp_path: Path, runs: list[str]) -> None:
+    """The gate run and the derived documents' templates (trustfabric.evidence.derived) that an evidence build
+    keeps: none holds the secret; the second build reuses both and writes the same documents."""
+    program = write_program(tmp_path, SECRET_PROGRAM)
+    for out in ("first", "second"):
+        result = invoke("evidence", "--stack", STACK, "--program", program, "--out", tmp_path / out)
+        assert result.exit_code == 0, result.stderr
+    assert runs == [STACK]
+    directory = cache_dir()
+    assert directory is not None
+    entries = [path for path in directory.parent.rglob("*") if path.is_file()]
+    assert {path.parent.name for path in entries} == {"gate", "evidence"}
+    assert len([path for path in entries if path.suffix == ".tmpl"]) == 3
+    assert not any(b"hunter2-not-for-files" in path.read_bytes() for path in entries)
+    first, second = (
+        json.loads((tmp_path / out / "assessment-results.json").read_text()) for out in ("first", "second")
+    )
+    assert [item["uuid"] for item in first["assessment-results"]["results"][0]["observations"]] == [
+        item["uuid"] for item in second["assessment-results"]["results"][0]["observations"]
+    ]

@@ -112,3 +112,28 @@ def test_nothing_else_is_reported(broken):
 def test_an_alarm_alone_is_not_judged_and_unknown_config_publishes_nothing():
     assert evaluate(POLICY, resource("aws:cloudwatch/metricAlarm:MetricAlarm", {"metricQueries": UNKNOWN})) == []
     assert evaluate(POLICY, resource("kubernetes:core/v1:ConfigMap", {"data": UNKNOWN})) == []
+
+
+def test_a_collector_configuration_is_parsed_once_and_bad_yaml_publishes_nothing():
+    import yaml
+
+    from policies.aws.cloudwatch import alarm_metric_published as module
+
+    emf = {
+        "exporters": {
+            "awsemf/sli": {
+                "namespace": "TrustFabric/SLI",
+                "metric_declarations": [{"dimensions": [["Cell", "Slo"]], "metric_name_selectors": ["^BadEvents$"]}],
+            }
+        }
+    }
+    text = yaml.safe_dump(emf) + "# parsed once\n"
+    before = module._config_publications.cache_info()
+    first = module._config_publications(text)
+    second = module._config_publications(text)
+    after = module._config_publications.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+    assert first is second
+    assert first == tuple(module._emf_publications(yaml.safe_load(text)))
+    assert ("TrustFabric/SLI", "^BadEvents$", frozenset({"Cell", "Slo"})) in first
+    assert module._config_publications("exporters: [unclosed") == ()
