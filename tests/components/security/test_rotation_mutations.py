@@ -5,8 +5,9 @@ the gate could not see. Now both are resources of the graph; one program run of 
 UK cell's database rotation function shows what catches each:
 
 - a literal password in its environment: our pack's `aws-lambda-no-literal-secrets` (mandatory);
-- its environment without the secrets key (`kms_key_arn` removed): checkov's CKV_AWS_173 through the bridge
-  (mandatory as every checkov finding is); scanned on the function and its role only, to keep the test short;
+- its environment without the secrets key (`kms_key_arn` removed): our pack's
+  `aws-lambda-environment-encrypted-cmk` (mandatory), and checkov's CKV_AWS_173 through the bridge (mandatory as
+  every checkov finding is; scanned on the function and its role only, to keep the test short);
 - its role without the cell's permission boundary: our pack's `aws-iam-role-permission-boundary` (mandatory).
 """
 
@@ -98,10 +99,17 @@ def test_our_pack_catches_a_literal_password_in_the_database_function_environmen
 ) -> None:
     assert on_function(baseline_gate.findings) == {}
     found = {key: f for key, f in on_function(mutated_gate.findings).items() if key[1] == "uk-rotation-database"}
-    assert list(found) == [("aws-lambda-no-literal-secrets", "uk-rotation-database")]
+    # The two changes to the function, each caught by its own policy of ours.
+    assert sorted(found) == [
+        ("aws-lambda-environment-encrypted-cmk", "uk-rotation-database"),
+        ("aws-lambda-no-literal-secrets", "uk-rotation-database"),
+    ]
     finding = found["aws-lambda-no-literal-secrets", "uk-rotation-database"]
     assert finding.enforcement == "mandatory"
     assert MUTATIONS[0].expect in finding.message
+    unkeyed = found["aws-lambda-environment-encrypted-cmk", "uk-rotation-database"]
+    assert unkeyed.enforcement == "mandatory"
+    assert "is not encrypted with a customer-managed KMS key" in unkeyed.message
 
 
 def test_checkov_catches_the_database_function_environment_without_the_secrets_key(
