@@ -45,11 +45,13 @@ FormatOption = Annotated[str, typer.Option("--format", help="text or json.")]
 
 
 def guarded(command: F) -> F:
-    """Bad input: one line, exit 2. A refusal by rule: one line, exit 1."""
-    from ..access.workflow import AccessRefused
+    """Bad input: one line, exit 2. A refusal by rule: one line, exit 1. The workflow (boto3, the stack settings)
+    is imported when a command runs, never when the CLI loads."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..access.workflow import AccessRefused
+
         try:
             return command(*args, **kwargs)
         except TrustFabricError as error:

@@ -25,16 +25,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from ..drills import (
-    DEFAULT_REPORTS_DIR,
-    STORES,
-    DrillOutcome,
-    FailoverOptions,
-    RestoreOptions,
-    run_failover,
-    run_restore,
-    seed_environment,
-)
+from ..drills.report import DEFAULT_REPORTS_DIR, DrillOutcome
+from ..drills.stores import STORES
 from ..errors import TrustFabricError
 from .common import app, stderr
 
@@ -123,6 +115,8 @@ def restore_command(
     ca_bundle: CaBundleOption = None,
 ) -> None:
     """Write known data, back it up, restore into new resources, verify each record by SHA-256; 1 on loss."""
+    from ..drills.restore import RestoreOptions, run_restore
+
     options = RestoreOptions(
         objects=objects,
         items=items,
@@ -150,6 +144,8 @@ def _failover(
     primary_down: bool,
     database: DatabaseOptions,
 ) -> None:
+    from ..drills.failover import FailoverOptions, run_failover
+
     options = FailoverOptions(seed=seed, primary_down=primary_down, **database.__dict__)
     outcome = _guarded(
         lambda: run_failover(
@@ -242,6 +238,8 @@ def seed_command(
     ] = False,
 ) -> None:
     """Create a cell's fixture environment (buckets, tables, zone, health checks, database) on a stand-in."""
+    from ..drills.seed import seed_environment
+
     report = _guarded(
         lambda: seed_environment(jurisdiction, endpoint_url, allow_real_account=allow_real_account, echo=_echo_stderr)
     )

@@ -25,11 +25,42 @@ Usage::
 
 from __future__ import annotations
 
-from .common import FAILOVER_TARGETS, RESTORE_TARGETS, TierTarget
-from .failover import FailoverOptions, run_failback, run_failover
-from .report import DEFAULT_REPORTS_DIR, DrillOutcome, DrillReport, Step
-from .restore import STORES, RestoreOptions, run_restore
-from .seed import seed_environment
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .common import FAILOVER_TARGETS, RESTORE_TARGETS, TierTarget
+    from .failover import FailoverOptions, run_failback, run_failover
+    from .report import DEFAULT_REPORTS_DIR, DrillOutcome, DrillReport, Step
+    from .restore import STORES, RestoreOptions, run_restore
+    from .seed import seed_environment
+
+_HOMES = {
+    "FAILOVER_TARGETS": "common",
+    "RESTORE_TARGETS": "common",
+    "TierTarget": "common",
+    "FailoverOptions": "failover",
+    "run_failback": "failover",
+    "run_failover": "failover",
+    "DEFAULT_REPORTS_DIR": "report",
+    "DrillOutcome": "report",
+    "DrillReport": "report",
+    "Step": "report",
+    "STORES": "restore",
+    "RestoreOptions": "restore",
+    "run_restore": "restore",
+    "seed_environment": "seed",
+}
+"""Where each exported name lives: imported on first use, so that loading the CLI (or one drill module) does not
+load every drill, boto3's clients and the database driver."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
+
 
 __all__ = [
     "DEFAULT_REPORTS_DIR",

@@ -27,9 +27,7 @@ from domain.residency import Jurisdiction
 from .common import Aws
 from .records import Verification, known_records, sha256, verify
 from .report import Step, StepFailed
-
-STORES: tuple[str, ...] = ("s3", "dynamodb", "rds")
-"""The stores the restore drill exercises, in the order it drills them."""
+from .stores import STORES
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,38 @@ Usage::
 
 from __future__ import annotations
 
-from .checksums import LedgerChecksums, RowVerification, take_checksums, verify_rows
-from .endpoint import DatabaseEndpoint
-from .recovery import RecoveryOptions, run_local_recovery
-from .replica import ReplicaOptions, run_local_failover
-from .results import DataLossResult, RecoveryResult
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checksums import LedgerChecksums, RowVerification, take_checksums, verify_rows
+    from .endpoint import DatabaseEndpoint
+    from .recovery import RecoveryOptions, run_local_recovery
+    from .replica import ReplicaOptions, run_local_failover
+    from .results import DataLossResult, RecoveryResult
+
+_HOMES = {
+    "LedgerChecksums": "checksums",
+    "RowVerification": "checksums",
+    "take_checksums": "checksums",
+    "verify_rows": "checksums",
+    "DatabaseEndpoint": "endpoint",
+    "RecoveryOptions": "recovery",
+    "run_local_recovery": "recovery",
+    "ReplicaOptions": "replica",
+    "run_local_failover": "replica",
+    "DataLossResult": "results",
+    "RecoveryResult": "results",
+}
+"""Where each exported name lives: imported on first use (the CLI loads without the drills or the driver)."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
+
 
 __all__ = [
     "DataLossResult",
