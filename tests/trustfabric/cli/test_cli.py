@@ -52,6 +52,10 @@ def test_prod_preview_json_lists_all_four_cells_in_their_primary_regions(prod_pr
     assert code == 0, err
     graph = json.loads(out)
     assert graph["stack"] == "prod"
+    # The evidence store (audit account) copies its backups to, and pages from, the UK's other region.
+    copies = [r for r in graph["resources"] if "trustfabric:security:EvidenceStore" in r["urn"]]
+    assert {r.get("region") for r in copies if r.get("region")} == {"eu-west-2", "eu-west-1"}
+    graph["resources"] = [r for r in graph["resources"] if r not in copies]
     assert cells_of(graph) == {code: {j.primary_region} for code, j in JURISDICTIONS.items()}
 
 
@@ -81,7 +85,8 @@ def test_preview_text_is_a_tree_of_cells_components_and_counts(capsys, prod_prev
     assert any("trustfabric:security:KmsKeyring uk-keyring" in line for line in lines)
     assert any("aws:kms/key:Key x6 [eu-west-2]: uk-keyring-backups" in line for line in lines)
     assert lines[-1].startswith(f"{_custom_count(prod_preview_json[1])} resources of ")
-    assert lines[-1].endswith("in 4 regions (ca-central-1, eu-central-1, eu-west-2, us-east-1)")
+    # eu-west-1: only the evidence store's backup copy and its paging, in the audit account.
+    assert lines[-1].endswith("in 5 regions (ca-central-1, eu-central-1, eu-west-1, eu-west-2, us-east-1)")
 
 
 def _custom_count(preview_json: str) -> int:
