@@ -14,6 +14,10 @@ other test and beside another engineer's run in the same checkout:
   run and handed to every worker with `once_per_run(tmp_path_factory, key, build)`.
 - Environment variables and module globals belong to one worker process: change them with `monkeypatch`.
 - Tests that must share one process go to one worker with `@pytest.mark.xdist_group("name")`.
+
+Scheduling: a worker takes the next module as it runs out of work, in collection order (pyproject's
+`--no-loadscope-reorder`), and `SLOW_FIRST` moves the modules that take minutes to the front, so that no worker
+starts one of them while the other has nothing left to do.
 """
 
 from __future__ import annotations
@@ -35,6 +39,25 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = REPO_ROOT / ".cache"
 """What the tests keep in the checkout between runs on purpose (virtualenvs), ignored by git."""
 
+SLOW_FIRST = (
+    "tests/robustness/test_programs_own_interpreter.py",
+    "tests/stacks/mutations/test_mutations.py",
+    "tests/workflows/test_gate_steps.py",
+    "tests/trustfabric/gate/test_fast_analyzer.py",
+    "tests/trustfabric/cli/test_cli.py",
+    "tests/trustfabric/evidence/test_package.py",
+    "tests/policies/stack/test_dr_readiness.py",
+    "tests/slogen/test_promtool.py",
+    "tests/trustfabric/evidence/test_decisions_and_tests.py",
+    "tests/workflows/test_release_gate_job.py",
+    "tests/trustfabric/evidence/test_oscal_schema.py",
+    "tests/trustfabric/evidence/test_manifest.py",
+    "tests/stacks/test_settings.py",
+    "tests/policies/test_served_pack.py",
+)
+"""The slowest modules, slowest first, as `pytest --durations=80` of the whole suite shows them (sum a module's
+setup and call times); tests/test_scheduling.py checks that each exists. Refresh it when the suite's tail grows."""
+
 _GRAPHS: dict[str, ResourceGraph] = {}
 T = TypeVar("T")
 
@@ -51,6 +74,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         state = git_state(REPO_ROOT)
         properties("commit", state["commit"])
         properties("dirty", str(state["dirty"]).lower())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules of `SLOW_FIRST` first, in its order; every other module after them in collection order, and
+    the tests of each module in their own order (every worker sorts its collection the same way)."""
+    rank = {path: index for index, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(SLOW_FIRST)))
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pulumi
@@ -16,8 +17,9 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
-def prod() -> ResourceGraph:
-    return run_program(REPO_ROOT, "prod")
+def prod(stack_graph: Callable[[str], ResourceGraph]) -> ResourceGraph:
+    """The run's one preview of prod (tests/conftest.py `stack_graph`): never mutated here."""
+    return stack_graph("prod")
 
 
 def without(type_: str, name: str, prop: str):
@@ -36,11 +38,11 @@ def details(graph: ResourceGraph) -> list[str]:
     return [diagnostic.detail for diagnostic in evaluate(POLICY, graph)]
 
 
-def test_the_real_prod_dr_and_dev_stacks_pass(prod):
+def test_the_real_prod_dr_and_dev_stacks_pass(prod, stack_graph: Callable[[str], ResourceGraph]):
     assert evaluate(POLICY, prod) == []
-    assert evaluate(POLICY, run_program(REPO_ROOT, "dr")) == []
+    assert evaluate(POLICY, stack_graph("dr")) == []
     # dev is single-region by design: its `stack` tag is not one of pairedStacks.
-    assert evaluate(POLICY, run_program(REPO_ROOT, "dev")) == []
+    assert evaluate(POLICY, stack_graph("dev")) == []
 
 
 def test_a_table_without_its_replica_fails():
