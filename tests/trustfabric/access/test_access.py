@@ -21,9 +21,9 @@ STANDBY_REGION = "eu-west-1"
 """UK's paired region: the requests table's replica and dr's standby grant machine."""
 
 
-def run(capsys: pytest.CaptureFixture[str], account: Account, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], account: Account, *args: str, stack: str = "prod") -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as exit_info:
-        main(["access", *args, "--stack", "prod", "--program", str(account.program)])
+        main(["access", *args, "--stack", stack, "--program", str(account.program)])
     captured = capsys.readouterr()
     return int(exit_info.value.code or 0), captured.out, captured.err
 
@@ -204,13 +204,6 @@ def _dr_program(account: Account, role: str) -> None:
     (account.program / "Pulumi.dr.yaml").write_text(dr, encoding="utf-8")
 
 
-def run_dr(capsys: pytest.CaptureFixture[str], account: Account, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(["access", *args, "--stack", "dr", "--program", str(account.program)])
-    captured = capsys.readouterr()
-    return int(exit_info.value.code or 0), captured.out, captured.err
-
-
 @pytest.mark.parametrize(("role", "workflow_region"), [("standby", REGION), ("active", STANDBY_REGION)])
 def test_dr_uses_the_home_region_until_it_is_active(account, role, workflow_region):
     _dr_program(account, role)
@@ -241,7 +234,7 @@ def test_after_failover_dr_records_on_the_replica_and_starts_the_standby_machine
     )
 
     account.act_as(monkeypatch, "alice")
-    code, out, err = run_dr(
+    code, out, err = run(
         capsys,
         account,
         "request",
@@ -253,11 +246,12 @@ def test_after_failover_dr_records_on_the_replica_and_starts_the_standby_machine
         "1",
         "--reason",
         "INC-9: filing during failover",
+        stack="dr",
     )
     assert code == 0, err
     request_id = request_id_of(out)
     account.act_as(monkeypatch, "bob")
-    code, out, err = run_dr(capsys, account, "approve", request_id)
+    code, out, err = run(capsys, account, "approve", request_id, stack="dr")
     assert code == 0, err
 
     item = standby_dynamodb.get_item(TableName=table, Key={"request_id": {"S": request_id}})["Item"]
