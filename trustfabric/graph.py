@@ -78,6 +78,9 @@ def redact_secrets(value: Any) -> Any:
     if isinstance(value, dict):
         if value.get(SIG_KEY) == SECRET_SIG:
             return {SIG_KEY: SECRET_SIG, "value": "[secret]"}
+        if value.get(SIG_KEY) == OUTPUT_SIG and value.get("secret") is True:
+            # An output value marked secret: its value redacted whole, its other fields (dependencies) kept.
+            return {key: ("[secret]" if key == "value" else item) for key, item in value.items()}
         return {key: redact_secrets(item) for key, item in value.items()}
     return value
 

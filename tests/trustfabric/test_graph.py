@@ -1,6 +1,6 @@
 """Resource.to_dict and ResourceGraph.to_dict: the snapshot form redacts each secret whole; the stored form
 (`mask=True`, the gate cache's) masks a secret's strings, keeps its shape and the recorded order; neither holds
-a secret input's value (an output value marked secret is masked by the stored form only)."""
+a secret's value, input or output."""
 
 from __future__ import annotations
 
@@ -52,10 +52,16 @@ def test_the_stored_form_masks_secrets_in_shape_and_keeps_the_order() -> None:
 
 def test_the_snapshot_form_redacts_secrets_whole_and_sorts() -> None:
     snapshot = _graph().to_dict()
-    assert SECRET not in json.dumps([item["inputs"] for item in snapshot["resources"]] + [snapshot["outputs"]])
+    assert SECRET not in json.dumps(snapshot)
     assert [item["name"] for item in snapshot["resources"]] == ["alpha", "zeta"]
     first = snapshot["resources"][0]
     assert first["inputs"]["secretString"] == {SIG_KEY: SECRET_SIG, "value": "[secret]"}
+    assert first["outputs"]["arn"] == {
+        SIG_KEY: OUTPUT_SIG,
+        "secret": True,
+        "value": "[secret]",
+        "dependencies": ["urn:b"],
+    }
     assert first["dependencies"] == ["urn:a", "urn:b"]
     assert list(first["property_dependencies"]) == ["a", "z"]
     assert "program_dir" not in snapshot
