@@ -64,9 +64,20 @@ class CommitLog:
 
     commits: list[Commit] = field(default_factory=list)
 
-    def acknowledged(self, by: dt.datetime | None = None) -> list[Commit]:
-        """Commits acknowledged (at or before `by`, when given)."""
-        return [c for c in self.commits if c.acked_at is not None and (by is None or c.acked_at <= by)]
+    def acknowledged(self, by: dt.datetime | None = None, *, sent_after: dt.datetime | None = None) -> list[Commit]:
+        """Commits acknowledged (at or before `by`, when given; sent after `sent_after`, when given).
+
+        A commit is recorded only once its acknowledgement reached the client, so a count taken at some moment
+        can miss a transaction the server had already committed; `sent_after` counts only transactions that
+        began after a moment, which cannot have committed before it.
+        """
+        return [
+            c
+            for c in self.commits
+            if c.acked_at is not None
+            and (by is None or c.acked_at <= by)
+            and (sent_after is None or c.sent_at > sent_after)
+        ]
 
     @property
     def entry_ids(self) -> list[int]:
@@ -117,10 +128,11 @@ class StreamWriter:
         except psycopg.Error as error:
             self.error = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error) else ''}"
 
-    def wait_for(self, acknowledged: int, timeout: float = 30.0) -> None:
-        """Block until at least this many commits were acknowledged (bounded; RuntimeError on timeout)."""
+    def wait_for(self, acknowledged: int, timeout: float = 30.0, *, sent_after: dt.datetime | None = None) -> None:
+        """Block until at least this many commits were acknowledged (of those sent after `sent_after`, when
+        given; bounded; RuntimeError on timeout)."""
         deadline = utc_now() + dt.timedelta(seconds=timeout)
-        while len(self.log.acknowledged()) < acknowledged:
+        while len(self.log.acknowledged(sent_after=sent_after)) < acknowledged:
             if self.error or not self._thread.is_alive():
                 raise RuntimeError(f"stream writer stopped: {self.error or 'ended'}")
             if utc_now() > deadline:

@@ -10,7 +10,8 @@ Both run on a scratch PostgreSQL (`trustfabric.drills.database.server`) with WAL
    acknowledgement recorded client-side;
 4. the incident at a known time D (the server's `clock_timestamp()` just before it): **restore** drops the
    ledger schema; **pitr** deletes every journal entry (cascading to the lines) while the stream keeps
-   writing, then switches WAL and waits until the archive holds it;
+   writing, waits until `stream_after` transactions begun after that DELETE committed are acknowledged
+   (they commit after D, so none may be recovered), then switches WAL and waits until the archive holds it;
 5. restore into a NEW server: **restore** from the base backup alone; **pitr** from the base backup plus
    the archive up to `recovery_target_time = D` (`restore_command`, `recovery.signal`,
    `recovery_target_action = promote`);
@@ -44,7 +45,7 @@ from trustfabric.errors import TrustFabricError
 from ..common import resolve_jurisdiction
 from ..report import DEFAULT_REPORTS_DIR, DrillOutcome, DrillRun, Step, StepFailed
 from .checksums import LedgerChecksums, RowVerification, take_checksums
-from .commits import CommitCheck, CommitLog, StreamWriter
+from .commits import CommitCheck, CommitLog, StreamWriter, utc_now
 from .ledger import SCHEMA, STREAM_FIRST_ID, create_schema, seed_ledger
 from .results import RecoveryResult, verify_recovered, write_report
 from .server import PostgresError, Server, Workspace, wait_until
@@ -77,7 +78,8 @@ class RecoveryOptions:
     stream_before: int = 30
     """PITR: acknowledged stream transactions before the incident."""
     stream_after: int = 5
-    """PITR: stream transactions after the incident (must not be recovered)."""
+    """PITR: acknowledged stream transactions begun after the incident's statement committed (must not be
+    recovered)."""
     inject_loss: int = 0
     """Delete this many seeded journal lines from the restored database before verification."""
 
@@ -158,13 +160,20 @@ class LocalRecoveryDrill:
             else:
                 connection.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
                 what = f"DROP SCHEMA {SCHEMA} CASCADE"
+        # The statement has committed (autocommit), so D is past: a stream transaction begun from here on
+        # commits after D and must not be recovered. Counting acknowledgements instead would be wrong: one the
+        # server committed before D may not be recorded yet (its thread descheduled under load).
+        after_incident = utc_now()
         step.details.update(incident_at=self.state.incident_at.isoformat(timespec="microseconds"), statement=what)
         writer = self.state.writer
         if writer is not None:
-            acknowledged = len(writer.log.acknowledged())
-            writer.wait_for(acknowledged + self.options.stream_after)
+            writer.wait_for(self.options.stream_after, sent_after=after_incident)
             self.state.log = writer.stop()
-            step.details.update(stream_sent=len(self.state.log.commits), stream_error=writer.error)
+            step.details.update(
+                stream_sent=len(self.state.log.commits),
+                stream_sent_after_incident=len([c for c in self.state.log.commits if c.sent_at > after_incident]),
+                stream_error=writer.error,
+            )
             self._archive_wal(step)
 
     def _archive_wal(self, step: Step) -> None:

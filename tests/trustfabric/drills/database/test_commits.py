@@ -55,3 +55,11 @@ def test_an_unacknowledged_commit_may_be_absent() -> None:
 
     assert check.missing == ()
     assert check.sent == 5 and check.acknowledged == 4
+
+
+def test_commits_sent_after_a_moment_exclude_one_in_flight_then_acknowledged() -> None:
+    # entry 3 was sent at 2.0 and acknowledged at 2.1: a count of acknowledgements at 2.05 misses it, and it
+    # must not pass for one begun after that moment either
+    assert [c.entry_id for c in LOG.acknowledged(sent_after=at(2.05))] == [4]
+    assert [c.entry_id for c in LOG.acknowledged(by=at(3.0), sent_after=at(0.5))] == [2, 3]
+    assert LOG.acknowledged(sent_after=at(3.0)) == []

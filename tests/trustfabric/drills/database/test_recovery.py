@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from trustfabric.drills.database import commits as commits_module
+from trustfabric.drills.database import recovery as recovery_module
 from trustfabric.drills.database.checksums import LedgerChecksums
-from trustfabric.drills.database.recovery import RecoveryOptions, run_local_recovery
+from trustfabric.drills.database.ledger import SCHEMA, STREAM_FIRST_ID
+from trustfabric.drills.database.recovery import LocalRecoveryDrill, RecoveryOptions, run_local_recovery
 from trustfabric.drills.database.server import Server, Workspace
 
 
@@ -58,6 +65,56 @@ def test_pitr_recovers_every_acknowledged_commit_before_the_target_and_none_afte
     assert measured["rows_lost"] == 0 and measured["rows_unexpected"] == 0
     assert measured["tiers"]["tier0"]["rpo_seconds"] == commits["recovered_gap_seconds"] < 300
     assert measured["recovery_target_time"] == commits["reference"]
+
+
+def test_pitr_counts_only_commits_begun_after_the_incident_when_an_acknowledgement_arrives_late(
+    workspace: Workspace, primary: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under load the writer thread can be descheduled between the server's COMMIT and the client recording its
+    # acknowledgement. Force that: one stream transaction commits before the incident's target and its
+    # acknowledgement is recorded only after the journal DELETE committed. It is recovered (it committed
+    # before the target), so it must not count among the `stream_after` transactions that must not be.
+    armed, held = threading.Event(), threading.Event()
+    write_entry = commits_module.write_entry
+
+    def late_acknowledgement(connection: Any, entry_id: int, tenant_id: int = 1, memo: str = "") -> None:
+        write_entry(connection, entry_id, tenant_id=tenant_id, memo=memo)
+        if armed.is_set() and not held.is_set():
+            held.set()  # committed on the server; the drill may now take its target
+            deadline = time.monotonic() + 30
+            seeded = f"SELECT count(*) FROM {SCHEMA}.journal_entries WHERE entry_id < %s"
+            while connection.execute(seeded, (STREAM_FIRST_ID,)).fetchone()[0] and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.2)  # the incident step reads the log while this acknowledgement is unrecorded
+
+    stream = LocalRecoveryDrill.stream
+
+    def stream_then_hold(self: LocalRecoveryDrill, step: Any) -> None:
+        stream(self, step)
+        armed.set()
+        assert held.wait(10), "no stream transaction committed after the stream step"
+
+    class SteadyWriter(commits_module.StreamWriter):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Slower than the drill's polling, so stopping never catches an extra transaction in flight, which
+            # would hide a miscount.
+            super().__init__(*args, **{**kwargs, "interval_seconds": 0.2})
+
+    monkeypatch.setattr(commits_module, "write_entry", late_acknowledgement)
+    monkeypatch.setattr(recovery_module, "StreamWriter", SteadyWriter)
+    monkeypatch.setattr(LocalRecoveryDrill, "stream", stream_then_hold)
+    options = RecoveryOptions(kind="pitr", entries=40, stream_before=10, stream_after=3)
+    outcome = run_local_recovery("UK", options, reports_dir=tmp_path, echo=quiet, workspace=workspace, primary=primary)
+    measured = outcome.report.measurements
+
+    assert held.is_set()
+    assert outcome.exit_code == 0, outcome.report.verdict
+    commits = measured["commits"]
+    assert commits["missing"] == [] and commits["beyond_target"] == []
+    assert commits["present"] >= commits["acknowledged"] + 1  # the late one: recovered, acknowledged after D
+    assert commits["sent"] >= commits["present"] + 3  # the commits after the target were not recovered
+    incident = next(step for step in outcome.report.steps if step.name.startswith("incident:"))
+    assert incident.details["stream_sent_after_incident"] >= 3
 
 
 def test_pitr_with_injected_loss_reports_exactly_those_rows_and_fails(
