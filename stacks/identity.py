@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -82,26 +83,16 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
             data_key = security.key_arns["data-confidential"]
             jit = JitAccess(
                 f"{ctx.name}-access",
-                JitAccessArgs(
-                    deployment=name,
-                    jurisdiction=cell.code,
-                    region=cell.region,
-                    instance_arn=identity.instance_arn,
-                    permission_set_arns=[
-                        center.permission_set_arns[(c.name, function)]
-                        for c in settings.cells
-                        for function in JIT_FUNCTIONS
-                    ],
-                    kms_key_arn=data_key,
-                    logs_kms_key_arn=security.key_arns["logs"],
-                    permissions_boundary_arn=security.permission_boundary_arn,
+                _jit_args(
+                    ctx,
+                    security,
+                    center,
                     replica_region=cell.paired_region if paired else None,
                     replica_kms_key_arn=pulumi.Output.from_input(data_key).apply(
                         lambda arn: paired_key_arn(arn, cell.paired_region)
                     )
                     if paired
                     else None,
-                    log_retention_days=settings.observability.log_retention_days,
                 ),
                 opts=ctx.opts,
             )
@@ -114,28 +105,33 @@ def declare(ctx: CellContext, security: SecurityOutputs) -> IdentityOutputs:
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=ctx.parent)).account_id
         stores.append(account.apply(lambda a: requests_table_arn(a, cell.region, name)))
         if center is not None:
+            # Its data key is the replica of prod's key, here; the table is the replica DynamoDB owns.
             standby = JitAccess(
-                f"{ctx.name}-access",
-                JitAccessArgs(
-                    deployment=name,
-                    jurisdiction=cell.code,
-                    region=cell.region,
-                    instance_arn=identity.instance_arn,
-                    permission_set_arns=[
-                        center.permission_set_arns[(c.name, function)]
-                        for c in settings.cells
-                        for function in JIT_FUNCTIONS
-                    ],
-                    kms_key_arn=security.key_arns["data-confidential"],  # the replica of prod's key, here
-                    logs_kms_key_arn=security.key_arns["logs"],
-                    permissions_boundary_arn=security.permission_boundary_arn,
-                    log_retention_days=settings.observability.log_retention_days,
-                    declare_table=False,
-                ),
-                opts=ctx.opts,
+                f"{ctx.name}-access", _jit_args(ctx, security, center, declare_table=False), opts=ctx.opts
             )
             pulumi.export("access_grants_state_machine", standby.state_machine_arn)
     return IdentityOutputs(tier0_store_arns=tuple(stores))
+
+
+def _jit_args(ctx: CellContext, security: SecurityOutputs, center: IdentityCenter, **differs: Any) -> JitAccessArgs:
+    """The grant workflow of the prod/dr pair in this cell: every cell's support and break-glass sets, the cell's
+    data and logs keys, its boundary; `differs`: the primary's replica, or the standby's `declare_table=False`."""
+    settings, cell, identity = ctx.settings, ctx.cell, ctx.settings.identity
+    assert identity is not None
+    return JitAccessArgs(
+        deployment=deployment(settings),
+        jurisdiction=cell.code,
+        region=cell.region,
+        instance_arn=identity.instance_arn,
+        permission_set_arns=[
+            center.permission_set_arns[(c.name, function)] for c in settings.cells for function in JIT_FUNCTIONS
+        ],
+        kms_key_arn=security.key_arns["data-confidential"],
+        logs_kms_key_arn=security.key_arns["logs"],
+        permissions_boundary_arn=security.permission_boundary_arn,
+        log_retention_days=settings.observability.log_retention_days,
+        **differs,
+    )
 
 
 def declare_cluster_access(ctx: CellContext) -> None:
