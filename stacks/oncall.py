@@ -84,6 +84,7 @@ from stacks.key_users import is_paired
 from stacks.resilience import ResilienceOutputs, zone_name
 from stacks.security import SecurityOutputs
 from stacks.settings import PRIMARY_STACK, StackSettings, deployment
+from stacks.store_alarms import replication_alarms
 
 if TYPE_CHECKING:
     import pulumi_datadog as datadog
@@ -121,8 +122,6 @@ CONFIG_DELIVERY_FAILED = EventAlert(
 
 TRAIL_SILENCE_SECONDS = 900
 """CloudTrail delivers a log file about every 5 minutes while the account acts: 15 silent minutes page."""
-RECORDS_REPLICATION_LATE_SECONDS = 900.0
-"""Replication time control's promise (15 minutes): an object later than that misses the records tier's RPO."""
 
 
 def trail_alarms(stack: str, cell: str) -> list[MetricAlert]:
@@ -170,30 +169,7 @@ def trail_alarms(stack: str, cell: str) -> list[MetricAlert]:
 
 def records_replication_alarms(dimensions: Mapping[str, pulumi.Input[str]]) -> list[MetricAlert]:
     """The records bucket's replication to the paired region: any failed operation, or objects later than RTC."""
-    return [
-        MetricAlert(
-            name="records-replication-failed",
-            domain="platform",
-            runbook="runbooks/records-replication-failed.md",
-            description="Objects of the records bucket failed to replicate to the paired region",
-            namespace="AWS/S3",
-            metric_name="OperationsFailedReplication",
-            dimensions=dimensions,
-            threshold=0.0,
-            statistic="Sum",
-            evaluation_periods=1,
-        ),
-        MetricAlert(
-            name="records-replication-late",
-            domain="platform",
-            runbook="runbooks/records-replication-failed.md",
-            description="The records bucket's replication to the paired region is later than 15 minutes",
-            namespace="AWS/S3",
-            metric_name="ReplicationLatency",
-            dimensions=dimensions,
-            threshold=RECORDS_REPLICATION_LATE_SECONDS,
-        ),
-    ]
+    return replication_alarms("records", "records bucket", dimensions, runbook="runbooks/records-replication-failed.md")
 
 
 def route53_alarms(

@@ -30,14 +30,17 @@ REPLICATION_LATE_SECONDS = 900.0
 DOMAIN = "platform"
 
 
-def replication_alarms(store: str, what: str, dimensions: Mapping[str, pulumi.Input[str]]) -> list[MetricAlert]:
+def replication_alarms(
+    store: str, what: str, dimensions: Mapping[str, pulumi.Input[str]], runbook: str = RUNBOOK
+) -> list[MetricAlert]:
     """A store's replication to the paired region: any failed operation, or objects later than RTC's 15 minutes.
-    `store` names the alarms (`<store>-replication-failed`), `what` is the store in words for the description."""
+    `store` names the alarms (`<store>-replication-failed`), `what` is the store in words for the description;
+    the records bucket's name their own runbook."""
     return [
         MetricAlert(
             name=f"{store}-replication-failed",
             domain=DOMAIN,
-            runbook=RUNBOOK,
+            runbook=runbook,
             description=f"Objects of the {what} failed to replicate to the paired region",
             namespace="AWS/S3",
             metric_name="OperationsFailedReplication",
@@ -49,7 +52,7 @@ def replication_alarms(store: str, what: str, dimensions: Mapping[str, pulumi.In
         MetricAlert(
             name=f"{store}-replication-late",
             domain=DOMAIN,
-            runbook=RUNBOOK,
+            runbook=runbook,
             description=f"The {what}'s replication to the paired region is later than 15 minutes",
             namespace="AWS/S3",
             metric_name="ReplicationLatency",
