@@ -25,8 +25,9 @@ Usage::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from trustfabric.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .common import FAILOVER_TARGETS, RESTORE_TARGETS, TierTarget
@@ -55,12 +56,7 @@ _HOMES = {
 load every drill, boto3's clients and the database driver."""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{home}", __name__), name)
-
+__getattr__ = lazy_exports(__name__, _HOMES)
 
 __all__ = [
     "DEFAULT_REPORTS_DIR",

@@ -27,8 +27,9 @@ Usage::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from trustfabric.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .checksums import LedgerChecksums, RowVerification, take_checksums, verify_rows
@@ -53,12 +54,7 @@ _HOMES = {
 """Where each exported name lives: imported on first use (the CLI loads without the drills or the driver)."""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{home}", __name__), name)
-
+__getattr__ = lazy_exports(__name__, _HOMES)
 
 __all__ = [
     "DataLossResult",
