@@ -86,7 +86,7 @@ def _check_properties(source: str, info: PolicyInfo, props: dict[str, Any]) -> N
     defaults = schema_defaults(info)
     object_schema = {"type": "object", "properties": properties, "required": required}
     validator_class = jsonschema.validators.validator_for(object_schema, default=jsonschema.Draft7Validator)
-    validator = validator_class(object_schema)
+    validator = validator_class(object_schema, format_checker=validator_class.FORMAT_CHECKER)  # e.g. regex
     errors = sorted(validator.iter_errors({**defaults, **props}), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
         if error.validator == "required":

@@ -32,6 +32,7 @@ META = PolicyMeta(
     config_schema={
         "boundaryNamePattern": {
             "type": "string",
+            "format": "regex",
             "minLength": 1,
             "default": DEFAULT_NAME_PATTERN,
             "description": "Regular expression searched in the boundary policy's name (the ARN's last segment).",

@@ -123,6 +123,16 @@ def test_properties_are_validated_against_the_policy_schema(tmp_path, entry, mes
     assert str(error.value) == f"{path}: {message}"
 
 
+def test_a_pattern_that_is_no_regular_expression_is_a_config_error(tmp_path):
+    from policies.aws.iam.role_permission_boundary import POLICY as BOUNDARY
+
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump({BOUNDARY.name: {"boundaryNamePattern": "(unclosed"}}))
+    with pytest.raises(TrustFabricError) as error:
+        load_policy_config(path, [BOUNDARY])
+    assert str(error.value) == f"{path}: {BOUNDARY.name}.boundaryNamePattern: '(unclosed' is not a 'regex'"
+
+
 def test_unreadable_and_malformed_files_name_the_file(tmp_path):
     missing = tmp_path / "missing.yaml"
     with pytest.raises(TrustFabricError, match=r"missing\.yaml: cannot read: No such file or directory$"):
